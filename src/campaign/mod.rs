@@ -1,0 +1,826 @@
+//! Loading a campaign folder: `campaign.toml` plus the village table.
+//!
+//! Two stages, like ripgrep's low/high args: [`raw`] mirrors the files
+//! exactly; [`load`] checks every value and builds the [`Campaign`] the rest
+//! of the program trusts. All problems are collected before giving up.
+
+pub mod encoding;
+pub mod raw;
+pub mod villages;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use crate::diag::{Issue, Issues, line_col};
+use crate::phone::Phone;
+use crate::text::{capitalize, clean, fold, slug};
+
+use raw::RawCampaign;
+
+/// What the campaign may refer to: built-in layouts, locale packs, tactics.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// Layout ids.
+    pub layouts: Vec<String>,
+    /// Locale codes.
+    pub locales: Vec<String>,
+    /// Tactic ids.
+    pub tactics: Vec<String>,
+    /// Audience ids.
+    pub audiences: Vec<String>,
+}
+
+/// A validated campaign: everything a layout needs, already cleaned.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// The campaign folder as the user named it.
+    pub root: PathBuf,
+    /// Language of the printed text.
+    pub locale: String,
+    /// Layouts built by default.
+    pub layouts: Vec<String>,
+    /// Issue date (year, month, day).
+    pub date: Option<(i32, u8, u8)>,
+    /// The commune.
+    pub commune: Commune,
+    /// Who issues the material.
+    pub issuer: Issuer,
+    /// The main number, printed large.
+    pub hotline: Contact,
+    /// Other numbers.
+    pub contacts: Vec<Contact>,
+    /// Reporting channels with QR codes.
+    pub channels: Vec<Channel>,
+    /// CMYK colours in percent.
+    pub theme: Theme,
+    /// Print options.
+    pub print: Print,
+    /// Logo path relative to the campaign folder.
+    pub logo: Option<String>,
+    /// Audience of the content.
+    pub audience: String,
+    /// Whether the campaign chose the audience (else each layout's own applies).
+    pub audience_set: bool,
+    /// Tactic ids replacing the audience's list.
+    pub tactics: Option<Vec<String>>,
+    /// Sentences replacing the locale pack's.
+    pub text: toml::Table,
+    /// The villages, in file order.
+    pub villages: Vec<Village>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Issue>,
+}
+
+/// A commune-level unit (xã, phường, đặc khu).
+#[derive(Debug, Clone)]
+pub struct Commune {
+    /// `Tiên Trang`.
+    pub name: String,
+    /// `xã`.
+    pub kind: String,
+    /// `Thanh Hóa`.
+    pub province: String,
+    /// `tỉnh` or `thành phố`.
+    pub province_kind: String,
+}
+
+impl Commune {
+    /// `xã Tiên Trang`.
+    pub fn full(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+
+    /// `tỉnh Thanh Hóa`.
+    pub fn province_full(&self) -> String {
+        format!("{} {}", self.province_kind, self.province)
+    }
+}
+
+/// The issuing office.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    /// `Công an xã Tiên Trang`.
+    pub name: String,
+    /// Postal address.
+    pub address: Option<String>,
+}
+
+/// A labelled phone number.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    /// What the number is.
+    pub label: String,
+    /// The number.
+    pub phone: Phone,
+}
+
+/// A reporting channel shown with a QR code.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// What it is for.
+    pub label: String,
+    /// Exact QR payload: `https://…` or `tel:…`.
+    pub value: String,
+    /// Readable form printed beside the QR.
+    pub display: String,
+}
+
+/// Colours as CMYK percentages.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    /// Main colour.
+    pub primary: [f64; 4],
+    /// Highlight colour.
+    pub accent: [f64; 4],
+}
+
+/// Print options.
+#[derive(Debug, Clone, Copy)]
+pub struct Print {
+    /// Bleed in millimetres.
+    pub bleed_mm: f64,
+    /// Crop marks outside the bleed.
+    pub marks: bool,
+    /// Spare copies in percent.
+    pub spare_percent: f64,
+    /// Write PDF/A-2b.
+    pub pdf_a: bool,
+}
+
+/// A village-level unit and the officer in charge of it.
+#[derive(Debug, Clone)]
+pub struct Village {
+    /// `Đông Hải`.
+    pub name: String,
+    /// `thôn`.
+    pub kind: String,
+    /// Officer's name.
+    pub officer: String,
+    /// Officer's phone.
+    pub phone: Phone,
+    /// Households (leaflet copies).
+    pub households: u32,
+    /// Shops, restaurants, companies (poster copies).
+    pub shops: u32,
+    /// Public places (poster copies).
+    pub public_places: u32,
+    /// ASCII file name: `thon-dong-hai`.
+    pub slug: String,
+    /// Line in the village table.
+    pub line: usize,
+}
+
+impl Village {
+    /// `thôn Đông Hải`.
+    pub fn full(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+}
+
+/// Village kinds accepted in the `kind` column.
+pub const VILLAGE_KINDS: &[&str] = &[
+    "thôn",
+    "bản",
+    "ấp",
+    "tổ dân phố",
+    "khu phố",
+    "xóm",
+    "làng",
+    "khu",
+    "tổ",
+    "buôn",
+    "plei",
+    "khóm",
+];
+
+/// Commune kinds since the 2025 reform.
+pub const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
+
+/// Longest name we accept at all; layouts shrink or refuse shorter ones.
+const MAX_NAME: usize = 500;
+
+/// Loads and validates the campaign in `dir`. Nothing is written.
+pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
+    let toml_path = dir.join("campaign.toml");
+    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
+        Issues(vec![Issue::error(&toml_path, format!("không đọc được tệp ({e})")).hint(
+            "thư mục chiến dịch phải có tệp campaign.toml; tạo mẫu bằng `canhbao init <thư-mục>`",
+        )])
+    })?;
+    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(|i| Issues(vec![i]))?;
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default() };
+    let campaign = ctx.campaign(raw, dir, known);
+    if ctx.issues.has_errors() {
+        return Err(ctx.issues);
+    }
+    let mut campaign = campaign.expect("no errors means a campaign");
+    campaign.warnings.extend(ctx.issues.0);
+    Ok(campaign)
+}
+
+/// Parses TOML, turning serde's error into an issue at line:column.
+fn parse_toml(text: &str, file: &Path) -> Result<RawCampaign, Issue> {
+    toml::from_str(text).map_err(|e| {
+        let mut issue = Issue::error(file, toml_message(e.message()));
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(text, span.start);
+            let snippet = text.lines().nth(line - 1).unwrap_or("").trim();
+            issue = issue.line(line).column(col);
+            issue.message = format!("{} (ở “{snippet}”)", issue.message);
+        }
+        if let Some(hint) = did_you_mean(e.message()) {
+            issue = issue.hint(hint);
+        }
+        issue
+    })
+}
+
+/// Translates serde's common messages for an officer.
+fn toml_message(msg: &str) -> String {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("khóa “{key}” không có trong campaign.toml");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("thiếu khóa bắt buộc “{key}”");
+    }
+    format!("campaign.toml viết sai cú pháp TOML: {msg}")
+}
+
+/// For an unknown key, the closest expected key.
+fn did_you_mean(msg: &str) -> Option<String> {
+    let rest = msg.trim().strip_prefix("unknown field `")?;
+    let key = rest.split('`').next()?;
+    let expected = rest.split_once("expected")?.1;
+    let options: Vec<&str> =
+        expected.split('`').skip(1).step_by(2).filter(|s| !s.is_empty()).collect();
+    let best = options.iter().min_by_key(|o| edit_distance(key, o))?;
+    if edit_distance(key, best) <= key.len().max(3) / 2 + 1 {
+        Some(format!("có phải ý bạn là “{best}”?"))
+    } else {
+        Some(format!("các khóa hợp lệ: {}", options.join(", ")))
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Validation state: the TOML text (for line numbers) and the issues so far.
+struct Ctx {
+    file: PathBuf,
+    text: String,
+    issues: Issues,
+}
+
+impl Ctx {
+    /// An error at the start of a TOML span.
+    fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>, hint: Option<&str>) {
+        let (line, col) = line_col(&self.text, at.span().start);
+        let mut issue = Issue::error(&self.file, msg).line(line).column(col);
+        if let Some(h) = hint {
+            issue = issue.hint(h);
+        }
+        self.issues.push(issue);
+    }
+
+    /// A cleaned, non-empty string.
+    fn string(&mut self, s: &Spanned<String>, what: &str) -> String {
+        let v = clean(s.get_ref());
+        if v.is_empty() {
+            self.err(s, format!("{what} đang để trống"), None);
+        } else if v.chars().count() > MAX_NAME {
+            self.err(s, format!("{what} dài quá {MAX_NAME} ký tự"), None);
+        }
+        v
+    }
+
+    /// Builds the campaign; `None` only when errors were recorded.
+    fn campaign(&mut self, raw: RawCampaign, dir: &Path, known: &Known) -> Option<Campaign> {
+        let commune = self.commune(&raw.commune);
+        let issuer = match &raw.issuer {
+            Some(i) => Issuer {
+                name: self.string(&i.get_ref().name, "tên đơn vị phát hành"),
+                address: i.get_ref().address.as_ref().map(|a| clean(a.get_ref())),
+            },
+            None => Issuer { name: format!("Công an {}", commune.full()), address: None },
+        };
+        let (hotline, contacts) = self.contacts(&raw, &raw.commune)?;
+        let channels = raw.channels.iter().filter_map(|c| self.channel(c)).collect();
+        let locale = self.choice(raw.locale.as_ref(), "vi", &known.locales, "ngôn ngữ (locale)");
+        let audience = self.choice(
+            raw.audience.as_ref(),
+            "households",
+            &known.audiences,
+            "đối tượng (audience)",
+        );
+        let layouts = self.layouts(raw.layouts.as_ref(), known);
+        let tactics = raw.tactics.as_ref().map(|list| {
+            list.get_ref()
+                .iter()
+                .map(|t| self.choice(Some(t), "", &known.tactics, "thủ đoạn (tactics)"))
+                .collect()
+        });
+        let date = raw.date.as_ref().and_then(|d| self.date(d));
+        let logo = raw.logo.as_ref().and_then(|l| self.logo(l, dir));
+        let theme = self.theme(raw.theme.as_ref());
+        let print = self.print(raw.print.as_ref());
+        let default_kind = raw
+            .village_kind
+            .as_ref()
+            .map(|k| clean(k.get_ref()).to_lowercase())
+            .unwrap_or_else(|| "thôn".into());
+        let villages_file =
+            raw.villages.as_ref().map_or("villages.csv".into(), |v| clean(v.get_ref()));
+        let villages = self.villages(dir, &villages_file, &default_kind);
+        Some(Campaign {
+            root: dir.to_path_buf(),
+            locale,
+            layouts,
+            date,
+            commune,
+            issuer,
+            hotline,
+            contacts,
+            channels,
+            theme,
+            print,
+            logo,
+            audience,
+            audience_set: raw.audience.is_some(),
+            tactics,
+            text: raw.text.unwrap_or_default(),
+            villages,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn commune(&mut self, raw: &Spanned<raw::RawCommune>) -> Commune {
+        let c = raw.get_ref();
+        let kind = clean(c.kind.get_ref()).to_lowercase();
+        if !COMMUNE_KINDS.contains(&kind.as_str()) {
+            self.err(
+                &c.kind,
+                format!("loại đơn vị “{kind}” không hợp lệ"),
+                Some("viết một trong: xã, phường, đặc khu"),
+            );
+        }
+        let province_kind = c
+            .province_kind
+            .as_ref()
+            .map(|k| clean(k.get_ref()).to_lowercase())
+            .unwrap_or_else(|| "tỉnh".into());
+        Commune {
+            name: self.string(&c.name, "tên xã/phường"),
+            kind,
+            province: self.string(&c.province, "tên tỉnh"),
+            province_kind,
+        }
+    }
+
+    /// The hotline and the other contacts. The hotline is required.
+    fn contacts(
+        &mut self,
+        raw: &RawCampaign,
+        commune: &Spanned<raw::RawCommune>,
+    ) -> Option<(Contact, Vec<Contact>)> {
+        let mut all = Vec::new();
+        let mut hotline_at = None;
+        for c in &raw.contacts {
+            let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
+            match Phone::parse(c.get_ref().phone.get_ref()) {
+                Ok(phone) => {
+                    if c.get_ref().hotline && hotline_at.is_none() {
+                        hotline_at = Some(all.len());
+                    }
+                    all.push(Contact { label, phone });
+                }
+                Err(msg) => self.err(
+                    &c.get_ref().phone,
+                    msg,
+                    Some(
+                        "số di động 10 chữ số (0912 345 678), số cố định 11 chữ số (0237 3123 456)",
+                    ),
+                ),
+            }
+        }
+        if all.is_empty() {
+            if raw.contacts.is_empty() {
+                self.err(
+                    commune,
+                    "chưa có số điện thoại nào ([[contacts]])",
+                    Some("thêm [[contacts]] với label = \"Trực ban Công an xã\", phone = \"…\", hotline = true"),
+                );
+            }
+            return None;
+        }
+        let hotline = all.remove(hotline_at.unwrap_or(0));
+        Some((hotline, all))
+    }
+
+    fn channel(&mut self, raw: &Spanned<raw::RawChannel>) -> Option<Channel> {
+        let c = raw.get_ref();
+        let label = self.string(&c.label, "nhãn kênh tố giác");
+        let url = c.url.get_ref().trim().to_string();
+        match check_url(&url) {
+            Ok((value, display)) => Some(Channel { label, value, display }),
+            Err(msg) => {
+                self.err(
+                    &c.url,
+                    msg,
+                    Some("chỉ nhận đường dẫn https://… hoặc tel:<số điện thoại>"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A value from a fixed list, defaulting when absent.
+    fn choice(
+        &mut self,
+        raw: Option<&Spanned<String>>,
+        default: &str,
+        options: &[String],
+        what: &str,
+    ) -> String {
+        let Some(raw) = raw else { return default.to_string() };
+        let v = clean(raw.get_ref());
+        if !options.contains(&v) {
+            let hint = format!("chọn một trong: {}", options.join(", "));
+            self.err(raw, format!("{what} “{v}” không có"), Some(&hint));
+        }
+        v
+    }
+
+    fn layouts(
+        &mut self,
+        raw: Option<&Spanned<Vec<Spanned<String>>>>,
+        known: &Known,
+    ) -> Vec<String> {
+        let Some(raw) = raw else { return vec!["leaflet-a5".into()] };
+        raw.get_ref()
+            .iter()
+            .map(|l| self.choice(Some(l), "", &known.layouts, "mẫu (layout)"))
+            .collect()
+    }
+
+    fn date(&mut self, raw: &Spanned<String>) -> Option<(i32, u8, u8)> {
+        let parsed = parse_date(raw.get_ref());
+        if parsed.is_none() {
+            self.err(
+                raw,
+                format!("ngày “{}” không đúng dạng", raw.get_ref()),
+                Some("viết năm-tháng-ngày, ví dụ \"2026-03-15\""),
+            );
+        }
+        parsed
+    }
+
+    /// The logo must be a file inside the campaign folder.
+    fn logo(&mut self, raw: &Spanned<String>, dir: &Path) -> Option<String> {
+        let rel = raw.get_ref().trim().replace('\\', "/");
+        match inside(dir, &rel) {
+            Ok(_) => Some(rel),
+            Err(msg) => {
+                self.err(raw, msg, Some("chép tệp logo vào thư mục chiến dịch và ghi tên tệp, ví dụ logo = \"logo.png\""));
+                None
+            }
+        }
+    }
+
+    fn theme(&mut self, raw: Option<&raw::RawTheme>) -> Theme {
+        let mut theme =
+            Theme { primary: [0.0, 100.0, 100.0, 10.0], accent: [0.0, 15.0, 100.0, 0.0] };
+        let Some(raw) = raw else { return theme };
+        for (slot, value) in [(&mut theme.primary, &raw.primary), (&mut theme.accent, &raw.accent)]
+        {
+            let Some(v) = value else { continue };
+            let ok =
+                v.get_ref().len() == 4 && v.get_ref().iter().all(|x| (0.0..=100.0).contains(x));
+            if ok {
+                slot.copy_from_slice(v.get_ref());
+            } else {
+                let (line, col) = line_col(&self.text, v.span().start);
+                self.issues.push(
+                    Issue::error(&self.file, "màu phải là 4 số CMYK từ 0 đến 100")
+                        .line(line)
+                        .column(col)
+                        .hint("ví dụ primary = [0, 100, 100, 10] (đỏ)"),
+                );
+            }
+        }
+        theme
+    }
+
+    fn print(&mut self, raw: Option<&raw::RawPrint>) -> Print {
+        let mut print = Print { bleed_mm: 3.0, marks: false, spare_percent: 5.0, pdf_a: false };
+        let Some(raw) = raw else { return print };
+        if let Some(b) = &raw.bleed_mm {
+            if (0.0..=10.0).contains(b.get_ref()) {
+                print.bleed_mm = *b.get_ref();
+            } else {
+                self.err(b, "lề xén (bleed_mm) phải từ 0 đến 10 mm", None);
+            }
+        }
+        if let Some(s) = &raw.spare_percent {
+            if (0.0..=100.0).contains(s.get_ref()) {
+                print.spare_percent = *s.get_ref();
+            } else {
+                self.err(s, "tỷ lệ in dư (spare_percent) phải từ 0 đến 100", None);
+            }
+        }
+        if let Some(std) = &raw.pdf_standard {
+            match std.get_ref().as_str() {
+                "a-2b" => print.pdf_a = true,
+                "" | "none" => {}
+                other => self.err(
+                    std,
+                    format!("chuẩn PDF “{other}” không hỗ trợ"),
+                    Some("dùng \"a-2b\""),
+                ),
+            }
+        }
+        print.marks = raw.marks.unwrap_or(false);
+        print
+    }
+
+    /// Reads and checks every village row.
+    fn villages(&mut self, dir: &Path, rel: &str, default_kind: &str) -> Vec<Village> {
+        let shown = dir.join(rel);
+        let path = match inside(dir, rel) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.issues.push(Issue::error(&shown, msg).hint("khóa `villages` trong campaign.toml phải chỉ tới tệp CSV/XLSX trong thư mục chiến dịch"));
+                return Vec::new();
+            }
+        };
+        let table = match villages::read_table(&path, &shown) {
+            Ok(t) => t,
+            Err(issue) => {
+                self.issues.push(issue);
+                return Vec::new();
+            }
+        };
+        for col in ["name", "officer", "officer_phone", "households"] {
+            if !table.columns.contains(&Some(col)) {
+                self.issues.push(
+                    Issue::error(&shown, format!("thiếu cột “{col}”"))
+                        .line(table.header_line)
+                        .hint(column_hint(col)),
+                );
+            }
+        }
+        if self.issues.has_errors() && table.rows.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<Village> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (line, row) in &table.rows {
+            let Some(v) = self.village(&table, row, *line, &shown, default_kind) else { continue };
+            if let Some(first) = seen.get(&v.slug) {
+                self.issues.push(
+                    Issue::error(
+                        &shown,
+                        format!(
+                            "“{}” trùng với thôn ở dòng {first} (cùng tên tệp {}.pdf)",
+                            v.full(),
+                            v.slug
+                        ),
+                    )
+                    .line(*line)
+                    .field(table.header("name"))
+                    .hint("mỗi thôn chỉ ghi một dòng; hai thôn khác nhau cần tên khác nhau"),
+                );
+                continue;
+            }
+            seen.insert(v.slug.clone(), *line);
+            out.push(v);
+        }
+        if out.is_empty() && !self.issues.has_errors() {
+            self.issues.push(
+                Issue::error(&shown, "danh sách không có thôn nào")
+                    .hint("thêm mỗi thôn một dòng dưới dòng tiêu đề"),
+            );
+        }
+        out
+    }
+
+    fn village(
+        &mut self,
+        t: &villages::Table,
+        row: &[String],
+        line: usize,
+        file: &Path,
+        default_kind: &str,
+    ) -> Option<Village> {
+        let mut bad = |field: &str, msg: String, hint: &str| {
+            let issue = Issue::error(file, msg).line(line).field(t.header(field));
+            self.issues.push(if hint.is_empty() { issue } else { issue.hint(hint) });
+        };
+        let name_cell = t.cell(row, "name").unwrap_or("");
+        let (kind, name) = split_kind(name_cell, t.cell(row, "kind").unwrap_or(""), default_kind);
+        let mut ok = true;
+        if name.is_empty() {
+            bad("name", "tên thôn đang để trống".into(), "");
+            ok = false;
+        } else if name.chars().count() > MAX_NAME {
+            bad("name", format!("tên thôn dài {} ký tự, quá {MAX_NAME}", name.chars().count()), "");
+            ok = false;
+        }
+        if !VILLAGE_KINDS.contains(&kind.as_str()) {
+            bad(
+                "kind",
+                format!("loại “{kind}” không hợp lệ"),
+                &format!("viết một trong: {}", VILLAGE_KINDS.join(", ")),
+            );
+            ok = false;
+        }
+        let officer = t.cell(row, "officer").unwrap_or("").to_string();
+        if officer.is_empty() && t.columns.contains(&Some("officer")) {
+            bad("officer", "chưa ghi tên công an viên phụ trách".into(), "");
+            ok = false;
+        }
+        let phone = match Phone::parse(t.cell(row, "officer_phone").unwrap_or("")) {
+            Ok(p) => Some(p),
+            Err(msg) => {
+                if t.columns.contains(&Some("officer_phone")) {
+                    bad("officer_phone", msg, "số di động 10 chữ số, ví dụ 0912 345 678");
+                }
+                None
+            }
+        };
+        let mut count = |field: &str, required: bool| -> Option<u32> {
+            let cell = t.cell(row, field).unwrap_or("");
+            if cell.is_empty() && !required {
+                return Some(0);
+            }
+            match cell.replace(['.', ' '], "").parse::<u32>() {
+                Ok(n) if n <= 1_000_000 => Some(n),
+                _ => {
+                    if t.columns.contains(&Some(field)) {
+                        bad(
+                            field,
+                            format!("“{cell}” không phải số nguyên"),
+                            "ghi một số, ví dụ 312",
+                        );
+                    }
+                    None
+                }
+            }
+        };
+        let households = count("households", true);
+        let shops = count("shops", false);
+        let public_places = count("public_places", false);
+        let slug = slug(&format!("{kind} {name}"));
+        if ok && slug.is_empty() {
+            bad("name", format!("tên “{name}” không có chữ cái hay chữ số nào để đặt tên tệp"), "");
+            ok = false;
+        }
+        Some(Village {
+            name,
+            kind,
+            officer,
+            phone: phone?,
+            households: households?,
+            shops: shops?,
+            public_places: public_places?,
+            slug,
+            line,
+        })
+        .filter(|_| ok)
+    }
+}
+
+/// Splits `Thôn Đông Hải` into (`thôn`, `Đông Hải`) when the kind column is empty.
+fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
+    let kind = kind.to_lowercase();
+    let lower = name.to_lowercase();
+    let mut kinds: Vec<&str> = VILLAGE_KINDS.to_vec();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    for k in kinds {
+        if (kind.is_empty() || kind == k) && lower.starts_with(&format!("{k} ")) {
+            let rest = name.chars().skip(k.chars().count()).collect::<String>();
+            return (k.to_string(), rest.trim().to_string());
+        }
+    }
+    let kind = if kind.is_empty() { default_kind.to_string() } else { kind };
+    (kind, name.to_string())
+}
+
+fn column_hint(col: &str) -> String {
+    let vi = match col {
+        "name" => "Tên thôn",
+        "officer" => "Công an viên phụ trách",
+        "officer_phone" => "SĐT",
+        _ => "Số hộ",
+    };
+    format!("thêm cột có tiêu đề “{col}” hoặc “{vi}” vào dòng tiêu đề")
+}
+
+/// Resolves `rel` inside `dir`, refusing anything that leaves it (`..`,
+/// absolute paths, symlinks pointing out).
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
+    if rel.is_empty() {
+        return Err("đường dẫn tệp đang để trống".into());
+    }
+    let p = Path::new(rel);
+    if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        return Err(format!("tệp “{rel}” nằm ngoài thư mục chiến dịch"));
+    }
+    let root = dir.canonicalize().map_err(|e| format!("không mở được thư mục chiến dịch ({e})"))?;
+    let full = dir
+        .join(p)
+        .canonicalize()
+        .map_err(|_| format!("không tìm thấy tệp “{rel}” trong thư mục chiến dịch"))?;
+    if !full.starts_with(&root) {
+        return Err(format!("tệp “{rel}” trỏ ra ngoài thư mục chiến dịch"));
+    }
+    if !full.is_file() {
+        return Err(format!("“{rel}” không phải là tệp"));
+    }
+    Ok(full)
+}
+
+/// Checks a channel address; returns (QR payload, readable form).
+pub fn check_url(url: &str) -> Result<(String, String), String> {
+    if let Some(num) = url.strip_prefix("tel:") {
+        let phone = Phone::parse(num)?;
+        return Ok((phone.tel(), phone.to_string()));
+    }
+    let Some(rest) = url.strip_prefix("https://") else {
+        let scheme = url.split(':').next().unwrap_or("");
+        return Err(format!("đường dẫn “{url}” không dùng https:// (đang là “{scheme}”)"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = host.contains('.')
+        && host.split('.').all(|l| !l.is_empty())
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !host_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("đường dẫn “{url}” không hợp lệ"));
+    }
+    let display =
+        rest.trim_end_matches('/').strip_prefix("www.").unwrap_or(rest.trim_end_matches('/'));
+    Ok((url.to_string(), display.to_string()))
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let d: u8 = it.next()?.parse().ok()?;
+    ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some((y, m, d))
+}
+
+/// Capitalised `Xã Tiên Trang`, for headings.
+pub fn title(s: &str) -> String {
+    capitalize(s)
+}
+
+/// Whether two names are the same once case, diacritics and spaces are ignored.
+pub fn same_name(a: &str, b: &str) -> bool {
+    fold(a) == fold(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(check_url("https://tinnhiemmang.vn/").unwrap().1, "tinnhiemmang.vn");
+        assert_eq!(check_url("tel:113").unwrap().0, "tel:113");
+        assert!(check_url("http://x.vn").unwrap_err().contains("https"));
+        assert!(check_url("javascript:alert(1)").is_err());
+        assert!(check_url("https://bad host.vn").is_err());
+    }
+
+    #[test]
+    fn kind_prefix_is_split_off() {
+        assert_eq!(split_kind("Thôn Đông Hải", "", "thôn"), ("thôn".into(), "Đông Hải".into()));
+        assert_eq!(split_kind("Tổ dân phố 3", "", "thôn"), ("tổ dân phố".into(), "3".into()));
+        assert_eq!(split_kind("Đông Hải", "bản", "thôn"), ("bản".into(), "Đông Hải".into()));
+    }
+
+    #[test]
+    fn did_you_mean_suggests_close_key() {
+        let msg = "unknown field `contact`, expected one of `locale`, `contacts`, `channels`";
+        assert_eq!(did_you_mean(msg).unwrap(), "có phải ý bạn là “contacts”?");
+    }
+}

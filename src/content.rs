@@ -1,0 +1,255 @@
+//! The printed words: locale packs, campaign overrides and placeholders.
+//!
+//! Every sentence a layout prints lives in `layouts/locales/<lang>.toml`.
+//! A campaign may replace any sentence under `[text]` (same keys), and
+//! choose its audience or its own list of tactics. Placeholders such as
+//! `{village_full}` are filled here, in Rust, so user data reaches Typst
+//! only as JSON strings — never as Typst source.
+
+use serde_json::{Map, Value};
+
+use crate::campaign::{Campaign, Village};
+use crate::diag::Issue;
+
+/// A parsed locale pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// Locale code (`vi`).
+    pub code: String,
+    /// The whole pack.
+    pub table: toml::Table,
+}
+
+/// Built-in locale packs, compiled into the binary.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("vi", include_str!("../layouts/locales/vi.toml")),
+    ("en", include_str!("../layouts/locales/en.toml")),
+];
+
+impl Pack {
+    /// Parses a pack's TOML text.
+    pub fn parse(code: &str, text: &str) -> Result<Pack, String> {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| format!("locale pack {code}: {e}"))?;
+        Ok(Pack { code: code.to_string(), table })
+    }
+
+    /// The built-in pack for `code`.
+    pub fn builtin(code: &str) -> Option<Pack> {
+        BUILTIN
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(c, text)| Pack::parse(c, text).expect("built-in locale packs parse (tested)"))
+    }
+
+    /// Tactic ids in the pack, in file order.
+    pub fn tactic_ids(&self) -> Vec<String> {
+        self.sub("tactics").map(|t| t.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Audience ids in the pack.
+    pub fn audience_ids(&self) -> Vec<String> {
+        self.sub("audiences").map(|t| t.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The tactic ids an audience prints by default.
+    pub fn audience_tactics(&self, audience: &str) -> Vec<String> {
+        self.sub("audiences")
+            .and_then(|a| a.get(audience))
+            .and_then(|a| a.get("tactics"))
+            .and_then(|t| t.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    }
+
+    fn sub(&self, key: &str) -> Option<&toml::Table> {
+        self.table.get(key).and_then(|v| v.as_table())
+    }
+}
+
+/// Checks the campaign's `[text]` overrides: same keys and kinds as the pack.
+pub fn check_overrides(pack: &Pack, overrides: &toml::Table, file: &std::path::Path) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let base = pack.sub("text").cloned().unwrap_or_default();
+    walk_overrides(&base, overrides, "text", file, &mut issues);
+    issues
+}
+
+fn walk_overrides(
+    base: &toml::Table,
+    over: &toml::Table,
+    path: &str,
+    file: &std::path::Path,
+    issues: &mut Vec<Issue>,
+) {
+    for (key, value) in over {
+        let here = format!("{path}.{key}");
+        match (base.get(key), value) {
+            (None, _) => {
+                let best = base
+                    .keys()
+                    .min_by_key(|k| crate::campaign::edit_distance(key, k))
+                    .map(|k| format!("có phải ý bạn là “{path}.{k}”?"))
+                    .unwrap_or_default();
+                issues.push(
+                    Issue::error(file, format!("câu “{here}” không có trong bộ chữ"))
+                        .field(here)
+                        .hint(best),
+                );
+            }
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                walk_overrides(b, o, &here, file, issues)
+            }
+            (Some(b), o) if b.type_str() != o.type_str() => issues.push(
+                Issue::error(
+                    file,
+                    format!("“{here}” phải là {}, không phải {}", b.type_str(), o.type_str()),
+                )
+                .field(here),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// The `text` and `tactics` values for one job, placeholders filled.
+pub fn job_text(
+    pack: &Pack,
+    campaign: &Campaign,
+    village: Option<&Village>,
+    layout_audience: Option<&str>,
+) -> (Value, Value) {
+    let mut text = toml_to_json(
+        pack.table.get("text").cloned().unwrap_or(toml::Value::Table(Default::default())),
+    );
+    merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
+    let vars = placeholders(campaign, village);
+    fill(&mut text, &vars);
+
+    // A campaign's own list wins; then its audience; then the layout's.
+    let audience = if campaign.audience_set {
+        campaign.audience.as_str()
+    } else {
+        layout_audience.unwrap_or(&campaign.audience)
+    };
+    let ids = campaign.tactics.clone().unwrap_or_else(|| pack.audience_tactics(audience));
+    let all = pack.sub("tactics").cloned().unwrap_or_default();
+    let mut tactics: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| {
+            let t = all.get(id)?;
+            let mut obj = toml_to_json(t.clone());
+            obj.as_object_mut()?.insert("id".into(), Value::String(id.clone()));
+            Some(obj)
+        })
+        .collect();
+    tactics.iter_mut().for_each(|t| fill(t, &vars));
+    (text, Value::Array(tactics))
+}
+
+/// The placeholder values for a job.
+pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, String)> {
+    let commune_full = c.commune.full();
+    let (village, village_full, officer, officer_phone) = match v {
+        Some(v) => (v.name.clone(), v.full(), v.officer.clone(), v.phone.to_string()),
+        None => (c.commune.name.clone(), commune_full.clone(), String::new(), String::new()),
+    };
+    vec![
+        ("village_title", crate::text::capitalize(&village_full)),
+        ("village_full", village_full),
+        ("village", village),
+        ("commune_title", crate::text::capitalize(&commune_full)),
+        ("commune_full", commune_full),
+        ("commune", c.commune.name.clone()),
+        ("province_full", c.commune.province_full()),
+        ("province", c.commune.province.clone()),
+        ("issuer", c.issuer.name.clone()),
+        ("hotline", c.hotline.phone.to_string()),
+        ("officer_phone", officer_phone),
+        ("officer", officer),
+    ]
+}
+
+/// Replaces `{name}` placeholders in every string of `v`.
+fn fill(v: &mut Value, vars: &[(&str, String)]) {
+    match v {
+        Value::String(s) if s.contains('{') => {
+            let mut out = s.clone();
+            for (k, val) in vars {
+                out = out.replace(&format!("{{{k}}}"), val);
+            }
+            *s = out;
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| fill(x, vars)),
+        Value::Object(o) => o.values_mut().for_each(|x| fill(x, vars)),
+        _ => {}
+    }
+}
+
+/// Deep-merges `over` into `base` (tables merge, everything else replaces).
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                merge(b.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// Converts TOML to JSON (dates become strings).
+pub fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(crate::text::nfc(&s)),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect::<Map<_, _>>())
+        }
+    }
+}
+
+/// Every placeholder name a pack may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "village_title",
+    "village_full",
+    "village",
+    "commune_title",
+    "commune_full",
+    "commune",
+    "province_full",
+    "province",
+    "issuer",
+    "hotline",
+    "officer_phone",
+    "officer",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_packs_parse_and_have_audiences() {
+        for (code, _) in BUILTIN {
+            let pack = Pack::builtin(code).unwrap();
+            assert!(pack.tactic_ids().len() >= 9, "{code}");
+            let households = pack.audience_tactics("households");
+            assert!(!households.is_empty(), "{code}");
+            for id in households {
+                assert!(pack.tactic_ids().contains(&id), "{code}: {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn fill_replaces_known_placeholders() {
+        let mut v = serde_json::json!({"a": "Gửi bà con {village_full}", "b": ["{commune}"]});
+        fill(&mut v, &[("village_full", "thôn A".into()), ("commune", "X".into())]);
+        assert_eq!(v, serde_json::json!({"a": "Gửi bà con thôn A", "b": ["X"]}));
+    }
+}

@@ -1,0 +1,169 @@
+//! One problem type for everything a user can get wrong in their input.
+//!
+//! Loading and validation collect *every* problem before giving up, so an
+//! officer fixes the spreadsheet once instead of once per error. Each problem
+//! names the file, the line (and column or field) and what to do next.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in the user's input, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The file the problem is in, as the user named it.
+    pub file: PathBuf,
+    /// 1-based line (CSV row, TOML line), if known.
+    pub line: Option<usize>,
+    /// 1-based column, if known.
+    pub column: Option<usize>,
+    /// The field or column header concerned, if any.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// Warnings do not stop a build; errors do.
+    pub warning: bool,
+}
+
+impl Issue {
+    /// An error in `file`.
+    pub fn error(file: &Path, message: impl Into<String>) -> Self {
+        Issue {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+            warning: false,
+        }
+    }
+
+    /// A warning in `file`.
+    pub fn warning(file: &Path, message: impl Into<String>) -> Self {
+        Issue { warning: true, ..Issue::error(file, message) }
+    }
+
+    /// Sets the line.
+    pub fn line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// Sets the column.
+    pub fn column(mut self, column: usize) -> Self {
+        self.column = Some(column);
+        self
+    }
+
+    /// Sets the field (column header or TOML key).
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Sets the hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        let kind = if self.warning { "cảnh báo" } else { "lỗi" };
+        write!(f, ": {kind}: ")?;
+        if let Some(field) = &self.field {
+            write!(f, "[{field}] ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  gợi ý: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of problems that stopped the run.
+#[derive(Debug, Clone, Default)]
+pub struct Issues(pub Vec<Issue>);
+
+impl Issues {
+    /// True when at least one problem is an error (not only warnings).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|i| !i.warning)
+    }
+
+    /// Only the errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Issue> {
+        self.0.iter().filter(|i| !i.warning)
+    }
+
+    /// Only the warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
+        self.0.iter().filter(|i| i.warning)
+    }
+
+    /// Adds one problem.
+    pub fn push(&mut self, issue: Issue) {
+        self.0.push(issue);
+    }
+}
+
+impl fmt::Display for Issues {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        for (i, issue) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{issue}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Issues {}
+
+/// Turns a byte offset into 1-based (line, column), counting characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a = 1\nxã = \"ô\"\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        let at = text.find('=').unwrap();
+        assert_eq!(line_col(text, at), (1, 3));
+        let at = text.rfind('=').unwrap();
+        assert_eq!(line_col(text, at), (2, 4));
+    }
+
+    #[test]
+    fn display_names_file_line_and_hint() {
+        let issue = Issue::error(Path::new("villages.csv"), "số điện thoại sai")
+            .line(7)
+            .field("officer_phone")
+            .hint("viết 10 chữ số");
+        assert_eq!(
+            issue.to_string(),
+            "villages.csv:7: lỗi: [officer_phone] số điện thoại sai\n  gợi ý: viết 10 chữ số"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! The layout registry: which layouts exist and what each promises.
+//!
+//! `layouts/layouts.toml` declares, per layout, its paper, page count and
+//! minimum QR size. The promise is checked after every compile: a document
+//! with more pages than declared is an overflow, not a longer leaflet.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One layout's declaration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// The layout id (filled from the table key).
+    #[serde(skip)]
+    pub id: String,
+    /// Typst file inside the layouts folder.
+    pub file: String,
+    /// One-line description (Vietnamese).
+    pub title: String,
+    /// Paper name (`a5`, `a4`, `a3`, `custom`).
+    pub paper: String,
+    /// Trim width in millimetres.
+    pub width_mm: f64,
+    /// Trim height in millimetres.
+    pub height_mm: f64,
+    /// Exact page count.
+    pub pages: usize,
+    /// `village` (one document per village) or `commune` (one per commune).
+    pub scope: String,
+    /// Smallest printed QR symbol, in millimetres.
+    #[serde(default)]
+    pub qr_min_mm: f64,
+    /// Audience whose tactics the layout prints by default.
+    #[serde(default)]
+    pub audience: Option<String>,
+}
+
+/// The built-in registry text.
+pub const BUILTIN_REGISTRY: &str = include_str!("../layouts/layouts.toml");
+
+/// The built-in layout files, served to Typst from memory.
+pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
+    ("lib.typ", include_bytes!("../layouts/lib.typ")),
+    ("leaflet-a5.typ", include_bytes!("../layouts/leaflet-a5.typ")),
+    ("sample.json", include_bytes!("../layouts/sample.json")),
+];
+
+/// Parses a registry.
+pub fn parse(text: &str) -> Result<Vec<Layout>, String> {
+    let map: BTreeMap<String, Layout> =
+        toml::from_str(text).map_err(|e| format!("layouts.toml: {e}"))?;
+    let mut out: Vec<Layout> = map
+        .into_iter()
+        .map(|(id, mut l)| {
+            l.id = id;
+            l
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The built-in layouts.
+pub fn builtin() -> Vec<Layout> {
+    parse(BUILTIN_REGISTRY).expect("built-in layouts.toml parses (tested)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_layout_has_its_file() {
+        let layouts = builtin();
+        assert!(layouts.iter().any(|l| l.id == "leaflet-a5"));
+        for l in layouts {
+            assert!(BUILTIN_FILES.iter().any(|(f, _)| *f == l.file), "{}", l.file);
+            assert!(l.pages >= 1 && l.width_mm > 0.0 && l.height_mm > 0.0);
+        }
+    }
+}

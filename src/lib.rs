@@ -1,0 +1,209 @@
+//! canhbao: a commune's data in, print-ready anti-fraud material out.
+//!
+//! The data flows one way (see `../shared/DESIGN.md`):
+//! campaign folder → [`campaign::load`] → [`plan::plan`] → [`batch::run`]
+//! (Typst in a sandboxed [`world`]) → files + manifest. This file wires the
+//! stages together; the binary only parses arguments and prints results.
+
+#![allow(clippy::result_large_err)] // Issue is a plain value passed once per problem; boxing buys nothing.
+
+pub mod batch;
+pub mod campaign;
+pub mod cli;
+pub mod content;
+pub mod diag;
+pub mod layouts;
+pub mod output;
+pub mod phone;
+pub mod plan;
+pub mod qr;
+pub mod render;
+pub mod text;
+pub mod world;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use campaign::{Campaign, Known};
+use content::Pack;
+use diag::{Issue, Issues};
+use layouts::Layout;
+
+/// A loaded and validated campaign with the layouts and words it uses.
+pub struct Project {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// Every layout available to it.
+    pub layouts: Vec<Layout>,
+    /// Its locale pack.
+    pub pack: Pack,
+}
+
+/// Loads and validates a campaign folder, collecting every problem.
+pub fn load(dir: &Path) -> Result<Project, Issues> {
+    let layouts = layouts::builtin();
+    let vi = Pack::builtin("vi").expect("the vi pack is built in");
+    let known = Known {
+        layouts: layouts.iter().map(|l| l.id.clone()).collect(),
+        locales: content::BUILTIN.iter().map(|(c, _)| c.to_string()).collect(),
+        tactics: vi.tactic_ids(),
+        audiences: vi.audience_ids(),
+    };
+    let campaign = campaign::load(dir, &known)?;
+    let pack = Pack::builtin(&campaign.locale).expect("locale checked against the built-in packs");
+    let issues = content::check_overrides(&pack, &campaign.text, &dir.join("campaign.toml"));
+    if !issues.is_empty() {
+        return Err(Issues(issues));
+    }
+    Ok(Project { campaign, layouts, pack })
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder (default: `<campaign>/out`).
+    pub out: Option<PathBuf>,
+    /// Layouts to build (default: those in campaign.toml).
+    pub layouts: Vec<String>,
+    /// Only these villages (by name, full name or slug).
+    pub villages: Vec<String>,
+    /// `(k, n)`: build only the k-th of n deterministic shares of the villages.
+    pub shard: Option<(usize, usize)>,
+    /// Re-render unchanged files.
+    pub force: bool,
+    /// Write each job's JSON data next to its PDF.
+    pub emit_data: bool,
+    /// Also write PNG pages at this resolution.
+    pub png_dpi: Option<f32>,
+    /// Extra font folders (system fonts are never used otherwise).
+    pub font_dirs: Vec<PathBuf>,
+}
+
+/// Picks the layouts and villages of a run, or explains what is wrong.
+pub fn select(project: &Project, opts: &BuildOptions) -> Result<(Vec<Layout>, Vec<usize>), Issues> {
+    let c = &project.campaign;
+    let mut issues = Issues::default();
+    let wanted = if opts.layouts.is_empty() { c.layouts.clone() } else { opts.layouts.clone() };
+    let mut layouts = Vec::new();
+    for id in &wanted {
+        match project.layouts.iter().find(|l| &l.id == id) {
+            Some(l) => layouts.push(l.clone()),
+            None => issues.push(
+                Issue::error(Path::new("--layout"), format!("không có mẫu “{id}”")).hint(format!(
+                    "các mẫu có sẵn: {}",
+                    project.layouts.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            ),
+        }
+    }
+    let mut villages: Vec<usize> = (0..c.villages.len()).collect();
+    if !opts.villages.is_empty() {
+        villages.clear();
+        for name in &opts.villages {
+            let found = c.villages.iter().position(|v| {
+                campaign::same_name(&v.name, name)
+                    || campaign::same_name(&v.full(), name)
+                    || v.slug == *name
+            });
+            match found {
+                Some(i) if !villages.contains(&i) => villages.push(i),
+                Some(_) => {}
+                None => issues.push(
+                    Issue::error(
+                        Path::new("--village"),
+                        format!("không có thôn “{name}” trong danh sách"),
+                    )
+                    .hint("viết tên như trong tệp danh sách, ví dụ --village \"Đông Hải\""),
+                ),
+            }
+        }
+        villages.sort();
+    }
+    if let Some((k, n)) = opts.shard {
+        villages.retain(|i| shard_of(&c.villages[*i].slug, n) == k);
+    }
+    if issues.has_errors() {
+        return Err(issues);
+    }
+    Ok((layouts, villages))
+}
+
+/// Which of `n` shards (1-based) a village belongs to: a stable hash of its slug.
+pub fn shard_of(slug: &str, n: usize) -> usize {
+    let digest = output::sha256(slug.as_bytes());
+    let x = u64::from_str_radix(&digest[..16], 16).unwrap_or(0);
+    (x % n as u64) as usize + 1
+}
+
+/// The result of a build.
+pub struct Built {
+    /// The project that was built.
+    pub project: Project,
+    /// Where files went.
+    pub out: PathBuf,
+    /// What happened.
+    pub report: batch::BatchReport,
+    /// Jobs planned.
+    pub jobs: usize,
+}
+
+/// Why a build stopped before or during rendering.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Bad input: nothing was written.
+    Input(Issues),
+    /// Anything else (disk full, …).
+    Other(String),
+}
+
+/// Loads, plans, renders and writes. Progress goes to `tick`.
+pub fn build(
+    dir: &Path,
+    opts: &BuildOptions,
+    tick: &(dyn Fn(&plan::Job, &batch::Outcome) + Sync),
+    on_planned: &dyn Fn(usize),
+    stop: &AtomicBool,
+) -> Result<Built, BuildError> {
+    let project = load(dir).map_err(BuildError::Input)?;
+    let (layouts, villages) = select(&project, opts).map_err(BuildError::Input)?;
+    let c = &project.campaign;
+    let jobs = plan::plan(c, &layouts, &villages, &project.pack).map_err(BuildError::Other)?;
+    on_planned(jobs.len());
+    let base = world::Base::new(world::LayoutSource::Builtin, Some(dir), &opts.font_dirs, c.date)
+        .map_err(BuildError::Other)?;
+    let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
+    let manifest_name = match opts.shard {
+        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+        None => "manifest.json".into(),
+    };
+    let batch_opts = batch::BatchOptions {
+        out: out.clone(),
+        force: opts.force,
+        emit_data: opts.emit_data,
+        png_dpi: opts.png_dpi,
+        date: c.date,
+        pdf_a: c.print.pdf_a,
+        run_key: run_key(opts, c),
+        manifest_name,
+    };
+    let report = batch::run(&base, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+    let jobs = jobs.len();
+    Ok(Built { project, out, report, jobs })
+}
+
+/// Hash of everything shared by all jobs: tool, layouts, fonts, options.
+fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
+    let mut bytes = batch::tool_version().into_bytes();
+    bytes.extend_from_slice(layouts::BUILTIN_REGISTRY.as_bytes());
+    for (name, content) in layouts::BUILTIN_FILES {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&output::sha256(content).into_bytes());
+    }
+    for font in world::builtin_fonts() {
+        bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
+    }
+    bytes.extend_from_slice(
+        format!("{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date).as_bytes(),
+    );
+    output::sha256(&bytes)
+}

@@ -1,0 +1,155 @@
+//! The `canhbao` binary: parse arguments, run the verb, print, exit.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use clap::Parser;
+
+use canhbao::batch::Outcome;
+use canhbao::cli::{BuildArgs, CheckArgs, Cli, Command};
+use canhbao::{BuildError, BuildOptions};
+
+/// Exit code for bad input (nothing written).
+const EXIT_INPUT: u8 = 2;
+/// Exit code when some files could not be made.
+const EXIT_FAILED: u8 = 1;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Layouts => layouts(),
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    if let Some(n) = args.jobs {
+        // Typst parallelises on the global pool too: size it once, here.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let opts = BuildOptions {
+        out: args.out,
+        layouts: args.layouts,
+        villages: args.villages,
+        shard: args.shard,
+        force: args.force,
+        emit_data: args.emit_data,
+        png_dpi: args.png,
+        font_dirs: args.font_dirs,
+    };
+    let start = Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    let tty = std::io::stderr().is_terminal();
+    let done = AtomicUsize::new(0);
+    let total = AtomicUsize::new(0);
+    let on_planned = |n: usize| {
+        total.store(n, Ordering::Relaxed);
+        if tty {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(n as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .expect("valid template"),
+            );
+        }
+    };
+    let tick = |job: &canhbao::plan::Job, outcome: &Outcome| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Outcome::Failed(f) = outcome {
+            bar.suspend(|| eprintln!("lỗi: {} — {}: {f}", job.name, job.layout.id));
+        }
+        if tty {
+            bar.set_position(n as u64);
+            bar.set_message(job.name.clone());
+        }
+    };
+    let stop = AtomicBool::new(false);
+    let result = canhbao::build(&args.campaign, &opts, &tick, &on_planned, &stop);
+    bar.finish_and_clear();
+    match result {
+        Err(BuildError::Input(issues)) => {
+            eprintln!("{issues}");
+            eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
+            ExitCode::from(EXIT_INPUT)
+        }
+        Err(BuildError::Other(msg)) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_FAILED)
+        }
+        Ok(built) => {
+            for w in &built.project.campaign.warnings {
+                eprintln!("{w}");
+            }
+            let r = &built.report;
+            for (village, layout, text) in &r.warnings {
+                eprintln!("cảnh báo ({village}, {layout}):\n{text}");
+            }
+            eprintln!(
+                "{} tệp mới, {} tệp không đổi, {} trang, {} lỗi, {} cảnh báo, {:.1} giây → {}",
+                r.written,
+                r.skipped,
+                r.pages,
+                r.failed.len(),
+                r.warnings.len() + built.project.campaign.warnings.len(),
+                start.elapsed().as_secs_f64(),
+                built.out.display()
+            );
+            if r.written == 0 && r.failed.is_empty() && r.skipped > 0 {
+                eprintln!("Không có gì thay đổi kể từ lần trước; dùng --force để tạo lại tất cả.");
+            }
+            if r.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                for (village, layout, why) in &r.failed {
+                    eprintln!("không tạo được: {village} — {layout}: {why}");
+                }
+                ExitCode::from(EXIT_FAILED)
+            }
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    match canhbao::load(&args.campaign) {
+        Err(issues) => {
+            eprintln!("{issues}");
+            ExitCode::from(EXIT_INPUT)
+        }
+        Ok(project) => {
+            let c = &project.campaign;
+            for w in &c.warnings {
+                eprintln!("{w}");
+            }
+            println!(
+                "{} — {} — đường dây nóng {}",
+                c.commune.full(),
+                c.commune.province_full(),
+                c.hotline.phone
+            );
+            for v in &c.villages {
+                println!(
+                    "  {:<32} {:<28} {:<14} {:>5} hộ",
+                    v.full(),
+                    v.officer,
+                    v.phone.to_string(),
+                    v.households
+                );
+            }
+            println!("Dữ liệu hợp lệ: {} thôn.", c.villages.len());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn layouts() -> ExitCode {
+    for l in canhbao::layouts::builtin() {
+        println!(
+            "{:<20} {:>5.0}×{:<5.0} mm  {} trang  {}",
+            l.id, l.width_mm, l.height_mm, l.pages, l.title
+        );
+    }
+    ExitCode::SUCCESS
+}

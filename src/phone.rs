@@ -1,0 +1,159 @@
+//! Vietnamese phone numbers: accept what people type, print them grouped.
+//!
+//! Accepted: mobiles (10 digits, 03x/05x/07x/08x/09x), landlines (0 + 2xx
+//! area code, 11 digits), short codes (111–115, 156, 5656), 1800/1900
+//! service numbers, with `+84`/`84` instead of the leading 0, and with any
+//! spaces, dots, dashes or brackets. Excel drops the leading zero of a number
+//! stored as a number; we put it back when that is unambiguous.
+
+use std::fmt;
+
+/// A validated phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone {
+    digits: String,
+}
+
+/// Short numbers a campaign may print as they are.
+const SHORT_CODES: &[&str] = &["111", "112", "113", "114", "115", "156", "5656"];
+
+impl Phone {
+    /// Parses a number as a person or a spreadsheet wrote it.
+    pub fn parse(input: &str) -> Result<Phone, String> {
+        let raw = input.trim();
+        if raw.is_empty() {
+            return Err("số điện thoại đang để trống".into());
+        }
+        let mut digits = String::new();
+        for (i, c) in raw.chars().enumerate() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '+' if i == 0 => {}
+                ' ' | '.' | '-' | '(' | ')' | '\u{a0}' => {}
+                _ => {
+                    return Err(format!("số điện thoại “{raw}” có ký tự “{c}” không phải chữ số"));
+                }
+            }
+        }
+        // Excel stores "0912345678" as the number 912345678(.0).
+        if let Some(stripped) = raw.strip_suffix(".0")
+            && stripped.chars().all(|c| c.is_ascii_digit())
+        {
+            digits = stripped.to_string();
+        }
+        let digits = normalize(&digits);
+        check(&digits, raw)?;
+        Ok(Phone { digits })
+    }
+
+    /// The digits only, e.g. `0912345678`.
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
+    /// The `tel:` URI used in QR codes.
+    pub fn tel(&self) -> String {
+        format!("tel:{}", self.digits)
+    }
+
+    /// Digit groups for printing and reading aloud: `0912 345 678`.
+    pub fn groups(&self) -> Vec<&str> {
+        let d = self.digits.as_str();
+        let cuts: &[usize] = match d.len() {
+            10 if d.starts_with('0') => &[4, 7],
+            11 => &[4, 8],
+            8 => &[4],
+            10 => &[4, 7],
+            _ => &[],
+        };
+        let mut out = Vec::new();
+        let mut start = 0;
+        for &cut in cuts {
+            out.push(&d[start..cut]);
+            start = cut;
+        }
+        out.push(&d[start..]);
+        out
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.groups().join(" "))
+    }
+}
+
+/// Turns `84…` into `0…` and restores a leading zero Excel dropped.
+fn normalize(digits: &str) -> String {
+    if let Some(rest) = digits.strip_prefix("84")
+        && (rest.len() == 9 || (rest.len() == 10 && rest.starts_with('2')))
+    {
+        return format!("0{rest}");
+    }
+    let first = digits.chars().next();
+    match (digits.len(), first) {
+        (9, Some('3' | '5' | '7' | '8' | '9')) => format!("0{digits}"),
+        (10, Some('2')) => format!("0{digits}"),
+        _ => digits.to_string(),
+    }
+}
+
+/// Checks the shape of a normalised number.
+fn check(d: &str, raw: &str) -> Result<(), String> {
+    if SHORT_CODES.contains(&d) {
+        return Ok(());
+    }
+    if (d.starts_with("1800") || d.starts_with("1900")) && matches!(d.len(), 8 | 10) {
+        return Ok(());
+    }
+    let mobile = d.len() == 10 && matches!(&d[..2], "03" | "05" | "07" | "08" | "09");
+    let landline = d.len() == 11 && d.starts_with("02");
+    if mobile || landline {
+        return Ok(());
+    }
+    let why = if d.starts_with("02") {
+        format!("số cố định phải có 11 chữ số (đang có {})", d.len())
+    } else if d.starts_with('0') && d.len() > 1 && d.as_bytes()[1] != b'2' {
+        if matches!(&d[..2], "03" | "05" | "07" | "08" | "09") {
+            format!("số di động phải có 10 chữ số (đang có {})", d.len())
+        } else {
+            format!("không có đầu số di động {}", &d[..2])
+        }
+    } else {
+        "không phải số di động, số cố định hay số khẩn cấp".to_string()
+    };
+    Err(format!("số điện thoại “{raw}” sai: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(s: &str) -> String {
+        Phone::parse(s).map(|p| p.to_string()).unwrap_or_else(|e| e)
+    }
+
+    #[test]
+    fn accepts_common_spellings() {
+        assert_eq!(show("0912345678"), "0912 345 678");
+        assert_eq!(show("+84 912.345.678"), "0912 345 678");
+        assert_eq!(show("84912345678"), "0912 345 678");
+        assert_eq!(show("912345678"), "0912 345 678");
+        assert_eq!(show("912345678.0"), "0912 345 678");
+        assert_eq!(show("(0237) 3123-456"), "0237 3123 456");
+        assert_eq!(show("2373123456"), "0237 3123 456");
+        assert_eq!(show("113"), "113");
+        assert_eq!(show("1800 599 920"), "1800 599 920");
+        assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");
+    }
+
+    #[test]
+    fn rejects_bad_numbers_with_reason() {
+        assert!(show("09123456789").contains("10 chữ số"));
+        assert!(show("0912abc678").contains("“a”"));
+        assert!(show("").contains("trống"));
+        assert!(show("0123456789").contains("đầu số"));
+        assert!(show("023731234").contains("11 chữ số"));
+        assert!(Phone::parse("12").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! The sandboxed Typst world.
+//!
+//! One [`Base`] is built per run and shared by every job: the standard
+//! library, the fonts, the layout sources and a cache of campaign files. A
+//! [`JobWorld`] adds only the job's JSON data, served at a fixed virtual
+//! path so Typst's global file-id table does not grow with the villages.
+//!
+//! The world serves exactly three things: the layouts (built in, or a
+//! campaign's `layouts_dir`), the job data, and files inside the campaign
+//! folder. Packages, paths outside the campaign folder and system fonts are
+//! refused.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// Where each job's data is served. Layouts read `sys.inputs.data`.
+pub const DATA_PATH: &str = "/job/data.json";
+
+/// Virtual folder of the layouts.
+pub const LAYOUTS_DIR: &str = "/layouts";
+
+/// Virtual folder mapped to the campaign folder.
+pub const CAMPAIGN_DIR: &str = "/campaign";
+
+/// The bundled fonts (Be Vietnam Pro, OFL).
+const FONTS: &[&[u8]] = &[
+    include_bytes!("../fonts/BeVietnamPro_400Regular.ttf"),
+    include_bytes!("../fonts/BeVietnamPro_400Regular_Italic.ttf"),
+    include_bytes!("../fonts/BeVietnamPro_600SemiBold.ttf"),
+    include_bytes!("../fonts/BeVietnamPro_700Bold.ttf"),
+    include_bytes!("../fonts/BeVietnamPro_800ExtraBold.ttf"),
+    include_bytes!("../fonts/BeVietnamPro_900Black.ttf"),
+];
+
+/// Where layout files come from.
+#[derive(Debug, Clone)]
+pub enum LayoutSource {
+    /// The layouts compiled into the binary.
+    Builtin,
+    /// A folder of the user's (already checked to be inside the campaign).
+    Dir(PathBuf),
+}
+
+/// What is shared by all jobs of a run.
+pub struct Base {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    layouts: LayoutSource,
+    /// Canonical campaign folder, for the sandbox check.
+    campaign: Option<PathBuf>,
+    today: Option<Datetime>,
+    data_id: FileId,
+    sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+    files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+}
+
+impl Base {
+    /// Builds the shared base. `font_dirs` adds fonts (opt-in; none by default).
+    pub fn new(
+        layouts: LayoutSource,
+        campaign: Option<&Path>,
+        font_dirs: &[PathBuf],
+        date: Option<(i32, u8, u8)>,
+    ) -> Result<Base, String> {
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), DATA_PATH.into_value());
+        let library = Library::builder().with_inputs(inputs).build();
+        let mut fonts: Vec<Font> = builtin_fonts().to_vec();
+        for dir in font_dirs {
+            fonts.extend(scan_fonts(dir)?);
+        }
+        let book = FontBook::from_fonts(&fonts);
+        let campaign = campaign
+            .map(|c| {
+                c.canonicalize().map_err(|e| format!("failed to open `{}` ({e})", c.display()))
+            })
+            .transpose()?;
+        let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
+        Ok(Base {
+            library: LazyHash::new(library),
+            book: LazyHash::new(book),
+            fonts,
+            layouts,
+            campaign,
+            today,
+            data_id: file_id(DATA_PATH),
+            sources: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The world for one job: `main` is a layout file name, `data` its JSON.
+    pub fn job<'a>(&'a self, main: &str, data: Vec<u8>) -> JobWorld<'a> {
+        JobWorld {
+            base: self,
+            main: file_id(&format!("{LAYOUTS_DIR}/{main}")),
+            data: Bytes::new(data),
+        }
+    }
+
+    /// Reads a layout or campaign file from disk or memory, uncached.
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Other(Some(
+                format!(
+                    "gói {spec} không dùng được: canhbao không tải gói từ mạng \
+                     (hãy chép tệp của gói vào thư mục mẫu và import theo đường dẫn)"
+                )
+                .into(),
+            )));
+        }
+        let path = id.vpath().get_with_slash();
+        if let Some(rel) = path.strip_prefix(&format!("{LAYOUTS_DIR}/")) {
+            return self.load_layout(rel);
+        }
+        if let Some(rel) = path.strip_prefix(&format!("{CAMPAIGN_DIR}/")) {
+            return self.load_campaign(rel);
+        }
+        Err(denied(path))
+    }
+
+    fn load_layout(&self, rel: &str) -> FileResult<Bytes> {
+        match &self.layouts {
+            LayoutSource::Builtin => crate::layouts::BUILTIN_FILES
+                .iter()
+                .find(|(name, _)| *name == rel)
+                .map(|(_, bytes)| Bytes::new(*bytes))
+                .ok_or_else(|| FileError::NotFound(PathBuf::from(format!("layouts/{rel}")))),
+            LayoutSource::Dir(dir) => read_inside(dir, rel),
+        }
+    }
+
+    fn load_campaign(&self, rel: &str) -> FileResult<Bytes> {
+        match &self.campaign {
+            Some(root) => read_inside(root, rel),
+            None => Err(denied(rel)),
+        }
+    }
+}
+
+/// The bundled fonts, parsed once per process.
+pub fn builtin_fonts() -> &'static [Font] {
+    static FONTS_PARSED: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS_PARSED
+        .get_or_init(|| FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect())
+}
+
+/// Loads every font file in `dir` (not recursive).
+fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("failed to read font folder `{}` ({e})", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    let mut fonts = Vec::new();
+    for path in paths {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
+            let data = std::fs::read(&path)
+                .map_err(|e| format!("failed to read font `{}` ({e})", path.display()))?;
+            fonts.extend(Font::iter(Bytes::new(data)));
+        }
+    }
+    Ok(fonts)
+}
+
+/// Reads `rel` under `root`, refusing symlinks or `..` that leave it.
+fn read_inside(root: &Path, rel: &str) -> FileResult<Bytes> {
+    let joined = root.join(rel);
+    let real = joined.canonicalize().map_err(|_| FileError::NotFound(PathBuf::from(rel)))?;
+    let root = root.canonicalize().map_err(|e| FileError::from_io(e, root))?;
+    if !real.starts_with(&root) {
+        return Err(denied(rel));
+    }
+    if real.is_dir() {
+        return Err(FileError::IsDirectory);
+    }
+    std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
+}
+
+fn denied(path: &str) -> FileError {
+    FileError::Other(Some(
+        format!(
+            "không được đọc “{path}”: mẫu chỉ đọc được tệp mẫu và tệp trong thư mục chiến dịch"
+        )
+        .into(),
+    ))
+}
+
+/// Interns a project path. Paths are fixed strings, so ids are reused.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("fixed virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// One job: the shared base plus this job's data.
+pub struct JobWorld<'a> {
+    base: &'a Base,
+    main: FileId,
+    data: Bytes,
+}
+
+impl World for JobWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.base.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.base.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let mut cache = self.base.sources.lock().expect("source cache lock");
+        cache
+            .entry(id)
+            .or_insert_with(|| {
+                let bytes = self.base.load(id)?;
+                let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+                Ok(Source::new(id, text.to_string()))
+            })
+            .clone()
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.base.data_id {
+            return Ok(self.data.clone());
+        }
+        let mut cache = self.base.files.lock().expect("file cache lock");
+        cache.entry(id).or_insert_with(|| self.base.load(id)).clone()
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.base.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.base.today
+    }
+}
+
+impl typst_kit::diagnostics::DiagnosticWorld for JobWorld<'_> {
+    fn name(&self, id: FileId) -> String {
+        let path = id.vpath().get_with_slash();
+        if id == self.base.data_id {
+            return "<dữ liệu của lệnh in>".into();
+        }
+        if let Some(rel) = path.strip_prefix(&format!("{LAYOUTS_DIR}/")) {
+            return match &self.base.layouts {
+                LayoutSource::Builtin => format!("layouts/{rel}"),
+                LayoutSource::Dir(d) => d.join(rel).display().to_string(),
+            };
+        }
+        path.to_string()
+    }
+}

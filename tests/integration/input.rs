@@ -1,0 +1,110 @@
+//! Bad input gives one clear message with file and line, exit 2, no files.
+
+use std::fs;
+
+use crate::util::*;
+
+const HEADER: &str = "name,kind,officer,officer_phone,households\n";
+
+/// (case, campaign.toml edit (from, to), villages.csv, expected in stderr)
+type Case = (&'static str, (&'static str, &'static str), String, Vec<&'static str>);
+
+fn cases() -> Vec<Case> {
+    let keep = ("", "");
+    vec![
+        (
+            "missing column",
+            keep,
+            "name,kind,officer,households\nĐông Hải,thôn,Lê Văn Bình,10\n".into(),
+            vec!["villages.csv:1", "officer_phone"],
+        ),
+        (
+            "bad phone",
+            keep,
+            format!(
+                "{HEADER}Đông Hải,thôn,Lê Văn Bình,0912 345,10\nTây Hải,thôn,Lê An,09123456789,5\n"
+            ),
+            vec!["villages.csv:2", "villages.csv:3", "10 chữ số"],
+        ),
+        (
+            "duplicate village",
+            keep,
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\nĐÔNG HẢI,thôn,B,0912345679,5\n"),
+            vec!["villages.csv:3", "trùng", "dòng 2"],
+        ),
+        (
+            "unknown layout",
+            ("layouts = [\"leaflet-a5\"]", "layouts = [\"leaflet-a9\"]"),
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
+            vec!["campaign.toml:", "leaflet-a9", "leaflet-a5"],
+        ),
+        (
+            "unknown key",
+            ("[issuer]", "[issuer]\nadress = \"x\""),
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
+            vec!["campaign.toml:", "adress", "address"],
+        ),
+        (
+            "bad url scheme",
+            ("https://tinnhiemmang.vn", "http://tinnhiemmang.vn"),
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
+            vec!["campaign.toml:", "https"],
+        ),
+        (
+            "empty name",
+            keep,
+            format!("{HEADER},thôn,A,0912345678,10\n"),
+            vec!["villages.csv:2", "trống"],
+        ),
+        (
+            "letters in households",
+            keep,
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,mười\n"),
+            vec!["villages.csv:2", "households"],
+        ),
+    ]
+}
+
+#[test]
+fn bad_input_is_reported_with_place_and_writes_nothing() {
+    for (name, (from, to), csv, wants) in cases() {
+        let dir = example_copy();
+        if !from.is_empty() {
+            let path = dir.path().join("campaign.toml");
+            let toml = fs::read_to_string(&path).unwrap();
+            assert!(toml.contains(from), "{name}: fixture lacks {from}");
+            fs::write(&path, toml.replacen(from, to, 1)).unwrap();
+        }
+        fs::write(dir.path().join("villages.csv"), csv).unwrap();
+        let out = dir.path().join("out");
+        let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
+        assert_eq!(code, 2, "{name}: exit code\n{err}");
+        for want in wants {
+            assert!(err.contains(want), "{name}: {want:?} not in:\n{err}");
+        }
+        assert!(all_files(&out).is_empty(), "{name}: output written despite bad input");
+        let (code, _, _) = run(canhbao().arg("check").arg(dir.path()));
+        assert_eq!(code, 2, "{name}: check must fail too");
+    }
+}
+
+#[test]
+fn unknown_layout_flag_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(repo().join("examples/tien-trang"))
+        .args(["--layout", "poster-a9", "--out"])
+        .arg(out.path().join("o")));
+    assert_eq!(code, 2);
+    assert!(err.contains("poster-a9") && err.contains("leaflet-a5"), "{err}");
+    assert!(!out.path().join("o").exists());
+}
+
+#[test]
+fn check_prints_every_village() {
+    let (code, out, err) = run(canhbao().arg("check").arg(repo().join("examples/tien-trang")));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("31 thôn"), "{out}");
+    assert!(out.contains("thôn Vạn Lộc") && out.contains("0912 000 131"), "{out}");
+}
