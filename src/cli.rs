@@ -62,6 +62,9 @@ pub struct BuildArgs {
     /// Also write PNG pages at this resolution (dots per inch).
     #[arg(long, value_name = "DPI")]
     pub png: Option<f32>,
+    /// Skip the print-shop package (combined PDFs, 2-up sheets, print order).
+    #[arg(long)]
+    pub no_package: bool,
     /// Extra font folder (repeatable); system fonts are never used otherwise.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_dirs: Vec<PathBuf>,

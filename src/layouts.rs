@@ -34,6 +34,18 @@ pub struct Layout {
     /// Audience whose tactics the layout prints by default.
     #[serde(default)]
     pub audience: Option<String>,
+    /// How many copies to print per document: `households` (one per
+    /// household plus spares), `places` (shops + public places), `one`, or
+    /// `none` (screen only, not in the print order).
+    #[serde(default = "default_copies")]
+    pub copies: String,
+    /// Extra imposition for the print package: `2up-a4` (two per A4 sheet).
+    #[serde(default)]
+    pub impose: Option<String>,
+}
+
+fn default_copies() -> String {
+    "households".into()
 }
 
 /// The built-in registry text.
@@ -44,6 +56,7 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("lib.typ", include_bytes!("../layouts/lib.typ")),
     ("leaflet-a5.typ", include_bytes!("../layouts/leaflet-a5.typ")),
     ("sample.json", include_bytes!("../layouts/sample.json")),
+    ("impose.typ", include_bytes!("../layouts/impose.typ")),
 ];
 
 /// Parses a registry.

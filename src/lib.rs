@@ -14,6 +14,7 @@ pub mod content;
 pub mod diag;
 pub mod layouts;
 pub mod output;
+pub mod package;
 pub mod phone;
 pub mod plan;
 pub mod qr;
@@ -77,6 +78,8 @@ pub struct BuildOptions {
     pub png_dpi: Option<f32>,
     /// Extra font folders (system fonts are never used otherwise).
     pub font_dirs: Vec<PathBuf>,
+    /// Skip the print-shop package (combined files, print order).
+    pub no_package: bool,
 }
 
 /// Picks the layouts and villages of a run, or explains what is wrong.
@@ -145,6 +148,10 @@ pub struct Built {
     pub report: batch::BatchReport,
     /// Jobs planned.
     pub jobs: usize,
+    /// The print order (empty when no package was made).
+    pub order: Vec<package::OrderLine>,
+    /// Package files written (not unchanged).
+    pub package_written: usize,
 }
 
 /// Why a build stopped before or during rendering.
@@ -187,8 +194,59 @@ pub fn build(
         manifest_name,
     };
     let report = batch::run(&base, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+    let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
+    let (order, package_written) = if whole_run && !opts.no_package {
+        make_package(&base, c, &layouts, &jobs, &out, &report.manifest)
+            .map_err(BuildError::Other)?
+    } else {
+        (Vec::new(), 0)
+    };
     let jobs = jobs.len();
-    Ok(Built { project, out, report, jobs })
+    Ok(Built { project, out, report, jobs, order, package_written })
+}
+
+/// Writes the print-shop package and adds it to the manifest.
+fn make_package(
+    base: &world::Base,
+    c: &Campaign,
+    layouts: &[Layout],
+    jobs: &[plan::Job],
+    out: &Path,
+    manifest_path: &Path,
+) -> Result<(Vec<package::OrderLine>, usize), String> {
+    let mut manifest = output::Manifest::read(manifest_path);
+    let by_file: std::collections::HashMap<String, output::Entry> =
+        manifest.files.iter().map(|e| (e.file.clone(), e.clone())).collect();
+    let mut entries = Vec::new();
+    for job in jobs {
+        if let Some(e) = by_file.get(&format!("{}.pdf", job.stem)) {
+            entries.push((job.village, e));
+        }
+    }
+    let order = package::order(c, layouts, &entries);
+    let mut written = 0;
+    for layout in layouts.iter().filter(|l| l.copies != "none") {
+        let mut docs = Vec::new();
+        for job in jobs.iter().filter(|j| j.layout.id == layout.id) {
+            let file = format!("{}.pdf", job.stem);
+            let bytes = std::fs::read(out.join(&file))
+                .map_err(|e| format!("failed to read `{}` ({e})", out.join(&file).display()))?;
+            docs.push((file, bytes));
+        }
+        let settings = render::PdfSettings {
+            ident: format!("canhbao/{}", text::slug(&c.commune.full())),
+            date: c.date,
+            pdf_a: c.print.pdf_a,
+        };
+        let made =
+            package::build_layout(base, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?;
+        written += made.iter().filter(|(_, new)| *new).count();
+        package::record(&mut manifest, &made);
+        comemo::evict(0);
+    }
+    package::write_order(out, &order)?;
+    manifest.write(manifest_path)?;
+    Ok((order, written))
 }
 
 /// Hash of everything shared by all jobs: tool, layouts, fonts, options.

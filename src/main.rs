@@ -39,6 +39,7 @@ fn build(args: BuildArgs) -> ExitCode {
         emit_data: args.emit_data,
         png_dpi: args.png,
         font_dirs: args.font_dirs,
+        no_package: args.no_package,
     };
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -64,6 +65,13 @@ fn build(args: BuildArgs) -> ExitCode {
         if tty {
             bar.set_position(n as u64);
             bar.set_message(job.name.clone());
+        } else {
+            // Plain lines for logs: about ten per run.
+            let total = total.load(Ordering::Relaxed).max(1);
+            let step = (total / 10).max(1);
+            if n.is_multiple_of(step) || n == total {
+                eprintln!("  {n}/{total} tệp");
+            }
         }
     };
     let stop = AtomicBool::new(false);
@@ -97,7 +105,9 @@ fn build(args: BuildArgs) -> ExitCode {
                 start.elapsed().as_secs_f64(),
                 built.out.display()
             );
-            if r.written == 0 && r.failed.is_empty() && r.skipped > 0 {
+            print_order_summary(&built.order);
+            if r.written == 0 && built.package_written == 0 && r.failed.is_empty() && r.skipped > 0
+            {
                 eprintln!("Không có gì thay đổi kể từ lần trước; dùng --force để tạo lại tất cả.");
             }
             if r.failed.is_empty() {
@@ -110,6 +120,28 @@ fn build(args: BuildArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// The copies to print, per layout, as a small table.
+fn print_order_summary(order: &[canhbao::package::OrderLine]) {
+    let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
+    for line in order {
+        match totals.iter_mut().find(|t| t.0 == line.layout) {
+            Some(t) => {
+                t.2 += 1;
+                t.3 += line.copies;
+            }
+            None => totals.push((line.layout.clone(), line.paper.clone(), 1, line.copies)),
+        }
+    }
+    if totals.is_empty() {
+        return;
+    }
+    eprintln!("{:<22} {:<12} {:>8} {:>10}", "Mẫu", "Khổ giấy", "Số tệp", "Số bản in");
+    for (layout, paper, files, copies) in totals {
+        eprintln!("{layout:<22} {paper:<12} {files:>8} {copies:>10}");
+    }
+    eprintln!("Chi tiết cho nhà in: print-order.csv");
 }
 
 fn check(args: CheckArgs) -> ExitCode {

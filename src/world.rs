@@ -100,10 +100,22 @@ impl Base {
 
     /// The world for one job: `main` is a layout file name, `data` its JSON.
     pub fn job<'a>(&'a self, main: &str, data: Vec<u8>) -> JobWorld<'a> {
+        self.job_with(main, data, Vec::new())
+    }
+
+    /// A job that may also read `extra` in-memory files (e.g. finished PDFs
+    /// to impose). Their ids should come from a small fixed set of paths.
+    pub fn job_with<'a>(
+        &'a self,
+        main: &str,
+        data: Vec<u8>,
+        extra: Vec<(FileId, Bytes)>,
+    ) -> JobWorld<'a> {
         JobWorld {
             base: self,
             main: file_id(&format!("{LAYOUTS_DIR}/{main}")),
             data: Bytes::new(data),
+            extra,
         }
     }
 
@@ -206,6 +218,7 @@ pub struct JobWorld<'a> {
     base: &'a Base,
     main: FileId,
     data: Bytes,
+    extra: Vec<(FileId, Bytes)>,
 }
 
 impl World for JobWorld<'_> {
@@ -236,6 +249,9 @@ impl World for JobWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.base.data_id {
             return Ok(self.data.clone());
+        }
+        if let Some((_, bytes)) = self.extra.iter().find(|(x, _)| *x == id) {
+            return Ok(bytes.clone());
         }
         let mut cache = self.base.files.lock().expect("file cache lock");
         cache.entry(id).or_insert_with(|| self.base.load(id)).clone()

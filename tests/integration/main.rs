@@ -1,5 +1,6 @@
 //! Integration tests: run the `canhbao` binary and inspect what it writes.
 
+mod batch;
 mod input;
 mod leaflet;
 mod sandbox;
