@@ -146,7 +146,7 @@ pub fn input_hash(run_key: &str, job: &Job) -> String {
 
 /// Renders and writes one job (or skips it when nothing changed).
 fn one(base: &Base, job: &Job, opts: &BatchOptions, previous: &HashMap<&str, &Entry>) -> Outcome {
-    let file = format!("{}.pdf", job.stem);
+    let file = format!("{}.{}", job.stem, job.layout.format);
     let path = opts.out.join(&file);
     let inputs = input_hash(&opts.run_key, job);
     if !opts.force
@@ -172,9 +172,14 @@ fn render_one(
 ) -> Result<Outcome, Failure> {
     let world = base.job(&job.layout.file, job.data.clone());
     let compiled = render::compile(&world, job.layout.pages)?;
-    let settings = PdfSettings { ident: job.ident.clone(), date: opts.date, pdf_a: opts.pdf_a };
-    let pdf = render::pdf(&compiled.doc, &settings)?;
     let io = |e: String| Failure::Typst(e);
+    let pdf = if job.layout.format == "png" {
+        // Screen images: the first page as PNG is the product.
+        render::png(&compiled.doc, job.layout.dpi).map_err(io)?.swap_remove(0)
+    } else {
+        let settings = PdfSettings { ident: job.ident.clone(), date: opts.date, pdf_a: opts.pdf_a };
+        render::pdf(&compiled.doc, &settings)?
+    };
     if opts.emit_data {
         output::write_atomic(&output::out_path(&opts.out, &job.stem, "json"), &job.data)
             .map_err(io)?;

@@ -31,6 +31,51 @@ pub enum Command {
     ///
     /// Example: canhbao layouts
     Layouts,
+    /// Create a new campaign folder to fill in (tạo thư mục chiến dịch mới).
+    ///
+    /// Example: canhbao init xa-tien-trang
+    Init(InitArgs),
+    /// Render one document of one village to PNG pages (xem trước).
+    ///
+    /// Example: canhbao preview examples/tien-trang --village "Đông Hải" --layout poster-a4
+    Preview(PreviewArgs),
+    /// Print shell completions (bash, zsh, fish, powershell).
+    ///
+    /// Example: canhbao completions bash > /etc/bash_completion.d/canhbao
+    Completions(CompletionsArgs),
+}
+
+/// `canhbao init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not hold a campaign yet).
+    pub dir: PathBuf,
+}
+
+/// `canhbao preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The campaign folder (holds campaign.toml).
+    pub campaign: PathBuf,
+    /// The village, by name as in the table [default: the first one].
+    #[arg(long)]
+    pub village: Option<String>,
+    /// The layout [default: the campaign's first layout].
+    #[arg(long, short = 'l')]
+    pub layout: Option<String>,
+    /// Resolution in dots per inch.
+    #[arg(long, default_value_t = 100.0)]
+    pub dpi: f32,
+    /// Output folder [default: <campaign>/out/preview].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// `canhbao completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// `canhbao build`.
@@ -62,6 +107,15 @@ pub struct BuildArgs {
     /// Also write PNG pages at this resolution (dots per inch).
     #[arg(long, value_name = "DPI")]
     pub png: Option<f32>,
+    /// Draw crop marks outside the bleed.
+    #[arg(long)]
+    pub marks: bool,
+    /// Bleed in millimetres [default: campaign.toml's print.bleed_mm, or 3].
+    #[arg(long, value_name = "MM")]
+    pub bleed: Option<f64>,
+    /// Write PDF/A (only `a-2b`).
+    #[arg(long, value_name = "STANDARD", value_parser = ["a-2b"])]
+    pub pdf_standard: Option<String>,
     /// Skip the print-shop package (combined PDFs, 2-up sheets, print order).
     #[arg(long)]
     pub no_package: bool,
@@ -75,6 +129,12 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     /// The campaign folder (holds campaign.toml).
     pub campaign: PathBuf,
+    /// Where to write the contact sheet PNG [default: <campaign>/out/contact-sheet.png].
+    #[arg(long, value_name = "FILE")]
+    pub contact_sheet: Option<PathBuf>,
+    /// Do not render the contact sheet (data checks only).
+    #[arg(long)]
+    pub no_contact_sheet: bool,
 }
 
 /// Parses `K/N` with 1 ≤ K ≤ N.

@@ -246,6 +246,58 @@ mod tests {
         }
     }
 
+    /// Every key path of a TOML value, with array lengths.
+    fn key_paths(v: &toml::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    key_paths(v, &format!("{at}.{k}"), out);
+                }
+            }
+            toml::Value::Array(a) if a.iter().all(|x| x.is_table()) && !a.is_empty() => {
+                for (i, x) in a.iter().enumerate() {
+                    key_paths(x, &format!("{at}[{i}]"), out);
+                }
+            }
+            toml::Value::Array(a) => out.push(format!("{at}[len {}]", a.len())),
+            _ => out.push(at.to_string()),
+        }
+    }
+
+    #[test]
+    fn every_pack_has_exactly_the_keys_of_vi() {
+        let paths = |code: &str| {
+            let pack = Pack::builtin(code).unwrap();
+            let mut out = Vec::new();
+            key_paths(&toml::Value::Table(pack.table), "", &mut out);
+            out.retain(|p| !p.starts_with(".meta."));
+            out.sort();
+            out
+        };
+        let vi = paths("vi");
+        for (code, _) in BUILTIN {
+            let other = paths(code);
+            let missing: Vec<_> = vi.iter().filter(|p| !other.contains(p)).collect();
+            let extra: Vec<_> = other.iter().filter(|p| !vi.contains(p)).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{code}: missing {missing:?}, extra {extra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn packs_use_only_known_placeholders() {
+        for (code, text) in BUILTIN {
+            for part in text.split('{').skip(1) {
+                let name = part.split('}').next().unwrap_or("");
+                if name.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !name.is_empty() {
+                    assert!(PLACEHOLDERS.contains(&name), "{code}: unknown placeholder {{{name}}}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn fill_replaces_known_placeholders() {
         let mut v = serde_json::json!({"a": "Gửi bà con {village_full}", "b": ["{commune}"]});

@@ -42,10 +42,34 @@ pub struct Layout {
     /// Extra imposition for the print package: `2up-a4` (two per A4 sheet).
     #[serde(default)]
     pub impose: Option<String>,
+    /// Documents per printed sheet (card sheets): copies are divided by it.
+    #[serde(default = "one")]
+    pub per_sheet: u32,
+    /// `pdf` (default) or `png` (screen images).
+    #[serde(default = "pdf")]
+    pub format: String,
+    /// Resolution of PNG output.
+    #[serde(default = "default_dpi")]
+    pub dpi: f32,
+    /// One document per tactic (with a one-item tactics list).
+    #[serde(default)]
+    pub per_tactic: bool,
 }
 
 fn default_copies() -> String {
     "households".into()
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn pdf() -> String {
+    "pdf".into()
+}
+
+fn default_dpi() -> f32 {
+    150.0
 }
 
 /// The built-in registry text.
@@ -57,6 +81,14 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("leaflet-a5.typ", include_bytes!("../layouts/leaflet-a5.typ")),
     ("sample.json", include_bytes!("../layouts/sample.json")),
     ("impose.typ", include_bytes!("../layouts/impose.typ")),
+    ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
+    ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
+    ("leaflet-a4-trifold.typ", include_bytes!("../layouts/leaflet-a4-trifold.typ")),
+    ("banner.typ", include_bytes!("../layouts/banner.typ")),
+    ("card.typ", include_bytes!("../layouts/card.typ")),
+    ("card-sheet.typ", include_bytes!("../layouts/card-sheet.typ")),
+    ("social.typ", include_bytes!("../layouts/social.typ")),
+    ("social-square.typ", include_bytes!("../layouts/social-square.typ")),
 ];
 
 /// Parses a registry.

@@ -12,6 +12,7 @@ pub mod campaign;
 pub mod cli;
 pub mod content;
 pub mod diag;
+pub mod init;
 pub mod layouts;
 pub mod output;
 pub mod package;
@@ -51,12 +52,103 @@ pub fn load(dir: &Path) -> Result<Project, Issues> {
         audiences: vi.audience_ids(),
     };
     let campaign = campaign::load(dir, &known)?;
+    let mut layouts = layouts;
+    if let Some((_, custom)) = &campaign.custom_layouts {
+        layouts.retain(|l| !custom.iter().any(|c| c.id == l.id));
+        layouts.extend(custom.iter().cloned());
+    }
     let pack = Pack::builtin(&campaign.locale).expect("locale checked against the built-in packs");
     let issues = content::check_overrides(&pack, &campaign.text, &dir.join("campaign.toml"));
     if !issues.is_empty() {
         return Err(Issues(issues));
     }
     Ok(Project { campaign, layouts, pack })
+}
+
+impl Project {
+    /// The shared Typst world for this campaign.
+    pub fn base(&self, font_dirs: &[PathBuf]) -> Result<world::Base, String> {
+        let c = &self.campaign;
+        let source = match &c.custom_layouts {
+            Some((dir, _)) => world::LayoutSource::Dir(dir.clone()),
+            None => world::LayoutSource::Builtin,
+        };
+        world::Base::new(source, Some(&c.root), font_dirs, c.date)
+    }
+
+    /// A layout by id, or a message listing the ones there are.
+    pub fn layout(&self, id: &str) -> Result<&Layout, String> {
+        self.layouts.iter().find(|l| l.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.layouts.iter().map(|l| l.id.as_str()).collect();
+            format!("không có mẫu “{id}”; các mẫu có sẵn: {}", ids.join(", "))
+        })
+    }
+
+    /// A village index by name, full name or slug.
+    pub fn village(&self, name: &str) -> Option<usize> {
+        self.campaign.villages.iter().position(|v| {
+            campaign::same_name(&v.name, name)
+                || campaign::same_name(&v.full(), name)
+                || v.slug == name
+        })
+    }
+
+    /// Renders one document's pages to PNG (`pages` limits how many).
+    pub fn png(
+        &self,
+        base: &world::Base,
+        layout: &Layout,
+        village: Option<usize>,
+        dpi: f32,
+        pages: usize,
+    ) -> Result<Vec<Vec<u8>>, String> {
+        let villages: Vec<usize> = village.into_iter().collect();
+        let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack)?;
+        let job = jobs.first().ok_or("không có gì để vẽ")?;
+        let world = base.job(&job.layout.file, job.data.clone());
+        let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
+        let mut doc = compiled.doc;
+        let keep = pages.min(doc.pages().len());
+        let pages: Vec<_> = doc.pages()[..keep].to_vec();
+        doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
+        render::png(&doc, dpi)
+    }
+
+    /// One image with the first page of every village's document, for a
+    /// one-glance review of the whole run.
+    pub fn contact_sheet(&self, layout: &Layout, font_dirs: &[PathBuf]) -> Result<Vec<u8>, String> {
+        use rayon::prelude::*;
+        let base = self.base(font_dirs)?;
+        let n = self.campaign.villages.len();
+        let thumbs: Vec<image::RgbaImage> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let png = self.png(&base, layout, Some(i), 24.0, 1)?;
+                image::load_from_memory(&png[0]).map(|im| im.to_rgba8()).map_err(|e| e.to_string())
+            })
+            .collect::<Result<_, String>>()?;
+        let (tw, th) = thumbs.first().map_or((1, 1), |t| t.dimensions());
+        let cols = 8.min(n.max(1)) as u32;
+        let rows = (n as u32).div_ceil(cols);
+        let gap = 10;
+        let mut sheet = image::RgbaImage::from_pixel(
+            cols * (tw + gap) + gap,
+            rows * (th + gap) + gap,
+            image::Rgba([200, 200, 200, 255]),
+        );
+        for (i, t) in thumbs.iter().enumerate() {
+            let (x, y) = (i as u32 % cols, i as u32 / cols);
+            image::imageops::overlay(
+                &mut sheet,
+                t,
+                i64::from(gap + x * (tw + gap)),
+                i64::from(gap + y * (th + gap)),
+            );
+        }
+        let mut out = std::io::Cursor::new(Vec::new());
+        sheet.write_to(&mut out, image::ImageFormat::Png).map_err(|e| e.to_string())?;
+        Ok(out.into_inner())
+    }
 }
 
 /// What to build.
@@ -80,6 +172,12 @@ pub struct BuildOptions {
     pub font_dirs: Vec<PathBuf>,
     /// Skip the print-shop package (combined files, print order).
     pub no_package: bool,
+    /// Crop marks (overrides campaign.toml when set).
+    pub marks: bool,
+    /// Bleed in mm (overrides campaign.toml).
+    pub bleed_mm: Option<f64>,
+    /// PDF/A-2b (overrides campaign.toml when set).
+    pub pdf_a: bool,
 }
 
 /// Picks the layouts and villages of a run, or explains what is wrong.
@@ -171,13 +269,13 @@ pub fn build(
     on_planned: &dyn Fn(usize),
     stop: &AtomicBool,
 ) -> Result<Built, BuildError> {
-    let project = load(dir).map_err(BuildError::Input)?;
+    let mut project = load(dir).map_err(BuildError::Input)?;
+    apply_print_flags(&mut project.campaign, opts).map_err(BuildError::Input)?;
     let (layouts, villages) = select(&project, opts).map_err(BuildError::Input)?;
     let c = &project.campaign;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack).map_err(BuildError::Other)?;
     on_planned(jobs.len());
-    let base = world::Base::new(world::LayoutSource::Builtin, Some(dir), &opts.font_dirs, c.date)
-        .map_err(BuildError::Other)?;
+    let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
     let manifest_name = match opts.shard {
         Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
@@ -203,6 +301,29 @@ pub fn build(
     };
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written })
+}
+
+/// Command-line print options win over campaign.toml.
+fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues> {
+    c.print.marks |= opts.marks;
+    c.print.pdf_a |= opts.pdf_a;
+    if c.print.pdf_a {
+        // typst-pdf 0.15.1 always passes `cmyk_profile: None` to krilla, and
+        // PDF/A forbids device CMYK without an output intent: every file
+        // would fail. Say so once, before any work.
+        let issue = Issue::error(Path::new("--pdf-standard"), "chưa ghi được PDF/A-2b với màu CMYK")
+            .hint("typst 0.15.1 không nhúng hồ sơ màu CMYK (output intent) mà PDF/A đòi; hãy in PDF thường (PDF 1.7, CMYK, font nhúng) — nhà in nhận được");
+        return Err(Issues(vec![issue]));
+    }
+    if let Some(b) = opts.bleed_mm {
+        if !(0.0..=10.0).contains(&b) {
+            let issue =
+                Issue::error(Path::new("--bleed"), format!("lề xén {b} mm ngoài khoảng 0–10 mm"));
+            return Err(Issues(vec![issue]));
+        }
+        c.print.bleed_mm = b;
+    }
+    Ok(())
 }
 
 /// Writes the print-shop package and adds it to the manifest.
@@ -263,5 +384,18 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
     bytes.extend_from_slice(
         format!("{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date).as_bytes(),
     );
+    if let Some(logo) = &c.logo {
+        bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());
+    }
+    if let Some((dir, _)) = &c.custom_layouts {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        paths.sort();
+        for p in paths {
+            bytes.extend_from_slice(p.to_string_lossy().as_bytes());
+            bytes.extend_from_slice(&std::fs::read(&p).unwrap_or_default());
+        }
+    }
     output::sha256(&bytes)
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use canhbao::batch::Outcome;
-use canhbao::cli::{BuildArgs, CheckArgs, Cli, Command};
+use canhbao::cli::{BuildArgs, CheckArgs, Cli, Command, InitArgs, PreviewArgs};
 use canhbao::{BuildError, BuildOptions};
 
 /// Exit code for bad input (nothing written).
@@ -22,6 +22,78 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Layouts => layouts(),
+        Command::Init(args) => init(args),
+        Command::Preview(args) => preview(args),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "canhbao", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match canhbao::init::init(&args.dir, canhbao::init::today()) {
+        Ok(files) => {
+            for f in files {
+                println!("đã tạo {}", f.display());
+            }
+            println!(
+                "Tiếp theo: sửa campaign.toml và villages.xlsx, rồi chạy `canhbao check {}`.",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn preview(args: PreviewArgs) -> ExitCode {
+    let project = match canhbao::load(&args.campaign) {
+        Ok(p) => p,
+        Err(issues) => {
+            eprintln!("{issues}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let result = (|| -> Result<Vec<std::path::PathBuf>, String> {
+        let c = &project.campaign;
+        let id = args.layout.clone().unwrap_or_else(|| c.layouts[0].clone());
+        let layout = project.layout(&id)?.clone();
+        let village = match (&args.village, layout.scope.as_str()) {
+            (_, "commune") => None,
+            (Some(name), _) => Some(
+                project.village(name).ok_or(format!("không có thôn “{name}” trong danh sách"))?,
+            ),
+            (None, _) => Some(0),
+        };
+        let base = project.base(&[])?;
+        let pages = project.png(&base, &layout, village, args.dpi, usize::MAX)?;
+        let out = args.out.clone().unwrap_or_else(|| c.root.join("out/preview"));
+        let slug =
+            village.map_or(canhbao::text::slug(&c.commune.full()), |i| c.villages[i].slug.clone());
+        let mut written = Vec::new();
+        for (i, png) in pages.iter().enumerate() {
+            let path = out.join(format!("{}-{slug}-{}.png", layout.id, i + 1));
+            canhbao::output::write_atomic(&path, png)?;
+            written.push(path);
+        }
+        Ok(written)
+    })();
+    match result {
+        Ok(paths) => {
+            for p in paths {
+                println!("{}", p.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_FAILED)
+        }
     }
 }
 
@@ -40,6 +112,9 @@ fn build(args: BuildArgs) -> ExitCode {
         png_dpi: args.png,
         font_dirs: args.font_dirs,
         no_package: args.no_package,
+        marks: args.marks,
+        bleed_mm: args.bleed,
+        pdf_a: args.pdf_standard.is_some(),
     };
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -171,7 +246,22 @@ fn check(args: CheckArgs) -> ExitCode {
                 );
             }
             println!("Dữ liệu hợp lệ: {} thôn.", c.villages.len());
-            ExitCode::SUCCESS
+            if args.no_contact_sheet {
+                return ExitCode::SUCCESS;
+            }
+            let path = args.contact_sheet.unwrap_or_else(|| c.root.join("out/contact-sheet.png"));
+            let layout = project.layout(&c.layouts[0]).cloned();
+            let sheet = layout.and_then(|l| project.contact_sheet(&l, &[]));
+            match sheet.and_then(|png| canhbao::output::write_atomic(&path, &png)) {
+                Ok(()) => {
+                    println!("Ảnh xem nhanh mọi thôn: {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("lỗi: {msg}");
+                    ExitCode::from(EXIT_FAILED)
+                }
+            }
         }
     }
 }

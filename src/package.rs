@@ -47,14 +47,15 @@ pub struct OrderLine {
 /// Copies of one document of `layout` for a village.
 pub fn copies(layout: &Layout, c: &Campaign, village: Option<usize>) -> u64 {
     let spare = |n: u64| (n as f64 * (1.0 + c.print.spare_percent / 100.0)).ceil() as u64;
-    match (layout.copies.as_str(), village.map(|i| &c.villages[i])) {
+    let n = match (layout.copies.as_str(), village.map(|i| &c.villages[i])) {
         ("none", _) => 0,
         ("one", _) => 1,
         ("places", Some(v)) => u64::from(v.shops + v.public_places),
         ("households", Some(v)) => spare(u64::from(v.households)),
         ("households" | "places", None) => 1,
         _ => 1,
-    }
+    };
+    n.div_ceil(u64::from(layout.per_sheet.max(1)))
 }
 
 /// The print order for the files of a run.

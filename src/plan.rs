@@ -84,14 +84,32 @@ pub fn plan(
             let village = v.map(|i| &campaign.villages[i]);
             let slug = village.map_or(commune_slug.clone(), |v| v.slug.clone());
             let data = job_data(campaign, layout, village, pack, &shared)?;
-            jobs.push(Job {
-                layout: layout.clone(),
-                village: v,
-                name: village.map_or(campaign.commune.full(), Village::full),
-                stem: format!("{}/{}", layout.id, slug),
-                ident: format!("canhbao/{commune_slug}/{}/{slug}", layout.id),
-                data: serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?,
-            });
+            let name = village.map_or(campaign.commune.full(), Village::full);
+            // Per-tactic layouts (social images): one document per tactic.
+            let variants: Vec<(String, Value)> = if layout.per_tactic {
+                let tactics = data["tactics"].as_array().cloned().unwrap_or_default();
+                tactics
+                    .into_iter()
+                    .map(|t| {
+                        let id = t["id"].as_str().unwrap_or("tactic").replace('_', "-");
+                        let mut d = data.clone();
+                        d["tactics"] = Value::Array(vec![t]);
+                        (format!("{slug}-{id}"), d)
+                    })
+                    .collect()
+            } else {
+                vec![(slug.clone(), data)]
+            };
+            for (stem, data) in variants {
+                jobs.push(Job {
+                    layout: layout.clone(),
+                    village: v,
+                    name: name.clone(),
+                    stem: format!("{}/{stem}", layout.id),
+                    ident: format!("canhbao/{commune_slug}/{}/{stem}", layout.id),
+                    data: serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?,
+                });
+            }
         }
     }
     Ok(jobs)
@@ -126,7 +144,7 @@ pub fn job_data(
             "id": layout.id, "paper": layout.paper, "width_mm": layout.width_mm,
             "height_mm": layout.height_mm, "pages": layout.pages, "qr_min_mm": layout.qr_min_mm,
         },
-        "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks},
+        "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks, "banner_qr": c.print.banner_qr},
         "locale": pack.code,
         "date": date,
         "commune": {

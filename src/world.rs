@@ -142,12 +142,12 @@ impl Base {
 
     fn load_layout(&self, rel: &str) -> FileResult<Bytes> {
         match &self.layouts {
-            LayoutSource::Builtin => crate::layouts::BUILTIN_FILES
-                .iter()
-                .find(|(name, _)| *name == rel)
-                .map(|(_, bytes)| Bytes::new(*bytes))
-                .ok_or_else(|| FileError::NotFound(PathBuf::from(format!("layouts/{rel}")))),
-            LayoutSource::Dir(dir) => read_inside(dir, rel),
+            LayoutSource::Builtin => builtin_layout(rel),
+            // The campaign's own folder first; the built-in files (lib.typ…)
+            // stay available so custom layouts can reuse the shared library.
+            LayoutSource::Dir(dir) => {
+                read_inside(dir, rel).or_else(|err| builtin_layout(rel).map_err(|_| err))
+            }
         }
     }
 
@@ -157,6 +157,15 @@ impl Base {
             None => Err(denied(rel)),
         }
     }
+}
+
+/// A file of the built-in layouts.
+fn builtin_layout(rel: &str) -> FileResult<Bytes> {
+    crate::layouts::BUILTIN_FILES
+        .iter()
+        .find(|(name, _)| *name == rel)
+        .map(|(_, bytes)| Bytes::new(*bytes))
+        .ok_or_else(|| FileError::NotFound(PathBuf::from(format!("layouts/{rel}"))))
 }
 
 /// The bundled fonts, parsed once per process.

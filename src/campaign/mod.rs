@@ -59,6 +59,8 @@ pub struct Campaign {
     pub print: Print,
     /// Logo path relative to the campaign folder.
     pub logo: Option<String>,
+    /// The campaign's own layouts folder (canonical) and its layouts.
+    pub custom_layouts: Option<(PathBuf, Vec<crate::layouts::Layout>)>,
     /// Audience of the content.
     pub audience: String,
     /// Whether the campaign chose the audience (else each layout's own applies).
@@ -147,6 +149,8 @@ pub struct Print {
     pub spare_percent: f64,
     /// Write PDF/A-2b.
     pub pdf_a: bool,
+    /// Print a QR code on the banner too.
+    pub banner_qr: bool,
 }
 
 /// A village-level unit and the officer in charge of it.
@@ -322,6 +326,12 @@ impl Ctx {
         };
         let (hotline, contacts) = self.contacts(&raw, &raw.commune)?;
         let channels = raw.channels.iter().filter_map(|c| self.channel(c)).collect();
+        let custom_layouts = raw.layouts_dir.as_ref().and_then(|d| self.layouts_dir(d, dir));
+        let mut known = known.clone();
+        if let Some((_, list)) = &custom_layouts {
+            known.layouts.extend(list.iter().map(|l| l.id.clone()));
+        }
+        let known = &known;
         let locale = self.choice(raw.locale.as_ref(), "vi", &known.locales, "ngôn ngữ (locale)");
         let audience = self.choice(
             raw.audience.as_ref(),
@@ -361,6 +371,7 @@ impl Ctx {
             theme,
             print,
             logo,
+            custom_layouts,
             audience,
             audience_set: raw.audience.is_some(),
             tactics,
@@ -503,6 +514,30 @@ impl Ctx {
         }
     }
 
+    /// The campaign's own layouts: a folder inside the campaign with a registry.
+    fn layouts_dir(
+        &mut self,
+        raw: &Spanned<String>,
+        dir: &Path,
+    ) -> Option<(PathBuf, Vec<crate::layouts::Layout>)> {
+        let rel = raw.get_ref().trim().trim_end_matches('/').to_string();
+        let registry = match inside(dir, &format!("{rel}/layouts.toml")) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.err(raw, msg, Some("thư mục mẫu riêng phải nằm trong thư mục chiến dịch và có tệp layouts.toml"));
+                return None;
+            }
+        };
+        let text = std::fs::read_to_string(&registry).unwrap_or_default();
+        match crate::layouts::parse(&text) {
+            Ok(list) => Some((registry.parent().expect("a file has a parent").to_path_buf(), list)),
+            Err(msg) => {
+                self.err(raw, msg, None);
+                None
+            }
+        }
+    }
+
     fn theme(&mut self, raw: Option<&raw::RawTheme>) -> Theme {
         let mut theme =
             Theme { primary: [0.0, 100.0, 100.0, 10.0], accent: [0.0, 15.0, 100.0, 0.0] };
@@ -528,7 +563,13 @@ impl Ctx {
     }
 
     fn print(&mut self, raw: Option<&raw::RawPrint>) -> Print {
-        let mut print = Print { bleed_mm: 3.0, marks: false, spare_percent: 5.0, pdf_a: false };
+        let mut print = Print {
+            bleed_mm: 3.0,
+            marks: false,
+            spare_percent: 5.0,
+            pdf_a: false,
+            banner_qr: false,
+        };
         let Some(raw) = raw else { return print };
         if let Some(b) = &raw.bleed_mm {
             if (0.0..=10.0).contains(b.get_ref()) {
@@ -556,6 +597,7 @@ impl Ctx {
             }
         }
         print.marks = raw.marks.unwrap_or(false);
+        print.banner_qr = raw.banner_qr.unwrap_or(false);
         print
     }
 

@@ -25,6 +25,9 @@ pub struct RawCampaign {
     /// Logo image, relative to the campaign folder.
     #[serde(default)]
     pub logo: Option<Spanned<String>>,
+    /// A folder of the campaign's own Typst layouts (with its `layouts.toml`).
+    #[serde(default)]
+    pub layouts_dir: Option<Spanned<String>>,
     /// Default kind for villages whose row leaves it empty.
     #[serde(default)]
     pub village_kind: Option<Spanned<String>>,
@@ -130,6 +133,9 @@ pub struct RawPrint {
     /// Spare copies in percent (default 5).
     #[serde(default)]
     pub spare_percent: Option<Spanned<f64>>,
+    /// Print a QR code on the banner (off by default: banners are read from afar).
+    #[serde(default)]
+    pub banner_qr: Option<bool>,
     /// `a-2b` for PDF/A-2b.
     #[serde(default)]
     pub pdf_standard: Option<Spanned<String>>,

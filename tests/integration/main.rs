@@ -3,5 +3,6 @@
 mod batch;
 mod input;
 mod leaflet;
+mod print;
 mod sandbox;
 mod util;
