@@ -9,6 +9,7 @@ phones are unique 09x mobiles. Same N and seed give the same files.
 """
 import random
 import sys
+import unicodedata
 from pathlib import Path
 
 FIRST = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Hải", "Phú", "Tân", "An", "Hòa", "Thái",
@@ -50,6 +51,13 @@ url = "https://tinnhiemmang.vn"
 """
 
 
+def fold(name):
+    """The ASCII key canhbao uses for file names: names that differ only by
+    diacritics (Đông Mỹ / Đồng Mỹ) would collide, so keep them apart."""
+    s = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
 def main():
     n = int(sys.argv[1])
     out = Path(sys.argv[2])
@@ -62,10 +70,10 @@ def main():
     for i in range(n):
         base = f"{rng.choice(FIRST)} {rng.choice(SECOND)}"
         name, k = base, 1
-        while name in seen:
+        while fold(name) in seen:
             k += 1
             name = f"{base} {k}"
-        seen.add(name)
+        seen.add(fold(name))
         officer = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         phone = f"09{rng.choice('1234689')}{i:07d}"
         rows.append(f"{name},{rng.choice(KINDS)},{officer},{phone},"

@@ -134,9 +134,7 @@ fn build(args: BuildArgs) -> ExitCode {
     };
     let tick = |job: &canhbao::plan::Job, outcome: &Outcome| {
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if let Outcome::Failed(f) = outcome {
-            bar.suspend(|| eprintln!("lỗi: {} — {}: {f}", job.name, job.layout.id));
-        }
+        let _ = outcome; // failures are listed once, at the end
         if tty {
             bar.set_position(n as u64);
             bar.set_message(job.name.clone());

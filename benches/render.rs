@@ -1,0 +1,70 @@
+//! Per-document cost of the leaflet: compile and PDF export, measured apart.
+//!
+//! `cargo bench --bench render [-- N]` renders the example's villages N times
+//! (default 3 rounds) on one thread and prints medians per document.
+//! Plain `std::time`, no harness: the numbers go into bench/RESULTS.md.
+
+use std::path::Path;
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// The line of a span in its layout source.
+fn world_line(base: &canhbao::world::Base, span: typst::syntax::Span) -> Option<u32> {
+    use typst::{World, WorldExt};
+    let world = base.job("lib.typ", Vec::new());
+    let source = world.source(span.id()?).ok()?;
+    let range = world.range(span)?;
+    Some(source.lines().byte_to_line(range.start)? as u32 + 1)
+}
+
+fn main() {
+    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tien-trang");
+    let project = canhbao::load(&dir).expect("example loads");
+    let layout = project.layout("leaflet-a5").expect("leaflet").clone();
+    let villages: Vec<usize> = (0..project.campaign.villages.len()).collect();
+    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &villages, &project.pack).unwrap();
+    let base = project.base(&[]).unwrap();
+    let (mut compile, mut export, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        for job in &jobs {
+            let t0 = Instant::now();
+            let world = base.job(&job.layout.file, job.data.clone());
+            let doc = canhbao::render::compile(&world, 2).expect("compiles").doc;
+            let t1 = Instant::now();
+            let settings =
+                canhbao::render::PdfSettings { ident: job.ident.clone(), date: None, pdf_a: false };
+            let pdf = canhbao::render::pdf(&doc, &settings).expect("exports");
+            let t2 = Instant::now();
+            assert!(pdf.starts_with(b"%PDF"));
+            compile.push((t1 - t0).as_secs_f64() * 1e3);
+            export.push((t2 - t1).as_secs_f64() * 1e3);
+            total.push((t2 - t0).as_secs_f64() * 1e3);
+        }
+        comemo::evict(0);
+    }
+    // CANHBAO_TRACE=file.json: a Chrome trace of one more compile, to see
+    // which parts of the layout cost the time.
+    if let Some(path) = std::env::var_os("CANHBAO_TRACE") {
+        typst_timing::enable();
+        let world = base.job(&jobs[0].layout.file, jobs[1].data.clone());
+        canhbao::render::compile(&world, 2).expect("compiles");
+        let file = std::fs::File::create(path).expect("trace file");
+        typst_timing::export_json(file, |span| {
+            let span = typst::syntax::Span::from_raw(span);
+            let file =
+                span.id().map(|id| id.vpath().get_with_slash().to_string()).unwrap_or_default();
+            let line = span.id().and_then(|_| world_line(&base, span)).unwrap_or(0);
+            (file, line)
+        })
+        .expect("trace written");
+    }
+    println!("leaflet-a5, {} documents × {rounds} rounds, one thread:", jobs.len());
+    println!("  compile  median {:6.2} ms", median(compile));
+    println!("  pdf      median {:6.2} ms", median(export));
+    println!("  total    median {:6.2} ms per document", median(total));
+}
