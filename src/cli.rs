@@ -107,6 +107,9 @@ pub struct BuildArgs {
     /// Also write PNG pages at this resolution (dots per inch).
     #[arg(long, value_name = "DPI")]
     pub png: Option<f32>,
+    /// Week number: picks the tactic of the loudspeaker scripts (out/loa/).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub week: u32,
     /// Draw crop marks outside the bleed.
     #[arg(long)]
     pub marks: bool,

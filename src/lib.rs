@@ -14,6 +14,7 @@ pub mod content;
 pub mod diag;
 pub mod init;
 pub mod layouts;
+pub mod loa;
 pub mod output;
 pub mod package;
 pub mod phone;
@@ -178,6 +179,8 @@ pub struct BuildOptions {
     pub bleed_mm: Option<f64>,
     /// PDF/A-2b (overrides campaign.toml when set).
     pub pdf_a: bool,
+    /// Week number for the loudspeaker script's tactic (1-based; 0 = 1).
+    pub week: u32,
 }
 
 /// Picks the layouts and villages of a run, or explains what is wrong.
@@ -250,6 +253,8 @@ pub struct Built {
     pub order: Vec<package::OrderLine>,
     /// Package files written (not unchanged).
     pub package_written: usize,
+    /// Loudspeaker scripts written.
+    pub loa_files: usize,
 }
 
 /// Why a build stopped before or during rendering.
@@ -299,8 +304,16 @@ pub fn build(
     } else {
         (Vec::new(), 0)
     };
+    let mut loa_files = 0;
+    for &i in &villages {
+        let v = &c.villages[i];
+        let script = loa::script(c, v, &project.pack, opts.week);
+        let path = out.join("loa").join(format!("{}.txt", v.slug));
+        output::write_atomic(&path, script.text.as_bytes()).map_err(BuildError::Other)?;
+        loa_files += 1;
+    }
     let jobs = jobs.len();
-    Ok(Built { project, out, report, jobs, order, package_written })
+    Ok(Built { project, out, report, jobs, order, package_written, loa_files })
 }
 
 /// Command-line print options win over campaign.toml.

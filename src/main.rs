@@ -115,6 +115,7 @@ fn build(args: BuildArgs) -> ExitCode {
         marks: args.marks,
         bleed_mm: args.bleed,
         pdf_a: args.pdf_standard.is_some(),
+        week: args.week,
     };
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -179,6 +180,13 @@ fn build(args: BuildArgs) -> ExitCode {
                 built.out.display()
             );
             print_order_summary(&built.order);
+            if built.loa_files > 0 {
+                eprintln!(
+                    "Bài phát thanh (tuần {}): {} tệp trong loa/",
+                    opts.week.max(1),
+                    built.loa_files
+                );
+            }
             if r.written == 0 && built.package_written == 0 && r.failed.is_empty() && r.skipped > 0
             {
                 eprintln!("Không có gì thay đổi kể từ lần trước; dùng --force để tạo lại tất cả.");

@@ -3,6 +3,7 @@
 mod batch;
 mod input;
 mod leaflet;
+mod loa;
 mod print;
 mod sandbox;
 mod util;
