@@ -9,6 +9,10 @@ use crate::campaign::{Campaign, Village};
 use crate::content::Pack;
 use crate::phone::Phone;
 
+/// Placeholders only the loudspeaker script has (besides the pack's own).
+pub const PLACEHOLDERS: &[&str] =
+    &["tactic_title", "tactic_body", "officer_phone_spoken", "hotline_spoken"];
+
 /// A script and its length in words.
 #[derive(Debug, Clone)]
 pub struct Script {
