@@ -368,7 +368,7 @@ fn make_package(
             docs.push((file, bytes));
         }
         let settings = render::PdfSettings {
-            ident: format!("canhbao/{}", text::slug(&c.commune.full())),
+            ident: format!("canhbao/{}", text::file_slug(&c.commune.full())),
             date: c.date,
             pdf_a: c.print.pdf_a,
         };

@@ -73,8 +73,8 @@ fn preview(args: PreviewArgs) -> ExitCode {
         let base = project.base(&[])?;
         let pages = project.png(&base, &layout, village, args.dpi, usize::MAX)?;
         let out = args.out.clone().unwrap_or_else(|| c.root.join("out/preview"));
-        let slug =
-            village.map_or(canhbao::text::slug(&c.commune.full()), |i| c.villages[i].slug.clone());
+        let slug = village
+            .map_or(canhbao::text::file_slug(&c.commune.full()), |i| c.villages[i].slug.clone());
         let mut written = Vec::new();
         for (i, png) in pages.iter().enumerate() {
             let path = out.join(format!("{}-{slug}-{}.png", layout.id, i + 1));

@@ -72,7 +72,7 @@ pub fn plan(
     pack: &Pack,
 ) -> Result<Vec<Job>, String> {
     let shared = Shared::new(campaign)?;
-    let commune_slug = crate::text::slug(&campaign.commune.full());
+    let commune_slug = crate::text::file_slug(&campaign.commune.full());
     let mut jobs = Vec::new();
     for layout in layouts {
         let targets: Vec<Option<usize>> = if layout.scope == "commune" {

@@ -37,6 +37,22 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// Longest file-name slug; longer ones are cut and end in a short hash.
+pub const MAX_SLUG: usize = 80;
+
+/// A slug safe as a file name: at most [`MAX_SLUG`] characters. A cut
+/// slug keeps 8 hex digits of the full slug's hash, so two long names that
+/// share their first 70 characters still get different files.
+pub fn file_slug(s: &str) -> String {
+    let full = slug(s);
+    if full.len() <= MAX_SLUG {
+        return full;
+    }
+    let hash = crate::output::sha256(full.as_bytes());
+    let head = full[..MAX_SLUG - 9].trim_end_matches('-');
+    format!("{head}-{}", &hash[..8])
+}
+
 /// A key for comparing names loosely: lower case, no diacritics, no spaces.
 pub fn fold(s: &str) -> String {
     slug(s).replace('-', "")
@@ -66,6 +82,15 @@ mod tests {
         assert_eq!(slug("  Tổ dân phố 3 "), "to-dan-pho-3");
         assert_eq!(slug("#panic(\"x\") ] $ \""), "panic-x");
         assert_eq!(slug("Ấp Phước Lợi"), "ap-phuoc-loi");
+    }
+
+    #[test]
+    fn long_slugs_are_cut_but_stay_distinct() {
+        let a = file_slug(&"Đông Hải ".repeat(40));
+        let b = file_slug(&("Đông Hải ".repeat(39) + "Tây"));
+        assert!(a.len() <= MAX_SLUG && b.len() <= MAX_SLUG);
+        assert_ne!(a, b);
+        assert_eq!(file_slug("Thôn Đông Hải"), "thon-dong-hai");
     }
 
     #[test]

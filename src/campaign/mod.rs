@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use crate::diag::{Issue, Issues, line_col};
 use crate::phone::Phone;
-use crate::text::{capitalize, clean, fold, slug};
+use crate::text::{capitalize, clean, fold};
 
 use raw::RawCampaign;
 
@@ -728,7 +728,7 @@ impl Ctx {
         let households = count("households", true);
         let shops = count("shops", false);
         let public_places = count("public_places", false);
-        let slug = slug(&format!("{kind} {name}"));
+        let slug = crate::text::file_slug(&format!("{kind} {name}"));
         if ok && slug.is_empty() {
             bad("name", format!("tên “{name}” không có chữ cái hay chữ số nào để đặt tên tệp"), "");
             ok = false;

@@ -131,10 +131,22 @@ fn read_workbook(path: &Path, shown: &Path) -> Result<Vec<(usize, Vec<String>)>,
     let range = book
         .worksheet_range(&sheet)
         .map_err(|e| Issue::error(shown, format!("không đọc được trang “{sheet}” ({e})")))?;
-    let start = range.start().map_or(0, |(r, _)| r as usize);
+    // Formulas saved without a computed value (files written by scripts, not
+    // by Excel) read as empty cells; say so instead of "cell is empty".
+    let formulas = book.worksheet_formula(&sheet).ok();
+    let (start, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c));
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
-        let cells = row.iter().map(cell_text).collect::<Result<Vec<_>, _>>();
+        let cells = row.iter().enumerate().map(|(j, cell)| {
+            let at = ((start + i) as u32, col0 + j as u32);
+            match formulas.as_ref().and_then(|f| f.get_value(at)) {
+                Some(f) if !f.is_empty() && cell_text(cell).is_ok_and(|t| t.is_empty()) => Err(
+                    format!("ô có công thức “={f}” nhưng chưa có giá trị; mở tệp bằng Excel rồi lưu lại, hoặc thay công thức bằng giá trị"),
+                ),
+                _ => cell_text(cell),
+            }
+        });
+        let cells = cells.collect::<Result<Vec<_>, _>>();
         let cells = cells.map_err(|msg| Issue::error(shown, msg).line(start + i + 1))?;
         rows.push((start + i + 1, cells));
     }

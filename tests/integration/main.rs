@@ -1,9 +1,11 @@
 //! Integration tests: run the `canhbao` binary and inspect what it writes.
 
 mod batch;
+mod formats;
 mod input;
 mod leaflet;
 mod loa;
 mod print;
+mod props;
 mod sandbox;
 mod util;
