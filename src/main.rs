@@ -236,22 +236,10 @@ fn check(args: CheckArgs) -> ExitCode {
             for w in &c.warnings {
                 eprintln!("{w}");
             }
-            println!(
-                "{} — {} — đường dây nóng {}",
-                c.commune.full(),
-                c.commune.province_full(),
-                c.hotline.phone
-            );
-            for v in &c.villages {
-                println!(
-                    "  {:<32} {:<28} {:<14} {:>5} hộ",
-                    v.full(),
-                    v.officer,
-                    v.phone.to_string(),
-                    v.households
-                );
+            // A closed pipe (`| head`) is not an error worth a panic.
+            if village_table(&project).is_err() {
+                return ExitCode::SUCCESS;
             }
-            println!("Dữ liệu hợp lệ: {} thôn.", c.villages.len());
             if args.no_contact_sheet {
                 return ExitCode::SUCCESS;
             }
@@ -270,6 +258,33 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+}
+
+/// Prints the villages with their officer and copies to print.
+fn village_table(project: &canhbao::Project) -> std::io::Result<()> {
+    use std::io::Write;
+    let c = &project.campaign;
+    let mut out = std::io::stdout().lock();
+    let hotline = &c.hotline.phone;
+    writeln!(
+        out,
+        "{} — {} — đường dây nóng {hotline}",
+        c.commune.full(),
+        c.commune.province_full()
+    )?;
+    let first = project.layout(&c.layouts[0]).ok();
+    let (v, o, p, h, n) = ("Thôn", "Công an viên phụ trách", "SĐT", "Số hộ", "Số bản in");
+    writeln!(out, "  {v:<30} {o:<26} {p:<14} {h:>6} {n:>10}")?;
+    for (i, v) in c.villages.iter().enumerate() {
+        let copies = first.map_or(0, |l| canhbao::package::copies(l, c, Some(i)));
+        let (name, phone) = (v.full(), v.phone.to_string());
+        writeln!(
+            out,
+            "  {name:<30} {:<26} {phone:<14} {:>6} {copies:>10}",
+            v.officer, v.households
+        )?;
+    }
+    writeln!(out, "Dữ liệu hợp lệ: {} thôn.", c.villages.len())
 }
 
 fn layouts() -> ExitCode {
