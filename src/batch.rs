@@ -189,7 +189,11 @@ fn render_one(
         render::pdf(&compiled.doc, &settings)?
     };
     if opts.emit_data {
-        output::write_atomic(&output::out_path(&opts.out, &job.stem, "json"), &job.data)
+        // Pretty for the designer who opens it; the layout sees the same value.
+        let value: serde_json::Value =
+            serde_json::from_slice(&job.data).map_err(|e| io(e.to_string()))?;
+        let pretty = serde_json::to_vec_pretty(&value).map_err(|e| io(e.to_string()))?;
+        output::write_atomic(&output::out_path(&opts.out, &job.stem, "json"), &pretty)
             .map_err(io)?;
     }
     if let Some(dpi) = opts.png_dpi {

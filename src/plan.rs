@@ -107,7 +107,8 @@ pub fn plan(
                     name: name.clone(),
                     stem: format!("{}/{stem}", layout.id),
                     ident: format!("canhbao/{commune_slug}/{}/{stem}", layout.id),
-                    data: serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?,
+                    // Compact: every job's data is parsed by Typst once more.
+                    data: serde_json::to_vec(&data).map_err(|e| e.to_string())?,
                 });
             }
         }

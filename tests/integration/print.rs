@@ -299,3 +299,31 @@ fn sample_json_is_the_example_data() {
         "layouts/sample.json is stale: run `CANHBAO_BLESS=1 cargo test sample_json`"
     );
 }
+
+#[test]
+fn every_audience_renders_every_layout_without_overflow() {
+    let ids: Vec<String> = canhbao::layouts::builtin().iter().map(|l| l.id.clone()).collect();
+    for audience in ["households", "shops", "schools", "border", "elderly"] {
+        let dir = example_copy();
+        let path = dir.path().join("campaign.toml");
+        let toml = std::fs::read_to_string(&path).unwrap();
+        let toml = toml.replacen(
+            "locale = \"vi\"",
+            &format!("locale = \"vi\"\naudience = \"{audience}\""),
+            1,
+        );
+        std::fs::write(&path, toml).unwrap();
+        let mut cmd = canhbao();
+        cmd.arg("build")
+            .arg(dir.path())
+            .args(["--no-package", "--out"])
+            .arg(dir.path().join("out"));
+        for id in &ids {
+            cmd.arg("--layout").arg(id);
+        }
+        let (code, _, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{audience}: {err}");
+        assert!(err.contains(" 0 lỗi"), "{audience}: {err}");
+        assert_eq!(files(&dir.path().join("out/poster-a4"), "pdf").len(), 31, "{audience}");
+    }
+}
