@@ -54,6 +54,9 @@ pub struct Layout {
     /// One document per tactic (with a one-item tactics list).
     #[serde(default)]
     pub per_tactic: bool,
+    /// Printed width of the campaign logo in millimetres (0: not printed).
+    #[serde(default)]
+    pub logo_mm: f64,
 }
 
 fn default_copies() -> String {

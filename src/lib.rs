@@ -277,6 +277,11 @@ pub fn build(
     let mut project = load(dir).map_err(BuildError::Input)?;
     apply_print_flags(&mut project.campaign, opts).map_err(BuildError::Input)?;
     let (layouts, villages) = select(&project, opts).map_err(BuildError::Input)?;
+    let logo = logo_warnings(&project.campaign, &layouts);
+    if logo.iter().any(|i| !i.warning) {
+        return Err(BuildError::Input(Issues(logo)));
+    }
+    project.campaign.warnings.extend(logo);
     let c = &project.campaign;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack).map_err(BuildError::Other)?;
     on_planned(jobs.len());
@@ -314,6 +319,39 @@ pub fn build(
     }
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files })
+}
+
+/// Warnings for a raster logo printed below 300 dpi by any selected layout.
+pub fn logo_warnings(c: &Campaign, layouts: &[Layout]) -> Vec<Issue> {
+    let Some(logo) = &c.logo else { return Vec::new() };
+    let path = c.root.join(logo);
+    let is_svg = logo.to_ascii_lowercase().ends_with(".svg");
+    if is_svg {
+        return Vec::new(); // vector: sharp at any size
+    }
+    let (px, _) = match image::image_dimensions(&path) {
+        Ok(d) => d,
+        Err(e) => {
+            let issue = Issue::error(&path, format!("không đọc được ảnh logo ({e})"))
+                .hint("dùng tệp PNG, JPEG hoặc SVG");
+            return vec![issue];
+        }
+    };
+    let widest = layouts.iter().map(|l| l.logo_mm).fold(0.0, f64::max);
+    if widest <= 0.0 {
+        return Vec::new();
+    }
+    let dpi = f64::from(px) / (widest / 25.4);
+    if dpi >= 300.0 {
+        return Vec::new();
+    }
+    let need = (300.0 * widest / 25.4).ceil();
+    let issue = Issue::warning(
+        &path,
+        format!("logo rộng {px} điểm ảnh, in rộng {widest} mm chỉ đạt {dpi:.0} dpi (nên ≥ 300 dpi)"),
+    )
+    .hint(format!("dùng ảnh rộng ít nhất {need} điểm ảnh, hoặc logo dạng SVG"));
+    vec![issue]
 }
 
 /// Command-line print options win over campaign.toml.

@@ -233,7 +233,9 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         Ok(project) => {
             let c = &project.campaign;
-            for w in &c.warnings {
+            let chosen: Vec<_> =
+                c.layouts.iter().filter_map(|id| project.layout(id).ok().cloned()).collect();
+            for w in c.warnings.iter().chain(&canhbao::logo_warnings(c, &chosen)) {
                 eprintln!("{w}");
             }
             // A closed pipe (`| head`) is not an error worth a panic.
