@@ -82,6 +82,7 @@ pub const BUILTIN_REGISTRY: &str = include_str!("../layouts/layouts.toml");
 pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("lib.typ", include_bytes!("../layouts/lib.typ")),
     ("leaflet-a5.typ", include_bytes!("../layouts/leaflet-a5.typ")),
+    ("leaflet-a5-lib.typ", include_bytes!("../layouts/leaflet-a5-lib.typ")),
     ("sample.json", include_bytes!("../layouts/sample.json")),
     ("impose.typ", include_bytes!("../layouts/impose.typ")),
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
