@@ -348,7 +348,9 @@ pub fn logo_warnings(c: &Campaign, layouts: &[Layout]) -> Vec<Issue> {
     let need = (300.0 * widest / 25.4).ceil();
     let issue = Issue::warning(
         &path,
-        format!("logo rộng {px} điểm ảnh, in rộng {widest} mm chỉ đạt {dpi:.0} dpi (nên ≥ 300 dpi)"),
+        format!(
+            "logo rộng {px} điểm ảnh, in rộng {widest} mm chỉ đạt {dpi:.0} dpi (nên ≥ 300 dpi)"
+        ),
     )
     .hint(format!("dùng ảnh rộng ít nhất {need} điểm ảnh, hoặc logo dạng SVG"));
     vec![issue]
