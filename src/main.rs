@@ -98,10 +98,14 @@ fn preview(args: PreviewArgs) -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> ExitCode {
+    // Typst parallelises on the global pool too: size it once, here. Its
+    // layout and memo code recurse deeply; rayon's default 2 MiB stacks
+    // overflowed on a 1,000-village run, so give workers room.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
     if let Some(n) = args.jobs {
-        // Typst parallelises on the global pool too: size it once, here.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        pool = pool.num_threads(n.max(1));
     }
+    let _ = pool.build_global();
     let opts = BuildOptions {
         out: args.out,
         layouts: args.layouts,
