@@ -1,6 +1,7 @@
 //! Integration tests: run the `canhbao` binary and inspect what it writes.
 
 mod batch;
+mod custom;
 mod formats;
 mod input;
 mod leaflet;

@@ -1,0 +1,83 @@
+//! Campaign-specific material: a logo, and the campaign's own layouts.
+
+use std::fs;
+
+use crate::util::*;
+
+#[test]
+fn logo_is_printed_and_a_low_resolution_one_is_flagged() {
+    let dir = example_copy();
+    let logo = image::RgbImage::from_fn(120, 60, |x, _| image::Rgb([(x * 2) as u8, 0, 120]));
+    logo.save(dir.path().join("logo.png")).unwrap();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap().replacen(
+        "locale = \"vi\"",
+        "locale = \"vi\"\nlogo = \"logo.png\"",
+        1,
+    );
+    fs::write(&path, toml).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--village", "Đông Hải", "--layout", "poster-a3", "--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    // 120 px over 50 mm is 61 dpi.
+    assert!(err.contains("logo.png") && err.contains("61 dpi"), "{err}");
+    let doc = lopdf::Document::load(out.join("poster-a3/thon-dong-hai.pdf")).unwrap();
+    let images = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok()) == Some(b"Image"))
+        .count();
+    assert!(images >= 1, "the logo is not in the poster");
+}
+
+#[test]
+fn own_layouts_folder_is_used_and_its_errors_point_at_the_line() {
+    let dir = example_copy();
+    let mine = dir.path().join("mau");
+    fs::create_dir(&mine).unwrap();
+    fs::write(
+        mine.join("layouts.toml"),
+        "[the-xa]\nfile = \"the.typ\"\ntitle = \"Thẻ của xã\"\npaper = \"a6\"\nwidth_mm = 105\nheight_mm = 148\npages = 1\nscope = \"village\"\n",
+    )
+    .unwrap();
+    // Reuses the built-in lib.typ; prints the village and the officer.
+    fs::write(
+        mine.join("the.typ"),
+        "#import \"lib.typ\": *\n#let data = json(sys.inputs.at(\"data\", default: \"sample.json\"))\n\
+         #set page(paper: \"a6\")\n#set text(font: \"Be Vietnam Pro\", fill: cmyk(0%, 0%, 0%, 100%))\n\
+         #data.village.full_title — #data.village.officer.name\n",
+    )
+    .unwrap();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap().replacen(
+        "layouts = [\"leaflet-a5\"]",
+        "layouts = [\"the-xa\"]\nlayouts_dir = \"mau\"",
+        1,
+    );
+    fs::write(&path, toml).unwrap();
+    let out = dir.path().join("out");
+    let build = || {
+        run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .args(["--village", "Đông Hải", "--no-package", "--out"])
+            .arg(&out))
+    };
+    let (code, _, err) = build();
+    assert_eq!(code, 0, "{err}");
+    let text = pdf_text(&out.join("the-xa/thon-dong-hai.pdf"));
+    assert!(text.contains("Thôn Đông Hải — Lê Văn Bình"), "{text}");
+
+    // A mistake in the layout is shown like the typst CLI shows it.
+    fs::write(mine.join("the.typ"), "#let x = 1\n#x.nothing(\n").unwrap();
+    let (code, _, err) = build();
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the.typ:2:10") && err.contains("┌─") && err.contains('^'), "{err}");
+    assert!(err.contains("unclosed delimiter"), "{err}");
+    assert!(err.contains("the.typ"), "{err}");
+}
