@@ -327,3 +327,57 @@ fn every_audience_renders_every_layout_without_overflow() {
         assert_eq!(files(&dir.path().join("out/poster-a4"), "pdf").len(), 31, "{audience}");
     }
 }
+
+/// The tallest cap height, in points, of text runs containing `needle`.
+fn cap_height_pt(frame: &typst::layout::Frame, needle: &str, scale: f64) -> f64 {
+    use typst::layout::FrameItem;
+    let mut best: f64 = 0.0;
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let s = scale * g.transform.sy.get();
+                best = best.max(cap_height_pt(&g.frame, needle, s));
+            }
+            FrameItem::Text(t) if t.text.replace(" ", "").contains(needle) => {
+                let cap = t.font.metrics().cap_height.at(t.size).to_pt() * scale;
+                best = best.max(cap);
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+#[test]
+fn social_hotline_is_at_least_40_px_tall_on_a_1080_px_image() {
+    let project = canhbao::load(&repo().join("examples/tien-trang")).unwrap();
+    let base = project.base(&[]).unwrap();
+    for id in ["social", "social-square"] {
+        let layout = project.layout(id).unwrap().clone();
+        let jobs =
+            canhbao::plan::plan(&project.campaign, &[layout.clone()], &[], &project.pack).unwrap();
+        let world = base.job(&layout.file, jobs[0].data.clone());
+        let doc = canhbao::render::compile(&world, 1).unwrap().doc;
+        let page = &doc.pages()[0];
+        let px_per_pt = f64::from(layout.dpi) / 72.0;
+        assert_eq!((page.frame.width().to_pt() * px_per_pt).round(), 1080.0, "{id}");
+        let cap = cap_height_pt(&page.frame, "02373868113", 1.0) * px_per_pt;
+        assert!(cap >= 40.0, "{id}: hotline digits are {cap:.1} px tall");
+    }
+}
+
+#[test]
+fn border_and_urban_examples_build_out_of_the_box() {
+    for example in ["nam-gia-nghia", "hac-thanh"] {
+        let out = tempfile::tempdir().unwrap();
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(repo().join("examples").join(example))
+            .arg("--out")
+            .arg(out.path()));
+        assert_eq!(code, 0, "{example}: {err}");
+        assert!(err.contains(" 0 lỗi"), "{example}: {err}");
+        assert!(files(&out.path().join("leaflet-a5"), "pdf").len() >= 8, "{example}");
+        assert!(out.path().join("print-order.csv").is_file(), "{example}");
+    }
+}
