@@ -354,8 +354,13 @@ fn social_hotline_is_at_least_40_px_tall_on_a_1080_px_image() {
     let base = project.base(&[]).unwrap();
     for id in ["social", "social-square"] {
         let layout = project.layout(id).unwrap().clone();
-        let jobs =
-            canhbao::plan::plan(&project.campaign, &[layout.clone()], &[], &project.pack).unwrap();
+        let jobs = canhbao::plan::plan(
+            &project.campaign,
+            std::slice::from_ref(&layout),
+            &[],
+            &project.pack,
+        )
+        .unwrap();
         let world = base.job(&layout.file, jobs[0].data.clone());
         let doc = canhbao::render::compile(&world, 1).unwrap().doc;
         let page = &doc.pages()[0];
