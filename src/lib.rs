@@ -400,13 +400,12 @@ fn make_package(
     let order = package::order(c, layouts, &entries);
     let mut written = 0;
     for layout in layouts.iter().filter(|l| l.copies != "none") {
-        let mut docs = Vec::new();
-        for job in jobs.iter().filter(|j| j.layout.id == layout.id) {
-            let file = format!("{}.pdf", job.stem);
-            let bytes = std::fs::read(out.join(&file))
-                .map_err(|e| format!("failed to read `{}` ({e})", out.join(&file).display()))?;
-            docs.push((file, bytes));
-        }
+        let docs: Vec<(String, String)> = jobs
+            .iter()
+            .filter(|j| j.layout.id == layout.id)
+            .filter_map(|j| by_file.get(&format!("{}.pdf", j.stem)))
+            .map(|e| (e.file.clone(), e.sha256.clone()))
+            .collect();
         let settings = render::PdfSettings {
             ident: format!("canhbao/{}", text::file_slug(&c.commune.full())),
             date: c.date,

@@ -160,11 +160,13 @@ struct Sheetwork {
 }
 
 /// Builds the combined and imposed files of one layout. `docs` are the
-/// per-village PDFs in village order. Skips work whose inputs are unchanged.
+/// per-village PDFs in village order, as (file, sha256) from the manifest.
+/// Skips work whose inputs are unchanged; otherwise reads one part's PDFs
+/// at a time, so memory does not grow with the number of villages.
 pub fn build_layout(
     base: &Base,
     layout: &Layout,
-    docs: &[(String, Vec<u8>)],
+    docs: &[(String, String)],
     bleed: f64,
     settings: &PdfSettings,
     out: &Path,
@@ -193,10 +195,11 @@ pub fn build_layout(
                 .find(|f| f.0 == "impose.typ")
                 .map_or(&[][..], |f| f.1),
         );
-        for (name, bytes) in chunk {
+        for (name, sha) in chunk {
             key.extend_from_slice(name.as_bytes());
-            key.extend_from_slice(output::sha256(bytes).as_bytes());
+            key.extend_from_slice(sha.as_bytes());
         }
+        let mut pdfs: Option<Vec<Bytes>> = None;
         for w in work {
             let mut k = key.clone();
             k.extend_from_slice(w.data.to_string().as_bytes());
@@ -208,10 +211,20 @@ pub fn build_layout(
                 made.push((prev.clone(), false));
                 continue;
             }
-            let extra = chunk
+            if pdfs.is_none() {
+                let read = |(name, _): &(String, String)| {
+                    let path = out.join(name);
+                    std::fs::read(&path)
+                        .map(Bytes::new)
+                        .map_err(|e| format!("failed to read `{}` ({e})", path.display()))
+                };
+                pdfs = Some(chunk.iter().map(read).collect::<Result<_, _>>()?);
+            }
+            let extra = pdfs
                 .iter()
+                .flatten()
                 .enumerate()
-                .map(|(d, (_, bytes))| (file_id(&src_path(d)), Bytes::new(bytes.clone())))
+                .map(|(d, bytes)| (file_id(&src_path(d)), bytes.clone()))
                 .collect();
             let data = serde_json::to_vec(&w.data).map_err(|e| e.to_string())?;
             let world = base.job_with("impose.typ", data, extra);

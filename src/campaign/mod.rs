@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use crate::diag::{Issue, Issues, line_col};
 use crate::phone::Phone;
-use crate::text::{capitalize, clean, fold};
+use crate::text::{clean, fold};
 
 use raw::RawCampaign;
 
@@ -828,11 +828,6 @@ pub fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
     let d: u8 = it.next()?.parse().ok()?;
     ((1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
         .then_some((y, m, d))
-}
-
-/// Capitalised `Xã Tiên Trang`, for headings.
-pub fn title(s: &str) -> String {
-    capitalize(s)
 }
 
 /// Whether two names are the same once case, diacritics and spaces are ignored.
