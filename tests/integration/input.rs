@@ -108,3 +108,17 @@ fn check_prints_every_village() {
     assert!(out.contains("31 thôn"), "{out}");
     assert!(out.contains("thôn Vạn Lộc") && out.contains("0912 000 131"), "{out}");
 }
+
+#[test]
+fn every_command_has_help_with_an_example_and_completions_exist() {
+    for cmd in ["build", "check", "init", "preview", "layouts", "completions"] {
+        let (code, out, err) = run(canhbao().args([cmd, "--help"]));
+        assert_eq!(code, 0, "{cmd}: {err}");
+        assert!(out.contains("Example: canhbao"), "{cmd} --help has no example:\n{out}");
+    }
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, out, err) = run(canhbao().args(["completions", shell]));
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains("canhbao") && out.contains("preview"), "{shell}");
+    }
+}
