@@ -125,8 +125,18 @@ pub fn job_text(
     merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
     let vars = placeholders(campaign, village);
     fill(&mut text, &vars);
+    (text, tactics(pack, campaign, village, layout_audience))
+}
 
-    // A campaign's own list wins; then its audience; then the layout's.
+/// The tactics a job prints, in order, placeholders filled: the campaign's
+/// own list wins; then its audience; then the layout's.
+pub fn tactics(
+    pack: &Pack,
+    campaign: &Campaign,
+    village: Option<&Village>,
+    layout_audience: Option<&str>,
+) -> Value {
+    let vars = placeholders(campaign, village);
     let audience = if campaign.audience_set {
         campaign.audience.as_str()
     } else {
@@ -144,7 +154,7 @@ pub fn job_text(
         })
         .collect();
     tactics.iter_mut().for_each(|t| fill(t, &vars));
-    (text, Value::Array(tactics))
+    Value::Array(tactics)
 }
 
 /// The placeholder values for a job.

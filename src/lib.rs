@@ -204,12 +204,7 @@ pub fn select(project: &Project, opts: &BuildOptions) -> Result<(Vec<Layout>, Ve
     if !opts.villages.is_empty() {
         villages.clear();
         for name in &opts.villages {
-            let found = c.villages.iter().position(|v| {
-                campaign::same_name(&v.name, name)
-                    || campaign::same_name(&v.full(), name)
-                    || v.slug == *name
-            });
-            match found {
+            match project.village(name) {
                 Some(i) if !villages.contains(&i) => villages.push(i),
                 Some(_) => {}
                 None => issues.push(

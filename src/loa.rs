@@ -44,7 +44,7 @@ pub fn spoken(phone: &Phone, pack: &Pack) -> String {
 
 /// The script for one village in week `week` (1-based).
 pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
-    let (_, tactics) = crate::content::job_text(pack, c, Some(v), Some("households"));
+    let tactics = crate::content::tactics(pack, c, Some(v), Some("households"));
     let list = tactics.as_array().cloned().unwrap_or_default();
     let tactic = if list.is_empty() {
         None

@@ -67,7 +67,6 @@ pub fn order(
     let mut lines = Vec::new();
     for (village, entry) in entries {
         let Some(layout) = layouts.iter().find(|l| l.id == entry.layout) else { continue };
-        let n = copies(layout, c, *village);
         if layout.copies == "none" {
             continue;
         }
@@ -77,7 +76,7 @@ pub fn order(
             village: entry.village.clone(),
             paper: paper_name(layout),
             sides: layout.pages.min(2),
-            copies: n,
+            copies: copies(layout, c, *village),
         });
     }
     lines
