@@ -27,13 +27,15 @@ fn main() {
     let project = canhbao::load(&dir).expect("example loads");
     let layout = project.layout("leaflet-a5").expect("leaflet").clone();
     let villages: Vec<usize> = (0..project.campaign.villages.len()).collect();
-    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &villages, &project.pack).unwrap();
+    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &villages, &project.pack);
+    let planner = canhbao::plan::Planner::new(&project.campaign, &project.pack).unwrap();
     let base = project.base(&[]).unwrap();
     let (mut compile, mut export, mut total) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         for job in &jobs {
+            let data = planner.data(job).unwrap();
             let t0 = Instant::now();
-            let world = base.job(&job.layout.file, job.data.clone());
+            let world = base.job(&job.layout.file, data);
             let doc = canhbao::render::compile(&world, 2).expect("compiles").doc;
             let t1 = Instant::now();
             let settings =
@@ -51,7 +53,7 @@ fn main() {
     // which parts of the layout cost the time.
     if let Some(path) = std::env::var_os("CANHBAO_TRACE") {
         typst_timing::enable();
-        let world = base.job(&jobs[0].layout.file, jobs[1].data.clone());
+        let world = base.job(&jobs[0].layout.file, planner.data(&jobs[1]).unwrap());
         canhbao::render::compile(&world, 2).expect("compiles");
         let file = std::fs::File::create(path).expect("trace file");
         typst_timing::export_json(file, |span| {

@@ -6,12 +6,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::output::{self, Entry, Manifest};
-use crate::plan::Job;
+use crate::plan::{Job, Planner};
 use crate::render::{self, Failure, PdfSettings};
 use crate::world::Base;
 
@@ -25,6 +23,10 @@ const CHUNK: usize = 16;
 
 /// See [`CHUNK`].
 const MAX_AGE: usize = 1;
+
+/// Stack of a worker thread. Typst recurses deeply into nested content;
+/// the default 2 MiB overflowed on real layouts.
+pub const WORKER_STACK: usize = 64 << 20;
 
 /// Settings for a batch.
 #[derive(Debug, Clone)]
@@ -80,6 +82,7 @@ pub struct BatchReport {
 /// Renders and writes every job; `tick` is called once per finished job.
 pub fn run(
     base: &Base,
+    planner: &Planner,
     jobs: &[Job],
     opts: &BatchOptions,
     tick: &(dyn Fn(&Job, &Outcome) + Sync),
@@ -92,27 +95,50 @@ pub fn run(
     let old = Manifest::read(&manifest_path);
     let previous: HashMap<&str, &Entry> = old.files.iter().map(|e| (e.file.as_str(), e)).collect();
 
-    let mut outcomes = Vec::with_capacity(jobs.len());
     let chunk_size: usize =
         std::env::var("CANHBAO_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
     let max_age: usize =
         std::env::var("CANHBAO_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_AGE);
-    for chunk in jobs.chunks(chunk_size) {
-        if stop.load(Ordering::Relaxed) {
-            break;
+    // One worker thread per core takes the next job until none is left: no
+    // barrier between chunks, so no core waits for the slowest job of a
+    // chunk. Workers are plain threads, not rayon's: Typst and the PDF writer
+    // use rayon inside a job, and a rayon worker that waits there steals
+    // other jobs and starts them on its own stack, so hundreds of documents
+    // would be in flight at once (measured: 790 MB for 1,000 villages). Here
+    // exactly one document per worker is in flight. Whoever finishes every
+    // `chunk_size`-th job ages the memo cache; eviction only drops cache
+    // entries, so it is safe while other jobs compile.
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= jobs.len() || stop.load(Ordering::Relaxed) {
+                return mine;
+            }
+            let outcome = one(base, planner, &jobs[i], opts, &previous);
+            tick(&jobs[i], &outcome);
+            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size.max(1)) {
+                comemo::evict(max_age);
+            }
+            mine.push((i, outcome));
         }
-        let done: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|job| {
-                let outcome = one(base, job, opts, &previous);
-                tick(job, &outcome);
-                outcome
+    };
+    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, work)
+                    .expect("a worker thread starts")
             })
             .collect();
-        outcomes.extend(chunk.iter().zip(done));
-        // Age Typst's memo cache: entries unused for a few chunks go away.
-        comemo::evict(max_age);
-    }
+        handles.into_iter().flat_map(|h| h.join().expect("a worker thread finishes")).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    let outcomes = done.into_iter().map(|(i, o)| (&jobs[i], o));
 
     let mut manifest = Manifest { tool: tool_version(), files: Vec::new() };
     let mut this_run: HashMap<String, ()> = HashMap::new();
@@ -149,18 +175,28 @@ pub fn run(
 }
 
 /// The hash of one job's inputs.
-pub fn input_hash(run_key: &str, job: &Job) -> String {
+pub fn input_hash(run_key: &str, job: &Job, data: &[u8]) -> String {
     let mut bytes = run_key.as_bytes().to_vec();
     bytes.extend_from_slice(job.stem.as_bytes());
-    bytes.extend_from_slice(&job.data);
+    bytes.extend_from_slice(data);
     output::sha256(&bytes)
 }
 
 /// Renders and writes one job (or skips it when nothing changed).
-fn one(base: &Base, job: &Job, opts: &BatchOptions, previous: &HashMap<&str, &Entry>) -> Outcome {
+fn one(
+    base: &Base,
+    planner: &Planner,
+    job: &Job,
+    opts: &BatchOptions,
+    previous: &HashMap<&str, &Entry>,
+) -> Outcome {
     let file = format!("{}.{}", job.stem, job.layout.format);
     let path = opts.out.join(&file);
-    let inputs = input_hash(&opts.run_key, job);
+    let data = match planner.data(job) {
+        Ok(d) => d,
+        Err(e) => return Outcome::Failed(Failure::Typst(e)),
+    };
+    let inputs = input_hash(&opts.run_key, job, &data);
     if !opts.force
         && let Some(prev) = previous.get(file.as_str())
         && prev.inputs == inputs
@@ -169,7 +205,7 @@ fn one(base: &Base, job: &Job, opts: &BatchOptions, previous: &HashMap<&str, &En
     {
         return Outcome::Skipped((*prev).clone());
     }
-    match render_one(base, job, opts, file, inputs) {
+    match render_one(base, job, data, opts, file, inputs) {
         Ok(outcome) => outcome,
         Err(f) => Outcome::Failed(f),
     }
@@ -178,11 +214,17 @@ fn one(base: &Base, job: &Job, opts: &BatchOptions, previous: &HashMap<&str, &En
 fn render_one(
     base: &Base,
     job: &Job,
+    data: Vec<u8>,
     opts: &BatchOptions,
     file: String,
     inputs: String,
 ) -> Result<Outcome, Failure> {
-    let world = base.job(&job.layout.file, job.data.clone());
+    let value: Option<serde_json::Value> = if opts.emit_data {
+        Some(serde_json::from_slice(&data).map_err(|e| Failure::Typst(e.to_string()))?)
+    } else {
+        None
+    };
+    let world = base.job(&job.layout.file, data);
     let compiled = render::compile(&world, job.layout.pages)?;
     let io = |e: String| Failure::Typst(e);
     let pdf = if job.layout.format == "png" {
@@ -192,10 +234,8 @@ fn render_one(
         let settings = PdfSettings { ident: job.ident.clone(), date: opts.date, pdf_a: opts.pdf_a };
         render::pdf(&compiled.doc, &settings)?
     };
-    if opts.emit_data {
+    if let Some(value) = value {
         // Pretty for the designer who opens it; the layout sees the same value.
-        let value: serde_json::Value =
-            serde_json::from_slice(&job.data).map_err(|e| io(e.to_string()))?;
         let pretty = serde_json::to_vec_pretty(&value).map_err(|e| io(e.to_string()))?;
         output::write_atomic(&output::out_path(&opts.out, &job.stem, "json"), &pretty)
             .map_err(io)?;

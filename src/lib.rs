@@ -104,9 +104,10 @@ impl Project {
         pages: usize,
     ) -> Result<Vec<Vec<u8>>, String> {
         let villages: Vec<usize> = village.into_iter().collect();
-        let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack)?;
+        let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
         let job = jobs.first().ok_or("không có gì để vẽ")?;
-        let world = base.job(&job.layout.file, job.data.clone());
+        let data = plan::Planner::new(&self.campaign, &self.pack)?.data(job)?;
+        let world = base.job(&job.layout.file, data);
         let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
         let mut doc = compiled.doc;
         let keep = pages.min(doc.pages().len());
@@ -278,7 +279,8 @@ pub fn build(
     }
     project.campaign.warnings.extend(logo);
     let c = &project.campaign;
-    let jobs = plan::plan(c, &layouts, &villages, &project.pack).map_err(BuildError::Other)?;
+    let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::Other)?;
+    let jobs = plan::plan(c, &layouts, &villages, &project.pack);
     on_planned(jobs.len());
     let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
@@ -296,7 +298,8 @@ pub fn build(
         run_key: run_key(opts, c),
         manifest_name,
     };
-    let report = batch::run(&base, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+    let report =
+        batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
     let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
     let (order, package_written) = if whole_run && !opts.no_package {
         make_package(&base, c, &layouts, &jobs, &out, &report.manifest)
@@ -304,16 +307,36 @@ pub fn build(
     } else {
         (Vec::new(), 0)
     };
-    let mut loa_files = 0;
-    for &i in &villages {
-        let v = &c.villages[i];
-        let script = loa::script(c, v, &project.pack, opts.week);
-        let path = out.join("loa").join(format!("{}.txt", v.slug));
-        output::write_atomic(&path, script.text.as_bytes()).map_err(BuildError::Other)?;
-        loa_files += 1;
-    }
+    let loa_files =
+        write_loa(c, &project.pack, &villages, opts.week, &out, stop).map_err(BuildError::Other)?;
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files })
+}
+
+/// Writes `loa/<village>.txt`, the loudspeaker script of every village, in
+/// parallel; a script that is already on disk unchanged is not rewritten.
+fn write_loa(
+    c: &Campaign,
+    pack: &content::Pack,
+    villages: &[usize],
+    week: u32,
+    out: &Path,
+    stop: &AtomicBool,
+) -> Result<usize, String> {
+    use rayon::prelude::*;
+    villages
+        .par_iter()
+        .map(|&i| {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(0);
+            }
+            let v = &c.villages[i];
+            let script = loa::script(c, v, pack, week);
+            let path = out.join("loa").join(format!("{}.txt", v.slug));
+            output::write_if_changed(&path, script.text.as_bytes())?;
+            Ok(1)
+        })
+        .sum()
 }
 
 /// Warnings for a raster logo printed below 300 dpi by any selected layout.

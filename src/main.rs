@@ -16,6 +16,9 @@ const EXIT_INPUT: u8 = 2;
 /// Exit code when some files could not be made.
 const EXIT_FAILED: u8 = 1;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -101,7 +104,7 @@ fn build(args: BuildArgs) -> ExitCode {
     // Typst parallelises on the global pool too: size it once, here. Its
     // layout and memo code recurse deeply; rayon's default 2 MiB stacks
     // overflowed on a 1,000-village run, so give workers room.
-    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(canhbao::batch::WORKER_STACK);
     if let Some(n) = args.jobs {
         pool = pool.num_threads(n.max(1));
     }

@@ -32,6 +32,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })
 }
 
+/// [`write_atomic`], unless the file already holds exactly `bytes` (then it
+/// is left untouched, with its date). Returns whether it wrote.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, String> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    write_atomic(path, bytes).map(|()| true)
+}
+
 /// Removes temporary files left by killed runs under `dir`.
 ///
 /// Files of a process that is still running (another shard writing into the

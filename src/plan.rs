@@ -11,25 +11,28 @@ use crate::content::{self, Pack};
 use crate::layouts::Layout;
 use crate::qr;
 
-/// One document to render.
+/// One document to render. Its data is made only when it is rendered
+/// ([`Planner::data`]): a national run holds tens of thousands of jobs, and
+/// their data (about 11 KB each) would otherwise grow memory with the
+/// number of villages.
 #[derive(Debug, Clone)]
 pub struct Job {
     /// The layout.
     pub layout: Layout,
     /// Index into `campaign.villages`, or `None` for commune-level layouts.
     pub village: Option<usize>,
+    /// For per-tactic layouts: which tactic (index into the job's tactics).
+    pub tactic: Option<usize>,
     /// Display name of the village (or commune) for messages.
     pub name: String,
     /// Output path relative to the output folder, without extension.
     pub stem: String,
     /// Stable PDF document id.
     pub ident: String,
-    /// The JSON data handed to the layout.
-    pub data: Vec<u8>,
 }
 
 /// QR matrices shared by all jobs of a campaign.
-pub struct Shared {
+struct Shared {
     hotline_qr: Value,
     channels: Value,
     contacts: Value,
@@ -37,7 +40,7 @@ pub struct Shared {
 
 impl Shared {
     /// Encodes the campaign-wide QR codes once.
-    pub fn new(c: &Campaign) -> Result<Shared, String> {
+    fn new(c: &Campaign) -> Result<Shared, String> {
         let hotline_qr = qr::matrix(&c.hotline.phone.tel())?;
         let channels = c
             .channels
@@ -64,14 +67,35 @@ impl Shared {
     }
 }
 
+/// Makes each job's data on demand; shared by the rendering threads.
+pub struct Planner<'a> {
+    campaign: &'a Campaign,
+    pack: &'a Pack,
+    shared: Shared,
+}
+
+impl<'a> Planner<'a> {
+    /// Encodes the campaign-wide QR codes once.
+    pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, String> {
+        Ok(Planner { campaign, pack, shared: Shared::new(campaign)? })
+    }
+
+    /// The job's data as compact JSON (every job's data is parsed by Typst
+    /// once more, so no pretty-printing here).
+    pub fn data(&self, job: &Job) -> Result<Vec<u8>, String> {
+        let village = job.village.map(|i| &self.campaign.villages[i]);
+        let mut data = job_data(self.campaign, &job.layout, village, self.pack, &self.shared)?;
+        if let Some(t) = job.tactic {
+            // Per-tactic layouts (social images): only that tactic.
+            let one = data["tactics"].get(t).cloned().unwrap_or(Value::Null);
+            data["tactics"] = Value::Array(vec![one]);
+        }
+        serde_json::to_vec(&data).map_err(|e| e.to_string())
+    }
+}
+
 /// Plans every job: `layouts` × villages (in file order).
-pub fn plan(
-    campaign: &Campaign,
-    layouts: &[Layout],
-    villages: &[usize],
-    pack: &Pack,
-) -> Result<Vec<Job>, String> {
-    let shared = Shared::new(campaign)?;
+pub fn plan(campaign: &Campaign, layouts: &[Layout], villages: &[usize], pack: &Pack) -> Vec<Job> {
     let commune_slug = crate::text::file_slug(&campaign.commune.full());
     let mut jobs = Vec::new();
     for layout in layouts {
@@ -80,44 +104,48 @@ pub fn plan(
         } else {
             villages.iter().map(|i| Some(*i)).collect()
         };
+        // Per-tactic layouts (social images): one document per tactic. Which
+        // tactics a layout shows does not depend on the village.
+        let tactic_ids: Vec<String> = if layout.per_tactic {
+            let all = content::tactics(pack, campaign, None, layout.audience.as_deref());
+            all.as_array()
+                .map(|a| a.iter().map(|t| t["id"].as_str().unwrap_or("tactic").replace('_', "-")))
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            Vec::new()
+        };
         for v in targets {
             let village = v.map(|i| &campaign.villages[i]);
             let slug = village.map_or(commune_slug.clone(), |v| v.slug.clone());
-            let data = job_data(campaign, layout, village, pack, &shared)?;
             let name = village.map_or(campaign.commune.full(), Village::full);
-            // Per-tactic layouts (social images): one document per tactic.
-            let variants: Vec<(String, Value)> = if layout.per_tactic {
-                let tactics = data["tactics"].as_array().cloned().unwrap_or_default();
-                tactics
-                    .into_iter()
-                    .map(|t| {
-                        let id = t["id"].as_str().unwrap_or("tactic").replace('_', "-");
-                        let mut d = data.clone();
-                        d["tactics"] = Value::Array(vec![t]);
-                        (format!("{slug}-{id}"), d)
-                    })
+            let variants: Vec<(String, Option<usize>)> = if layout.per_tactic {
+                tactic_ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (format!("{slug}-{id}"), Some(i)))
                     .collect()
             } else {
-                vec![(slug.clone(), data)]
+                vec![(slug.clone(), None)]
             };
-            for (stem, data) in variants {
+            for (stem, tactic) in variants {
                 jobs.push(Job {
                     layout: layout.clone(),
                     village: v,
+                    tactic,
                     name: name.clone(),
                     stem: format!("{}/{stem}", layout.id),
                     ident: format!("canhbao/{commune_slug}/{}/{stem}", layout.id),
-                    // Compact: every job's data is parsed by Typst once more.
-                    data: serde_json::to_vec(&data).map_err(|e| e.to_string())?,
                 });
             }
         }
     }
-    Ok(jobs)
+    jobs
 }
 
 /// The one JSON value a layout receives (schema in `layouts/DATA.md`).
-pub fn job_data(
+fn job_data(
     c: &Campaign,
     layout: &Layout,
     village: Option<&Village>,

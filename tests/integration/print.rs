@@ -286,8 +286,12 @@ fn sample_json_is_the_example_data() {
     // equal to what canhbao hands the leaflet for the example's first village.
     let project = canhbao::load(&repo().join("examples/tien-trang")).unwrap();
     let layout = project.layout("leaflet-a5").unwrap().clone();
-    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &[0], &project.pack).unwrap();
-    let want: serde_json::Value = serde_json::from_slice(&jobs[0].data).unwrap();
+    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &[0], &project.pack);
+    let data = canhbao::plan::Planner::new(&project.campaign, &project.pack)
+        .unwrap()
+        .data(&jobs[0])
+        .unwrap();
+    let want: serde_json::Value = serde_json::from_slice(&data).unwrap();
     let path = repo().join("layouts/sample.json");
     if std::env::var_os("CANHBAO_BLESS").is_some() {
         std::fs::write(&path, format!("{}\n", serde_json::to_string_pretty(&want).unwrap()))
@@ -359,9 +363,12 @@ fn social_hotline_is_at_least_40_px_tall_on_a_1080_px_image() {
             std::slice::from_ref(&layout),
             &[],
             &project.pack,
-        )
-        .unwrap();
-        let world = base.job(&layout.file, jobs[0].data.clone());
+        );
+        let data = canhbao::plan::Planner::new(&project.campaign, &project.pack)
+            .unwrap()
+            .data(&jobs[0])
+            .unwrap();
+        let world = base.job(&layout.file, data);
         let doc = canhbao::render::compile(&world, 1).unwrap().doc;
         let page = &doc.pages()[0];
         let px_per_pt = f64::from(layout.dpi) / 72.0;

@@ -111,10 +111,12 @@ fn compile_leaflet(dir: &Path) -> Result<(), Failure> {
     let project = canhbao::load(dir).expect("the campaign loads");
     let base = project.base(&[]).unwrap();
     let layout = project.layout("leaflet-a5").unwrap().clone();
-    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &[0], &project.pack).unwrap();
+    let jobs = canhbao::plan::plan(&project.campaign, &[layout], &[0], &project.pack);
     assert_eq!(jobs.len(), 1);
     let job = &jobs[0];
-    let world = base.job(&job.layout.file, job.data.clone());
+    let data =
+        canhbao::plan::Planner::new(&project.campaign, &project.pack).unwrap().data(job).unwrap();
+    let world = base.job(&job.layout.file, data);
     canhbao::render::compile(&world, job.layout.pages).map(|_| ())
 }
 
