@@ -50,8 +50,12 @@ fn main() {
         comemo::evict(0);
     }
     // CANHBAO_TRACE=file.json: a Chrome trace of one more compile, to see
-    // which parts of the layout cost the time.
+    // which parts of the layout cost the time. The cache is first warmed
+    // with another village, as in a batch, so the trace shows what each
+    // further village costs.
     if let Some(path) = std::env::var_os("CANHBAO_TRACE") {
+        let warm = base.job(&jobs[0].layout.file, planner.data(&jobs[0]).unwrap());
+        canhbao::render::compile(&warm, 2).expect("compiles");
         typst_timing::enable();
         let world = base.job(&jobs[0].layout.file, planner.data(&jobs[1]).unwrap());
         canhbao::render::compile(&world, 2).expect("compiles");
