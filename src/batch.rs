@@ -28,6 +28,16 @@ const MAX_AGE: usize = 1;
 /// the default 2 MiB overflowed on real layouts.
 pub const WORKER_STACK: usize = 64 << 20;
 
+/// Rendered files queued for the writer thread; see [`run`].
+const WRITE_QUEUE: usize = 64;
+
+/// One file for the writer thread.
+struct Write {
+    job: usize,
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
 /// Settings for a batch.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -108,17 +118,28 @@ pub fn run(
     // exactly one document per worker is in flight. Whoever finishes every
     // `chunk_size`-th job ages the memo cache; eviction only drops cache
     // entries, so it is safe while other jobs compile.
+    //
+    // Files go to one writer thread (write, fsync, rename), so a core never
+    // idles while the disk flushes: measured on 1,000 leaflets, fsync in the
+    // workers cost 0.3–0.8 s of 7 s. The queue is bounded, so memory stays
+    // flat if the disk is slower than the renderer.
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
-    let work = || {
+    let (queue, pending) = std::sync::mpsc::sync_channel::<Write>(WRITE_QUEUE);
+    let work = |queue: std::sync::mpsc::SyncSender<Write>| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= jobs.len() || stop.load(Ordering::Relaxed) {
                 return mine;
             }
-            let outcome = one(base, planner, &jobs[i], opts, &previous);
+            let save = |path: PathBuf, bytes: Vec<u8>| {
+                queue
+                    .send(Write { job: i, path, bytes })
+                    .map_err(|_| Failure::Io("the writer thread stopped".into()))
+            };
+            let outcome = one(base, planner, &jobs[i], opts, &previous, &save);
             tick(&jobs[i], &outcome);
             if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size.max(1)) {
                 comemo::evict(max_age);
@@ -126,17 +147,42 @@ pub fn run(
             mine.push((i, outcome));
         }
     };
-    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+    let (mut done, write_errors) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut errors: HashMap<usize, String> = HashMap::new();
+            for w in pending {
+                if let Err(e) = output::write_atomic(&w.path, &w.bytes) {
+                    errors.entry(w.job).or_insert(e);
+                }
+            }
+            errors
+        });
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                std::thread::Builder::new()
+                // Each lane is a one-thread rayon pool: the parallel loops
+                // inside Typst and the PDF writer run on the lane's own
+                // thread instead of handing work to (and waiting on) threads
+                // that are busy with other documents.
+                let lane = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
                     .stack_size(WORKER_STACK)
-                    .spawn_scoped(scope, work)
-                    .expect("a worker thread starts")
+                    .build()
+                    .map_err(|e| format!("failed to start a worker thread ({e})"))?;
+                let queue = queue.clone();
+                Ok(scope.spawn(move || lane.install(|| work(queue))))
             })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a worker thread finishes")).collect()
-    });
+            .collect::<Result<_, String>>()?;
+        drop(queue);
+        let done: Vec<(usize, Outcome)> =
+            handles.into_iter().flat_map(|h| h.join().expect("a worker thread finishes")).collect();
+        Ok::<_, String>((done, writer.join().expect("the writer thread finishes")))
+    })?;
+    // A file that could not be written is a failed job, not a written one.
+    for (i, outcome) in &mut done {
+        if let Some(e) = write_errors.get(i) {
+            *outcome = Outcome::Failed(Failure::Io(e.clone()));
+        }
+    }
     done.sort_by_key(|(i, _)| *i);
     let outcomes = done.into_iter().map(|(i, o)| (&jobs[i], o));
 
@@ -189,12 +235,13 @@ fn one(
     job: &Job,
     opts: &BatchOptions,
     previous: &HashMap<&str, &Entry>,
+    save: &dyn Fn(PathBuf, Vec<u8>) -> Result<(), Failure>,
 ) -> Outcome {
     let file = format!("{}.{}", job.stem, job.layout.format);
     let path = opts.out.join(&file);
     let data = match planner.data(job) {
         Ok(d) => d,
-        Err(e) => return Outcome::Failed(Failure::Typst(e)),
+        Err(e) => return Outcome::Failed(Failure::Io(e)),
     };
     let inputs = input_hash(&opts.run_key, job, &data);
     if !opts.force
@@ -205,7 +252,7 @@ fn one(
     {
         return Outcome::Skipped((*prev).clone());
     }
-    match render_one(base, job, data, opts, file, inputs) {
+    match render_one(base, job, data, opts, file, inputs, save) {
         Ok(outcome) => outcome,
         Err(f) => Outcome::Failed(f),
     }
@@ -218,6 +265,7 @@ fn render_one(
     opts: &BatchOptions,
     file: String,
     inputs: String,
+    save: &dyn Fn(PathBuf, Vec<u8>) -> Result<(), Failure>,
 ) -> Result<Outcome, Failure> {
     let value: Option<serde_json::Value> = if opts.emit_data {
         Some(serde_json::from_slice(&data).map_err(|e| Failure::Typst(e.to_string()))?)
@@ -226,7 +274,7 @@ fn render_one(
     };
     let world = base.job(&job.layout.file, data);
     let compiled = render::compile(&world, job.layout.pages)?;
-    let io = |e: String| Failure::Typst(e);
+    let io = |e: String| Failure::Io(e);
     let pdf = if job.layout.format == "png" {
         // Screen images: the first page as PNG is the product.
         render::png(&compiled.doc, job.layout.dpi).map_err(io)?.swap_remove(0)
@@ -237,18 +285,15 @@ fn render_one(
     if let Some(value) = value {
         // Pretty for the designer who opens it; the layout sees the same value.
         let pretty = serde_json::to_vec_pretty(&value).map_err(|e| io(e.to_string()))?;
-        output::write_atomic(&output::out_path(&opts.out, &job.stem, "json"), &pretty)
-            .map_err(io)?;
+        save(output::out_path(&opts.out, &job.stem, "json"), pretty)?;
     }
     if let Some(dpi) = opts.png_dpi {
-        for (i, png) in render::png(&compiled.doc, dpi).map_err(io)?.iter().enumerate() {
-            let path = opts.out.join(format!("{}-{}.png", job.stem, i + 1));
-            output::write_atomic(&path, png).map_err(io)?;
+        for (i, png) in render::png(&compiled.doc, dpi).map_err(io)?.into_iter().enumerate() {
+            save(opts.out.join(format!("{}-{}.png", job.stem, i + 1)), png)?;
         }
     }
-    output::write_atomic(&opts.out.join(&file), &pdf).map_err(io)?;
     let entry = Entry {
-        file,
+        file: file.clone(),
         layout: job.layout.id.clone(),
         village: job.name.clone(),
         pages: compiled.doc.pages().len(),
@@ -256,6 +301,8 @@ fn render_one(
         sha256: output::sha256(&pdf),
         inputs,
     };
+    // Last, so a kill never leaves the PDF without its side files.
+    save(opts.out.join(&file), pdf)?;
     Ok(Outcome::Written(entry, compiled.warnings))
 }
 

@@ -18,13 +18,16 @@ pub enum Failure {
     Overflow(String),
     /// A Typst error, formatted like the typst CLI formats it.
     Typst(String),
+    /// Anything else: the job's data could not be made, a file could not be
+    /// written.
+    Io(String),
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Failure::Overflow(field) => write!(f, "nội dung không vừa khung: {field}"),
-            Failure::Typst(text) => f.write_str(text.trim_end()),
+            Failure::Typst(text) | Failure::Io(text) => f.write_str(text.trim_end()),
         }
     }
 }

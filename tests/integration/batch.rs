@@ -121,3 +121,19 @@ fn killed_build_leaves_only_whole_pdfs_and_a_rerun_completes() {
         assert!(a == b, "{name} differs from a clean run");
     }
 }
+
+#[test]
+fn a_file_that_cannot_be_written_fails_its_job_only() {
+    let dir = example_copy();
+    let out = dir.path().join("out");
+    // A non-empty folder where one village's PDF goes: renaming onto it fails.
+    let blocked = out.join("leaflet-a5/thon-an-hai.pdf");
+    fs::create_dir_all(blocked.join("x")).unwrap();
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("thon-an-hai.pdf"), "the message names the file: {err}");
+    assert!(err.contains("30 tệp mới"), "{err}");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("thon-an-hai.pdf"), "a failed file is not in the manifest");
+    assert_eq!(manifest.matches(".pdf\"").count(), 30, "{manifest}");
+}

@@ -183,7 +183,7 @@ proptest! {
         prop_assert_eq!(&project.unwrap().campaign.villages[0].name, &want);
         match compile_leaflet(dir.path()) {
             Ok(()) | Err(Failure::Overflow(_)) => {}
-            Err(Failure::Typst(msg)) => {
+            Err(Failure::Typst(msg) | Failure::Io(msg)) => {
                 prop_assert!(false, "name {raw:?} broke the layout:\n{msg}");
             }
         }
