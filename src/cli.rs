@@ -86,7 +86,8 @@ pub struct BuildArgs {
     /// Output folder [default: <campaign>/out].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// Build only this layout (repeatable) [default: campaign.toml's `layouts`].
+    /// Build only this layout (repeatable; loudspeaker scripts are then not
+    /// written) [default: campaign.toml's `layouts`].
     #[arg(long = "layout", short = 'l', value_name = "LAYOUT")]
     pub layouts: Vec<String>,
     /// Build only this village (repeatable), by name as in the table.

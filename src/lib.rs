@@ -307,8 +307,13 @@ pub fn build(
     } else {
         (Vec::new(), 0)
     };
-    let loa_files =
-        write_loa(c, &project.pack, &villages, opts.week, &out, stop).map_err(BuildError::Other)?;
+    // Loudspeaker scripts belong to the campaign's whole set of material:
+    // `--layout X` builds exactly X.
+    let loa_files = if opts.layouts.is_empty() {
+        write_loa(c, &project.pack, &villages, opts.week, &out, stop).map_err(BuildError::Other)?
+    } else {
+        0
+    };
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files })
 }

@@ -37,3 +37,18 @@ fn week_rotates_the_tactic() {
     assert!(!tactic(&w1).is_empty(), "{w1}");
     assert_ne!(tactic(&w1), tactic(&w2));
 }
+
+#[test]
+fn a_build_of_chosen_layouts_writes_no_scripts() {
+    let dir = example_copy();
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--village", "Đông Hải", "--no-package", "--layout", "card", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("card/thon-dong-hai.pdf").is_file());
+    assert!(!out.join("loa").exists(), "--layout card wrote loudspeaker scripts");
+    assert!(!err.contains("loa/"), "{err}");
+}
