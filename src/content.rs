@@ -112,20 +112,34 @@ fn walk_overrides(
     }
 }
 
-/// The `text` and `tactics` values for one job, placeholders filled.
-pub fn job_text(
-    pack: &Pack,
-    campaign: &Campaign,
-    village: Option<&Village>,
-    layout_audience: Option<&str>,
-) -> (Value, Value) {
-    let mut text = toml_to_json(
-        pack.table.get("text").cloned().unwrap_or(toml::Value::Table(Default::default())),
-    );
-    merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
-    let vars = placeholders(campaign, village);
-    fill(&mut text, &vars);
-    (text, tactics(pack, campaign, village, layout_audience))
+/// A job's words before its placeholders are filled: the pack's text with
+/// the campaign's overrides merged in, and the tactics for one audience.
+/// Made once per audience; [`Words::fill`] then costs a copy per village
+/// (a national run fills tens of thousands).
+#[derive(Debug, Clone)]
+pub struct Words {
+    text: Value,
+    tactics: Value,
+}
+
+impl Words {
+    /// The words for a layout of `layout_audience` (see [`tactics`]).
+    pub fn new(pack: &Pack, campaign: &Campaign, layout_audience: Option<&str>) -> Words {
+        let mut text = toml_to_json(
+            pack.table.get("text").cloned().unwrap_or(toml::Value::Table(Default::default())),
+        );
+        merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
+        Words { text, tactics: unfilled_tactics(pack, campaign, layout_audience) }
+    }
+
+    /// The `text` and `tactics` values for one job, placeholders filled.
+    pub fn fill(&self, campaign: &Campaign, village: Option<&Village>) -> (Value, Value) {
+        let vars = placeholders(campaign, village);
+        let (mut text, mut tactics) = (self.text.clone(), self.tactics.clone());
+        fill(&mut text, &vars);
+        fill(&mut tactics, &vars);
+        (text, tactics)
+    }
 }
 
 /// The tactics a job prints, in order, placeholders filled: the campaign's
@@ -136,7 +150,12 @@ pub fn tactics(
     village: Option<&Village>,
     layout_audience: Option<&str>,
 ) -> Value {
-    let vars = placeholders(campaign, village);
+    let mut tactics = unfilled_tactics(pack, campaign, layout_audience);
+    fill(&mut tactics, &placeholders(campaign, village));
+    tactics
+}
+
+fn unfilled_tactics(pack: &Pack, campaign: &Campaign, layout_audience: Option<&str>) -> Value {
     let audience = if campaign.audience_set {
         campaign.audience.as_str()
     } else {
@@ -144,7 +163,7 @@ pub fn tactics(
     };
     let ids = campaign.tactics.clone().unwrap_or_else(|| pack.audience_tactics(audience));
     let all = pack.sub("tactics").cloned().unwrap_or_default();
-    let mut tactics: Vec<Value> = ids
+    let tactics: Vec<Value> = ids
         .iter()
         .filter_map(|id| {
             let t = all.get(id)?;
@@ -153,7 +172,6 @@ pub fn tactics(
             Some(obj)
         })
         .collect();
-    tactics.iter_mut().for_each(|t| fill(t, &vars));
     Value::Array(tactics)
 }
 

@@ -4,10 +4,13 @@
 //! all the per-job work that is not Typst: placeholders, QR matrices, the
 //! JSON value. Jobs come out in a fixed order so runs are reproducible.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde_json::{Value, json};
 
 use crate::campaign::{Campaign, Village};
-use crate::content::{self, Pack};
+use crate::content::{self, Pack, Words};
 use crate::layouts::Layout;
 use crate::qr;
 
@@ -72,25 +75,35 @@ pub struct Planner<'a> {
     campaign: &'a Campaign,
     pack: &'a Pack,
     shared: Shared,
+    /// The words of each layout audience met so far.
+    words: Mutex<HashMap<Option<String>, Arc<Words>>>,
 }
 
 impl<'a> Planner<'a> {
     /// Encodes the campaign-wide QR codes once.
     pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, String> {
-        Ok(Planner { campaign, pack, shared: Shared::new(campaign)? })
+        Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
     }
 
     /// The job's data as compact JSON (every job's data is parsed by Typst
     /// once more, so no pretty-printing here).
     pub fn data(&self, job: &Job) -> Result<Vec<u8>, String> {
         let village = job.village.map(|i| &self.campaign.villages[i]);
-        let mut data = job_data(self.campaign, &job.layout, village, self.pack, &self.shared)?;
+        let words = self.words(job.layout.audience.as_deref());
+        let mut data =
+            job_data(self.campaign, &job.layout, village, &words, self.pack, &self.shared)?;
         if let Some(t) = job.tactic {
             // Per-tactic layouts (social images): only that tactic.
             let one = data["tactics"].get(t).cloned().unwrap_or(Value::Null);
             data["tactics"] = Value::Array(vec![one]);
         }
         serde_json::to_vec(&data).map_err(|e| e.to_string())
+    }
+
+    fn words(&self, audience: Option<&str>) -> Arc<Words> {
+        let mut words = self.words.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = words.entry(audience.map(String::from));
+        entry.or_insert_with(|| Arc::new(Words::new(self.pack, self.campaign, audience))).clone()
     }
 }
 
@@ -149,10 +162,11 @@ fn job_data(
     c: &Campaign,
     layout: &Layout,
     village: Option<&Village>,
+    words: &Words,
     pack: &Pack,
     shared: &Shared,
 ) -> Result<Value, String> {
-    let (text, tactics) = content::job_text(pack, c, village, layout.audience.as_deref());
+    let (text, tactics) = words.fill(c, village);
     let village = match village {
         Some(v) => json!({
             "name": v.name, "kind": v.kind, "full": v.full(),
