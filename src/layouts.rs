@@ -88,10 +88,12 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
     ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
     ("leaflet-a4-trifold.typ", include_bytes!("../layouts/leaflet-a4-trifold.typ")),
+    ("trifold-lib.typ", include_bytes!("../layouts/trifold-lib.typ")),
     ("banner.typ", include_bytes!("../layouts/banner.typ")),
     ("card.typ", include_bytes!("../layouts/card.typ")),
     ("card-sheet.typ", include_bytes!("../layouts/card-sheet.typ")),
     ("social.typ", include_bytes!("../layouts/social.typ")),
+    ("social-lib.typ", include_bytes!("../layouts/social-lib.typ")),
     ("social-square.typ", include_bytes!("../layouts/social-square.typ")),
 ];
 
