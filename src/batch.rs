@@ -103,7 +103,9 @@ pub fn run(
     let mut report = BatchReport { cleaned: output::clean_temp(&opts.out), ..Default::default() };
     let manifest_path = opts.out.join(&opts.manifest_name);
     let old = Manifest::read(&manifest_path);
-    let previous: HashMap<&str, &Entry> = old.files.iter().map(|e| (e.file.as_str(), e)).collect();
+    // Files made by any run into this folder (other shards too) count as made.
+    let known = Manifest::read_all(&opts.out, &opts.manifest_name);
+    let previous: HashMap<&str, &Entry> = known.iter().map(|e| (e.file.as_str(), e)).collect();
 
     let chunk_size: usize =
         std::env::var("CANHBAO_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);

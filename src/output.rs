@@ -106,6 +106,29 @@ impl Manifest {
         fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
     }
 
+    /// The entries of every manifest in `out` (the whole run's and each
+    /// shard's), `own` first: what is known to be on disk, whichever run
+    /// wrote it. This is how shards merge: after shards 1/N … N/N have
+    /// written into one folder (or their folders were copied together), a
+    /// whole run finds every file already made, renders nothing, and writes
+    /// one manifest and the print package.
+    pub fn read_all(out: &Path, own: &str) -> Vec<Entry> {
+        let mut names: Vec<String> = fs::read_dir(out)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n != own && n.starts_with("manifest") && n.ends_with(".json"))
+            .collect();
+        names.sort();
+        let mut seen = std::collections::HashSet::new();
+        std::iter::once(own.to_string())
+            .chain(names)
+            .flat_map(|n| Manifest::read(&out.join(n)).files)
+            .filter(|e| seen.insert(e.file.clone()))
+            .collect()
+    }
+
     /// Writes the manifest atomically, files sorted.
     pub fn write(&mut self, path: &Path) -> Result<(), String> {
         self.files.sort_by(|a, b| a.file.cmp(&b.file));
@@ -132,6 +155,32 @@ mod tests {
         let names: Vec<_> =
             fs::read_dir(dir.path().join("a")).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn manifests_merge_own_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |file: &str, sha: &str| Entry {
+            file: file.into(),
+            layout: "l".into(),
+            village: "v".into(),
+            pages: 1,
+            bytes: 1,
+            sha256: sha.into(),
+            inputs: "i".into(),
+        };
+        let mut own = Manifest { tool: "t".into(), files: vec![entry("a.pdf", "own")] };
+        own.write(&dir.path().join("manifest.json")).unwrap();
+        let mut shard = Manifest {
+            tool: "t".into(),
+            files: vec![entry("a.pdf", "shard"), entry("b.pdf", "shard")],
+        };
+        shard.write(&dir.path().join("manifest.shard-1-of-2.json")).unwrap();
+        fs::write(dir.path().join("print-order.json"), b"{}").unwrap();
+        let all = Manifest::read_all(dir.path(), "manifest.json");
+        let got: Vec<(&str, &str)> =
+            all.iter().map(|e| (e.file.as_str(), e.sha256.as_str())).collect();
+        assert_eq!(got, [("a.pdf", "own"), ("b.pdf", "shard")]);
     }
 
     #[test]

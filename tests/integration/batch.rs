@@ -137,3 +137,29 @@ fn a_file_that_cannot_be_written_fails_its_job_only() {
     assert!(!manifest.contains("thon-an-hai.pdf"), "a failed file is not in the manifest");
     assert_eq!(manifest.matches(".pdf\"").count(), 30, "{manifest}");
 }
+
+#[test]
+fn shard_manifests_merge_into_a_whole_run_that_renders_nothing() {
+    let dir = example_copy();
+    let out = dir.path().join("out");
+    for k in 1..=3 {
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .arg("--shard")
+            .arg(format!("{k}/3")));
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(!out.join("print").exists(), "a shard made the print package");
+    // The whole run finds every shard's files and only adds what needs all of them.
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 tệp mới"), "{err}");
+    assert!(err.contains("31 tệp không đổi"), "{err}");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert_eq!(manifest.matches("\"leaflet-a5/").count(), 31, "{manifest}");
+    assert!(out.join("print/leaflet-a5-all.pdf").is_file());
+    assert!(out.join("print-order.csv").is_file());
+}
