@@ -1,8 +1,9 @@
 //! Rendering all jobs in parallel and writing their files.
 //!
-//! Jobs run on Typst's own rayon pool, sharing one [`Base`] (library, fonts,
-//! parsed layouts) and Typst's memoisation. Between chunks the memo cache is
-//! aged, so memory stays flat however many villages there are.
+//! One lane per core renders the next job until none is left; all lanes
+//! share one [`Base`] (library, fonts, parsed layouts) and Typst's
+//! memoisation, which is aged every [`CHUNK`] documents so memory stays flat
+//! however many villages there are. A writer thread writes the files.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,11 +15,12 @@ use crate::render::{self, Failure, PdfSettings};
 use crate::world::Base;
 
 /// Jobs rendered between two cache evictions; entries unused for
-/// `MAX_AGE` evictions are dropped. Measured on 1,000 leaflets (2 cores):
-/// chunks of 16 with age 0–2 all ran in 6–8 s at 100–180 MB peak; chunks of
-/// 64 with age 3 reached 430 MB, and 256-job chunks 530 MB. Memory then
-/// stays flat however many villages follow. `CANHBAO_CHUNK` and
-/// `CANHBAO_EVICT` override both for benchmarks.
+/// `MAX_AGE` evictions are dropped. Measured on 1,000 leaflets (2 cores,
+/// two runs each): 16/1 ran in 3.5–3.6 s at 124 MB peak; 16/2 alike; 64/1
+/// in 3.4–3.5 s but at 181 MB; 16/0 (keep nothing) in 4.4–4.8 s, since the
+/// commune-wide parts of a layout are then laid out again for every
+/// village. Memory stays flat however many villages follow (10,000: 123 MB).
+/// `CANHBAO_CHUNK` and `CANHBAO_EVICT` override both for benchmarks.
 const CHUNK: usize = 16;
 
 /// See [`CHUNK`].
