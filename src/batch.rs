@@ -113,13 +113,13 @@ pub fn run(
         std::env::var("CANHBAO_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
     let max_age: usize =
         std::env::var("CANHBAO_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_AGE);
-    // One worker thread per core takes the next job until none is left: no
-    // barrier between chunks, so no core waits for the slowest job of a
-    // chunk. Workers are plain threads, not rayon's: Typst and the PDF writer
+    // One lane per core takes the next job until none is left: no barrier
+    // between chunks, so no core waits for the slowest job of a chunk. The
+    // jobs are not items of one shared rayon loop: Typst and the PDF writer
     // use rayon inside a job, and a rayon worker that waits there steals
     // other jobs and starts them on its own stack, so hundreds of documents
     // would be in flight at once (measured: 790 MB for 1,000 villages). Here
-    // exactly one document per worker is in flight. Whoever finishes every
+    // exactly one document per lane is in flight. Whoever finishes every
     // `chunk_size`-th job ages the memo cache; eviction only drops cache
     // entries, so it is safe while other jobs compile.
     //

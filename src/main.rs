@@ -101,9 +101,10 @@ fn preview(args: PreviewArgs) -> ExitCode {
 }
 
 fn build(args: BuildArgs) -> ExitCode {
-    // Typst parallelises on the global pool too: size it once, here. Its
+    // The global pool's size is the number of render lanes (`--jobs`), and
+    // it runs the other parallel loops (scripts, contact sheet). Typst's
     // layout and memo code recurse deeply; rayon's default 2 MiB stacks
-    // overflowed on a 1,000-village run, so give workers room.
+    // overflowed on a 1,000-village run, so give its threads room.
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(canhbao::batch::WORKER_STACK);
     if let Some(n) = args.jobs {
         pool = pool.num_threads(n.max(1));

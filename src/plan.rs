@@ -1,6 +1,7 @@
-//! Campaign → sorted list of jobs, each with its data already serialised.
+//! Campaign → sorted list of jobs, and a [`Planner`] that makes each job's
+//! data when it is rendered.
 //!
-//! A job is one layout for one village (or for the commune). Planning does
+//! A job is one layout for one village (or for the commune). The planner does
 //! all the per-job work that is not Typst: placeholders, QR matrices, the
 //! JSON value. Jobs come out in a fixed order so runs are reproducible.
 
