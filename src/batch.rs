@@ -106,7 +106,7 @@ pub fn run(
     let manifest_path = opts.out.join(&opts.manifest_name);
     let old = Manifest::read(&manifest_path);
     // Files made by any run into this folder (other shards too) count as made.
-    let known = Manifest::read_all(&opts.out, &opts.manifest_name);
+    let known = old.with_others(&opts.out, &opts.manifest_name);
     let previous: HashMap<&str, &Entry> = known.iter().map(|e| (e.file.as_str(), e)).collect();
 
     let chunk_size: usize =

@@ -103,11 +103,24 @@ impl Project {
         dpi: f32,
         pages: usize,
     ) -> Result<Vec<Vec<u8>>, String> {
+        let planner = plan::Planner::new(&self.campaign, &self.pack)?;
+        self.png_with(base, &planner, layout, village, dpi, pages)
+    }
+
+    /// [`Project::png`] with a planner shared by many documents.
+    fn png_with(
+        &self,
+        base: &world::Base,
+        planner: &plan::Planner,
+        layout: &Layout,
+        village: Option<usize>,
+        dpi: f32,
+        pages: usize,
+    ) -> Result<Vec<Vec<u8>>, String> {
         let villages: Vec<usize> = village.into_iter().collect();
         let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
         let job = jobs.first().ok_or("không có gì để vẽ")?;
-        let data = plan::Planner::new(&self.campaign, &self.pack)?.data(job)?;
-        let world = base.job(&job.layout.file, data);
+        let world = base.job(&job.layout.file, planner.data(job)?);
         let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
         let mut doc = compiled.doc;
         let keep = pages.min(doc.pages().len());
@@ -121,11 +134,12 @@ impl Project {
     pub fn contact_sheet(&self, layout: &Layout, font_dirs: &[PathBuf]) -> Result<Vec<u8>, String> {
         use rayon::prelude::*;
         let base = self.base(font_dirs)?;
+        let planner = plan::Planner::new(&self.campaign, &self.pack)?;
         let n = self.campaign.villages.len();
         let thumbs: Vec<image::RgbaImage> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let png = self.png(&base, layout, Some(i), 24.0, 1)?;
+                let png = self.png_with(&base, &planner, layout, Some(i), 24.0, 1)?;
                 image::load_from_memory(&png[0]).map(|im| im.to_rgba8()).map_err(|e| e.to_string())
             })
             .collect::<Result<_, String>>()?;

@@ -106,13 +106,13 @@ impl Manifest {
         fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
     }
 
-    /// The entries of every manifest in `out` (the whole run's and each
-    /// shard's), `own` first: what is known to be on disk, whichever run
-    /// wrote it. This is how shards merge: after shards 1/N … N/N have
+    /// This manifest's entries (it is `own` in `out`), then those of every
+    /// other manifest there (the whole run's and each shard's): what is known
+    /// to be on disk, whichever run wrote it. This is how shards merge: after shards 1/N … N/N have
     /// written into one folder (or their folders were copied together), a
     /// whole run finds every file already made, renders nothing, and writes
     /// one manifest and the print package.
-    pub fn read_all(out: &Path, own: &str) -> Vec<Entry> {
+    pub fn with_others(&self, out: &Path, own: &str) -> Vec<Entry> {
         let mut names: Vec<String> = fs::read_dir(out)
             .into_iter()
             .flatten()
@@ -122,11 +122,8 @@ impl Manifest {
             .collect();
         names.sort();
         let mut seen = std::collections::HashSet::new();
-        std::iter::once(own.to_string())
-            .chain(names)
-            .flat_map(|n| Manifest::read(&out.join(n)).files)
-            .filter(|e| seen.insert(e.file.clone()))
-            .collect()
+        let others = names.into_iter().flat_map(|n| Manifest::read(&out.join(n)).files);
+        self.files.iter().cloned().chain(others).filter(|e| seen.insert(e.file.clone())).collect()
     }
 
     /// Writes the manifest atomically, files sorted.
@@ -177,7 +174,8 @@ mod tests {
         };
         shard.write(&dir.path().join("manifest.shard-1-of-2.json")).unwrap();
         fs::write(dir.path().join("print-order.json"), b"{}").unwrap();
-        let all = Manifest::read_all(dir.path(), "manifest.json");
+        let all = Manifest::read(&dir.path().join("manifest.json"))
+            .with_others(dir.path(), "manifest.json");
         let got: Vec<(&str, &str)> =
             all.iter().map(|e| (e.file.as_str(), e.sha256.as_str())).collect();
         assert_eq!(got, [("a.pdf", "own"), ("b.pdf", "shard")]);
