@@ -39,6 +39,10 @@ pub enum Command {
     ///
     /// Example: canhbao preview examples/tien-trang --village "Đông Hải" --layout poster-a4
     Preview(PreviewArgs),
+    /// Open the campaign in a browser page on this computer (mở trang làm việc trong trình duyệt).
+    ///
+    /// Example: canhbao serve examples/tien-trang
+    Serve(ServeArgs),
     /// Print shell completions (bash, zsh, fish, powershell).
     ///
     /// Example: canhbao completions bash > /etc/bash_completion.d/canhbao
@@ -69,6 +73,20 @@ pub struct PreviewArgs {
     /// Output folder [default: <campaign>/out/preview].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+/// `canhbao serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The campaign folder (created when missing; the page then offers to start one).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Port on 127.0.0.1 [default: any free port].
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Do not open the browser (print the address only).
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 /// `canhbao completions`.

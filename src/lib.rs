@@ -21,6 +21,7 @@ pub mod phone;
 pub mod plan;
 pub mod qr;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod world;
 
@@ -117,16 +118,27 @@ impl Project {
         dpi: f32,
         pages: usize,
     ) -> Result<Vec<Vec<u8>>, String> {
+        let mut doc = self.document(base, planner, layout, village)?;
+        let keep = pages.min(doc.pages().len());
+        let pages: Vec<_> = doc.pages()[..keep].to_vec();
+        doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
+        render::png(&doc, dpi)
+    }
+
+    /// One document laid out (every page), as the preview and `serve` show it.
+    pub fn document(
+        &self,
+        base: &world::Base,
+        planner: &plan::Planner,
+        layout: &Layout,
+        village: Option<usize>,
+    ) -> Result<typst_layout::PagedDocument, String> {
         let villages: Vec<usize> = village.into_iter().collect();
         let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
         let job = jobs.first().ok_or("không có gì để vẽ")?;
         let world = base.job(&job.layout.file, planner.data(job)?);
         let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
-        let mut doc = compiled.doc;
-        let keep = pages.min(doc.pages().len());
-        let pages: Vec<_> = doc.pages()[..keep].to_vec();
-        doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
-        render::png(&doc, dpi)
+        Ok(compiled.doc)
     }
 
     /// One image with the first page of every village's document, for a

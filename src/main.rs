@@ -27,6 +27,9 @@ fn main() -> ExitCode {
         Command::Layouts => layouts(),
         Command::Init(args) => init(args),
         Command::Preview(args) => preview(args),
+        Command::Serve(a) => {
+            serve(canhbao::serve::Options { dir: a.dir, port: a.port, open: !a.no_open })
+        }
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut cmd, "canhbao", &mut std::io::stdout());
@@ -50,6 +53,16 @@ fn init(args: InitArgs) -> ExitCode {
         Err(msg) => {
             eprintln!("lỗi: {msg}");
             ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn serve(opts: canhbao::serve::Options) -> ExitCode {
+    match canhbao::serve::run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }

@@ -1,0 +1,690 @@
+//! The routes: each one a thin call into the library.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, UNIX_EPOCH};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use toml_edit::DocumentMut;
+
+use super::{Shared, form};
+use crate::campaign::villages::{Table, read_table};
+use crate::diag::Issue;
+use crate::output::write_atomic;
+
+type S = State<Arc<Shared>>;
+
+/// Resolution of preview pages (the page fits a half screen).
+const PREVIEW_DPI: f32 = 80.0;
+
+/// A refusal with a sentence for the page.
+fn fail(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": msg.into() }))).into_response()
+}
+
+/// Runs blocking work (file reads, Typst) off the request threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("a preview or file task panicked")
+}
+
+// ---- assets --------------------------------------------------------------
+
+pub async fn index() -> Response {
+    let html = include_str!("assets/index.html");
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+pub async fn script() -> Response {
+    let js = include_str!("assets/app.js");
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], js).into_response()
+}
+
+pub async fn style() -> Response {
+    let css = include_str!("assets/app.css");
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response()
+}
+
+/// The page's fonts: the same Be Vietnam Pro that the leaflets print with.
+pub async fn font(UrlPath(name): UrlPath<String>) -> Response {
+    let bytes: &'static [u8] = match name.as_str() {
+        "regular.ttf" => include_bytes!("../../fonts/BeVietnamPro_400Regular.ttf"),
+        "bold.ttf" => include_bytes!("../../fonts/BeVietnamPro_700Bold.ttf"),
+        _ => return fail(StatusCode::NOT_FOUND, "không có phông chữ này"),
+    };
+    ([(header::CONTENT_TYPE, "font/ttf")], bytes).into_response()
+}
+
+// ---- what is on disk -----------------------------------------------------
+
+/// A cheap fingerprint of the campaign folder's own files (names, sizes,
+/// dates, contents): it changes when the page saves and when another
+/// program does.
+pub fn fingerprint(root: &Path) -> String {
+    // Contents too, for files small enough to read on every poll: a save
+    // within the file system's clock tick keeps size and date.
+    let mut entries: Vec<(String, u64, u128, Vec<u8>)> = std::fs::read_dir(root)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let meta = e.metadata().ok()?;
+                    if !meta.is_file() || name.starts_with('.') || name.ends_with(".bak") {
+                        return None;
+                    }
+                    let when = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+                    let small = meta.len() <= 4 << 20;
+                    let bytes = if small { std::fs::read(e.path()).ok()? } else { Vec::new() };
+                    Some((name, meta.len(), when, bytes))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    entries.sort();
+    let mut h = DefaultHasher::new();
+    entries.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The campaign, loaded once per fingerprint, with its Typst base.
+pub struct Loaded {
+    pub project: crate::Project,
+    pub base: crate::world::Base,
+}
+
+/// The loaded campaign for the current files, or every problem found.
+fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
+    let version = fingerprint(&s.root);
+    if let Some((v, l)) = s.loaded.lock().expect("lock").as_ref() {
+        if *v == version {
+            return Ok(l.clone());
+        }
+    }
+    let project = crate::load(&s.root).map_err(|i| i.0)?;
+    let base = project.base(&[]).map_err(|e| vec![Issue::error(&s.root, e)])?;
+    let l = Arc::new(Loaded { project, base });
+    *s.loaded.lock().expect("lock") = Some((version, l.clone()));
+    Ok(l)
+}
+
+/// `campaign.toml` as an editable document.
+fn document(root: &Path) -> Result<DocumentMut, String> {
+    let text = std::fs::read_to_string(root.join("campaign.toml"))
+        .map_err(|e| format!("không đọc được campaign.toml ({e})"))?;
+    text.parse::<DocumentMut>().map_err(|e| format!("campaign.toml viết sai cú pháp TOML: {e}"))
+}
+
+/// The village table file named by `campaign.toml` (the loader's default).
+fn villages_file(doc: Option<&DocumentMut>) -> String {
+    doc.and_then(|d| d.get("villages")).and_then(|v| v.as_str()).unwrap_or("villages.csv").into()
+}
+
+/// An issue as `check` prints it, with the file named relative to the folder.
+fn issue_text(root: &Path, issue: &Issue) -> String {
+    let mut shown = issue.clone();
+    if let Ok(rel) = issue.file.strip_prefix(root) {
+        shown.file = rel.to_path_buf();
+    }
+    shown.to_string()
+}
+
+/// [`issue_text`] with the parts the page places on a row and cell.
+fn issue_json(root: &Path, issue: &Issue) -> Value {
+    json!({
+        "text": issue_text(root, issue),
+        "line": issue.line,
+        "field": issue.field,
+        "message": issue.message,
+        "hint": issue.hint,
+        "warning": issue.warning,
+    })
+}
+
+/// The village grid with each row's and cell's problems.
+fn table_json(root: &Path, rel: &str, table: &Table, issues: &[Issue]) -> Value {
+    let name = Path::new(rel).file_name().map(|n| n.to_os_string());
+    let mine = |i: &&Issue| i.file.file_name().map(|n| n.to_os_string()) == name;
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|(line, cells)| {
+            let here: Vec<Value> = issues
+                .iter()
+                .filter(mine)
+                .filter(|i| i.line == Some(*line))
+                .map(|i| {
+                    let col =
+                        i.field.as_ref().and_then(|f| table.headers.iter().position(|h| h == f));
+                    let mut j = issue_json(root, i);
+                    j["column"] = json!(col);
+                    j
+                })
+                .collect();
+            json!({ "line": line, "cells": cells, "issues": here })
+        })
+        .collect();
+    json!({ "file": rel, "headers": table.headers, "rows": rows })
+}
+
+/// Everything the page shows, read fresh from disk.
+fn state_json(s: &Shared) -> Value {
+    let root = &s.root;
+    let version = fingerprint(root);
+    if !root.join("campaign.toml").exists() {
+        return json!({ "ready": false, "version": version, "folder": root.display().to_string() });
+    }
+    let doc = document(root);
+    let (issues, project) = match loaded(s) {
+        Ok(l) => {
+            let c = &l.project.campaign;
+            let chosen: Vec<_> =
+                c.layouts.iter().filter_map(|id| l.project.layout(id).ok().cloned()).collect();
+            let mut warnings = c.warnings.clone();
+            warnings.extend(crate::logo_warnings(c, &chosen));
+            (warnings, Some(l))
+        }
+        Err(issues) => (issues, None),
+    };
+    let rel = villages_file(doc.as_ref().ok());
+    let table = crate::campaign::inside(root, &rel)
+        .ok()
+        .and_then(|p| read_table(&p, &root.join(&rel)).ok())
+        .map(|t| table_json(root, &rel, &t, &issues));
+    let layouts = match &project {
+        Some(l) => l.project.layouts.clone(),
+        None => crate::layouts::builtin(),
+    };
+    let vi = crate::content::Pack::builtin("vi").expect("the vi pack is built in");
+    let villages: Vec<Value> = project
+        .as_ref()
+        .map(|l| {
+            l.project
+                .campaign
+                .villages
+                .iter()
+                .map(|v| json!({"name": v.full(), "slug": v.slug}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "ready": true,
+        "version": version,
+        "folder": root.display().to_string(),
+        "form": doc.as_ref().ok().map(form::read),
+        "form_error": doc.as_ref().err(),
+        "locale": doc.as_ref().ok().map(form::read).map_or("vi".into(), |f| f.locale),
+        "commune": project.as_ref().map(|l| l.project.campaign.commune.full()),
+        "issues": issues.iter().map(|i| issue_json(root, i)).collect::<Vec<_>>(),
+        "errors": issues.iter().filter(|i| !i.warning).count(),
+        "table": table,
+        "villages": villages,
+        "choices": {
+            "layouts": layouts.iter().map(|l| json!({
+                "id": l.id, "title": l.title, "scope": l.scope, "format": l.format, "pages": l.pages,
+            })).collect::<Vec<_>>(),
+            "audiences": vi.audience_ids(),
+            "locales": crate::content::BUILTIN.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            "kinds": crate::campaign::COMMUNE_KINDS,
+        },
+    })
+}
+
+pub async fn state(State(s): S) -> Response {
+    Json(blocking(move || state_json(&s)).await).into_response()
+}
+
+pub async fn version(State(s): S) -> Response {
+    let v = blocking(move || fingerprint(&s.root)).await;
+    Json(json!({ "version": v })).into_response()
+}
+
+// ---- writing -------------------------------------------------------------
+
+/// Keeps the previous `name` as `name.bak`, then writes the new bytes atomically.
+fn replace(root: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+    let path = root.join(name);
+    if path.exists() {
+        std::fs::copy(&path, root.join(format!("{name}.bak")))
+            .map_err(|e| format!("không sao lưu được {name} ({e})"))?;
+    }
+    write_atomic(&path, bytes)
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    commune: form::Commune,
+    issuer: String,
+    phone: String,
+}
+
+/// Start: a new campaign from the `init` template, filled from the form.
+pub async fn init(State(s): S, Json(f): Json<StartForm>) -> Response {
+    let _w = s.writing.lock().await;
+    let root = s.root.clone();
+    let result = blocking(move || -> Result<(), String> {
+        crate::init::init(&root, crate::init::today())?;
+        let mut doc = document(&root)?;
+        form::start(&mut doc, &f.commune, &f.issuer, &f.phone);
+        write_atomic(&root.join("campaign.toml"), doc.to_string().as_bytes())
+    })
+    .await;
+    match result {
+        Ok(()) => state(State(s.clone())).await,
+        Err(e) => fail(StatusCode::CONFLICT, e),
+    }
+}
+
+/// Saves the campaign form into `campaign.toml` (previous file kept as `.bak`).
+pub async fn save_campaign(State(s): S, Json(f): Json<form::Form>) -> Response {
+    let _w = s.writing.lock().await;
+    let root = s.root.clone();
+    let result = blocking(move || -> Result<(), String> {
+        let mut doc = document(&root)?;
+        form::apply(&mut doc, &f);
+        replace(&root, "campaign.toml", doc.to_string().as_bytes())
+    })
+    .await;
+    match result {
+        Ok(()) => state(State(s.clone())).await,
+        Err(e) => fail(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UploadName {
+    name: String,
+}
+
+/// Replaces the village table with an uploaded `.xlsx`/`.csv`. The upload is
+/// read by the CLI's loader from a staging file first: a file it cannot read
+/// changes nothing on disk.
+pub async fn upload_villages(State(s): S, Query(q): Query<UploadName>, body: Bytes) -> Response {
+    let ext = Path::new(&q.name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !["csv", "xlsx", "xls", "ods"].contains(&ext.as_str()) {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            format!("“{}” không phải bảng tính: chọn tệp .xlsx hoặc .csv", q.name),
+        );
+    }
+    let _w = s.writing.lock().await;
+    let root = s.root.clone();
+    let result = blocking(move || stage_villages(&root, &q.name, &ext, &body)).await;
+    match result {
+        Ok(()) => state(State(s.clone())).await,
+        Err(e) => fail(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<(), String> {
+    let mut doc = document(root)?;
+    let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
+    let checked = (|| {
+        std::fs::write(&stage, body).map_err(|e| format!("không ghi được tệp tạm ({e})"))?;
+        let table = read_table(&stage, Path::new(shown)).map_err(|i| i.to_string())?;
+        if !table.columns.contains(&Some("name")) {
+            return Err(format!(
+                "{shown}: không thấy cột tên thôn; dòng tiêu đề phải có “Tên thôn” (hoặc name)"
+            ));
+        }
+        if table.rows.is_empty() {
+            return Err(format!("{shown}: bảng không có dòng thôn nào"));
+        }
+        Ok(())
+    })();
+    let result = checked.and_then(|()| {
+        let name = format!("villages.{ext}");
+        let old = villages_file(Some(&doc));
+        let path = root.join(&name);
+        if path.exists() {
+            std::fs::copy(&path, root.join(format!("{name}.bak")))
+                .map_err(|e| format!("không sao lưu được {name} ({e})"))?;
+        }
+        if old != name {
+            // The table changes kind (csv → xlsx): campaign.toml must name the new file.
+            doc["villages"] = toml_edit::value(name.as_str());
+            replace(root, "campaign.toml", doc.to_string().as_bytes())?;
+        }
+        std::fs::rename(&stage, &path).map_err(|e| format!("không thay được {name} ({e})"))
+    });
+    let _ = std::fs::remove_file(&stage);
+    result
+}
+
+// ---- preview -------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct PreviewQuery {
+    layout: Option<String>,
+    village: Option<usize>,
+}
+
+/// Every page of one document as PNG, with the page's words (for the page's
+/// readers who cannot see the image, and for tests).
+pub async fn preview(State(s): S, Query(q): Query<PreviewQuery>) -> Response {
+    let result = blocking(move || -> Result<Value, Value> {
+        let l = loaded(&s).map_err(|issues| {
+            json!({ "error": "còn lỗi trong dữ liệu: sửa các lỗi được liệt kê rồi xem lại",
+                    "issues": issues.iter().map(|i| issue_json(&s.root, i)).collect::<Vec<_>>() })
+        })?;
+        let p = &l.project;
+        let c = &p.campaign;
+        let id = q.layout.unwrap_or_else(|| c.layouts[0].clone());
+        let layout = p.layout(&id).map_err(|e| json!({ "error": e }))?;
+        let village = match layout.scope.as_str() {
+            "commune" => None,
+            _ => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
+        };
+        let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| json!({ "error": e }))?;
+        let doc = p
+            .document(&l.base, &planner, layout, village)
+            .map_err(|e| json!({ "error": format!("không vẽ được trang: {e}") }))?;
+        let pngs = crate::render::png(&doc, PREVIEW_DPI).map_err(|e| json!({ "error": e }))?;
+        let pages: Vec<Value> = pngs
+            .iter()
+            .zip(doc.pages())
+            .map(|(png, page)| {
+                json!({ "png": format!("data:image/png;base64,{}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png)),
+                        "text": page_text(&page.frame) })
+            })
+            .collect();
+        let name = village.map_or(c.commune.full(), |i| c.villages[i].full());
+        Ok(json!({ "layout": layout.id, "title": layout.title, "village": name, "pages": pages }))
+    })
+    .await;
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(v) => (StatusCode::UNPROCESSABLE_ENTITY, Json(v)).into_response(),
+    }
+}
+
+/// The words of a page in reading order of the layout.
+fn page_text(frame: &typst::layout::Frame) -> String {
+    use typst::layout::FrameItem;
+    let mut out = String::new();
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let inner = page_text(&g.frame);
+                if !inner.is_empty() {
+                    out.push_str(&inner);
+                    out.push('\n');
+                }
+            }
+            FrameItem::Text(t) => {
+                // Numbers print with no-break spaces between digit groups.
+                out.extend(
+                    t.text
+                        .chars()
+                        .filter(|c| !matches!(c, '\u{ad}' | '\u{2060}'))
+                        .map(|c| if matches!(c, '\u{a0}' | '\u{202f}') { ' ' } else { c }),
+                );
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// A rendered contact sheet.
+pub struct Sheet {
+    png: Vec<u8>,
+    count: usize,
+}
+
+#[derive(Deserialize)]
+pub struct SheetQuery {
+    layout: Option<String>,
+}
+
+/// The first page of every village in one image; the page maps a click to
+/// a village with the `x-sheet-*` headers.
+pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
+    let result = blocking(move || -> Result<Arc<Sheet>, String> {
+        let l = loaded(&s).map_err(|_| "còn lỗi trong dữ liệu".to_string())?;
+        let p = &l.project;
+        let id = q.layout.unwrap_or_else(|| p.campaign.layouts[0].clone());
+        let key = format!("{}/{id}", fingerprint(&s.root));
+        if let Some((k, sh)) = s.sheet.lock().expect("lock").as_ref() {
+            if *k == key {
+                return Ok(sh.clone());
+            }
+        }
+        let layout = p.layout(&id)?;
+        let png = p.contact_sheet(layout, &[])?;
+        let sh = Arc::new(Sheet { png, count: p.campaign.villages.len() });
+        *s.sheet.lock().expect("lock") = Some((key, sh.clone()));
+        Ok(sh)
+    })
+    .await;
+    match result {
+        Ok(sh) => {
+            let cols = 8.min(sh.count.max(1));
+            (
+                [
+                    (header::CONTENT_TYPE, "image/png".to_string()),
+                    (header::HeaderName::from_static("x-sheet-count"), sh.count.to_string()),
+                    (header::HeaderName::from_static("x-sheet-cols"), cols.to_string()),
+                ],
+                sh.png.clone(),
+            )
+                .into_response()
+        }
+        Err(e) => fail(StatusCode::UNPROCESSABLE_ENTITY, e),
+    }
+}
+
+// ---- build ---------------------------------------------------------------
+
+/// The running or last build, as the page's progress bar reads it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BuildStatus {
+    pub running: bool,
+    pub done: usize,
+    pub total: usize,
+    pub current: String,
+    pub summary: Option<Value>,
+    pub error: Option<String>,
+    pub issues: Vec<Value>,
+}
+
+pub async fn build_status(State(s): S) -> Response {
+    Json(s.build.lock().expect("lock").clone()).into_response()
+}
+
+/// Starts `build` of the whole campaign in the background.
+pub async fn start_build(State(s): S) -> Response {
+    {
+        let mut st = s.build.lock().expect("lock");
+        if st.running {
+            return fail(StatusCode::CONFLICT, "đang tạo tệp, chờ xong rồi bấm lại");
+        }
+        *st = BuildStatus { running: true, ..Default::default() };
+    }
+    let status = s.build.clone();
+    let root = s.root.clone();
+    std::thread::spawn(move || run_build(&root, &status));
+    Json(s.build.lock().expect("lock").clone()).into_response()
+}
+
+fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
+    let start = Instant::now();
+    let done = AtomicUsize::new(0);
+    let tick = |job: &crate::plan::Job, _: &crate::batch::Outcome| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut st = status.lock().expect("lock");
+        st.done = n;
+        st.current = job.name.clone();
+    };
+    let on_planned = |n: usize| status.lock().expect("lock").total = n;
+    let stop = AtomicBool::new(false);
+    let opts = crate::BuildOptions::default();
+    let result = crate::build(root, &opts, &tick, &on_planned, &stop);
+    let mut st = status.lock().expect("lock");
+    st.running = false;
+    match result {
+        Err(crate::BuildError::Input(issues)) => {
+            st.error = Some("Không tạo tệp nào: hãy sửa các lỗi dưới đây rồi bấm lại.".into());
+            st.issues = issues.0.iter().map(|i| issue_json(root, i)).collect();
+        }
+        Err(crate::BuildError::Other(msg)) => st.error = Some(msg),
+        Ok(built) => {
+            let r = &built.report;
+            let mut order: Vec<Value> = Vec::new();
+            for line in &built.order {
+                match order.iter_mut().find(|o| o["layout"] == line.layout) {
+                    Some(o) => {
+                        o["files"] = json!(o["files"].as_u64().unwrap_or(0) + 1);
+                        o["copies"] = json!(o["copies"].as_u64().unwrap_or(0) + line.copies);
+                    }
+                    None => order.push(json!({ "layout": line.layout, "paper": line.paper,
+                                                "files": 1, "copies": line.copies })),
+                }
+            }
+            let mut warnings: Vec<String> =
+                built.project.campaign.warnings.iter().map(|w| issue_text(root, w)).collect();
+            warnings.extend(r.warnings.iter().map(|(v, l, t)| format!("{v}, {l}: {t}")));
+            st.summary = Some(json!({
+                "written": r.written,
+                "skipped": r.skipped,
+                "pages": r.pages,
+                "failed": r.failed.iter().map(|(v, l, why)| format!("{v} — {l}: {why}")).collect::<Vec<_>>(),
+                "warnings": warnings,
+                "order": order,
+                "loa": built.loa_files,
+                "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+            }));
+        }
+    }
+}
+
+// ---- downloads -----------------------------------------------------------
+
+/// One zip of what a reader of the summary needs: `print` (the print shop's
+/// package and every per-village PDF), `loa` (loudspeaker scripts) or
+/// `social` (images for Zalo and Facebook).
+pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
+    let result = blocking(move || -> Result<(String, Vec<u8>), String> {
+        let out = s.root.join("out");
+        let images: Vec<String> = match loaded(&s) {
+            Ok(l) => l
+                .project
+                .layouts
+                .iter()
+                .filter(|l| l.format == "png")
+                .map(|l| l.id.clone())
+                .collect(),
+            Err(_) => vec!["social".into()],
+        };
+        let (suffix, pick): (&str, Box<dyn Fn(&str) -> bool>) = match kind.trim_end_matches(".zip")
+        {
+            "print" => (
+                "nha-in",
+                Box::new(|rel: &str| {
+                    rel == "print-order.csv" || rel.starts_with("print/") || rel.ends_with(".pdf")
+                }),
+            ),
+            "loa" => ("loa", Box::new(|rel: &str| rel.starts_with("loa/"))),
+            "social" => (
+                "mang-xa-hoi",
+                Box::new(move |rel: &str| {
+                    images.iter().any(|id| rel.starts_with(&format!("{id}/")))
+                }),
+            ),
+            _ => return Err("không có gói tải về này".into()),
+        };
+        let files = walk(&out);
+        let chosen: Vec<&(String, PathBuf)> = files.iter().filter(|(rel, _)| pick(rel)).collect();
+        if chosen.is_empty() {
+            return Err("chưa có tệp nào: bấm “Tạo tệp in” trước".into());
+        }
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // Stored: PDFs and PNGs are compressed already.
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (rel, path) in chosen {
+            let bytes = std::fs::read(path).map_err(|e| format!("không đọc được {rel} ({e})"))?;
+            zip.start_file(rel.as_str(), options).map_err(|e| e.to_string())?;
+            zip.write_all(&bytes).map_err(|e| e.to_string())?;
+        }
+        let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+        let commune =
+            document(&s.root).ok().map(|d| form::read(&d).commune).map_or("canhbao".into(), |c| {
+                crate::text::file_slug(&format!("{} {}", c.kind, c.name))
+            });
+        Ok((format!("{commune}-{suffix}.zip"), bytes))
+    })
+    .await;
+    match result {
+        Ok((name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => fail(StatusCode::NOT_FOUND, e),
+    }
+}
+
+/// Every regular file under `dir` (symlinks not followed), with its path
+/// relative to `dir` written with `/`, sorted.
+fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(String::new(), dir.to_path_buf())];
+    while let Some((prefix, d)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(ft) = e.file_type() else { continue };
+            if name.starts_with('.') || ft.is_symlink() || name == "preview" {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            if ft.is_dir() {
+                stack.push((format!("{rel}/"), e.path()));
+            } else if ft.is_file() {
+                out.push((rel, e.path()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One built file from `out/` (a loudspeaker script, the print order…),
+/// refused when the path leaves `out/`.
+pub async fn file(State(s): S, UrlPath(rel): UrlPath<String>) -> Response {
+    let result = blocking(move || -> Result<(String, Vec<u8>), String> {
+        let out = s.root.join("out");
+        let path = crate::campaign::inside(&out, &rel)?;
+        let bytes = std::fs::read(&path).map_err(|e| format!("không đọc được tệp ({e})"))?;
+        let kind = match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+            "pdf" => "application/pdf",
+            "png" => "image/png",
+            "txt" => "text/plain; charset=utf-8",
+            "csv" => "text/csv; charset=utf-8",
+            _ => "application/octet-stream",
+        };
+        Ok((kind.to_string(), bytes))
+    })
+    .await;
+    match result {
+        Ok((kind, bytes)) => ([(header::CONTENT_TYPE, kind)], bytes).into_response(),
+        Err(e) => fail(StatusCode::FORBIDDEN, e),
+    }
+}

@@ -1,0 +1,499 @@
+// canhbao serve: the page. Plain JavaScript, no build step, nothing fetched
+// from the network. Every value from the campaign is put on the page with
+// textContent (never as HTML), so a village called <script> prints as text.
+"use strict";
+
+const WORDS = {
+  vi: {
+    folder: "Thư mục: ",
+    start_title: "Tạo chiến dịch mới",
+    start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây, canhbao tạo sẵn tệp campaign.toml và bảng danh sách thôn mẫu.",
+    commune: "Tên xã/phường (không ghi chữ “xã”)",
+    kind: "Loại",
+    province: "Tỉnh/thành phố (không ghi chữ “tỉnh”)",
+    duty_phone: "Số trực ban Công an xã (đường dây nóng)",
+    issuer: "Đơn vị phát hành (in ở cuối tờ rơi)",
+    create: "Tạo chiến dịch",
+    tab_form: "1. Thông tin chiến dịch",
+    tab_villages: "2. Danh sách thôn",
+    tab_build: "3. Tạo tệp in",
+    sec_commune: "Xã/phường",
+    sec_contacts: "Số điện thoại in trên tờ rơi",
+    label: "Tên gọi",
+    phone: "Số điện thoại",
+    hotline: "In to nhất",
+    add_contact: "+ Thêm số",
+    remove: "Xóa",
+    sec_channels: "Kênh tố giác (in kèm mã QR)",
+    url: "Địa chỉ (https://… hoặc tel:…)",
+    add_channel: "+ Thêm kênh",
+    sec_layouts: "Các mẫu cần in",
+    sec_content: "Nội dung",
+    audience: "Đối tượng",
+    audience_default: "Theo từng mẫu",
+    locale: "Ngôn ngữ in",
+    sec_theme: "Màu (C, M, Y, K theo %)",
+    primary: "Màu chính",
+    accent: "Màu nhấn",
+    sec_print: "In ấn",
+    bleed: "Lề xén (mm)",
+    spare: "In dư (%)",
+    marks: "In dấu cắt ở góc",
+    save: "Lưu thay đổi",
+    saved: "Đã lưu",
+    saving: "Đang lưu…",
+    unsaved: "Có thay đổi chưa lưu",
+    problems: (e, w) => `${e} lỗi, ${w} cảnh báo`,
+    no_problems: "Dữ liệu hợp lệ",
+    drop: "Kéo tệp Excel (.xlsx) hoặc .csv vào đây, hoặc bấm để chọn tệp. Bảng mới thay bảng cũ (bảng cũ được giữ lại với đuôi .bak).",
+    uploading: "Đang đọc tệp…",
+    table_file: "Bảng đang dùng: ",
+    line: "Dòng",
+    villages_count: (n) => `${n} thôn`,
+    preview: "Xem trước",
+    layout: "Mẫu",
+    village: "Thôn",
+    all_villages: "Xem tất cả các thôn",
+    one_village: "Xem từng thôn",
+    sheet_hint: "Bấm vào một ô để xem thôn đó.",
+    page: (i, n) => `Trang ${i}/${n}`,
+    words: "Chữ trên trang",
+    rendering: "Đang vẽ…",
+    fix_first: "Sửa các lỗi ở bên trái rồi xem lại.",
+    build: "Tạo tệp in cho mọi thôn",
+    build_intro: "Tạo tệp PDF cho từng thôn, gói cho nhà in, bài phát thanh loa và ảnh đăng mạng xã hội, trong thư mục out/.",
+    building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
+    done: (w, s, p, sec) => `Xong trong ${sec} giây: ${w} tệp mới, ${s} tệp không đổi, ${p} trang.`,
+    order_head: ["Mẫu", "Khổ giấy", "Số tệp", "Số bản in"],
+    failed: "Không tạo được:",
+    warnings: "Cảnh báo:",
+    loa: (n) => `Bài phát thanh loa: ${n} tệp.`,
+    dl_print: "Tải gói cho nhà in (.zip)",
+    dl_loa: "Tải bài phát thanh loa (.zip)",
+    dl_social: "Tải ảnh đăng mạng xã hội (.zip)",
+    print_note: "Gửi gói này cho nhà in: thư mục print/, tệp print-order.csv (số bản cần in) và tệp PDF của từng thôn.",
+    error: "Lỗi: ",
+    audiences: { households: "Hộ gia đình", shops: "Cửa hàng, cơ sở kinh doanh", schools: "Trường học, người trẻ", border: "Vùng biên giới", elderly: "Người cao tuổi" },
+    locales: { vi: "Tiếng Việt", en: "Tiếng Anh" },
+  },
+  en: {
+    folder: "Folder: ",
+    start_title: "New campaign",
+    start_intro: "This folder has no campaign yet. Fill in these lines; canhbao writes campaign.toml and a sample village table.",
+    commune: "Commune or ward name (without “xã”)",
+    kind: "Kind",
+    province: "Province or city (without “tỉnh”)",
+    duty_phone: "Commune police duty phone (hotline)",
+    issuer: "Issuing unit (printed at the bottom)",
+    create: "Create campaign",
+    tab_form: "1. Campaign",
+    tab_villages: "2. Villages",
+    tab_build: "3. Build print files",
+    sec_commune: "Commune",
+    sec_contacts: "Phone numbers printed",
+    label: "Label",
+    phone: "Phone",
+    hotline: "Printed largest",
+    add_contact: "+ Add number",
+    remove: "Remove",
+    sec_channels: "Reporting channels (printed with a QR code)",
+    url: "Address (https://… or tel:…)",
+    add_channel: "+ Add channel",
+    sec_layouts: "Layouts to print",
+    sec_content: "Content",
+    audience: "Audience",
+    audience_default: "Each layout's own",
+    locale: "Printed language",
+    sec_theme: "Colours (C, M, Y, K in %)",
+    primary: "Main colour",
+    accent: "Highlight colour",
+    sec_print: "Printing",
+    bleed: "Bleed (mm)",
+    spare: "Spare copies (%)",
+    marks: "Crop marks",
+    save: "Save changes",
+    saved: "Saved",
+    saving: "Saving…",
+    unsaved: "Unsaved changes",
+    problems: (e, w) => `${e} errors, ${w} warnings`,
+    no_problems: "Data is valid",
+    drop: "Drop an Excel (.xlsx) or .csv file here, or click to choose one. The new table replaces the old one (kept with a .bak ending).",
+    uploading: "Reading the file…",
+    table_file: "Table in use: ",
+    line: "Line",
+    villages_count: (n) => `${n} villages`,
+    preview: "Preview",
+    layout: "Layout",
+    village: "Village",
+    all_villages: "All villages at a glance",
+    one_village: "One village",
+    sheet_hint: "Click a thumbnail to open that village.",
+    page: (i, n) => `Page ${i}/${n}`,
+    words: "Words on the page",
+    rendering: "Rendering…",
+    fix_first: "Fix the problems on the left, then look again.",
+    build: "Build print files for every village",
+    build_intro: "Makes each village's PDFs, the print shop package, loudspeaker scripts and social images, in out/.",
+    building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
+    done: (w, s, p, sec) => `Done in ${sec} s: ${w} new files, ${s} unchanged, ${p} pages.`,
+    order_head: ["Layout", "Paper", "Files", "Copies"],
+    failed: "Could not make:",
+    warnings: "Warnings:",
+    loa: (n) => `Loudspeaker scripts: ${n} files.`,
+    dl_print: "Download the print shop package (.zip)",
+    dl_loa: "Download loudspeaker scripts (.zip)",
+    dl_social: "Download social media images (.zip)",
+    print_note: "Send this to the print shop: print/, print-order.csv (copies) and each village's PDFs.",
+    error: "Error: ",
+    audiences: { households: "Households", shops: "Shops", schools: "Schools, young people", border: "Border areas", elderly: "Elderly people" },
+    locales: { vi: "Vietnamese", en: "English" },
+  },
+};
+
+let S = null;          // last state from the server
+let T = WORDS.vi;      // words of the page
+let tab = "form";
+let dirty = false;     // the form has unsaved edits
+let view = { layout: null, village: 0, sheet: false };
+let previewSeq = 0;
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const k of kids.flat()) if (k !== null && k !== undefined) e.append(k);
+  return e;
+}
+
+async function api(path, opts) {
+  const r = await fetch(path, Object.assign({ credentials: "same-origin" }, opts));
+  const body = r.headers.get("content-type")?.includes("json") ? await r.json() : await r.text();
+  if (!r.ok) throw new Error(body.error || body);
+  return body;
+}
+
+function setStatus(text) { document.getElementById("status").textContent = text; }
+
+// ---- state ---------------------------------------------------------------
+
+async function refresh() {
+  S = await api("/api/state");
+  T = WORDS[S.locale === "en" ? "en" : "vi"];
+  document.documentElement.lang = S.locale === "en" ? "en" : "vi";
+  document.getElementById("commune").textContent = S.commune ? "— " + S.commune : "";
+  document.getElementById("folder").textContent = T.folder + S.folder;
+  render();
+}
+
+function render() {
+  const app = document.getElementById("app");
+  if (!S.ready) { app.replaceChildren(startForm()); return; }
+  if (!view.layout || !S.choices.layouts.some((l) => l.id === view.layout))
+    view.layout = (S.form && S.form.layouts[0]) || S.choices.layouts[0].id;
+  if (view.village >= S.villages.length) view.village = 0;
+  const left = el("section", { id: "left" }, tabs(), issuesList(S.issues),
+    tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane());
+  app.replaceChildren(el("div", { class: "cols" }, left, previewPane()));
+  showProblems();
+  loadPreview();
+}
+
+function showProblems() {
+  if (dirty) return setStatus(T.unsaved);
+  const w = S.issues.filter((i) => i.warning).length;
+  setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
+}
+
+function issuesList(issues) {
+  return el("ul", { class: "issues", id: "issues" },
+    issues.map((i) => el("li", { class: i.warning ? "warning" : "", text: i.text })));
+}
+
+function tabs() {
+  const b = (id, label) => el("button", { id: "tab-" + id, "aria-selected": String(tab === id), text: label,
+    onclick: () => { tab = id; render(); } });
+  return el("nav", { class: "tabs" }, b("form", T.tab_form), b("villages", T.tab_villages), b("build", T.tab_build));
+}
+
+// ---- start ---------------------------------------------------------------
+
+function startForm() {
+  const w = WORDS.vi;
+  const kinds = ["xã", "phường", "đặc khu"];
+  const f = el("form", { class: "card", id: "start", onsubmit: async (ev) => {
+    ev.preventDefault();
+    const d = new FormData(f);
+    try {
+      await api("/api/init", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ commune: { name: d.get("name"), kind: d.get("kind"), province: d.get("province") },
+          issuer: d.get("issuer"), phone: d.get("phone") }) });
+      await refresh();
+    } catch (e) { setStatus(w.error + e.message); }
+  } },
+    el("h2", { text: w.start_title }), el("p", { text: w.start_intro }),
+    el("label", { for: "s-name", text: w.commune }), el("input", { type: "text", id: "s-name", name: "name", required: true }),
+    el("label", { for: "s-kind", text: w.kind }),
+    el("select", { id: "s-kind", name: "kind" }, kinds.map((k) => el("option", { value: k, text: k }))),
+    el("label", { for: "s-province", text: w.province }), el("input", { type: "text", id: "s-province", name: "province", required: true }),
+    el("label", { for: "s-phone", text: w.duty_phone }), el("input", { type: "text", id: "s-phone", name: "phone", required: true, inputmode: "tel" }),
+    el("label", { for: "s-issuer", text: w.issuer }), el("input", { type: "text", id: "s-issuer", name: "issuer", required: true }),
+    el("p", {}, el("button", { class: "primary", type: "submit", text: w.create })));
+  f.querySelector("#s-name").addEventListener("input", (e) => {
+    const iss = f.querySelector("#s-issuer");
+    if (!iss.dataset.touched) iss.value = "Công an " + f.querySelector("#s-kind").value + " " + e.target.value;
+  });
+  f.querySelector("#s-issuer").addEventListener("input", (e) => { e.target.dataset.touched = "1"; });
+  return f;
+}
+
+// ---- campaign form -------------------------------------------------------
+
+function campaignForm() {
+  const F = S.form;
+  if (!F) return el("p", { class: "card", text: T.error + S.form_error });
+  const touch = () => { dirty = true; showProblems(); };
+  const text = (id, value, label, on) => [el("label", { for: id, text: label }),
+    el("input", { type: "text", id, value, oninput: (e) => { on(e.target.value); touch(); } })];
+  const num = (id, value, label, on) => el("div", { class: "narrow" }, el("label", { for: id, text: label }),
+    el("input", { type: "number", id, value: value ?? "", step: "any", oninput: (e) => { on(e.target.value === "" ? null : Number(e.target.value)); touch(); } }));
+  const list = (items, make, blank, addLabel) => {
+    const box = el("div", {});
+    const draw = () => box.replaceChildren(...items.map((it, i) => make(it, i, () => { items.splice(i, 1); touch(); draw(); })),
+      el("button", { type: "button", class: "small", text: addLabel, onclick: () => { items.push(blank()); touch(); draw(); } }));
+    draw();
+    return box;
+  };
+  const contacts = list(F.contacts, (c, i, drop) => el("div", { class: "row" },
+    el("div", {}, ...text(`contact-label-${i}`, c.label, T.label, (v) => { c.label = v; })),
+    el("div", {}, ...text(`contact-phone-${i}`, c.phone, T.phone, (v) => { c.phone = v; })),
+    el("label", { class: "check narrow" }, el("input", { type: "radio", name: "hotline", checked: c.hotline,
+      onchange: () => { F.contacts.forEach((x) => { x.hotline = x === c; }); touch(); } }), T.hotline),
+    el("button", { type: "button", class: "small narrow", text: T.remove, onclick: drop })),
+  () => ({ label: "", phone: "", hotline: false }), T.add_contact);
+  const channels = list(F.channels, (c, i, drop) => el("div", { class: "row" },
+    el("div", {}, ...text(`channel-label-${i}`, c.label, T.label, (v) => { c.label = v; })),
+    el("div", {}, ...text(`channel-url-${i}`, c.url, T.url, (v) => { c.url = v; })),
+    el("button", { type: "button", class: "small narrow", text: T.remove, onclick: drop })),
+  () => ({ label: "", url: "" }), T.add_channel);
+  const layouts = S.choices.layouts.map((l) => el("label", { class: "check" },
+    el("input", { type: "checkbox", id: "layout-" + l.id, checked: F.layouts.includes(l.id), onchange: (e) => {
+      F.layouts = S.choices.layouts.map((x) => x.id).filter((id) => id === l.id ? e.target.checked : F.layouts.includes(id));
+      touch();
+    } }), `${l.title} (${l.id})`));
+  const colour = (key, label) => {
+    const v = F.theme[key].length === 4 ? F.theme[key] : [0, 0, 0, 0];
+    const sw = el("span", { class: "swatch" });
+    const paint = () => { const [c, m, y, k] = v.map((x) => x / 100);
+      sw.style.background = `rgb(${255 * (1 - c) * (1 - k)},${255 * (1 - m) * (1 - k)},${255 * (1 - y) * (1 - k)})`; };
+    paint();
+    return el("div", { class: "row" }, el("div", { class: "narrow" }, el("label", { text: label }), sw),
+      ...["C", "M", "Y", "K"].map((n, i) => num(`theme-${key}-${n}`, v[i], n, (x) => { v[i] = x ?? 0; F.theme[key] = v; paint(); })));
+  };
+  const save = async (ev) => {
+    ev.preventDefault();
+    setStatus(T.saving);
+    try {
+      S = Object.assign(S, await api("/api/campaign", { method: "POST",
+        headers: { "content-type": "application/json" }, body: JSON.stringify(F) }));
+      dirty = false;
+      setStatus(T.saved);
+      T = WORDS[S.locale === "en" ? "en" : "vi"];
+      render();
+      setStatus(T.saved);
+    } catch (e) { setStatus(T.error + e.message); }
+  };
+  return el("form", { class: "card", id: "campaign", onsubmit: save },
+    el("fieldset", {}, el("legend", { text: T.sec_commune }),
+      ...text("commune-name", F.commune.name, T.commune, (v) => { F.commune.name = v; }),
+      el("label", { for: "commune-kind", text: T.kind }),
+      el("select", { id: "commune-kind", onchange: (e) => { F.commune.kind = e.target.value; touch(); } },
+        S.choices.kinds.map((k) => el("option", { value: k, text: k, selected: F.commune.kind === k }))),
+      ...text("commune-province", F.commune.province, T.province, (v) => { F.commune.province = v; }),
+      ...text("issuer-name", F.issuer.name, T.issuer, (v) => { F.issuer.name = v; })),
+    el("fieldset", {}, el("legend", { text: T.sec_contacts }), contacts),
+    el("fieldset", {}, el("legend", { text: T.sec_channels }), channels),
+    el("fieldset", {}, el("legend", { text: T.sec_layouts }), layouts),
+    el("fieldset", {}, el("legend", { text: T.sec_content }),
+      el("label", { for: "audience", text: T.audience }),
+      el("select", { id: "audience", onchange: (e) => { F.audience = e.target.value; touch(); } },
+        el("option", { value: "", text: T.audience_default, selected: !F.audience }),
+        S.choices.audiences.map((a) => el("option", { value: a, text: T.audiences[a] || a, selected: F.audience === a }))),
+      el("label", { for: "locale", text: T.locale }),
+      el("select", { id: "locale", onchange: (e) => { F.locale = e.target.value; touch(); } },
+        S.choices.locales.map((l) => el("option", { value: l, text: T.locales[l] || l, selected: F.locale === l })))),
+    el("fieldset", {}, el("legend", { text: T.sec_theme }), colour("primary", T.primary), colour("accent", T.accent)),
+    el("fieldset", {}, el("legend", { text: T.sec_print }),
+      el("div", { class: "row" }, num("bleed", F.print.bleed_mm, T.bleed, (x) => { F.print.bleed_mm = x; }),
+        num("spare", F.print.spare_percent, T.spare, (x) => { F.print.spare_percent = x; }), el("div", {})),
+      el("label", { class: "check" }, el("input", { type: "checkbox", id: "marks", checked: F.print.marks,
+        onchange: (e) => { F.print.marks = e.target.checked; touch(); } }), T.marks)),
+    el("button", { class: "primary", id: "save", type: "submit", text: T.save }));
+}
+
+// ---- villages ------------------------------------------------------------
+
+function villagesPane() {
+  const input = el("input", { type: "file", id: "villages-file", accept: ".xlsx,.csv,.xls,.ods", hidden: true,
+    onchange: () => input.files[0] && upload(input.files[0]) });
+  const drop = el("div", { class: "drop", id: "drop", text: T.drop, onclick: () => input.click(),
+    ondragover: (e) => { e.preventDefault(); drop.classList.add("over"); },
+    ondragleave: () => drop.classList.remove("over"),
+    ondrop: (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); } });
+  const t = S.table;
+  const table = !t ? null : el("table", { id: "village-table" },
+    el("thead", {}, el("tr", {}, el("th", { text: T.line }), t.headers.map((h) => el("th", { text: h })))),
+    el("tbody", {}, t.rows.map((r) => {
+      const bad = new Set(r.issues.map((i) => i.column));
+      const row = el("tr", { "data-line": r.line }, el("td", { text: r.line }),
+        r.cells.map((c, i) => el("td", { class: bad.has(i) ? "bad" : null, text: c,
+          title: r.issues.filter((x) => x.column === i).map((x) => x.text).join("\n") || null })));
+      if (!r.issues.length) return row;
+      return [row, el("tr", { class: "problem" }, el("td", {}),
+        el("td", { class: "note", colspan: t.headers.length, text: r.issues.map((x) => x.text).join("\n") }))];
+    }).flat()));
+  return el("div", { class: "card" }, input, drop,
+    t ? el("p", { class: "muted", text: `${T.table_file}${t.file} — ${T.villages_count(t.rows.length)}` }) : null, table);
+}
+
+async function upload(file) {
+  setStatus(T.uploading);
+  try {
+    S = await api("/api/villages?name=" + encodeURIComponent(file.name), { method: "POST", body: file });
+    render();
+  } catch (e) { setStatus(T.error + e.message); }
+}
+
+// ---- preview -------------------------------------------------------------
+
+function previewPane() {
+  const layoutSel = el("select", { id: "preview-layout", onchange: (e) => { view.layout = e.target.value; loadPreview(); } },
+    S.choices.layouts.filter((l) => !S.form || S.form.layouts.includes(l.id) || l.id === view.layout)
+      .map((l) => el("option", { value: l.id, text: l.title, selected: l.id === view.layout })));
+  const villageSel = el("select", { id: "preview-village", onchange: (e) => { view.village = Number(e.target.value); view.sheet = false; render(); } },
+    S.villages.map((v, i) => el("option", { value: i, text: v.name, selected: i === view.village })));
+  const toggle = el("button", { type: "button", class: "small", id: "sheet-toggle", text: view.sheet ? T.one_village : T.all_villages,
+    onclick: () => { view.sheet = !view.sheet; render(); } });
+  return el("section", { class: "card", id: "preview" }, el("h2", { text: T.preview }),
+    el("div", { class: "row" }, el("div", {}, el("label", { for: "preview-layout", text: T.layout }), layoutSel),
+      el("div", {}, el("label", { for: "preview-village", text: T.village }), villageSel), el("div", { class: "narrow" }, toggle)),
+    el("p", { class: "muted", id: "preview-note" }), el("div", { id: "preview-pages" }), el("div", { id: "sheet" }));
+}
+
+async function loadPreview() {
+  const seq = ++previewSeq;
+  const note = document.getElementById("preview-note");
+  const pages = document.getElementById("preview-pages");
+  const sheet = document.getElementById("sheet");
+  if (!note) return;
+  note.textContent = T.rendering;
+  if (view.sheet) {
+    pages.replaceChildren();
+    try {
+      const r = await fetch(`/api/sheet?layout=${encodeURIComponent(view.layout)}`);
+      if (!r.ok) throw new Error((await r.json()).error);
+      const cols = Number(r.headers.get("x-sheet-cols")), count = Number(r.headers.get("x-sheet-count"));
+      const img = el("img", { src: URL.createObjectURL(await r.blob()), alt: T.all_villages, id: "sheet-image" });
+      img.addEventListener("click", (e) => {
+        // The sheet is a grid of equal cells with a 10-pixel gap (lib.rs contact_sheet).
+        const scale = img.naturalWidth / img.clientWidth, gap = 10;
+        const cell = (img.naturalWidth - gap) / cols;
+        const cellH = (img.naturalHeight - gap) / Math.ceil(count / cols);
+        const i = Math.floor(e.offsetY * scale / cellH) * cols + Math.floor(e.offsetX * scale / cell);
+        if (i < count) { view.village = i; view.sheet = false; render(); }
+      });
+      if (seq !== previewSeq) return;
+      sheet.replaceChildren(img);
+      note.textContent = T.sheet_hint;
+    } catch (e) { if (seq === previewSeq) note.textContent = T.error + e.message; }
+    return;
+  }
+  sheet.replaceChildren();
+  try {
+    const p = await api(`/api/preview?layout=${encodeURIComponent(view.layout)}&village=${view.village}`);
+    if (seq !== previewSeq) return;
+    note.textContent = `${p.title} — ${p.village}`;
+    pages.replaceChildren(...p.pages.map((pg, i) => el("figure", {},
+      el("img", { src: pg.png, alt: T.page(i + 1, p.pages.length) + " — " + p.village }),
+      el("figcaption", { text: T.page(i + 1, p.pages.length) }),
+      el("details", { class: "words" }, el("summary", { text: T.words }), el("div", { class: "page-text", text: pg.text })))));
+  } catch (e) {
+    if (seq !== previewSeq) return;
+    pages.replaceChildren();
+    note.textContent = S.errors ? T.fix_first : T.error + e.message;
+  }
+}
+
+// ---- build ---------------------------------------------------------------
+
+let buildTimer = null;
+
+function buildPane() {
+  return el("div", { class: "card" }, el("p", { text: T.build_intro }),
+    el("button", { class: "primary", id: "build", type: "button", text: T.build, onclick: startBuild }),
+    el("div", { id: "build-status" }));
+}
+
+async function startBuild() {
+  try { await api("/api/build", { method: "POST" }); } catch (e) { setStatus(T.error + e.message); }
+  pollBuild();
+}
+
+async function pollBuild() {
+  clearTimeout(buildTimer);
+  const st = await api("/api/build");
+  const box = document.getElementById("build-status");
+  const btn = document.getElementById("build");
+  if (!box) return;
+  btn.disabled = st.running;
+  if (st.running) {
+    box.replaceChildren(el("progress", { id: "progress", max: st.total || 1, value: st.done }),
+      el("p", { text: T.building(st.done, st.total, st.current) }));
+    buildTimer = setTimeout(pollBuild, 300);
+    return;
+  }
+  if (st.error) {
+    box.replaceChildren(el("p", { class: "issues", text: st.error }), issuesList(st.issues));
+    return;
+  }
+  const s = st.summary;
+  if (!s) return;
+  box.replaceChildren(el("div", { id: "summary" },
+    el("progress", { id: "progress", max: 1, value: 1 }),
+    el("p", { class: "ok", text: T.done(s.written, s.skipped, s.pages, s.seconds) }),
+    el("table", {}, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
+      s.order.map((o) => el("tr", {}, [o.layout, o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
+    s.loa ? el("p", { text: T.loa(s.loa) }) : null,
+    s.failed.length ? el("div", {}, el("p", { text: T.failed }), el("ul", { class: "issues" }, s.failed.map((f) => el("li", { text: f })))) : null,
+    s.warnings.length ? el("div", {}, el("p", { text: T.warnings }), el("ul", { class: "issues" }, s.warnings.map((f) => el("li", { class: "warning", text: f })))) : null,
+    el("p", { class: "muted", text: T.print_note }),
+    el("div", { class: "downloads" },
+      el("a", { id: "dl-print", href: "/download/print.zip", text: T.dl_print, download: true }),
+      s.loa ? el("a", { id: "dl-loa", href: "/download/loa.zip", text: T.dl_loa, download: true }) : null,
+      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true }))));
+}
+
+// ---- live refresh --------------------------------------------------------
+
+// A cheap version number of the folder's files: when a save, an upload or
+// another program (Excel, Notepad) changes a file, the page reloads its
+// state and preview. Unsaved edits in the form are never overwritten.
+async function watch() {
+  try {
+    const { version } = await api("/api/version");
+    if (S && version !== S.version) {
+      if (dirty) { S.version = version; }
+      else await refresh();
+    }
+  } catch (e) { /* server stopped: keep the page as it is */ }
+  setTimeout(watch, 400);
+}
+
+// The token travelled in the address; the server keeps it in a cookie, so
+// take it out of the address bar (and of any screenshot or bookmark).
+if (location.search.includes("t=")) history.replaceState(null, "", "/");
+refresh().then(() => { if (tab === "build") pollBuild(); watch(); })
+  .catch((e) => setStatus("Lỗi: " + e.message));

@@ -1,0 +1,315 @@
+//! The campaign form ⇄ `campaign.toml`, edited in place with `toml_edit`:
+//! a value the officer did not change keeps its exact text, a changed value
+//! keeps its trailing comment, and keys keep their order.
+
+use serde::{Deserialize, Serialize};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
+
+/// What the form shows and sends back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Form {
+    pub commune: Commune,
+    pub issuer: Issuer,
+    pub contacts: Vec<Contact>,
+    pub channels: Vec<Channel>,
+    pub layouts: Vec<String>,
+    /// Empty: the layouts' own audience.
+    pub audience: String,
+    pub locale: String,
+    pub theme: Theme,
+    pub print: Print,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Commune {
+    pub name: String,
+    pub kind: String,
+    pub province: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Issuer {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Contact {
+    pub label: String,
+    pub phone: String,
+    pub hotline: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Channel {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Theme {
+    /// CMYK percentages (empty: the built-in colour).
+    pub primary: Vec<f64>,
+    pub accent: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Print {
+    pub bleed_mm: Option<f64>,
+    pub spare_percent: Option<f64>,
+    pub marks: bool,
+}
+
+fn text(t: Option<&Item>, key: &str) -> String {
+    t.and_then(|t| t.get(key)).and_then(Item::as_str).unwrap_or_default().to_string()
+}
+
+fn number(item: Option<&Item>) -> Option<f64> {
+    let v = item?.as_value()?;
+    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+}
+
+fn numbers(item: Option<&Item>) -> Vec<f64> {
+    item.and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads the form's fields from the file (whatever is missing stays empty).
+pub fn read(doc: &DocumentMut) -> Form {
+    let commune = doc.get("commune");
+    let tables = |key: &str| doc.get(key).and_then(Item::as_array_of_tables);
+    Form {
+        commune: Commune {
+            name: text(commune, "name"),
+            kind: text(commune, "kind"),
+            province: text(commune, "province"),
+        },
+        issuer: Issuer { name: text(doc.get("issuer"), "name") },
+        contacts: tables("contacts")
+            .map(|a| {
+                a.iter()
+                    .map(|t| Contact {
+                        label: t.get("label").and_then(Item::as_str).unwrap_or("").into(),
+                        phone: t.get("phone").and_then(Item::as_str).unwrap_or("").into(),
+                        hotline: t.get("hotline").and_then(Item::as_bool).unwrap_or(false),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        channels: tables("channels")
+            .map(|a| {
+                a.iter()
+                    .map(|t| Channel {
+                        label: t.get("label").and_then(Item::as_str).unwrap_or("").into(),
+                        url: t.get("url").and_then(Item::as_str).unwrap_or("").into(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        layouts: doc
+            .get("layouts")
+            .and_then(Item::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default(),
+        audience: doc.get("audience").and_then(Item::as_str).unwrap_or("").into(),
+        locale: doc.get("locale").and_then(Item::as_str).unwrap_or("vi").into(),
+        theme: Theme {
+            primary: numbers(doc.get("theme").and_then(|t| t.get("primary"))),
+            accent: numbers(doc.get("theme").and_then(|t| t.get("accent"))),
+        },
+        print: Print {
+            bleed_mm: number(doc.get("print").and_then(|t| t.get("bleed_mm"))),
+            spare_percent: number(doc.get("print").and_then(|t| t.get("spare_percent"))),
+            marks: doc
+                .get("print")
+                .and_then(|t| t.get("marks"))
+                .and_then(Item::as_bool)
+                .unwrap_or(false),
+        },
+    }
+}
+
+/// Writes the form into the document, touching only what changed.
+pub fn apply(doc: &mut DocumentMut, f: &Form) {
+    let root = doc.as_table_mut();
+    set(root, "locale", Some(Value::from(f.locale.as_str())));
+    set(root, "layouts", Some(strings(&f.layouts)));
+    set(root, "audience", (!f.audience.is_empty()).then(|| Value::from(f.audience.as_str())));
+    let commune = table(root, "commune");
+    set(commune, "name", Some(Value::from(f.commune.name.as_str())));
+    set(commune, "kind", Some(Value::from(f.commune.kind.as_str())));
+    set(commune, "province", Some(Value::from(f.commune.province.as_str())));
+    let issuer = table(root, "issuer");
+    set(issuer, "name", Some(Value::from(f.issuer.name.as_str())));
+    let contacts: Vec<Vec<(&str, Option<Value>)>> = f
+        .contacts
+        .iter()
+        .map(|c| {
+            vec![
+                ("label", Some(Value::from(c.label.as_str()))),
+                ("phone", Some(Value::from(c.phone.as_str()))),
+                ("hotline", c.hotline.then(|| Value::from(true))),
+            ]
+        })
+        .collect();
+    rows(root, "contacts", &contacts);
+    let channels: Vec<Vec<(&str, Option<Value>)>> = f
+        .channels
+        .iter()
+        .map(|c| {
+            vec![
+                ("label", Some(Value::from(c.label.as_str()))),
+                ("url", Some(Value::from(c.url.as_str()))),
+            ]
+        })
+        .collect();
+    rows(root, "channels", &channels);
+    let theme = table(root, "theme");
+    set(theme, "primary", (!f.theme.primary.is_empty()).then(|| nums(&f.theme.primary)));
+    set(theme, "accent", (!f.theme.accent.is_empty()).then(|| nums(&f.theme.accent)));
+    let print = table(root, "print");
+    set(print, "bleed_mm", f.print.bleed_mm.map(num));
+    set(print, "spare_percent", f.print.spare_percent.map(num));
+    set(print, "marks", f.print.marks.then(|| Value::from(true)));
+}
+
+/// Fills `[commune]`, `[issuer]` and the hotline of a fresh template.
+pub fn start(doc: &mut DocumentMut, commune: &Commune, issuer: &str, phone: &str) {
+    let mut f = read(doc);
+    f.commune = commune.clone();
+    f.issuer.name = issuer.to_string();
+    if let Some(c) = f.contacts.iter_mut().find(|c| c.hotline) {
+        c.phone = phone.to_string();
+    }
+    apply(doc, &f);
+}
+
+/// The sub-table `key`, created (after the others) when missing.
+fn table<'a>(root: &'a mut Table, key: &str) -> &'a mut Table {
+    if !root.get(key).is_some_and(Item::is_table) {
+        // Implicit: an untouched missing table does not appear in the file.
+        let mut t = Table::new();
+        t.set_implicit(true);
+        root.insert(key, Item::Table(t));
+    }
+    root.get_mut(key).and_then(Item::as_table_mut).expect("just made a table")
+}
+
+/// Sets, replaces (keeping the comment after it) or removes one key.
+fn set(t: &mut Table, key: &str, new: Option<Value>) {
+    let Some(mut new) = new else {
+        t.remove(key);
+        return;
+    };
+    match t.get_mut(key) {
+        Some(Item::Value(old)) => {
+            if bare(old) != bare(&new) {
+                *new.decor_mut() = old.decor().clone();
+                *old = new;
+            }
+        }
+        Some(other) => *other = Item::Value(new),
+        None => {
+            t.insert(key, Item::Value(new));
+        }
+    }
+}
+
+/// A value's text without its surrounding spaces and comments.
+fn bare(v: &Value) -> String {
+    let mut v = v.clone();
+    v.decor_mut().clear();
+    if let Value::Array(a) = &mut v {
+        for item in a.iter_mut() {
+            item.decor_mut().clear();
+        }
+        a.set_trailing("");
+        a.set_trailing_comma(false);
+    }
+    v.to_string()
+}
+
+/// `[[key]]` rows: existing tables are edited in place, extra ones added or
+/// removed at the end.
+fn rows(root: &mut Table, key: &str, wanted: &[Vec<(&str, Option<Value>)>]) {
+    if !root.get(key).is_some_and(Item::is_array_of_tables) {
+        if wanted.is_empty() {
+            return;
+        }
+        root.insert(key, Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let aot = root.get_mut(key).and_then(Item::as_array_of_tables_mut).expect("just made");
+    while aot.len() > wanted.len() {
+        aot.remove(aot.len() - 1);
+    }
+    for (i, fields) in wanted.iter().enumerate() {
+        if i == aot.len() {
+            aot.push(Table::new());
+        }
+        let t = aot.get_mut(i).expect("within length");
+        for (k, v) in fields {
+            set(t, k, v.clone());
+        }
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().map(String::as_str).collect::<Array>())
+}
+
+/// A number as the officer would write it: `3`, not `3.0`.
+fn num(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 { Value::from(x as i64) } else { Value::from(x) }
+}
+
+fn nums(xs: &[f64]) -> Value {
+    let mut a = Array::new();
+    for &x in xs {
+        a.push(num(x));
+    }
+    Value::Array(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "# head comment\nlocale = \"vi\"\nlayouts = [\"leaflet-a5\"]   # which\n\n[commune]\nname = \"A\"    # the name\nkind = \"xã\"\nprovince = \"B\"\n\n[[contacts]]\nlabel = \"Trực ban\"\nphone = \"0237 1\"   # VÍ DỤ\nhotline = true\n";
+
+    #[test]
+    fn unchanged_form_rewrites_the_same_text() {
+        let mut doc: DocumentMut = FILE.parse().unwrap();
+        let f = read(&doc);
+        apply(&mut doc, &f);
+        // [theme]/[print] did not exist and stay empty: only their headers may appear.
+        let out = doc.to_string();
+        assert!(out.starts_with(FILE), "{out}");
+    }
+
+    #[test]
+    fn a_changed_phone_keeps_its_comment_and_the_key_order() {
+        let mut doc: DocumentMut = FILE.parse().unwrap();
+        let mut f = read(&doc);
+        f.contacts[0].phone = "0237 3868 113".into();
+        f.commune.name = "Tiên Trang".into();
+        apply(&mut doc, &f);
+        let out = doc.to_string();
+        assert!(out.contains("phone = \"0237 3868 113\"   # VÍ DỤ\n"), "{out}");
+        assert!(out.contains("name = \"Tiên Trang\"    # the name\n"), "{out}");
+        assert!(out.starts_with("# head comment\nlocale"), "{out}");
+        let order: Vec<usize> =
+            ["label", "phone", "hotline"].iter().map(|k| out.find(k).unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
+    }
+}

@@ -1,0 +1,256 @@
+//! The page in a real browser: headless Chromium driven through chromedriver
+//! (Debian's `chromium` and `chromium-driver`, installed by `.ci/run`). The
+//! WebDriver protocol is plain JSON over HTTP, spoken here in a few lines.
+//! Without chromium the test says so and passes (CI always has it).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::*;
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// A chromedriver process and one browser session, both ended on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One WebDriver command; returns its `value`.
+fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&raw);
+    let (_, json) = text.split_once("\r\n\r\n").ok_or("no HTTP body")?;
+    let v: Value = serde_json::from_str(json).map_err(|e| format!("{e}: {json}"))?;
+    if v["value"].get("error").is_some() {
+        return Err(v["value"].to_string());
+    }
+    Ok(v["value"].clone())
+}
+
+impl Driver {
+    fn start(chromium: &Path, chromedriver: &Path, profile: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let t = Instant::now();
+        while http(port, "GET", "/status", None).is_err() {
+            assert!(t.elapsed() < Duration::from_secs(30), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                         "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                         "--window-size=1400,1100", "--lang=vi",
+                         format!("--user-data-dir={}", profile.display())],
+            },
+        }}});
+        let v = http(port, "POST", "/session", Some(caps)).expect("a browser session");
+        let session = v["sessionId"].as_str().unwrap().to_string();
+        Driver { child, port, session }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let p = format!("/session/{}{path}", self.session);
+        http(self.port, method, &p, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v =
+            self.wait(&format!("return !!document.querySelector({css:?})"), |v| v == &json!(true));
+        assert_eq!(v, json!(true));
+        let e = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        e[ELEMENT].as_str().unwrap().to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.cmd("POST", &format!("/element/{id}/clear"), Some(json!({})));
+        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({ "text": text })));
+    }
+
+    fn script(&self, js: &str) -> Value {
+        self.cmd("POST", "/execute/sync", Some(json!({ "script": js, "args": [] })))
+    }
+
+    /// Runs `js` until `ok` holds (30 s at most), returning the last value.
+    fn wait(&self, js: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let t = Instant::now();
+        loop {
+            let v = self.script(js);
+            if ok(&v) || t.elapsed() > Duration::from_secs(60) {
+                return v;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_text(&self, css: &str, needle: &str) {
+        let js = format!(
+            "return [...document.querySelectorAll({css:?})].map(e => e.textContent).join('\\n')"
+        );
+        let v = self.wait(&js, |v| v.as_str().is_some_and(|s| s.contains(needle)));
+        assert!(v.as_str().unwrap().contains(needle), "`{needle}` not in {css}: {v}");
+    }
+
+    fn screenshot(&self, path: &Path) {
+        let b64 = self.cmd("GET", "/screenshot", None);
+        let png = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            b64.as_str().unwrap(),
+        )
+        .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+}
+
+/// Serves `dir` on a free loopback port in a background thread; returns the
+/// address with its token.
+fn serve(dir: &Path) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        let rt = runtime();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let token = canhbao::serve::new_token().unwrap();
+            let app = canhbao::serve::app(&dir, &token, port).unwrap();
+            tx.send(format!("http://127.0.0.1:{port}/?t={token}")).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+#[test]
+fn an_officer_edits_previews_and_builds_in_a_real_browser() {
+    let (Some(chromium), Some(chromedriver)) =
+        (find_program(&["chromium", "chromium-browser"]), find_program(&["chromedriver"]))
+    else {
+        assert!(
+            std::env::var_os("CANHBAO_REQUIRE_BROWSER").is_none(),
+            "CANHBAO_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
+        );
+        eprintln!(
+            "NOTICE: browser test skipped: chromium and chromedriver are not installed here (.ci/run installs them)"
+        );
+        return;
+    };
+    let dir = example("hac-thanh");
+    let xlsx = edited_xlsx(
+        &dir.path().join("villages.csv"),
+        ["Hàm Rồng Mới", "tổ dân phố", "Phạm Văn Khải", "0915 000 399", "301", "12", "2"],
+    );
+    let upload = tempfile::tempdir().unwrap();
+    let file = upload.path().join("danh-sach-thon.xlsx");
+    std::fs::write(&file, &xlsx).unwrap();
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots");
+
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    // The token left the address bar; the cookie carries it.
+    d.wait("return location.href", |v| v.as_str().is_some_and(|s| !s.contains("t=")));
+    d.wait_text("#preview-note", "tổ dân phố Điện Biên 1");
+    d.wait_text(".page-text", "0237 3852 113");
+    d.screenshot(&shots.join("1-open.png"));
+
+    // Villages: upload the edited workbook, see the new village in the table.
+    d.click("#tab-villages");
+    let input = d.find("#villages-file");
+    d.cmd(
+        "POST",
+        &format!("/element/{input}/value"),
+        Some(json!({ "text": file.display().to_string() })),
+    );
+    d.wait_text("#village-table", "Hàm Rồng Mới");
+    d.wait_text("#village-table", "0915 000 399");
+    // …and in the preview, picked from the village list.
+    d.click("#preview-village option[value=\"12\"]");
+    d.wait_text("#preview-note", "tổ dân phố Hàm Rồng Mới");
+    d.wait_text(".page-text", "Phạm Văn Khải");
+    d.screenshot(&shots.join("2-villages.png"));
+
+    // The form: change the duty phone, save, see it in the preview.
+    d.click("#tab-form");
+    d.type_into("#contact-phone-0", "0237 3852 999");
+    d.click("#save");
+    d.wait_text(".page-text", "0237 3852 999");
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.contains("phone = \"0237 3852 999\""), "{toml}");
+    d.screenshot(&shots.join("3-form.png"));
+
+    // Build, with progress, then the summary and the downloads.
+    d.click("#tab-build");
+    d.click("#build");
+    d.wait_text("#summary", "Xong trong");
+    d.wait_text("#summary", "leaflet-a5");
+    d.screenshot(&shots.join("4-build.png"));
+    let href = d.script("return document.querySelector('#dl-print').getAttribute('href')");
+    assert_eq!(href, "/download/print.zip");
+    let b64 = d.cmd(
+        "POST",
+        "/execute/async",
+        Some(json!({ "args": [], "script": "const done = arguments[0];
+            fetch('/download/print.zip').then(r => r.blob()).then(b => {
+              const f = new FileReader(); f.onload = () => done(f.result.split(',')[1]); f.readAsDataURL(b);
+            });" })),
+    );
+    let bytes =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64.as_str().unwrap())
+            .unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<&str> = zip.file_names().collect();
+    assert!(names.contains(&"print-order.csv"), "{names:?}");
+    assert!(names.contains(&"leaflet-a5/to-dan-pho-ham-rong-moi.pdf"), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("leaflet-a5/")).count(), 13);
+    assert!(names.iter().any(|n| n.starts_with("print/")), "{names:?}");
+}

@@ -1,0 +1,402 @@
+//! Every route: the happy path, and each refusal of the security core.
+
+use std::path::Path;
+
+use axum::http::StatusCode;
+
+use crate::*;
+
+const NEW_VILLAGE: [&str; 7] =
+    ["Hàm Rồng Mới", "tổ dân phố", "Phạm Văn Khải", "0915 000 399", "301", "12", "2"];
+
+/// Every route, as (method, path).
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/app.js"),
+    ("GET", "/app.css"),
+    ("GET", "/font/regular.ttf"),
+    ("GET", "/api/state"),
+    ("GET", "/api/version"),
+    ("POST", "/api/init"),
+    ("POST", "/api/campaign"),
+    ("POST", "/api/villages?name=v.csv"),
+    ("GET", "/api/preview?layout=leaflet-a5&village=0"),
+    ("GET", "/api/sheet?layout=leaflet-a5"),
+    ("GET", "/api/build"),
+    ("POST", "/api/build"),
+    ("GET", "/download/print.zip"),
+    ("GET", "/file/print-order.csv"),
+];
+
+#[test]
+fn the_address_with_the_token_opens_the_page_and_sets_a_strict_cookie() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let r = send(&app, "GET", &format!("/?t={TOKEN}"), &[("host", HOST)], Vec::new());
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("<script src=\"/app.js\">"));
+    let cookie = r.headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with(&cookie_prefix()), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(r.headers["referrer-policy"], "no-referrer");
+    assert_eq!(r.headers["x-frame-options"], "DENY");
+    // Assets are embedded: the font is the one the leaflets print with.
+    let font = get(&app, "/font/regular.ttf");
+    assert_eq!(font.status, StatusCode::OK);
+    let on_disk = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/BeVietnamPro_400Regular.ttf"),
+    )
+    .unwrap();
+    assert_eq!(font.body, on_disk);
+    assert!(get(&app, "/app.js").text().contains("function loadPreview"));
+    assert!(get(&app, "/app.css").text().contains("@font-face"));
+}
+
+fn cookie_prefix() -> String {
+    format!("canhbao-{PORT}={TOKEN};")
+}
+
+#[test]
+fn every_route_without_the_token_is_refused_and_changes_nothing() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let before = snapshot(dir.path());
+    let wrong = format!("canhbao-{PORT}=ffffffffffffffffffffffffffffffff");
+    let other_port = format!("canhbao-5000={TOKEN}");
+    for (method, path) in ROUTES {
+        for cookie in ["", wrong.as_str(), other_port.as_str()] {
+            let mut headers = vec![("host", HOST), ("origin", ORIGIN)];
+            if !cookie.is_empty() {
+                headers.push(("cookie", cookie));
+            }
+            let r = send(&app, method, path, &headers, b"{}".to_vec());
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path} with cookie {cookie:?}");
+            assert!(r.text().contains("mã bí mật"), "{}", r.text());
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = send(&app, method, &format!("{path}{sep}t=0011"), &[("host", HOST)], Vec::new());
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path} with a short token");
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_wrong_host_is_refused_on_every_route() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let c = cookie();
+    for host in ["evil.example:4999", "127.0.0.1:5000", "127.0.0.1", "192.168.1.5:4999", ""] {
+        for (method, path) in ROUTES {
+            let headers = [("host", host), ("cookie", c.as_str()), ("origin", ORIGIN)];
+            let r = send(&app, method, path, &headers, Vec::new());
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path} with Host {host:?}");
+        }
+    }
+    let r =
+        send(&app, "GET", "/api/version", &[("host", "localhost:4999"), ("cookie", &c)], vec![]);
+    assert_eq!(r.status, StatusCode::OK, "localhost with the port is this server");
+}
+
+#[test]
+fn a_foreign_or_missing_origin_is_refused_on_every_state_changing_route() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let before = snapshot(dir.path());
+    let form = get(&app, "/api/state").json()["form"].to_string().into_bytes();
+    let c = cookie();
+    for (method, path) in ROUTES.iter().filter(|(m, _)| *m == "POST") {
+        for origin in
+            [Some("http://evil.example"), Some("http://127.0.0.1:5000"), Some("null"), None]
+        {
+            let mut headers = vec![("host", HOST), ("cookie", c.as_str())];
+            headers.push(("content-type", "application/json"));
+            if let Some(o) = origin {
+                headers.push(("origin", o));
+            }
+            let r = send(&app, method, path, &headers, form.clone());
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path} from {origin:?}");
+        }
+        // Ours, then a foreign one: the second must not slip through.
+        let headers = [("host", HOST), ("cookie", c.as_str()), ("origin", ORIGIN)];
+        let headers = [&headers[..], &[("origin", "http://evil.example")]].concat();
+        let r = send(&app, method, path, &headers, form.clone());
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path} with two origins");
+    }
+    assert_eq!(snapshot(dir.path()), before);
+    assert!(!get(&app, "/api/build").json()["running"].as_bool().unwrap());
+}
+
+#[test]
+fn the_state_carries_the_form_the_table_and_the_villages() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let s = get(&app, "/api/state").json();
+    assert_eq!(s["ready"], true);
+    assert_eq!(s["form"]["commune"]["name"], "Hạc Thành");
+    assert_eq!(s["form"]["contacts"][0]["phone"], "0237 3852 113");
+    assert_eq!(s["form"]["layouts"], serde_json::json!(["leaflet-a5", "poster-a4", "social"]));
+    assert_eq!(s["table"]["rows"].as_array().unwrap().len(), 12);
+    assert_eq!(s["table"]["rows"][0]["cells"][0], "Điện Biên 1");
+    assert_eq!(s["villages"][0]["name"], "tổ dân phố Điện Biên 1");
+    assert_eq!(s["errors"], 0);
+    let v1 = get(&app, "/api/version").json()["version"].clone();
+    assert_eq!(v1, s["version"]);
+}
+
+#[test]
+fn the_version_changes_when_another_program_edits_a_file() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let v1 = get(&app, "/api/version").json()["version"].clone();
+    let path = dir.path().join("villages.csv");
+    let text = std::fs::read_to_string(&path).unwrap().replace("0915 000 301", "0915 000 311");
+    std::fs::write(&path, text).unwrap();
+    let v2 = get(&app, "/api/version").json()["version"].clone();
+    assert_ne!(v1, v2);
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=0").json();
+    let words = p["pages"][0]["text"].as_str().unwrap().to_string()
+        + p["pages"][1]["text"].as_str().unwrap();
+    assert!(words.contains("0915 000 311"), "{words}");
+}
+
+#[test]
+fn saving_the_form_keeps_comments_order_and_a_backup() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let old = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    let mut form = get(&app, "/api/state").json()["form"].clone();
+    form["contacts"][0]["phone"] = "0237 3852 999".into();
+    let r = post(&app, "/api/campaign", "application/json", form.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let new = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml.bak")).unwrap(), old);
+    // Only the phone changed: same text with one number replaced, comment kept.
+    assert_eq!(new, old.replace("0237 3852 113", "0237 3852 999"));
+    assert!(new.contains("phone = \"0237 3852 999\"      # VÍ DỤ — thay bằng số trực ban thật"));
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=0").json();
+    assert!(p["pages"][0]["text"].as_str().unwrap().contains("0237 3852 999"), "{p}");
+}
+
+#[test]
+fn a_form_with_a_bad_value_is_saved_and_its_problem_shown_in_checks_words() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let mut form = get(&app, "/api/state").json()["form"].clone();
+    form["channels"][0]["url"] = "tinnhiemmang.vn".into();
+    let s = post(&app, "/api/campaign", "application/json", form.to_string().into_bytes()).json();
+    assert_eq!(s["errors"], 1, "{}", s["issues"]);
+    let expected = match canhbao::load(dir.path()) {
+        Err(issues) => issues.errors().next().unwrap().to_string(),
+        Ok(_) => panic!("the bad URL must be an error"),
+    };
+    let shown =
+        s["issues"].as_array().unwrap().iter().find(|i| i["warning"] == false).unwrap()["text"]
+            .as_str()
+            .unwrap();
+    // Same words as `check`, with the file named inside the folder.
+    let tail = expected.split_once("campaign.toml").unwrap().1;
+    assert!(shown.starts_with("campaign.toml") && shown.ends_with(tail), "{shown}\n{expected}");
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=0");
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn an_uploaded_xlsx_replaces_the_table_and_shows_the_new_village() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let old_csv = std::fs::read(dir.path().join("villages.csv")).unwrap();
+    let xlsx = edited_xlsx(&dir.path().join("villages.csv"), NEW_VILLAGE);
+    let r = post(
+        &app,
+        "/api/villages?name=danh%20s%C3%A1ch.xlsx",
+        "application/octet-stream",
+        xlsx.clone(),
+    );
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = r.json();
+    assert_eq!(std::fs::read(dir.path().join("villages.xlsx")).unwrap(), xlsx);
+    assert_eq!(std::fs::read(dir.path().join("villages.csv")).unwrap(), old_csv, "old table kept");
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.contains("villages = \"villages.xlsx\""), "{toml}");
+    let rows = s["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    assert_eq!(rows[12]["cells"][0], "Hàm Rồng Mới");
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=12").json();
+    assert_eq!(p["village"], "tổ dân phố Hàm Rồng Mới");
+    let words: String =
+        p["pages"].as_array().unwrap().iter().map(|pg| pg["text"].as_str().unwrap()).collect();
+    assert!(words.contains("Phạm Văn Khải") && words.contains("0915 000 399"), "{words}");
+    // A second upload keeps the first as the backup.
+    let r = post(&app, "/api/villages?name=v.xlsx", "application/octet-stream", xlsx.clone());
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(std::fs::read(dir.path().join("villages.xlsx.bak")).unwrap(), xlsx);
+}
+
+#[test]
+fn a_table_problem_is_shown_on_its_row_and_cell() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let csv = "name,kind,officer,officer_phone,households\nĐông,thôn,Lê A,0912 345 678,10\nTây,thôn,Lê B,12345,20\n";
+    let s = post(&app, "/api/villages?name=x.csv", "text/csv", csv.as_bytes().to_vec()).json();
+    let rows = s["table"]["rows"].as_array().unwrap();
+    assert!(rows[0]["issues"].as_array().unwrap().is_empty());
+    let issue = &rows[1]["issues"][0];
+    assert_eq!(issue["column"], 3, "{issue}");
+    assert_eq!(rows[1]["line"], 3);
+    assert!(issue["text"].as_str().unwrap().starts_with("villages.csv:3"), "{issue}");
+}
+
+#[test]
+fn a_bad_upload_changes_nothing_on_disk() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let before = snapshot(dir.path());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("v.xlsx", b"PK\x03\x04 this is not a workbook".to_vec()),
+        ("v.xlsx", Vec::new()),
+        ("v.csv", b"foo,bar\n1,2\n".to_vec()),
+        ("v.csv", b"name,kind\n".to_vec()),
+        ("v.exe", b"MZ".to_vec()),
+        ("../../campaign.toml", b"locale = \"en\"".to_vec()),
+    ];
+    for (name, body) in cases {
+        let r = post(&app, &format!("/api/villages?name={name}"), "application/octet-stream", body);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {}", r.text());
+        assert!(!r.json()["error"].as_str().unwrap().is_empty());
+        assert_eq!(snapshot(dir.path()), before, "{name} changed the folder");
+    }
+    let big = vec![b'a'; canhbao::serve::MAX_UPLOAD + 1];
+    let r = post(&app, "/api/villages?name=v.csv", "text/csv", big);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn the_preview_has_every_page_and_the_sheet_every_village() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=2").json();
+    let pages = p["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0]["png"].as_str().unwrap().starts_with("data:image/png;base64,iVBOR"));
+    assert_eq!(p["village"], "tổ dân phố Lam Sơn 1");
+    let words: String = pages.iter().map(|pg| pg["text"].as_str().unwrap()).collect();
+    assert!(words.contains("Trần Quốc Bảo") && words.contains("0915 000 303"), "{words}");
+    let bad = get(&app, "/api/preview?layout=nope");
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.json()["error"].as_str().unwrap().contains("không có mẫu “nope”"));
+    let sheet = get(&app, "/api/sheet?layout=leaflet-a5");
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_eq!(sheet.headers["x-sheet-count"], "12");
+    assert_eq!(sheet.headers["x-sheet-cols"], "8");
+    let img = image::load_from_memory(&sheet.body).unwrap();
+    assert!(img.width() > img.height(), "two rows of eight thumbnails");
+}
+
+#[test]
+fn a_build_reports_progress_then_every_download_holds_its_files() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    assert_eq!(get(&app, "/download/print.zip").status, StatusCode::NOT_FOUND, "nothing built yet");
+    let r = post(&app, "/api/build", "application/json", Vec::new());
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["running"], true);
+    let again = post(&app, "/api/build", "application/json", Vec::new());
+    let st = loop {
+        let st = get(&app, "/api/build").json();
+        if !st["running"].as_bool().unwrap() {
+            break st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(again.status == StatusCode::CONFLICT || again.status == StatusCode::OK);
+    assert_eq!(st["done"], st["total"], "{st}");
+    assert_eq!(st["total"], 30);
+    let s = &st["summary"];
+    assert_eq!(s["written"], 30, "{st}");
+    assert_eq!(s["loa"], 12);
+    assert_eq!(s["order"][0]["layout"], "leaflet-a5");
+    assert_eq!(s["order"][0]["copies"], 5202);
+    let names = |kind: &str| -> (String, Vec<String>) {
+        let r = get(&app, &format!("/download/{kind}"));
+        assert_eq!(r.status, StatusCode::OK, "{kind}: {}", r.text());
+        let cd = r.headers["content-disposition"].to_str().unwrap().to_string();
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(r.body)).unwrap();
+        (cd, zip.file_names().map(String::from).collect())
+    };
+    let (cd, print) = names("print.zip");
+    assert!(cd.contains("phuong-hac-thanh-nha-in.zip"), "{cd}");
+    assert!(print.contains(&"print-order.csv".to_string()), "{print:?}");
+    assert!(print.iter().any(|n| n.starts_with("print/")), "{print:?}");
+    assert_eq!(print.iter().filter(|n| n.starts_with("leaflet-a5/")).count(), 12, "{print:?}");
+    assert!(
+        !print.iter().any(|n| n.starts_with("loa/") || n.ends_with(".png") || n == "manifest.json")
+    );
+    let (_, loa) = names("loa.zip");
+    assert_eq!(loa.len(), 12);
+    assert!(loa.iter().all(|n| n.starts_with("loa/") && n.ends_with(".txt")), "{loa:?}");
+    let (_, social) = names("social.zip");
+    assert_eq!(social.len(), 6, "{social:?}");
+    assert!(social.iter().all(|n| n.starts_with("social/") && n.ends_with(".png")));
+    assert_eq!(get(&app, "/download/secrets.zip").status, StatusCode::NOT_FOUND);
+    let order = get(&app, "/file/print-order.csv");
+    assert_eq!(order.status, StatusCode::OK);
+    assert_eq!(order.body, std::fs::read(dir.path().join("out/print-order.csv")).unwrap());
+}
+
+#[test]
+fn a_path_outside_the_folder_is_refused() {
+    let dir = example("hac-thanh");
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/ok.txt"), "ok").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("out/link.txt"))
+        .unwrap();
+    let app = app(dir.path());
+    assert_eq!(get(&app, "/file/ok.txt").text(), "ok");
+    for path in [
+        "/file/../campaign.toml",
+        "/file/%2e%2e/campaign.toml",
+        "/file/..%2fcampaign.toml",
+        "/file//etc/passwd",
+        "/file/%2fetc%2fpasswd",
+        "/file/link.txt",
+    ] {
+        let r = get(&app, path);
+        assert!(
+            r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+            "{path}: {}",
+            r.status
+        );
+        assert!(!r.text().contains("secret") && !r.text().contains("root:"), "{path}");
+        assert!(!r.text().contains("locale"), "{path}");
+    }
+}
+
+#[test]
+fn start_creates_a_campaign_from_the_form_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    assert_eq!(get(&app, "/api/state").json()["ready"], false);
+    let start = serde_json::json!({
+        "commune": { "name": "Nga Sơn", "kind": "xã", "province": "Thanh Hóa" },
+        "issuer": "Công an xã Nga Sơn",
+        "phone": "0237 3999 113",
+    });
+    let r = post(&app, "/api/init", "application/json", start.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = r.json();
+    assert_eq!(s["ready"], true);
+    assert_eq!(s["errors"], 0, "{}", s["issues"]);
+    assert_eq!(s["commune"], "xã Nga Sơn");
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(
+        toml.contains("phone = \"0237 3999 113\"       # THAY BẰNG SỐ TRỰC BAN THẬT CỦA XÃ"),
+        "{toml}"
+    );
+    assert!(toml.contains("# Chiến dịch tuyên truyền"), "template comments kept");
+    let again = post(&app, "/api/init", "application/json", start.to_string().into_bytes());
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap(), toml);
+}
