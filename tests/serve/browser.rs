@@ -49,11 +49,35 @@ fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Valu
         body.len()
     )
     .map_err(|e| e.to_string())?;
+    // chromedriver keeps the connection open: read the headers, then exactly
+    // Content-Length bytes.
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&raw);
-    let (_, json) = text.split_once("\r\n\r\n").ok_or("no HTTP body")?;
-    let v: Value = serde_json::from_str(json).map_err(|e| format!("{e}: {json}"))?;
+    let mut buf = [0u8; 65536];
+    let (head_len, body_len) = loop {
+        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("connection closed".into());
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..at]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .ok_or("no Content-Length")?;
+            break (at + 4, len);
+        }
+    };
+    while raw.len() < head_len + body_len {
+        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let json = String::from_utf8_lossy(&raw[head_len..]);
+    let v: Value = serde_json::from_str(&json).map_err(|e| format!("{e}: {json}"))?;
     if v["value"].get("error").is_some() {
         return Err(v["value"].to_string());
     }
