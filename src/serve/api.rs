@@ -104,10 +104,10 @@ pub struct Loaded {
 /// The loaded campaign for the current files, or every problem found.
 fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
     let version = fingerprint(&s.root);
-    if let Some((v, l)) = s.loaded.lock().expect("lock").as_ref() {
-        if *v == version {
-            return Ok(l.clone());
-        }
+    if let Some((v, l)) = s.loaded.lock().expect("lock").as_ref()
+        && *v == version
+    {
+        return Ok(l.clone());
     }
     let project = crate::load(&s.root).map_err(|i| i.0)?;
     let base = project.base(&[]).map_err(|e| vec![Issue::error(&s.root, e)])?;
@@ -458,10 +458,10 @@ pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
         let p = &l.project;
         let id = q.layout.unwrap_or_else(|| p.campaign.layouts[0].clone());
         let key = format!("{}/{id}", fingerprint(&s.root));
-        if let Some((k, sh)) = s.sheet.lock().expect("lock").as_ref() {
-            if *k == key {
-                return Ok(sh.clone());
-            }
+        if let Some((k, sh)) = s.sheet.lock().expect("lock").as_ref()
+            && *k == key
+        {
+            return Ok(sh.clone());
         }
         let layout = p.layout(&id)?;
         let png = p.contact_sheet(layout, &[])?;
@@ -573,6 +573,9 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
 
 // ---- downloads -----------------------------------------------------------
 
+/// Which files of `out/` go into a download.
+type Pick = Box<dyn Fn(&str) -> bool>;
+
 /// One zip of what a reader of the summary needs: `print` (the print shop's
 /// package and every per-village PDF), `loa` (loudspeaker scripts) or
 /// `social` (images for Zalo and Facebook).
@@ -589,8 +592,7 @@ pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
                 .collect(),
             Err(_) => vec!["social".into()],
         };
-        let (suffix, pick): (&str, Box<dyn Fn(&str) -> bool>) = match kind.trim_end_matches(".zip")
-        {
+        let (suffix, pick): (&str, Pick) = match kind.trim_end_matches(".zip") {
             "print" => (
                 "nha-in",
                 Box::new(|rel: &str| {
