@@ -95,6 +95,7 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("social.typ", include_bytes!("../layouts/social.typ")),
     ("social-lib.typ", include_bytes!("../layouts/social-lib.typ")),
     ("social-square.typ", include_bytes!("../layouts/social-square.typ")),
+    ("icons.typ", include_bytes!("../layouts/icons.typ")),
 ];
 
 /// Parses a registry.

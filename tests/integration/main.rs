@@ -3,6 +3,7 @@
 mod batch;
 mod custom;
 mod formats;
+mod icons;
 mod input;
 mod leaflet;
 mod loa;

@@ -89,7 +89,7 @@ fn crop_marks_grow_the_media_box_but_not_the_trim() {
 }
 
 /// Every colour operator of a page and the forms it draws, with operands.
-fn colour_ops(doc: &Document, page: ObjectId) -> Vec<(String, Vec<f32>)> {
+pub(crate) fn colour_ops(doc: &Document, page: ObjectId) -> Vec<(String, Vec<f32>)> {
     let mut out = Vec::new();
     let mut streams = vec![doc.get_page_content(page).unwrap()];
     // Form XObjects (e.g. imposed or reused content).
