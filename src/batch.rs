@@ -163,19 +163,7 @@ pub fn run(
         let out = &opts.out;
         let writer = scope.spawn(move || {
             let mut errors: HashMap<usize, String> = HashMap::new();
-            loop {
-                // Group commit: one fsync of the journal whenever the queue
-                // runs dry, not one per file.
-                let w = match pending.try_recv() {
-                    Ok(w) => w,
-                    Err(_) => {
-                        journal.sync();
-                        match pending.recv() {
-                            Ok(w) => w,
-                            Err(_) => break,
-                        }
-                    }
-                };
+            for w in pending {
                 let written = output::place(out, &w.rel)
                     .and_then(|path| output::write_atomic(&path, &w.bytes));
                 match (written, w.entry) {

@@ -182,7 +182,7 @@ fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
     if !matches!(l.format.as_str(), "pdf" | "png") {
         out.push((
             Some("format"),
-            format!("định dạng “{}” không có", l.format),
+            format!("định dạng “{}” không dùng được", l.format),
             "chọn \"pdf\" hoặc \"png\"",
         ));
     }
