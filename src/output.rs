@@ -290,6 +290,19 @@ impl Journal {
 mod tests {
     use super::*;
 
+    fn entry(file: &str, sha: &str) -> Entry {
+        Entry {
+            file: file.into(),
+            layout: "l".into(),
+            village: "v".into(),
+            pages: 1,
+            bytes: 1,
+            sha256: sha.into(),
+            inputs: "i".into(),
+            reads: BTreeMap::new(),
+        }
+    }
+
     #[test]
     fn atomic_write_leaves_no_temp() {
         let dir = tempfile::tempdir().unwrap();
@@ -304,16 +317,6 @@ mod tests {
     #[test]
     fn manifests_merge_own_first() {
         let dir = tempfile::tempdir().unwrap();
-        let entry = |file: &str, sha: &str| Entry {
-            file: file.into(),
-            layout: "l".into(),
-            village: "v".into(),
-            pages: 1,
-            bytes: 1,
-            sha256: sha.into(),
-            inputs: "i".into(),
-            reads: BTreeMap::new(),
-        };
         let mut own = Manifest { tool: "t".into(), files: vec![entry("a.pdf", "own")] };
         own.write(&dir.path().join("manifest.json")).unwrap();
         let mut shard = Manifest {
@@ -333,16 +336,6 @@ mod tests {
     fn the_journal_folds_into_the_manifest_and_a_torn_line_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("manifest.json");
-        let entry = |file: &str, sha: &str| Entry {
-            file: file.into(),
-            layout: "l".into(),
-            village: "v".into(),
-            pages: 1,
-            bytes: 1,
-            sha256: sha.into(),
-            inputs: "i".into(),
-            reads: BTreeMap::new(),
-        };
         Manifest { tool: "t".into(), files: vec![entry("a.pdf", "old")] }.write(&path).unwrap();
         let mut journal = Journal::open(&journal_path(&path)).unwrap();
         journal.append(&entry("a.pdf", "new")).unwrap();
