@@ -15,6 +15,7 @@ use crate::util::*;
 fn numeric_flags_out_of_range_are_refused_with_exit_2() {
     let dir = example_copy();
     let out = dir.path().join("out");
+    let before = crate::paths::snapshot(dir.path());
     let build: &[(&str, &[&str])] = &[
         ("--png", &["0", "-1", "NaN", "inf", "100000", "abc"]),
         ("--jobs", &["0", "100000", "-3"]),
@@ -33,6 +34,7 @@ fn numeric_flags_out_of_range_are_refused_with_exit_2() {
         let why = ["giá trị phải từ", "không phải là một số"];
         assert!(why.iter().any(|w| err.contains(w)), "{err}");
         assert!(!out.exists(), "{verb} {flag} {value} wrote something");
+        assert_eq!(crate::paths::snapshot(dir.path()), before, "{verb} {flag} {value}");
     };
     for (flag, values) in build {
         for value in *values {

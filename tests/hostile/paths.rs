@@ -203,6 +203,7 @@ fn an_unrelated_out_folder_is_refused_unless_allowed() {
     fs::write(out.join("print-order.csv"), "the accountant's order").unwrap();
     fs::write(out.join("print/leaflet-a5-all.pdf"), "not ours").unwrap();
     let before = snapshot(tmp.path());
+    let campaign_before = snapshot(dir.path());
     let build = |extra: &[&str]| {
         run(canhbao()
             .arg("build")
@@ -217,6 +218,7 @@ fn an_unrelated_out_folder_is_refused_unless_allowed() {
     assert!(err.contains("--out") && err.contains("--allow-nonempty-out"), "{err}");
     assert!(err.contains("print-order.csv"), "the message lists what is there: {err}");
     assert_eq!(snapshot(tmp.path()), before, "nothing may be written");
+    assert_eq!(snapshot(dir.path()), campaign_before, "nothing may be written");
 
     let (code, _, err) = build(&["--allow-nonempty-out"]);
     assert_eq!(code, 0, "{err}");
@@ -261,6 +263,8 @@ fn the_temp_sweep_stays_in_out_and_ends() {
     assert!(theirs.is_file(), "the sweep deleted a file outside --out");
     assert!(!ours.exists(), "the stale temp file in --out was not removed");
     assert!(out.join("leaflet-a5/thon-dong-hai.pdf").is_file());
+    assert_eq!(snapshot(&other).len(), 1, "a file appeared outside --out");
+    assert_no_temp(&out);
 }
 
 /// Defect 7: a FIFO read by a layout, or given as a font, is refused at
@@ -272,6 +276,7 @@ fn a_fifo_never_blocks_a_run() {
     custom_campaign(&campaign, &registry(""), &card("#read(\"/campaign/pipe\")"));
     let mkfifo = |p: &Path| assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
     mkfifo(&campaign.join("pipe"));
+    let before = snapshot(&campaign);
     let out = tmp.path().join("out");
     let (code, err) = run_within(
         canhbao().arg("build").arg(&campaign).args(["--no-package", "--out"]).arg(&out),
@@ -281,6 +286,7 @@ fn a_fifo_never_blocks_a_run() {
     assert!(err.contains("pipe") && err.contains("không phải là tệp thường"), "{err}");
     assert!(err.contains("the.typ:5:"), "the message points at the layout line: {err}");
     assert_no_temp(&out);
+    assert_eq!(snapshot(&campaign), before, "a file appeared outside --out");
 
     let fonts = tmp.path().join("fonts");
     fs::create_dir(&fonts).unwrap();
@@ -314,6 +320,7 @@ fn malformed_registries_and_empty_layout_lists_are_refused_not_panicked_on() {
     for (text, line, what) in cases {
         let _ = fs::remove_dir_all(&campaign);
         custom_campaign(&campaign, &text, &card(""));
+        let before = snapshot(tmp.path());
         for verb in [&["build", "--no-package"][..], &["check", "--no-contact-sheet"], &["preview"]]
         {
             let out = tmp.path().join("out");
@@ -325,7 +332,7 @@ fn malformed_registries_and_empty_layout_lists_are_refused_not_panicked_on() {
             assert_eq!(code, 2, "{verb:?} {text}: {err}");
             assert!(err.contains(&format!("mau/layouts.toml:{line}:")), "{verb:?}: {err}");
             assert!(err.contains(what), "{verb:?}: {err}");
-            assert!(!out.exists(), "{verb:?} wrote something");
+            assert_eq!(snapshot(tmp.path()), before, "{verb:?} wrote something");
         }
     }
 
