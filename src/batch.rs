@@ -336,6 +336,12 @@ fn render_one(
 
 /// Whether the file on disk is still the one the manifest describes.
 fn unchanged(path: &Path, prev: &Entry) -> bool {
+    // Only a regular file of the recorded size is read (a FIFO would block).
+    let same_size =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == prev.bytes);
+    if !same_size {
+        return false;
+    }
     match std::fs::read(path) {
         Ok(bytes) => bytes.len() as u64 == prev.bytes && output::sha256(&bytes) == prev.sha256,
         Err(_) => false,

@@ -341,7 +341,10 @@ pub fn build(
 /// `print-order.csv`, `loa/` and `print/` files. The campaign's own `out/`
 /// is canhbao's by convention (`check` and `preview` write there too).
 fn refuse_foreign_out(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<(), Issues> {
-    let own = out.canonicalize().ok() == dir.join("out").canonicalize().ok();
+    let own = match (out.canonicalize(), dir.join("out").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
     match output::foreign(out) {
         Some(why) if !own && !opts.allow_nonempty_out => {
             let issue = Issue::error(Path::new("--out"), why).hint(

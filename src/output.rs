@@ -74,7 +74,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// [`write_atomic`], unless the file already holds exactly `bytes` (then it
 /// is left untouched, with its date). Returns whether it wrote.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, String> {
-    if fs::read(path).is_ok_and(|old| old == bytes) {
+    // Only a regular file is compared: reading a FIFO would block.
+    let regular = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    if regular && fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
     write_atomic(path, bytes).map(|()| true)

@@ -303,6 +303,29 @@ fn a_fifo_never_blocks_a_run() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("Hostile.ttf") && err.contains("không phải là tệp thường"), "{err}");
+
+    // FIFOs planted where a re-run compares its old files are replaced.
+    let out = tmp.path().join("out3");
+    let build = || {
+        run_within(
+            canhbao()
+                .arg("build")
+                .arg(repo().join("examples/tien-trang"))
+                .args(["--village", "Đông Hải", "--no-package", "--out"])
+                .arg(&out),
+            Duration::from_secs(30),
+        )
+    };
+    assert_eq!(build().0, 0);
+    for file in ["loa/thon-dong-hai.txt", "leaflet-a5/thon-dong-hai.pdf"] {
+        fs::remove_file(out.join(file)).unwrap();
+        mkfifo(&out.join(file));
+    }
+    let (code, err) = build();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("loa/thon-dong-hai.txt").is_file(), "{err}");
+    assert!(out.join("leaflet-a5/thon-dong-hai.pdf").is_file(), "{err}");
+    assert_no_temp(&out);
 }
 
 /// Defect 6: inputs that panicked (exit 101) are refused with their line.
