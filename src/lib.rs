@@ -505,6 +505,8 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map(|r| r.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
+        // Regular files only: reading a FIFO would block the run.
+        paths.retain(|p| p.is_file());
         paths.sort();
         for p in paths {
             bytes.extend_from_slice(p.to_string_lossy().as_bytes());

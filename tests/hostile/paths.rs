@@ -276,6 +276,7 @@ fn a_fifo_never_blocks_a_run() {
     custom_campaign(&campaign, &registry(""), &card("#read(\"/campaign/pipe\")"));
     let mkfifo = |p: &Path| assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
     mkfifo(&campaign.join("pipe"));
+    mkfifo(&campaign.join("mau/khac.typ"));
     let before = snapshot(&campaign);
     let out = tmp.path().join("out");
     let (code, err) = run_within(
