@@ -63,8 +63,8 @@ pub struct PreviewArgs {
     /// The layout [default: the campaign's first layout].
     #[arg(long, short = 'l')]
     pub layout: Option<String>,
-    /// Resolution in dots per inch.
-    #[arg(long, default_value_t = 100.0)]
+    /// Resolution in dots per inch (36–600).
+    #[arg(long, default_value_t = 100.0, value_parser = parse_dpi, allow_negative_numbers = true)]
     pub dpi: f32,
     /// Output folder [default: <campaign>/out/preview].
     #[arg(long, short)]
@@ -96,26 +96,30 @@ pub struct BuildArgs {
     /// Build the K-th of N deterministic shares of the villages, e.g. 2/3.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
-    /// Parallel jobs [default: number of cores].
-    #[arg(long, short)]
+    /// Parallel jobs, 1–256 [default: number of cores].
+    #[arg(long, short, value_parser = parse_jobs, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
     /// Render every file even when nothing changed since the last build.
     #[arg(long)]
     pub force: bool,
+    /// Write into an --out folder that already holds other files (not a
+    /// canhbao output folder); files with the same names are replaced.
+    #[arg(long)]
+    pub allow_nonempty_out: bool,
     /// Also write each job's JSON data next to its PDF (for `typst watch`).
     #[arg(long)]
     pub emit_data: bool,
-    /// Also write PNG pages at this resolution (dots per inch).
-    #[arg(long, value_name = "DPI")]
+    /// Also write PNG pages at this resolution (dots per inch, 36–600).
+    #[arg(long, value_name = "DPI", value_parser = parse_dpi, allow_negative_numbers = true)]
     pub png: Option<f32>,
-    /// Week number: picks the tactic of the loudspeaker scripts (out/loa/).
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    /// Week number, 1–53: picks the tactic of the loudspeaker scripts (out/loa/).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = parse_week, allow_negative_numbers = true)]
     pub week: u32,
     /// Draw crop marks outside the bleed.
     #[arg(long)]
     pub marks: bool,
-    /// Bleed in millimetres [default: campaign.toml's print.bleed_mm, or 3].
-    #[arg(long, value_name = "MM")]
+    /// Bleed in millimetres, 0–10 [default: campaign.toml's print.bleed_mm, or 3].
+    #[arg(long, value_name = "MM", value_parser = parse_bleed, allow_negative_numbers = true)]
     pub bleed: Option<f64>,
     /// Write PDF/A (only `a-2b`).
     #[arg(long, value_name = "STANDARD", value_parser = ["a-2b"])]
@@ -139,6 +143,43 @@ pub struct CheckArgs {
     /// Do not render the contact sheet (data checks only).
     #[arg(long)]
     pub no_contact_sheet: bool,
+}
+
+/// Most parallel jobs: more lanes than this only add memory.
+const MAX_JOBS: usize = 256;
+
+/// A number of type `T` within `range`, or a Vietnamese reason. NaN and
+/// infinities are never within a range.
+fn in_range<T>(s: &str, range: std::ops::RangeInclusive<T>, unit: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let value: T = s.trim().parse().map_err(|_| format!("“{s}” không phải là một số"))?;
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("giá trị phải từ {} đến {}{unit}", range.start(), range.end()))
+    }
+}
+
+/// A PNG resolution (see [`crate::layouts::DPI_RANGE`]).
+fn parse_dpi(s: &str) -> Result<f32, String> {
+    in_range(s, crate::layouts::DPI_RANGE, " dpi")
+}
+
+/// A number of parallel jobs.
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    in_range(s, 1..=MAX_JOBS, "")
+}
+
+/// A bleed in millimetres (what a print shop asks for is 2–5).
+fn parse_bleed(s: &str) -> Result<f64, String> {
+    in_range(s, 0.0..=10.0, " mm")
+}
+
+/// A week of the year.
+fn parse_week(s: &str) -> Result<u32, String> {
+    in_range(s, 1..=53, "")
 }
 
 /// Parses `K/N` with 1 ≤ K ≤ N.

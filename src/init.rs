@@ -80,12 +80,20 @@ const ROWS: &[[&str; 7]] = &[
     ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0356 111 222", "180", "4", "1"],
 ];
 
-/// Creates a campaign folder; refuses to overwrite an existing campaign.
+/// The files `init` writes, in this order.
+pub const FILES: [&str; 4] = ["campaign.toml", "villages.csv", "villages.xlsx", "HUONG-DAN.txt"];
+
+/// Creates a campaign folder. Never replaces a file: if any of [`FILES`]
+/// is already there (even a dangling link), nothing is written and the
+/// message lists them.
 pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> {
-    if dir.join("campaign.toml").exists() {
+    let taken: Vec<&str> =
+        FILES.into_iter().filter(|f| dir.join(f).symlink_metadata().is_ok()).collect();
+    if !taken.is_empty() {
         return Err(format!(
-            "`{}` đã có campaign.toml; chọn thư mục khác để không ghi đè dữ liệu cũ",
-            dir.display()
+            "thư mục “{}” đã có {}; không tạo gì để khỏi ghi đè dữ liệu cũ\n  gợi ý: chọn một thư mục khác (hoặc chưa có), ví dụ canhbao init xa-moi",
+            dir.display(),
+            taken.join(", ")
         ));
     }
     let (y, m, d) = today;
@@ -95,12 +103,8 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
         csv.push_str(&row.join(","));
         csv.push_str("\r\n");
     }
-    let files = [
-        (dir.join("campaign.toml"), toml.into_bytes()),
-        (dir.join("villages.csv"), csv.into_bytes()),
-        (dir.join("villages.xlsx"), xlsx()?),
-        (dir.join("HUONG-DAN.txt"), GUIDE.as_bytes().to_vec()),
-    ];
+    let contents = [toml.into_bytes(), csv.into_bytes(), xlsx()?, GUIDE.as_bytes().to_vec()];
+    let files: Vec<(PathBuf, Vec<u8>)> = FILES.iter().map(|f| dir.join(f)).zip(contents).collect();
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
     }

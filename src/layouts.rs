@@ -6,6 +6,23 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+use std::path::Path;
+
+use toml::Spanned;
+
+use crate::diag::{Issue, line_col};
+
+/// Resolutions a PNG may be made at, in dots per inch (flags and
+/// registries alike): below, text is unreadable; above, one A3 page is
+/// already 70 million pixels.
+pub const DPI_RANGE: RangeInclusive<f32> = 36.0..=600.0;
+
+/// Largest trim side of a layout, in millimetres (the banner is 5,000).
+const MAX_SIDE_MM: f64 = 10_000.0;
+
+/// Most pages a layout may declare.
+const MAX_PAGES: usize = 100;
 
 /// One layout's declaration.
 #[derive(Debug, Clone, Deserialize)]
@@ -98,24 +115,129 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("icons.typ", include_bytes!("../layouts/icons.typ")),
 ];
 
-/// Parses a registry.
-pub fn parse(text: &str) -> Result<Vec<Layout>, String> {
-    let map: BTreeMap<String, Layout> =
-        toml::from_str(text).map_err(|e| format!("layouts.toml: {e}"))?;
-    let mut out: Vec<Layout> = map
-        .into_iter()
-        .map(|(id, mut l)| {
-            l.id = id;
-            l
-        })
-        .collect();
+/// Parses a registry (`file` names it in messages). A layout's id and
+/// format become output paths and its file a path the world reads, so each
+/// is checked here, with its line, before anything is built from it.
+pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
+    let toml_issue = |e: toml::de::Error| {
+        let mut issue = Issue::error(file, e.message().to_string());
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(text, span.start);
+            issue = issue.line(line).column(col);
+        }
+        vec![issue]
+    };
+    let map: BTreeMap<String, Layout> = toml::from_str(text).map_err(toml_issue)?;
+    // The same text again, keeping where each key is, for the messages.
+    type Spans = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>;
+    let spans: Spans = toml::from_str(text).map_err(toml_issue)?;
+    let line = |id: &str, key: Option<&str>| {
+        let (table, fields) = spans.iter().find(|(k, _)| k.get_ref() == id)?;
+        let at = key
+            .and_then(|key| fields.keys().find(|k| k.get_ref() == key))
+            .map_or(table.span().start, |k| k.span().start);
+        Some(line_col(text, at).0)
+    };
+    let mut issues = Vec::new();
+    let mut out = Vec::new();
+    for (id, mut l) in map {
+        l.id = id;
+        for (key, msg, hint) in problems(&l) {
+            let mut issue = Issue::error(file, format!("mẫu “{}”: {msg}", l.id)).hint(hint);
+            if let Some(n) = line(&l.id, key) {
+                issue = issue.line(n);
+            }
+            issues.push(issue);
+        }
+        out.push(l);
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
 
+/// What is wrong with one declaration: (key, message, hint).
+fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
+    let mut out = Vec::new();
+    let id_ok = (1..=64).contains(&l.id.len())
+        && l.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !id_ok {
+        out.push((
+            None,
+            "mã mẫu dùng làm tên thư mục kết quả nên chỉ được có chữ cái không dấu, chữ số, “-” và “_” (tối đa 64 ký tự)".into(),
+            "ví dụ [the-xa]",
+        ));
+    }
+    if !crate::world::layout_file_ok(&l.file) {
+        out.push((
+            Some("file"),
+            format!(
+                "tệp “{}” phải là đường dẫn trong thư mục mẫu, viết bằng dấu /, không có “..”",
+                l.file
+            ),
+            "ví dụ file = \"the.typ\" hoặc file = \"rieng/the.typ\"",
+        ));
+    }
+    if !matches!(l.format.as_str(), "pdf" | "png") {
+        out.push((
+            Some("format"),
+            format!("định dạng “{}” không dùng được", l.format),
+            "chọn \"pdf\" hoặc \"png\"",
+        ));
+    }
+    if !(l.dpi.is_finite() && DPI_RANGE.contains(&l.dpi)) {
+        out.push((
+            Some("dpi"),
+            format!(
+                "độ phân giải {} dpi nằm ngoài khoảng {}–{} dpi",
+                l.dpi,
+                DPI_RANGE.start(),
+                DPI_RANGE.end()
+            ),
+            "ví dụ dpi = 150",
+        ));
+    }
+    for (key, mm) in [("width_mm", l.width_mm), ("height_mm", l.height_mm)] {
+        if !(mm.is_finite() && mm > 0.0 && mm <= MAX_SIDE_MM) {
+            out.push((
+                Some(key),
+                format!("kích thước {mm} mm nằm ngoài khoảng 0–{MAX_SIDE_MM} mm"),
+                "ví dụ width_mm = 148",
+            ));
+        }
+    }
+    for (key, mm) in [("qr_min_mm", l.qr_min_mm), ("logo_mm", l.logo_mm)] {
+        if !(mm.is_finite() && (0.0..=MAX_SIDE_MM).contains(&mm)) {
+            out.push((
+                Some(key),
+                format!("kích thước {mm} mm nằm ngoài khoảng 0–{MAX_SIDE_MM} mm"),
+                "ví dụ logo_mm = 20",
+            ));
+        }
+    }
+    if !(1..=MAX_PAGES).contains(&l.pages) {
+        out.push((
+            Some("pages"),
+            format!("số trang {} nằm ngoài khoảng 1–{MAX_PAGES}", l.pages),
+            "ví dụ pages = 2",
+        ));
+    }
+    if !(1..=100).contains(&l.per_sheet) {
+        out.push((
+            Some("per_sheet"),
+            format!("số bản mỗi tờ {} nằm ngoài khoảng 1–100", l.per_sheet),
+            "ví dụ per_sheet = 8",
+        ));
+    }
+    out
+}
+
 /// The built-in layouts.
 pub fn builtin() -> Vec<Layout> {
-    parse(BUILTIN_REGISTRY).expect("built-in layouts.toml parses (tested)")
+    parse(BUILTIN_REGISTRY, Path::new("layouts/layouts.toml"))
+        .expect("built-in layouts.toml parses (tested)")
 }
 
 #[cfg(test)]

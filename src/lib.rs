@@ -21,6 +21,7 @@ pub mod phone;
 pub mod plan;
 pub mod qr;
 pub mod render;
+pub mod sandbox;
 pub mod text;
 pub mod world;
 
@@ -180,6 +181,8 @@ pub struct BuildOptions {
     pub shard: Option<(usize, usize)>,
     /// Re-render unchanged files.
     pub force: bool,
+    /// Write into an `out` folder that holds other files (no canhbao manifest).
+    pub allow_nonempty_out: bool,
     /// Write each job's JSON data next to its PDF.
     pub emit_data: bool,
     /// Also write PNG pages at this resolution.
@@ -298,6 +301,7 @@ pub fn build(
     on_planned(jobs.len());
     let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
+    refuse_foreign_out(dir, &out, opts).map_err(BuildError::Input)?;
     let manifest_name = match opts.shard {
         Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
         None => "manifest.json".into(),
@@ -332,6 +336,26 @@ pub fn build(
     Ok(Built { project, out, report, jobs, order, package_written, loa_files })
 }
 
+/// An `--out` folder holding someone else's files is not written into
+/// unless the user says so: a build would replace its `manifest.json`,
+/// `print-order.csv`, `loa/` and `print/` files. The campaign's own `out/`
+/// is canhbao's by convention (`check` and `preview` write there too).
+fn refuse_foreign_out(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<(), Issues> {
+    let own = match (out.canonicalize(), dir.join("out").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match output::foreign(out) {
+        Some(why) if !own && !opts.allow_nonempty_out => {
+            let issue = Issue::error(Path::new("--out"), why).hint(
+                "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out nếu chắc chắn muốn ghi vào thư mục này",
+            );
+            Err(Issues(vec![issue]))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes `loa/<village>.txt`, the loudspeaker script of every village, in
 /// parallel; a script that is already on disk unchanged is not rewritten.
 fn write_loa(
@@ -351,7 +375,8 @@ fn write_loa(
             }
             let v = &c.villages[i];
             let script = loa::script(c, v, pack, week);
-            let path = out.join("loa").join(format!("{}.txt", v.slug));
+            // `out` exists: the batch made it.
+            let path = output::place(out, &format!("loa/{}.txt", v.slug))?;
             output::write_if_changed(&path, script.text.as_bytes())?;
             Ok(1)
         })
@@ -480,6 +505,8 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map(|r| r.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
+        // Regular files only: reading a FIFO would block the run.
+        paths.retain(|p| p.is_file());
         paths.sort();
         for p in paths {
             bytes.extend_from_slice(p.to_string_lossy().as_bytes());

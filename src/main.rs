@@ -20,7 +20,10 @@ const EXIT_FAILED: u8 = 1;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
@@ -33,6 +36,22 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// A value a flag does not take (`--png inf`) is said in Vietnamese, with
+/// the flag and the value; other usage errors (and `--help`) are clap's.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation {
+        e.exit();
+    }
+    let arg = e.get(ContextKind::InvalidArg).map(ToString::to_string).unwrap_or_default();
+    let value = e.get(ContextKind::InvalidValue).map(ToString::to_string).unwrap_or_default();
+    let why = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+    let flag = arg.split_whitespace().next().unwrap_or(&arg);
+    eprintln!("lỗi: {flag} “{value}” không dùng được: {why}");
+    eprintln!("  gợi ý: xem canhbao help để biết các giá trị hợp lệ");
+    ExitCode::from(EXIT_INPUT)
 }
 
 fn init(args: InitArgs) -> ExitCode {
@@ -64,7 +83,8 @@ fn preview(args: PreviewArgs) -> ExitCode {
     };
     let result = (|| -> Result<Vec<std::path::PathBuf>, String> {
         let c = &project.campaign;
-        let id = args.layout.clone().unwrap_or_else(|| c.layouts[0].clone());
+        let first = c.layouts.first().ok_or("campaign.toml chưa có mẫu nào trong layouts")?;
+        let id = args.layout.clone().unwrap_or_else(|| first.clone());
         let layout = project.layout(&id)?.clone();
         let village = match (&args.village, layout.scope.as_str()) {
             (_, "commune") => None,
@@ -79,8 +99,11 @@ fn preview(args: PreviewArgs) -> ExitCode {
         let slug = village
             .map_or(canhbao::text::file_slug(&c.commune.full()), |i| c.villages[i].slug.clone());
         let mut written = Vec::new();
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("không tạo được thư mục “{}” ({e})", out.display()))?;
         for (i, png) in pages.iter().enumerate() {
-            let path = out.join(format!("{}-{slug}-{}.png", layout.id, i + 1));
+            let path =
+                canhbao::output::place(&out, &format!("{}-{slug}-{}.png", layout.id, i + 1))?;
             canhbao::output::write_atomic(&path, png)?;
             written.push(path);
         }
@@ -116,6 +139,7 @@ fn build(args: BuildArgs) -> ExitCode {
         villages: args.villages,
         shard: args.shard,
         force: args.force,
+        allow_nonempty_out: args.allow_nonempty_out,
         emit_data: args.emit_data,
         png_dpi: args.png,
         font_dirs: args.font_dirs,
@@ -254,7 +278,8 @@ fn check(args: CheckArgs) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let path = args.contact_sheet.unwrap_or_else(|| c.root.join("out/contact-sheet.png"));
-            let layout = project.layout(&c.layouts[0]).cloned();
+            let first = c.layouts.first().ok_or_else(|| "chưa có mẫu nào".to_string());
+            let layout = first.and_then(|id| project.layout(id).cloned());
             let sheet = layout.and_then(|l| project.contact_sheet(&l, &[]));
             match sheet.and_then(|png| canhbao::output::write_atomic(&path, &png)) {
                 Ok(()) => {
@@ -282,7 +307,7 @@ fn village_table(project: &canhbao::Project) -> std::io::Result<()> {
         c.commune.full(),
         c.commune.province_full()
     )?;
-    let first = project.layout(&c.layouts[0]).ok();
+    let first = c.layouts.first().and_then(|id| project.layout(id).ok());
     let (v, o, p, h, n) = ("Thôn", "Công an viên phụ trách", "SĐT", "Số hộ", "Số bản in");
     writeln!(out, "  {v:<30} {o:<26} {p:<14} {h:>6} {n:>10}")?;
     for (i, v) in c.villages.iter().enumerate() {

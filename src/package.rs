@@ -232,7 +232,7 @@ pub fn build_layout(
             let mut s = settings.clone();
             s.ident = format!("{}/{}", settings.ident, w.file);
             let pdf = render::pdf(&compiled.doc, &s).map_err(|e| format!("{}: {e}", w.file))?;
-            output::write_atomic(&out.join(&w.file), &pdf)?;
+            output::write_atomic(&output::place(out, &w.file)?, &pdf)?;
             let entry = Entry {
                 file: w.file,
                 layout: layout.id.clone(),
@@ -241,6 +241,7 @@ pub fn build_layout(
                 bytes: pdf.len() as u64,
                 sha256: output::sha256(&pdf),
                 inputs,
+                reads: Default::default(),
             };
             made.push((entry, true));
         }

@@ -107,11 +107,29 @@ pub fn pdf(doc: &PagedDocument, settings: &PdfSettings) -> Result<Vec<u8>, Failu
     })
 }
 
-/// Renders every page to PNG at `dpi`.
+/// Most pixels one rendered page may have: 150 million, 600 MB in memory
+/// (the 5 m banner at 150 dpi has 140 million). Past it the renderer would
+/// take gigabytes, or panic on an infinite size.
+pub const MAX_PIXELS: f64 = 150e6;
+
+/// Renders every page to PNG at `dpi`; refuses a page with more than
+/// [`MAX_PIXELS`] at that resolution.
 pub fn png(doc: &PagedDocument, dpi: f32) -> Result<Vec<Vec<u8>>, String> {
     doc.pages()
         .iter()
         .map(|page| {
+            let size = page.frame.size();
+            let (w, h) = (size.x.to_pt() / 72.0, size.y.to_pt() / 72.0);
+            let pixels = w * h * f64::from(dpi).powi(2);
+            if !dpi.is_finite() || dpi <= 0.0 || pixels > MAX_PIXELS {
+                let most = (MAX_PIXELS / (w * h)).sqrt().floor();
+                return Err(format!(
+                    "trang {:.0}×{:.0} mm ở {dpi} dpi quá lớn để vẽ thành ảnh (giới hạn {} triệu điểm ảnh); hãy chọn tối đa {most} dpi cho khổ này",
+                    w * 25.4,
+                    h * 25.4,
+                    MAX_PIXELS / 1e6
+                ));
+            }
             let options = typst_render::RenderOptions {
                 pixel_per_pt: typst::utils::Scalar::new(f64::from(dpi) / 72.0),
                 ..Default::default()

@@ -484,6 +484,10 @@ impl Ctx {
         known: &Known,
     ) -> Vec<String> {
         let Some(raw) = raw else { return vec!["leaflet-a5".into()] };
+        if raw.get_ref().is_empty() {
+            let hint = "ghi ít nhất một mẫu, ví dụ layouts = [\"leaflet-a5\"]; xem danh sách: canhbao layouts";
+            self.err(raw, "danh sách mẫu (layouts) đang trống", Some(hint));
+        }
         raw.get_ref()
             .iter()
             .map(|l| self.choice(Some(l), "", &known.layouts, "mẫu (layout)"))
@@ -529,10 +533,10 @@ impl Ctx {
             }
         };
         let text = std::fs::read_to_string(&registry).unwrap_or_default();
-        match crate::layouts::parse(&text) {
+        match crate::layouts::parse(&text, &dir.join(&rel).join("layouts.toml")) {
             Ok(list) => Some((registry.parent().expect("a file has a parent").to_path_buf(), list)),
-            Err(msg) => {
-                self.err(raw, msg, None);
+            Err(issues) => {
+                issues.into_iter().for_each(|i| self.issues.push(i));
                 None
             }
         }
@@ -775,27 +779,10 @@ fn column_hint(col: &str) -> String {
 }
 
 /// Resolves `rel` inside `dir`, refusing anything that leaves it (`..`,
-/// absolute paths, symlinks pointing out).
+/// absolute paths, symlinks pointing out) or is not a regular file.
 pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
-    if rel.is_empty() {
-        return Err("đường dẫn tệp đang để trống".into());
-    }
-    let p = Path::new(rel);
-    if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(format!("tệp “{rel}” nằm ngoài thư mục chiến dịch"));
-    }
-    let root = dir.canonicalize().map_err(|e| format!("không mở được thư mục chiến dịch ({e})"))?;
-    let full = dir
-        .join(p)
-        .canonicalize()
-        .map_err(|_| format!("không tìm thấy tệp “{rel}” trong thư mục chiến dịch"))?;
-    if !full.starts_with(&root) {
-        return Err(format!("tệp “{rel}” trỏ ra ngoài thư mục chiến dịch"));
-    }
-    if !full.is_file() {
-        return Err(format!("“{rel}” không phải là tệp"));
-    }
-    Ok(full)
+    use crate::sandbox::{Need, resolve};
+    resolve(dir, rel, Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
 }
 
 /// Checks a channel address; returns (QR payload, readable form).
