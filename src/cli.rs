@@ -23,9 +23,16 @@ pub enum Command {
     ///
     /// Example: canhbao build examples/tien-trang --out out
     Build(BuildArgs),
-    /// Check a campaign without writing anything (kiểm tra dữ liệu).
+    /// Kiểm tra dữ liệu và ghi bản kiểm tra (check).
     ///
-    /// Example: canhbao check examples/tien-trang
+    /// Đọc campaign.toml và bảng thôn, in ra bảng các thôn (công an viên, số
+    /// điện thoại, số bản in). Khi dữ liệu hợp lệ, ghi đúng một tệp: bản
+    /// kiểm tra out/kiem-tra.pdf. Mỗi thôn có tên, công an viên, số điện thoại,
+    /// mặt trước tờ in và phần có số điện thoại phóng to; thôn có lỗi được
+    /// khoanh đỏ, ghi rõ lý do. Không ghi tệp nào khác; với --no-proof thì
+    /// không ghi gì cả.
+    ///
+    /// Ví dụ: canhbao check examples/tien-trang
     Check(CheckArgs),
     /// List the built-in layouts (liệt kê các mẫu).
     ///
@@ -135,14 +142,14 @@ pub struct BuildArgs {
 /// `canhbao check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The campaign folder (holds campaign.toml).
+    /// Thư mục chiến dịch (có tệp campaign.toml).
     pub campaign: PathBuf,
-    /// Where to write the contact sheet PNG [default: <campaign>/out/contact-sheet.png].
-    #[arg(long, value_name = "FILE")]
-    pub contact_sheet: Option<PathBuf>,
-    /// Do not render the contact sheet (data checks only).
-    #[arg(long)]
-    pub no_contact_sheet: bool,
+    /// Nơi ghi bản kiểm tra PDF [mặc định: <thư mục chiến dịch>/out/kiem-tra.pdf].
+    #[arg(long, value_name = "TỆP", alias = "contact-sheet")]
+    pub proof: Option<PathBuf>,
+    /// Chỉ kiểm tra dữ liệu, không ghi bản kiểm tra (không ghi tệp nào).
+    #[arg(long, alias = "no-contact-sheet")]
+    pub no_proof: bool,
 }
 
 /// Most parallel jobs: more lanes than this only add memory.

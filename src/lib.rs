@@ -19,6 +19,7 @@ pub mod output;
 pub mod package;
 pub mod phone;
 pub mod plan;
+pub mod proof;
 pub mod qr;
 pub mod render;
 pub mod sandbox;
@@ -128,43 +129,6 @@ impl Project {
         let pages: Vec<_> = doc.pages()[..keep].to_vec();
         doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
         render::png(&doc, dpi)
-    }
-
-    /// One image with the first page of every village's document, for a
-    /// one-glance review of the whole run.
-    pub fn contact_sheet(&self, layout: &Layout, font_dirs: &[PathBuf]) -> Result<Vec<u8>, String> {
-        use rayon::prelude::*;
-        let base = self.base(font_dirs)?;
-        let planner = plan::Planner::new(&self.campaign, &self.pack)?;
-        let n = self.campaign.villages.len();
-        let thumbs: Vec<image::RgbaImage> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let png = self.png_with(&base, &planner, layout, Some(i), 24.0, 1)?;
-                image::load_from_memory(&png[0]).map(|im| im.to_rgba8()).map_err(|e| e.to_string())
-            })
-            .collect::<Result<_, String>>()?;
-        let (tw, th) = thumbs.first().map_or((1, 1), |t| t.dimensions());
-        let cols = 8.min(n.max(1)) as u32;
-        let rows = (n as u32).div_ceil(cols);
-        let gap = 10;
-        let mut sheet = image::RgbaImage::from_pixel(
-            cols * (tw + gap) + gap,
-            rows * (th + gap) + gap,
-            image::Rgba([200, 200, 200, 255]),
-        );
-        for (i, t) in thumbs.iter().enumerate() {
-            let (x, y) = (i as u32 % cols, i as u32 / cols);
-            image::imageops::overlay(
-                &mut sheet,
-                t,
-                i64::from(gap + x * (tw + gap)),
-                i64::from(gap + y * (th + gap)),
-            );
-        }
-        let mut out = std::io::Cursor::new(Vec::new());
-        sheet.write_to(&mut out, image::ImageFormat::Png).map_err(|e| e.to_string())?;
-        Ok(out.into_inner())
     }
 }
 
@@ -320,7 +284,7 @@ pub fn build(
         batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
     let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
     let (order, package_written) = if whole_run && !opts.no_package {
-        make_package(&base, c, &layouts, &jobs, &out, &report.manifest)
+        package::make(&base, c, &layouts, &jobs, &out, &report.manifest)
             .map_err(BuildError::Other)?
     } else {
         (Vec::new(), 0)
@@ -439,49 +403,6 @@ fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues
         c.print.bleed_mm = b;
     }
     Ok(())
-}
-
-/// Writes the print-shop package and adds it to the manifest.
-fn make_package(
-    base: &world::Base,
-    c: &Campaign,
-    layouts: &[Layout],
-    jobs: &[plan::Job],
-    out: &Path,
-    manifest_path: &Path,
-) -> Result<(Vec<package::OrderLine>, usize), String> {
-    let mut manifest = output::Manifest::read(manifest_path);
-    let by_file: std::collections::HashMap<String, output::Entry> =
-        manifest.files.iter().map(|e| (e.file.clone(), e.clone())).collect();
-    let mut entries = Vec::new();
-    for job in jobs {
-        if let Some(e) = by_file.get(&format!("{}.pdf", job.stem)) {
-            entries.push((job.village, e));
-        }
-    }
-    let order = package::order(c, layouts, &entries);
-    let mut written = 0;
-    for layout in layouts.iter().filter(|l| l.copies != "none") {
-        let docs: Vec<(String, String)> = jobs
-            .iter()
-            .filter(|j| j.layout.id == layout.id)
-            .filter_map(|j| by_file.get(&format!("{}.pdf", j.stem)))
-            .map(|e| (e.file.clone(), e.sha256.clone()))
-            .collect();
-        let settings = render::PdfSettings {
-            ident: format!("canhbao/{}", text::file_slug(&c.commune.full())),
-            date: c.date,
-            pdf_a: c.print.pdf_a,
-        };
-        let made =
-            package::build_layout(base, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?;
-        written += made.iter().filter(|(_, new)| *new).count();
-        package::record(&mut manifest, &made);
-        comemo::evict(0);
-    }
-    package::write_order(out, &order)?;
-    manifest.write(manifest_path)?;
-    Ok((order, written))
 }
 
 /// Hash of everything shared by all jobs: tool, layouts, fonts, options.

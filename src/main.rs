@@ -239,7 +239,9 @@ fn build(args: BuildArgs) -> ExitCode {
 fn print_order_summary(order: &[canhbao::package::OrderLine]) {
     let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
     for line in order {
-        match totals.iter_mut().find(|t| t.0 == line.layout) {
+        // The 2-up sheets (sra4) and the proof set (a5) of one layout are
+        // counted apart: sheets and leaflets do not add up.
+        match totals.iter_mut().find(|t| t.0 == line.layout && t.1 == line.paper) {
             Some(t) => {
                 t.2 += 1;
                 t.3 += line.copies;
@@ -274,23 +276,45 @@ fn check(args: CheckArgs) -> ExitCode {
             if village_table(&project).is_err() {
                 return ExitCode::SUCCESS;
             }
-            if args.no_contact_sheet {
+            if args.no_proof {
                 return ExitCode::SUCCESS;
             }
-            let path = args.contact_sheet.unwrap_or_else(|| c.root.join("out/contact-sheet.png"));
-            let first = c.layouts.first().ok_or_else(|| "chưa có mẫu nào".to_string());
-            let layout = first.and_then(|id| project.layout(id).cloned());
-            let sheet = layout.and_then(|l| project.contact_sheet(&l, &[]));
-            match sheet.and_then(|png| canhbao::output::write_atomic(&path, &png)) {
-                Ok(()) => {
-                    println!("Ảnh xem nhanh mọi thôn: {}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("lỗi: {msg}");
-                    ExitCode::from(EXIT_FAILED)
-                }
+            proof(&project, args.proof)
+        }
+    }
+}
+
+/// Writes the proof of the campaign's first per-village layout.
+fn proof(project: &canhbao::Project, path: Option<std::path::PathBuf>) -> ExitCode {
+    let c = &project.campaign;
+    let path = path.unwrap_or_else(|| c.root.join("out/kiem-tra.pdf"));
+    let layout = c
+        .layouts
+        .iter()
+        .filter_map(|id| project.layout(id).ok())
+        .find(|l| l.scope == "village" && l.format == "pdf");
+    let Some(layout) = layout else {
+        println!("Không có mẫu in theo từng thôn: không ghi bản kiểm tra.");
+        return ExitCode::SUCCESS;
+    };
+    match canhbao::proof::write(project, layout, &[], &path) {
+        Ok(found) => {
+            println!("Bản kiểm tra ({} trang): {}", found.pages, path.display());
+            if found.problems.is_empty() {
+                return ExitCode::SUCCESS;
             }
+            for (village, problem) in &found.problems {
+                eprintln!("lỗi: {village}: {problem}");
+            }
+            eprintln!(
+                "{} lỗi, khoanh đỏ trong bản kiểm tra: hãy sửa rồi chạy lại.",
+                found.problems.len()
+            );
+            ExitCode::from(EXIT_FAILED)
+        }
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }

@@ -102,9 +102,32 @@ pub fn pdf(doc: &PagedDocument, settings: &PdfSettings) -> Result<Vec<u8>, Failu
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(doc, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(doc, &options).map_err(|errors| {
         Failure::Typst(errors.iter().map(|e| format!("error: {}\n", e.message)).collect())
-    })
+    })?;
+    Ok(drop_suspects(pdf))
+}
+
+/// Blanks the catalog's `/Suspects false`.
+///
+/// krilla 0.8 (typst-pdf 0.15.1) writes `/MarkInfo << /Marked true /Suspects
+/// false >>` into every tagged PDF 1.6–1.7, with no option to leave it out,
+/// and poppler (pdfinfo, pdftoppm, a print shop's preflight built on it)
+/// then prints "Syntax Error: Suspects object is wrong type (boolean)" for
+/// every file: it accepts the key only when true. `false` is the default,
+/// so the key says nothing; overwriting it with spaces of the same length
+/// keeps every byte offset (the cross-reference table) valid and the file
+/// reproducible. Only the first occurrence, inside the uncompressed catalog,
+/// is touched: krilla compresses every content stream.
+fn drop_suspects(mut pdf: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"/Suspects false";
+    let catalog = pdf.windows(9).position(|w| w == b"/MarkInfo").unwrap_or(usize::MAX);
+    if let Some(at) =
+        pdf.get(catalog..).and_then(|rest| rest.windows(KEY.len()).take(64).position(|w| w == KEY))
+    {
+        pdf[catalog + at..catalog + at + KEY.len()].fill(b' ');
+    }
+    pdf
 }
 
 /// Most pixels one rendered page may have: 150 million, 600 MB in memory
