@@ -34,9 +34,14 @@ fn expected_ids() -> Vec<String> {
     ids
 }
 
-/// Ids without a pictogram, appended after the expected ones: an unknown
-/// string, JSON null and a number.
-const UNKNOWN: [&str; 3] = ["\"no-such-id\"", "null", "42"];
+/// Other ways to name a pictogram (JSON), with the id whose drawing they
+/// must give: the tactic object itself, and an alias.
+const SAME_AS: [(&str, &str); 2] =
+    [("{\"id\": \"prize\", \"title\": \"…\"}", "prize"), ("\"must_protect\"", "must_alert")];
+
+/// Ids without a pictogram, appended last: an unknown string, JSON null, a
+/// number and a tactic whose id is not a string.
+const UNKNOWN: [&str; 4] = ["\"no-such-id\"", "null", "42", "{\"id\": 7}"];
 
 /// Builds the test layouts (tests/fixtures/icons + layouts/icons-sheet.typ)
 /// in a copy of the example campaign; returns (campaign dir, out dir).
@@ -49,6 +54,7 @@ fn build(layout: &str, png: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     let json: Vec<String> = ids
         .iter()
         .map(|id| serde_json::to_string(id).unwrap())
+        .chain(SAME_AS.iter().map(|(json, _)| json.to_string()))
         .chain(UNKNOWN.map(String::from))
         .collect();
     fs::write(mine.join("ids.json"), format!("[{}]", json.join(", "))).unwrap();
@@ -129,10 +135,13 @@ fn every_tactic_and_slogan_item_has_its_own_pictogram_in_cmyk() {
     let doc = Document::load(&pdf).unwrap();
     let pages = doc.get_pages();
     let ids = expected_ids();
-    assert_eq!(pages.len(), ids.len() + UNKNOWN.len());
+    assert_eq!(pages.len(), ids.len() + SAME_AS.len() + UNKNOWN.len());
 
-    // Page n draws ids[n - 1] and prints it below.
+    // Page n draws ids[n - 1] and prints it below; then the other names,
+    // then the unknown ids.
     let mut by_drawing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    let mut other_names = Vec::new();
     let mut fallback = Vec::new();
     for (n, page) in &pages {
         let label = page_text(&pdf, *n as usize).trim().to_string();
@@ -141,16 +150,24 @@ fn every_tactic_and_slogan_item_has_its_own_pictogram_in_cmyk() {
             art.lines().any(|l| ["f ", "S ", "B ", "b ", "f* "].iter().any(|p| l.starts_with(p))),
             "page {n} ({label}): nothing painted"
         );
-        if (*n as usize) <= ids.len() {
-            assert_eq!(label, ids[*n as usize - 1], "page {n}");
+        let n = *n as usize;
+        if n <= ids.len() {
+            assert_eq!(label, ids[n - 1], "page {n}");
+            by_id.insert(label.clone(), art.clone());
             by_drawing.entry(art).or_default().push(label);
+        } else if n <= ids.len() + SAME_AS.len() {
+            other_names.push((label, art, SAME_AS[n - ids.len() - 1].1));
         } else {
             fallback.push((label, art));
         }
     }
+    // A tactic object and an alias draw the pictogram they name.
+    for (label, art, id) in &other_names {
+        assert!(*art == by_id[*id], "{label} does not draw {id}");
+    }
     // Unknown ids of any type draw one and the same fallback, without error.
     let labels: Vec<&str> = fallback.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(labels, ["no-such-id", "none", "42"]);
+    assert_eq!(labels, ["no-such-id", "none", "42", "tactic 7"]);
     assert!(fallback.iter().all(|(_, art)| *art == fallback[0].1), "fallbacks differ");
     // Every known id draws something of its own: not the fallback, and not
     // another id's drawing.
