@@ -198,16 +198,10 @@ pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, Str
     ]
 }
 
-/// Replaces `{name}` placeholders in every string of `v`.
+/// Replaces `{name}` placeholders in every string of `v`, once ([`crate::text::fill`]).
 fn fill(v: &mut Value, vars: &[(&str, String)]) {
     match v {
-        Value::String(s) if s.contains('{') => {
-            let mut out = s.clone();
-            for (k, val) in vars {
-                out = out.replace(&format!("{{{k}}}"), val);
-            }
-            *s = out;
-        }
+        Value::String(s) if s.contains('{') => *s = crate::text::fill(s, vars),
         Value::Array(a) => a.iter_mut().for_each(|x| fill(x, vars)),
         Value::Object(o) => o.values_mut().for_each(|x| fill(x, vars)),
         _ => {}

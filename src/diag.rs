@@ -71,8 +71,11 @@ impl Issue {
 }
 
 impl fmt::Display for Issue {
+    /// Every part may quote user data: control and format characters are
+    /// written out (`<U+001B>`), never sent raw to the terminal.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        use crate::text::visible;
+        write!(f, "{}", visible(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -82,11 +85,11 @@ impl fmt::Display for Issue {
         let kind = if self.warning { "cảnh báo" } else { "lỗi" };
         write!(f, ": {kind}: ")?;
         if let Some(field) = &self.field {
-            write!(f, "[{field}] ")?;
+            write!(f, "[{}] ", visible(field))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", visible(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  gợi ý: {hint}")?;
+            write!(f, "\n  gợi ý: {}", visible(hint))?;
         }
         Ok(())
     }

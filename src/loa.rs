@@ -8,6 +8,7 @@
 use crate::campaign::{Campaign, Village};
 use crate::content::Pack;
 use crate::phone::Phone;
+use crate::text::fill;
 
 /// Placeholders only the loudspeaker script has (besides the pack's own).
 pub const PLACEHOLDERS: &[&str] =
@@ -75,14 +76,6 @@ pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
 
 fn count(paragraphs: &[String]) -> usize {
     paragraphs.iter().map(|p| p.split_whitespace().count()).sum()
-}
-
-fn fill(s: &str, vars: &[(&str, String)]) -> String {
-    let mut out = s.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
 }
 
 fn loa(pack: &Pack) -> Option<&toml::Table> {

@@ -202,18 +202,38 @@ pub const VILLAGE_KINDS: &[&str] = &[
 /// Commune kinds since the 2025 reform.
 pub const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
 
-/// Longest name we accept at all; layouts shrink or refuse shorter ones.
-const MAX_NAME: usize = 500;
+/// Longest name or label (village, officer, commune, contact…), in
+/// characters. Layouts shrink or refuse shorter ones; this bound keeps a
+/// hostile megabyte out of the layout engine, whose time grows faster than
+/// the text.
+pub const MAX_NAME: usize = 200;
+/// Longest channel address: a QR code past this is too dense to scan.
+pub const MAX_URL: usize = 500;
+/// Longest phone number as typed.
+pub const MAX_PHONE: usize = 40;
+/// Longest sentence in `[text]`.
+pub const MAX_SENTENCE: usize = 2_000;
+/// Largest `campaign.toml`.
+pub const MAX_TOML_BYTES: u64 = 1 << 20;
+/// Most pixels in a raster logo (a 4000 × 4000 image): it is decoded whole.
+pub const MAX_LOGO_PIXELS: u64 = 16_000_000;
 
 /// Loads and validates the campaign in `dir`. Nothing is written.
 pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
     let toml_path = dir.join("campaign.toml");
-    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        Issues(vec![Issue::error(&toml_path, format!("không đọc được tệp ({e})")).hint(
+    let one = |i: Issue| Issues(vec![i]);
+    if !toml_path.exists() {
+        return Err(one(Issue::error(&toml_path, "không tìm thấy tệp").hint(
             "thư mục chiến dịch phải có tệp campaign.toml; tạo mẫu bằng `canhbao init <thư-mục>`",
-        )])
-    })?;
-    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(|i| Issues(vec![i]))?;
+        )));
+    }
+    let bytes = villages::read_capped(&toml_path, MAX_TOML_BYTES, &toml_path).map_err(one)?;
+    let text = encoding::decode_toml(&bytes, &toml_path).map_err(one)?;
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
+        let (line, col) = line_col(&text, at);
+        return Err(one(villages::refused(&toml_path, c).line(line).column(col)));
+    }
+    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
     let mut ctx = Ctx { file: toml_path, text, issues: Issues::default() };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
@@ -305,13 +325,28 @@ impl Ctx {
 
     /// A cleaned, non-empty string.
     fn string(&mut self, s: &Spanned<String>, what: &str) -> String {
-        let v = clean(s.get_ref());
-        if v.is_empty() {
+        let v = self.optional(s, what);
+        if v.as_ref().is_some_and(String::is_empty) {
             self.err(s, format!("{what} đang để trống"), None);
-        } else if v.chars().count() > MAX_NAME {
-            self.err(s, format!("{what} dài quá {MAX_NAME} ký tự"), None);
         }
-        v
+        v.unwrap_or_default()
+    }
+
+    /// A cleaned string within [`MAX_NAME`] and without refused characters
+    /// (a TOML escape such as `\u001b` gets past the scan of the raw text).
+    /// `None` once the problem is recorded.
+    fn optional(&mut self, s: &Spanned<String>, what: &str) -> Option<String> {
+        let len = s.get_ref().chars().count();
+        if len > MAX_NAME {
+            self.err(s, format!("{what} dài {len} ký tự, quá giới hạn {MAX_NAME}"), None);
+            return None;
+        }
+        if let Some(c) = crate::text::refused_char(s.get_ref()) {
+            let (line, col) = line_col(&self.text, s.span().start);
+            self.issues.push(villages::refused(&self.file, c).line(line).column(col).field(what));
+            return None;
+        }
+        Some(clean(s.get_ref()))
     }
 
     /// Builds the campaign; `None` only when errors were recorded.
@@ -320,7 +355,7 @@ impl Ctx {
         let issuer = match &raw.issuer {
             Some(i) => Issuer {
                 name: self.string(&i.get_ref().name, "tên đơn vị phát hành"),
-                address: i.get_ref().address.as_ref().map(|a| clean(a.get_ref())),
+                address: i.get_ref().address.as_ref().and_then(|a| self.optional(a, "địa chỉ")),
             },
             None => Issuer { name: format!("Công an {}", commune.full()), address: None },
         };
@@ -357,6 +392,9 @@ impl Ctx {
             .unwrap_or_else(|| "thôn".into());
         let villages_file =
             raw.villages.as_ref().map_or("villages.csv".into(), |v| clean(v.get_ref()));
+        if let Some(text) = &raw.text {
+            self.sentences(text, "text");
+        }
         let villages = self.villages(dir, &villages_file, &default_kind);
         Some(Campaign {
             root: dir.to_path_buf(),
@@ -379,6 +417,44 @@ impl Ctx {
             villages,
             warnings: Vec::new(),
         })
+    }
+
+    /// Every sentence of `[text]`: within [`MAX_SENTENCE`] characters and
+    /// without refused characters (they are printed on every page).
+    fn sentences(&mut self, table: &toml::Table, path: &str) {
+        for (key, value) in table {
+            let here = format!("{path}.{key}");
+            let items = match value {
+                toml::Value::Array(a) => a.iter().collect(),
+                v => vec![v],
+            };
+            for item in items {
+                match item {
+                    toml::Value::String(s) => self.sentence(s, key, &here),
+                    toml::Value::Table(t) => self.sentences(t, &here),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn sentence(&mut self, s: &str, key: &str, field: &str) {
+        let n = s.chars().count();
+        let mut issue = if n > MAX_SENTENCE {
+            Issue::error(&self.file, format!("câu dài {n} ký tự, quá giới hạn {MAX_SENTENCE}"))
+        } else if let Some(c) = crate::text::refused_char(s) {
+            villages::refused(&self.file, c)
+        } else {
+            return;
+        };
+        // toml::Table keeps no spans: the line is the first that sets `key`.
+        let line = self.text.lines().position(|l| {
+            l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('='))
+        });
+        if let Some(line) = line {
+            issue = issue.line(line + 1);
+        }
+        self.issues.push(issue.field(field));
     }
 
     fn commune(&mut self, raw: &Spanned<raw::RawCommune>) -> Commune {
@@ -414,7 +490,7 @@ impl Ctx {
         let mut hotline_at = None;
         for c in &raw.contacts {
             let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
-            match Phone::parse(c.get_ref().phone.get_ref()) {
+            match parse_phone(c.get_ref().phone.get_ref()) {
                 Ok(phone) => {
                     if c.get_ref().hotline && hotline_at.is_none() {
                         hotline_at = Some(all.len());
@@ -509,13 +585,18 @@ impl Ctx {
     /// The logo must be a file inside the campaign folder.
     fn logo(&mut self, raw: &Spanned<String>, dir: &Path) -> Option<String> {
         let rel = raw.get_ref().trim().replace('\\', "/");
-        match inside(dir, &rel) {
-            Ok(_) => Some(rel),
+        let path = match inside(dir, &rel) {
+            Ok(path) => path,
             Err(msg) => {
                 self.err(raw, msg, Some("chép tệp logo vào thư mục chiến dịch và ghi tên tệp, ví dụ logo = \"logo.png\""));
-                None
+                return None;
             }
+        };
+        if let Err(msg) = logo_pixels(&path) {
+            self.err(raw, msg, Some("thu nhỏ ảnh (Paint → Resize) hoặc dùng logo dạng SVG"));
+            return None;
         }
+        Some(rel)
     }
 
     /// The campaign's own layouts: a folder inside the campaign with a registry.
@@ -685,7 +766,8 @@ impl Ctx {
             bad("name", "tên thôn đang để trống".into(), "");
             ok = false;
         } else if name.chars().count() > MAX_NAME {
-            bad("name", format!("tên thôn dài {} ký tự, quá {MAX_NAME}", name.chars().count()), "");
+            let n = name.chars().count();
+            bad("name", format!("tên thôn dài {n} ký tự, quá giới hạn {MAX_NAME}"), "");
             ok = false;
         }
         if !VILLAGE_KINDS.contains(&kind.as_str()) {
@@ -700,8 +782,12 @@ impl Ctx {
         if officer.is_empty() && t.columns.contains(&Some("officer")) {
             bad("officer", "chưa ghi tên công an viên phụ trách".into(), "");
             ok = false;
+        } else if officer.chars().count() > MAX_NAME {
+            let n = officer.chars().count();
+            bad("officer", format!("tên công an viên dài {n} ký tự, quá giới hạn {MAX_NAME}"), "");
+            ok = false;
         }
-        let phone = match Phone::parse(t.cell(row, "officer_phone").unwrap_or("")) {
+        let phone = match parse_phone(t.cell(row, "officer_phone").unwrap_or("")) {
             Ok(p) => Some(p),
             Err(msg) => {
                 if t.columns.contains(&Some("officer_phone")) {
@@ -715,15 +801,14 @@ impl Ctx {
             if cell.is_empty() && !required {
                 return Some(0);
             }
-            match cell.replace(['.', ' '], "").parse::<u32>() {
-                Ok(n) if n <= 1_000_000 => Some(n),
-                _ => {
+            // A spreadsheet's 1.234 is a decimal, not 1.234 written with a
+            // thousands separator.
+            let decimal = t.is_decimal(line, field).then(|| format!("“{cell}” là số thập phân"));
+            match decimal.map_or_else(|| parse_count(cell), Err) {
+                Ok(n) => Some(n),
+                Err(msg) => {
                     if t.columns.contains(&Some(field)) {
-                        bad(
-                            field,
-                            format!("“{cell}” không phải số nguyên"),
-                            "ghi một số, ví dụ 312",
-                        );
+                        bad(field, msg, "ghi một số nguyên, ví dụ 312 hoặc 1.200");
                     }
                     None
                 }
@@ -750,6 +835,43 @@ impl Ctx {
         })
         .filter(|_| ok)
     }
+}
+
+/// Most households, shops or places one village may have.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+/// A count of households, shops or public places: a whole number. Thousands
+/// may be grouped by `.`, `,` or a space in groups of exactly three digits
+/// (`1.200`, `1,200`, `1 200`), since Vietnamese writes `1.200` for twelve
+/// hundred; anything else with a separator (`3.5`, `12,5`, `1.20`) is an
+/// error, never a guess: a decimal read as thousands multiplies the copies
+/// printed.
+pub fn parse_count(cell: &str) -> Result<u32, String> {
+    let not_whole = || format!("“{cell}” không phải số nguyên");
+    let groups: Vec<&str> = cell.split(['.', ',', ' ', '\u{a0}']).collect();
+    let separators: std::collections::HashSet<char> =
+        cell.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let grouped = groups.len() == 1
+        || (separators.len() == 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped || groups.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(not_whole());
+    }
+    // Only digits are left, so the parse fails only past u64.
+    match groups.concat().parse::<u64>() {
+        Ok(n) if n <= u64::from(MAX_COUNT) => Ok(n as u32),
+        _ => Err(format!("“{cell}” lớn quá {MAX_COUNT}")),
+    }
+}
+
+/// A phone number as typed, within [`MAX_PHONE`] characters.
+fn parse_phone(text: &str) -> Result<Phone, String> {
+    let n = text.chars().count();
+    if n > MAX_PHONE {
+        return Err(format!("số điện thoại dài {n} ký tự, quá giới hạn {MAX_PHONE}"));
+    }
+    Phone::parse(text)
 }
 
 /// Splits `Thôn Đông Hải` into (`thôn`, `Đông Hải`) when the kind column is empty.
@@ -785,8 +907,31 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
     resolve(dir, rel, Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
 }
 
+/// Refuses a raster logo of more than [`MAX_LOGO_PIXELS`], reading only its
+/// header: the layout engine decodes the whole image (a 30000 × 30000 PNG
+/// takes 950 MB). Files the header reader does not know (SVG) pass.
+fn logo_pixels(path: &Path) -> Result<(), String> {
+    let Ok(imagesize::ImageSize { width: w, height: h }) = imagesize::size(path) else {
+        return Ok(());
+    };
+    if (w as u64).saturating_mul(h as u64) <= MAX_LOGO_PIXELS {
+        return Ok(());
+    }
+    Err(format!(
+        "ảnh logo {w} × {h} điểm ảnh, quá giới hạn {} triệu điểm ảnh; logo in rộng vài centimet chỉ cần khoảng 1000 × 1000",
+        MAX_LOGO_PIXELS / 1_000_000
+    ))
+}
+
 /// Checks a channel address; returns (QR payload, readable form).
 pub fn check_url(url: &str) -> Result<(String, String), String> {
+    let n = url.chars().count();
+    if n > MAX_URL {
+        return Err(format!("đường dẫn dài {n} ký tự, quá giới hạn {MAX_URL}"));
+    }
+    if let Some(c) = crate::text::refused_char(url) {
+        return Err(format!("đường dẫn có ký tự ẩn {}", crate::text::char_name(c)));
+    }
     if let Some(num) = url.strip_prefix("tel:") {
         let phone = Phone::parse(num)?;
         return Ok((phone.tel(), phone.to_string()));
@@ -840,6 +985,18 @@ mod tests {
         assert_eq!(split_kind("Thôn Đông Hải", "", "thôn"), ("thôn".into(), "Đông Hải".into()));
         assert_eq!(split_kind("Tổ dân phố 3", "", "thôn"), ("tổ dân phố".into(), "3".into()));
         assert_eq!(split_kind("Đông Hải", "bản", "thôn"), ("bản".into(), "Đông Hải".into()));
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_with_thousands_in_groups_of_three() {
+        for (cell, n) in [("312", 312), ("1.200", 1200), ("1,200", 1200), ("1 200", 1200)] {
+            assert_eq!(parse_count(cell), Ok(n), "{cell}");
+        }
+        assert_eq!(parse_count("1.000.000"), Ok(1_000_000));
+        for cell in ["3.5", "12,5", "1.20", "1.2000", "1.200,5", "1.200 000", "-5", "", "1e3"] {
+            assert!(parse_count(cell).is_err(), "{cell}");
+        }
+        assert!(parse_count("99999999999999999999999").unwrap_err().contains("lớn"));
     }
 
     #[test]
