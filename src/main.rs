@@ -50,7 +50,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
     let why = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
     let flag = arg.split_whitespace().next().unwrap_or(&arg);
     eprintln!("lỗi: {flag} “{value}” không dùng được: {why}");
-    eprintln!("  gợi ý: xem canhbao help để biết các giá trị hợp lệ");
+    let verb = std::env::args().nth(1).unwrap_or_default();
+    eprintln!("  gợi ý: xem các giá trị dùng được bằng lệnh canhbao {verb} --help");
     ExitCode::from(EXIT_INPUT)
 }
 
