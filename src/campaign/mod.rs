@@ -206,7 +206,7 @@ pub const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
 /// characters. Layouts shrink or refuse shorter ones; this bound keeps a
 /// hostile megabyte out of the layout engine, whose time grows faster than
 /// the text.
-pub const MAX_NAME: usize = 200;
+pub const MAX_NAME: usize = 500;
 /// Longest channel address: a QR code past this is too dense to scan.
 pub const MAX_URL: usize = 500;
 /// Longest phone number as typed.

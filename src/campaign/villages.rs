@@ -387,7 +387,15 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<(), Issue> {
         };
         total += part.read;
         if total > MAX_UNZIPPED {
-            return Err(too_big(total));
+            // The directory said less: a zip bomb, or a damaged file.
+            return Err(Issue::error(
+                shown,
+                format!(
+                    "bảng tính giải nén ra quá giới hạn {} (phần “{name}” lớn hơn kích thước ghi trong tệp)",
+                    mib(MAX_UNZIPPED)
+                ),
+            )
+            .hint("mở bằng Excel rồi lưu lại dưới dạng .xlsx, hoặc lưu thành “CSV UTF-8”"));
         }
         scanned.map_err(|e| broken(&format!("{name}: {e}")))?;
     }
