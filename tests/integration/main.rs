@@ -6,6 +6,7 @@ mod formats;
 mod input;
 mod leaflet;
 mod loa;
+mod preflight;
 mod print;
 mod props;
 mod sandbox;
