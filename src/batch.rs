@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::output::{self, Entry, Manifest};
 use crate::plan::{Job, Planner};
+use crate::preflight;
 use crate::render::{self, Failure, PdfSettings};
 use crate::world::Base;
 
@@ -65,6 +66,8 @@ pub struct BatchOptions {
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
     pub manifest_name: String,
+    /// What the preflight's findings do (fail the file, or warn).
+    pub preflight: preflight::Mode,
 }
 
 /// What happened to one job.
@@ -278,16 +281,20 @@ fn one(
     {
         return Outcome::Skipped((*prev).clone());
     }
-    match render_one(base, job, data, opts, file, inputs, save) {
+    let village = job.village.map(|i| &planner.campaign().villages[i]);
+    let expect = preflight::Expect::new(planner.campaign(), &job.layout, village);
+    match render_one(base, job, data, &expect, opts, file, inputs, save) {
         Ok(outcome) => outcome,
         Err(f) => Outcome::Failed(f),
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
 fn render_one(
     base: &Base,
     job: &Job,
     data: Vec<u8>,
+    expect: &preflight::Expect,
     opts: &BatchOptions,
     file: String,
     inputs: String,
@@ -299,7 +306,9 @@ fn render_one(
         None
     };
     let world = base.job(&job.layout.file, data);
-    let compiled = render::compile(&world, job.layout.pages)?;
+    let mut compiled = render::compile(&world, job.layout.pages)?;
+    // Before export: a document that breaks a print rule is not written.
+    compiled.warnings.extend(preflight::apply(&compiled.doc, expect, opts.preflight)?);
     let io = |e: String| Failure::Io(e);
     let pdf = if job.layout.format == "png" {
         // Screen images: the first page as PNG is the product.

@@ -76,6 +76,12 @@ pub struct PreviewArgs {
     /// Output folder [default: <campaign>/out/preview].
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Print checks on every document: `strict` fails a file that breaks a
+    /// rule (split or glued number, text in the margin or across a fold,
+    /// type too small), `warn` only warns (for a designer at work), `off`
+    /// skips them [default: warn while the built-in layouts are being fixed].
+    #[arg(long, value_name = "MODE")]
+    pub preflight: Option<crate::preflight::Mode>,
 }
 
 /// `canhbao completions`.
@@ -137,6 +143,12 @@ pub struct BuildArgs {
     /// Extra font folder (repeatable); system fonts are never used otherwise.
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_dirs: Vec<PathBuf>,
+    /// Print checks on every document: `strict` fails a file that breaks a
+    /// rule (split or glued number, text in the margin or across a fold,
+    /// type too small), `warn` only warns (for a designer at work), `off`
+    /// skips them [default: warn while the built-in layouts are being fixed].
+    #[arg(long, value_name = "MODE")]
+    pub preflight: Option<crate::preflight::Mode>,
 }
 
 /// `canhbao check`.

@@ -74,6 +74,90 @@ pub struct Layout {
     /// Printed width of the campaign logo in millimetres (0: not printed).
     #[serde(default)]
     pub logo_mm: f64,
+    /// What the preflight holds the layout to (`[<id>.preflight]`).
+    #[serde(default)]
+    pub preflight: Rules,
+}
+
+/// A layout's print rules, checked on every document before export (see
+/// `crate::preflight`). Undeclared: a 4 mm safe margin, no size minimum.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Nothing but backgrounds this close to the trim, in millimetres.
+    #[serde(default = "four")]
+    pub safe_mm: f64,
+    /// Smallest body text (paragraphs of two lines or more), in points.
+    #[serde(default)]
+    pub body_pt: f64,
+    /// Smallest text of any kind (labels, captions, footers), in points.
+    #[serde(default)]
+    pub label_pt: f64,
+    /// `body_pt` for `audience = "elderly"` [default: body_pt + 15 %].
+    #[serde(default)]
+    pub elderly_body_pt: Option<f64>,
+    /// `label_pt` for `audience = "elderly"` [default: label_pt + 15 %].
+    #[serde(default)]
+    pub elderly_label_pt: Option<f64>,
+    /// Folds, per page: millimetres from the trim's left edge.
+    #[serde(default)]
+    pub folds_mm: Vec<Vec<f64>>,
+    /// Card sheets: the grid of cards and their cut lines.
+    #[serde(default)]
+    pub cut: Option<Cut>,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            safe_mm: 4.0,
+            body_pt: 0.0,
+            label_pt: 0.0,
+            elderly_body_pt: None,
+            elderly_label_pt: None,
+            folds_mm: Vec::new(),
+            cut: None,
+        }
+    }
+}
+
+impl Rules {
+    /// The body minimum for elderly readers.
+    pub fn elderly_body(&self) -> f64 {
+        self.elderly_body_pt.unwrap_or_else(|| raised(self.body_pt))
+    }
+
+    /// The label minimum for elderly readers.
+    pub fn elderly_label(&self) -> f64 {
+        self.elderly_label_pt.unwrap_or_else(|| raised(self.label_pt))
+    }
+}
+
+/// +15 %, rounded up to half a point.
+fn raised(pt: f64) -> f64 {
+    (pt * 1.15 * 2.0).ceil() / 2.0
+}
+
+/// Cards on a sheet: `cols` × `rows` cards of `width_mm` × `height_mm`,
+/// centred on the sheet, each with the campaign's bleed around it and
+/// `gap_mm` between neighbouring bleeds. Their trim lines are cut lines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cut {
+    /// Cards across.
+    pub cols: u32,
+    /// Cards down.
+    pub rows: u32,
+    /// Card trim width.
+    pub width_mm: f64,
+    /// Card trim height.
+    pub height_mm: f64,
+    /// Between the bleed edges of neighbouring cards.
+    pub gap_mm: f64,
+}
+
+fn four() -> f64 {
+    4.0
 }
 
 fn default_copies() -> String {
@@ -253,5 +337,32 @@ mod tests {
             assert!(BUILTIN_FILES.iter().any(|(f, _)| *f == l.file), "{}", l.file);
             assert!(l.pages >= 1 && l.width_mm > 0.0 && l.height_mm > 0.0);
         }
+    }
+
+    #[test]
+    fn every_builtin_layout_declares_its_print_rules() {
+        for l in builtin() {
+            let r = &l.preflight;
+            assert!(r.safe_mm >= 4.0, "{}", l.id);
+            assert!(r.label_pt > 0.0 && r.body_pt >= r.label_pt, "{}", l.id);
+            // Elderly readers: about 15 % more, never less than 10 %.
+            assert!(r.elderly_body() >= 1.1 * r.body_pt, "{}", l.id);
+            assert!(r.elderly_label() >= 1.1 * r.label_pt, "{}", l.id);
+        }
+        let a5 = builtin().into_iter().find(|l| l.id == "leaflet-a5").unwrap();
+        assert_eq!((a5.preflight.body_pt, a5.preflight.safe_mm), (10.5, 4.0));
+    }
+
+    #[test]
+    fn an_unknown_print_rule_is_refused() {
+        let text = "[x]\nfile = \"x.typ\"\ntitle = \"x\"\npaper = \"a5\"\nwidth_mm = 148\n\
+                    height_mm = 210\npages = 1\nscope = \"village\"\n[x.preflight]\nsafe = 4\n";
+        let file = Path::new("layouts.toml");
+        let err = parse(text, file).unwrap_err();
+        let err: String = err.iter().map(|i| i.to_string()).collect();
+        assert!(err.contains("unknown field `safe`"), "{err}");
+        let ok = parse(&text.replace("safe = 4", "safe_mm = 5\nbody_pt = 10"), file).unwrap();
+        assert_eq!(ok[0].preflight.safe_mm, 5.0);
+        assert_eq!(ok[0].preflight.elderly_body(), 11.5);
     }
 }

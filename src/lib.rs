@@ -20,6 +20,7 @@ pub mod package;
 pub mod phone;
 pub mod plan;
 pub mod proof;
+pub mod preflight;
 pub mod qr;
 pub mod render;
 pub mod sandbox;
@@ -106,10 +107,26 @@ impl Project {
         pages: usize,
     ) -> Result<Vec<Vec<u8>>, String> {
         let planner = plan::Planner::new(&self.campaign, &self.pack)?;
-        self.png_with(base, &planner, layout, village, dpi, pages)
+        let off = preflight::Mode::Off;
+        Ok(self.png_with(base, &planner, layout, village, dpi, pages, off)?.0)
     }
 
-    /// [`Project::png`] with a planner shared by many documents.
+    /// Every page of one document as PNG, after the preflight in `mode`:
+    /// the pages and the preflight's warnings, or why there are no pages.
+    pub fn preview(
+        &self,
+        base: &world::Base,
+        layout: &Layout,
+        village: Option<usize>,
+        dpi: f32,
+        mode: preflight::Mode,
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
+        let planner = plan::Planner::new(&self.campaign, &self.pack)?;
+        self.png_with(base, &planner, layout, village, dpi, usize::MAX, mode)
+    }
+
+    /// [`Project::preview`] with a planner shared by many documents.
+    #[allow(clippy::too_many_arguments)] // private; the two callers name them all
     fn png_with(
         &self,
         base: &world::Base,
@@ -118,17 +135,24 @@ impl Project {
         village: Option<usize>,
         dpi: f32,
         pages: usize,
-    ) -> Result<Vec<Vec<u8>>, String> {
+        mode: preflight::Mode,
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
         let villages: Vec<usize> = village.into_iter().collect();
         let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
         let job = jobs.first().ok_or("không có gì để vẽ")?;
         let world = base.job(&job.layout.file, planner.data(job)?);
         let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
+        let expect = preflight::Expect::new(
+            &self.campaign,
+            layout,
+            village.map(|i| &self.campaign.villages[i]),
+        );
+        let warnings = preflight::apply(&compiled.doc, &expect, mode).map_err(|e| e.to_string())?;
         let mut doc = compiled.doc;
         let keep = pages.min(doc.pages().len());
         let pages: Vec<_> = doc.pages()[..keep].to_vec();
         doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
-        render::png(&doc, dpi)
+        Ok((render::png(&doc, dpi)?, warnings))
     }
 }
 
@@ -163,6 +187,8 @@ pub struct BuildOptions {
     pub pdf_a: bool,
     /// Week number for the loudspeaker script's tactic (1-based; 0 = 1).
     pub week: u32,
+    /// What the preflight's findings do (`--preflight`).
+    pub preflight: preflight::Mode,
 }
 
 /// Picks the layouts and villages of a run, or explains what is wrong.
@@ -279,6 +305,7 @@ pub fn build(
         pdf_a: c.print.pdf_a,
         run_key: run_key(opts, c),
         manifest_name,
+        preflight: opts.preflight,
     };
     let report =
         batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
@@ -417,7 +444,10 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
     }
     bytes.extend_from_slice(
-        format!("{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date).as_bytes(),
+        // The preflight mode too: a file written with warnings must be
+        // checked again, not skipped, when a strict build follows.
+        format!("{:?}{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date, opts.preflight)
+            .as_bytes(),
     );
     if let Some(logo) = &c.logo {
         bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());

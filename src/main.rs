@@ -95,7 +95,11 @@ fn preview(args: PreviewArgs) -> ExitCode {
             (None, _) => Some(0),
         };
         let base = project.base(&[])?;
-        let pages = project.png(&base, &layout, village, args.dpi, usize::MAX)?;
+        let mode = args.preflight.unwrap_or_default();
+        let (pages, warnings) = project.preview(&base, &layout, village, args.dpi, mode)?;
+        for w in warnings {
+            eprintln!("cảnh báo: {w}");
+        }
         let out = args.out.clone().unwrap_or_else(|| c.root.join("out/preview"));
         let slug = village
             .map_or(canhbao::text::file_slug(&c.commune.full()), |i| c.villages[i].slug.clone());
@@ -149,6 +153,7 @@ fn build(args: BuildArgs) -> ExitCode {
         bleed_mm: args.bleed,
         pdf_a: args.pdf_standard.is_some(),
         week: args.week,
+        preflight: args.preflight.unwrap_or_default(),
     };
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();

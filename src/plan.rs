@@ -86,6 +86,11 @@ impl<'a> Planner<'a> {
         Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
     }
 
+    /// The campaign the jobs come from.
+    pub fn campaign(&self) -> &'a Campaign {
+        self.campaign
+    }
+
     /// The job's data as compact JSON (every job's data is parsed by Typst
     /// once more, so no pretty-printing here).
     pub fn data(&self, job: &Job) -> Result<Vec<u8>, String> {

@@ -18,6 +18,8 @@ pub enum Failure {
     Overflow(String),
     /// A Typst error, formatted like the typst CLI formats it.
     Typst(String),
+    /// The laid-out document broke a print rule (see `crate::preflight`).
+    Preflight(String),
     /// Anything else: the job's data could not be made, a file could not be
     /// written.
     Io(String),
@@ -27,7 +29,9 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Failure::Overflow(field) => write!(f, "nội dung không vừa khung: {field}"),
-            Failure::Typst(text) | Failure::Io(text) => f.write_str(text.trim_end()),
+            Failure::Typst(text) | Failure::Preflight(text) | Failure::Io(text) => {
+                f.write_str(text.trim_end())
+            }
         }
     }
 }

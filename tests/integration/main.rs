@@ -7,6 +7,7 @@ mod icons;
 mod input;
 mod leaflet;
 mod loa;
+mod preflight;
 mod print;
 mod props;
 mod sandbox;
