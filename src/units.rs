@@ -132,6 +132,105 @@ fn nearest<'a, T>(
     (distance <= (wanted.chars().count() / 3).max(1)).then_some(best)
 }
 
+/// Which key of `[commune]` a [`Problem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `name`.
+    Name,
+    /// `kind`.
+    Kind,
+    /// `province`.
+    Province,
+}
+
+/// A disagreement between `[commune]` and the official list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The key it is about.
+    pub field: Field,
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+    /// What to write instead.
+    pub hint: String,
+}
+
+/// Told to a commune that is not on the list: a unit created after the
+/// list may be allowed explicitly.
+const UNLISTED_HINT: &str =
+    "Nếu đơn vị mới thành lập sau danh sách 1/7/2025, thêm unlisted = true vào [commune].";
+
+/// Checks a commune (`name`, `kind`) of `province` against the list. Names
+/// are compared on [`key`]: tone placement and case never count.
+pub fn check(name: &str, kind: &str, province: &str) -> Vec<Problem> {
+    let index = &*INDEX;
+    let problem = |field, message: String, hint: String| Problem { field, message, hint };
+    let Some(prov) = index.province(province) else {
+        let hint = match index.nearest_province(province) {
+            Some(p) => format!("có phải ý bạn là “{}”? {UNLISTED_HINT}", p.name),
+            None => format!("viết tên tỉnh không kèm chữ “tỉnh”/“thành phố”. {UNLISTED_HINT}"),
+        };
+        let message =
+            format!("tỉnh “{province}” không có trong danh sách 34 tỉnh, thành phố từ 1/7/2025");
+        return vec![problem(Field::Province, message, hint)];
+    };
+    let wanted = key(name);
+    if let Some(unit) = index.units_of(prov).find(|u| key(&u.name) == wanted) {
+        if unit.kind == kind {
+            return Vec::new();
+        }
+        let message = format!(
+            "theo danh sách chính thức, {} ({}) là {}, không phải {kind}",
+            unit.name, prov.name, unit.kind
+        );
+        return vec![problem(Field::Kind, message, format!("sửa thành kind = \"{}\"", unit.kind))];
+    }
+    let elsewhere: Vec<String> = index
+        .units_named(name)
+        .map(|u| format!("{} {} ({})", u.kind, u.name, index.provinces[u.province].name))
+        .collect();
+    if !elsewhere.is_empty() {
+        let message =
+            format!("{kind} “{name}” không thuộc {}, mà có ở: {}", prov.name, elsewhere.join(", "));
+        let hint = format!("kiểm tra lại tên tỉnh (province) hoặc tên xã. {UNLISTED_HINT}");
+        return vec![problem(Field::Province, message, hint)];
+    }
+    let message =
+        format!("“{name}” không có trong danh sách xã, phường của {} từ 1/7/2025", prov.name);
+    let hint = match index.nearest_unit(prov, name) {
+        Some(u) => format!("có phải ý bạn là {} “{}”? {UNLISTED_HINT}", u.kind, u.name),
+        None => format!("kiểm tra lại chính tả. {UNLISTED_HINT}"),
+    };
+    vec![problem(Field::Name, message, hint)]
+}
+
+/// How `province` is named before its name: `tỉnh`, or `thành phố` for
+/// the six centrally-run cities; `None` when it is not on the list.
+pub fn province_kind(province: &str) -> Option<&'static str> {
+    INDEX.province(province).map(|p| if p.kind == "tỉnh" { "tỉnh" } else { "thành phố" })
+}
+
+/// A warning when the landline `digits` (shown as `shown`) has an area code
+/// other than `province`'s. Not an error: a merged province's communes may
+/// still use their former province's area code.
+pub fn area_code_warning(digits: &str, shown: &str, province: &str) -> Option<String> {
+    let code = area_code(digits)?;
+    let prov = INDEX.province(province)?;
+    if code == prov.area_code {
+        return None;
+    }
+    let owner = INDEX
+        .provinces
+        .iter()
+        .find(|p| p.area_code == code)
+        .map(|p| format!(" (mã vùng của {})", p.name))
+        .unwrap_or_default();
+    Some(format!(
+        "số cố định {shown} có mã vùng 0{code}{owner}, không phải mã vùng 0{} của {}; \
+         kiểm tra lại trước khi in (tỉnh sáp nhập có thể còn dùng mã vùng cũ)",
+        prov.area_code, prov.name
+    ))
+}
+
 /// The tone marks, combining (after NFD), and the digit each folds to.
 const TONES: [(char, char); 5] = [
     ('\u{301}', '1'), // sắc

@@ -10,4 +10,5 @@ mod loa;
 mod print;
 mod props;
 mod sandbox;
+mod units;
 mod util;
