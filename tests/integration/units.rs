@@ -57,6 +57,8 @@ fn old_tone_placement_and_case_are_the_same_name_and_print_as_written() {
     assert!(!err.contains("Thanh Hóa"), "no complaint about the spelling:\n{err}");
     let shown = format!("{out}{err}");
     assert!(!shown.contains("không có trong danh sách"), "{shown}");
+    let first = out.lines().next().unwrap_or_default();
+    assert!(first.contains("tỉnh THANH HOÁ"), "printed as the campaign wrote it: {first}");
 }
 
 #[test]
