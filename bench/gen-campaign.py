@@ -35,6 +35,7 @@ date = "2026-03-15"
 name = "Thử Nghiệm"
 kind = "xã"
 province = "Thanh Hóa"
+unlisted = true   # invented: not on the official list of units
 
 [[contacts]]
 label = "Trực ban Công an xã Thử Nghiệm"

@@ -25,6 +25,7 @@ pub mod qr;
 pub mod render;
 pub mod sandbox;
 pub mod text;
+pub mod units;
 pub mod world;
 
 use std::path::{Path, PathBuf};

@@ -61,6 +61,8 @@ impl Phone {
         let d = self.digits.as_str();
         let cuts: &[usize] = match d.len() {
             10 if d.starts_with('0') => &[4, 7],
+            // Hà Nội and Hồ Chí Minh have two-digit area codes: 024 3868 1130.
+            11 if d.starts_with("024") || d.starts_with("028") => &[3, 7],
             11 => &[4, 8],
             8 => &[4],
             10 => &[4, 7],
@@ -142,6 +144,8 @@ mod tests {
         assert_eq!(show("912345678.0"), "0912 345 678");
         assert_eq!(show("(0237) 3123-456"), "0237 3123 456");
         assert_eq!(show("2373123456"), "0237 3123 456");
+        assert_eq!(show("02438681130"), "024 3868 1130");
+        assert_eq!(show("028.3868.1130"), "028 3868 1130");
         assert_eq!(show("113"), "113");
         assert_eq!(show("1800 599 920"), "1800 599 920");
         assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");

@@ -467,17 +467,41 @@ impl Ctx {
                 Some("viết một trong: xã, phường, đặc khu"),
             );
         }
-        let province_kind = c
-            .province_kind
-            .as_ref()
-            .map(|k| clean(k.get_ref()).to_lowercase())
-            .unwrap_or_else(|| "tỉnh".into());
-        Commune {
+        // Left out, it is the list's: Hà Nội prints as "thành phố", never "tỉnh".
+        let listed = crate::units::province_kind(c.province.get_ref());
+        let written = c.province_kind.as_ref().map(|k| clean(k.get_ref()).to_lowercase());
+        if let (Some(w), Some(l), Some(at)) = (&written, listed, &c.province_kind)
+            && w != l
+            && !c.unlisted
+        {
+            let province = clean(c.province.get_ref());
+            self.err(
+                at,
+                format!("theo danh sách chính thức, {province} là {l}, không phải {w}"),
+                Some(&format!("sửa thành province_kind = \"{l}\" hoặc bỏ dòng này")),
+            );
+        }
+        let province_kind = written.unwrap_or_else(|| listed.unwrap_or("tỉnh").into());
+        let commune = Commune {
             name: self.string(&c.name, "tên xã/phường"),
             kind,
             province: self.string(&c.province, "tên tỉnh"),
             province_kind,
+        };
+        let valid = COMMUNE_KINDS.contains(&commune.kind.as_str())
+            && !commune.name.is_empty()
+            && !commune.province.is_empty();
+        if valid && !c.unlisted {
+            for p in crate::units::check(&commune.name, &commune.kind, &commune.province) {
+                let at = match p.field {
+                    crate::units::Field::Name => &c.name,
+                    crate::units::Field::Kind => &c.kind,
+                    crate::units::Field::Province => &c.province,
+                };
+                self.err(at, p.message, Some(&p.hint));
+            }
         }
+        commune
     }
 
     /// The hotline and the other contacts. The hotline is required.
@@ -492,6 +516,14 @@ impl Ctx {
             let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
             match parse_phone(c.get_ref().phone.get_ref()) {
                 Ok(phone) => {
+                    let province = clean(commune.get_ref().province.get_ref());
+                    let shown = phone.to_string();
+                    if let Some(w) =
+                        crate::units::area_code_warning(phone.digits(), &shown, &province)
+                    {
+                        let (line, col) = line_col(&self.text, c.get_ref().phone.span().start);
+                        self.issues.push(Issue::warning(&self.file, w).line(line).column(col));
+                    }
                     if c.get_ref().hotline && hotline_at.is_none() {
                         hotline_at = Some(all.len());
                     }

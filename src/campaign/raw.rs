@@ -72,6 +72,10 @@ pub struct RawCommune {
     /// `tỉnh` (default) or `thành phố`.
     #[serde(default)]
     pub province_kind: Option<Spanned<String>>,
+    /// Not on the official list of 1 July 2025 (a unit created later):
+    /// skips the list check.
+    #[serde(default)]
+    pub unlisted: bool,
 }
 
 /// `[issuer]`.

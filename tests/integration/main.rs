@@ -11,4 +11,5 @@ mod preflight;
 mod print;
 mod props;
 mod sandbox;
+mod units;
 mod util;
