@@ -213,9 +213,13 @@ pub fn build_layout(
             if pdfs.is_none() {
                 let read = |(name, _): &(String, String)| {
                     let path = out.join(name);
-                    std::fs::read(&path)
-                        .map(Bytes::new)
-                        .map_err(|e| format!("failed to read `{}` ({e})", path.display()))
+                    std::fs::read(&path).map(Bytes::new).map_err(|e| {
+                        format!(
+                            "không đọc được “{}” ({})",
+                            path.display(),
+                            crate::diag::io_error(&e)
+                        )
+                    })
                 };
                 pdfs = Some(chunk.iter().map(read).collect::<Result<_, _>>()?);
             }

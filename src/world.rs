@@ -81,7 +81,9 @@ impl Base {
         let book = FontBook::from_fonts(&fonts);
         let campaign = campaign
             .map(|c| {
-                c.canonicalize().map_err(|e| format!("failed to open `{}` ({e})", c.display()))
+                c.canonicalize().map_err(|e| {
+                    format!("không mở được “{}” ({})", c.display(), crate::diag::io_error(&e))
+                })
             })
             .transpose()?;
         let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
@@ -177,16 +179,26 @@ pub fn builtin_fonts() -> &'static [Font] {
 
 /// Loads every font file in `dir` (not recursive).
 fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("failed to read font folder `{}` ({e})", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "không đọc được thư mục phông chữ “{}” ({})",
+            dir.display(),
+            crate::diag::io_error(&e)
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut fonts = Vec::new();
     for path in paths {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
-            let data = std::fs::read(&path)
-                .map_err(|e| format!("failed to read font `{}` ({e})", path.display()))?;
+            let data = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "không đọc được phông chữ “{}” ({})",
+                    path.display(),
+                    crate::diag::io_error(&e)
+                )
+            })?;
             fonts.extend(Font::iter(Bytes::new(data)));
         }
     }

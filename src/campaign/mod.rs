@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use crate::diag::{Issue, Issues, line_col};
+use crate::diag::{Issue, Issues, io_error, line_col};
 use crate::phone::Phone;
 use crate::text::{clean, fold};
 
@@ -71,6 +71,9 @@ pub struct Campaign {
     pub text: toml::Table,
     /// The villages, in file order.
     pub villages: Vec<Village>,
+    /// A demonstration campaign (`example = true`): invented numbers pass,
+    /// and every page carries a "MẪU — KHÔNG PHÁT" band.
+    pub example: bool,
     /// Problems that do not stop the build.
     pub warnings: Vec<Issue>,
 }
@@ -209,12 +212,15 @@ const MAX_NAME: usize = 500;
 pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
     let toml_path = dir.join("campaign.toml");
     let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        Issues(vec![Issue::error(&toml_path, format!("không đọc được tệp ({e})")).hint(
+        Issues(
+            vec![Issue::error(&toml_path, format!("không đọc được tệp ({})", io_error(&e))).hint(
             "thư mục chiến dịch phải có tệp campaign.toml; tạo mẫu bằng `canhbao init <thư-mục>`",
-        )])
+        )],
+        )
     })?;
     let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(|i| Issues(vec![i]))?;
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default() };
+    let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);
@@ -290,6 +296,8 @@ struct Ctx {
     file: PathBuf,
     text: String,
     issues: Issues,
+    /// `example = true`: invented phone numbers are allowed.
+    example: bool,
 }
 
 impl Ctx {
@@ -303,11 +311,11 @@ impl Ctx {
         self.issues.push(issue);
     }
 
-    /// A cleaned, non-empty string.
-    fn string(&mut self, s: &Spanned<String>, what: &str) -> String {
+    /// A cleaned, non-empty string; `fill` says what to write when it is empty.
+    fn string(&mut self, s: &Spanned<String>, what: &str, fill: &str) -> String {
         let v = clean(s.get_ref());
         if v.is_empty() {
-            self.err(s, format!("{what} đang để trống"), None);
+            self.err(s, format!("{what} đang để trống"), Some(fill));
         } else if v.chars().count() > MAX_NAME {
             self.err(s, format!("{what} dài quá {MAX_NAME} ký tự"), None);
         }
@@ -319,7 +327,11 @@ impl Ctx {
         let commune = self.commune(&raw.commune);
         let issuer = match &raw.issuer {
             Some(i) => Issuer {
-                name: self.string(&i.get_ref().name, "tên đơn vị phát hành"),
+                name: self.string(
+                    &i.get_ref().name,
+                    "tên đơn vị phát hành",
+                    "ghi tên đơn vị in ở cuối tờ rơi, ví dụ name = \"Công an xã Tiên Trang\"",
+                ),
                 address: i.get_ref().address.as_ref().map(|a| clean(a.get_ref())),
             },
             None => Issuer { name: format!("Công an {}", commune.full()), address: None },
@@ -377,6 +389,7 @@ impl Ctx {
             tactics,
             text: raw.text.unwrap_or_default(),
             villages,
+            example: self.example,
             warnings: Vec::new(),
         })
     }
@@ -397,9 +410,17 @@ impl Ctx {
             .map(|k| clean(k.get_ref()).to_lowercase())
             .unwrap_or_else(|| "tỉnh".into());
         Commune {
-            name: self.string(&c.name, "tên xã/phường"),
+            name: self.string(
+                &c.name,
+                "tên xã/phường",
+                "ghi tên xã (phường) không kèm chữ “xã”, ví dụ name = \"Tiên Trang\"",
+            ),
             kind,
-            province: self.string(&c.province, "tên tỉnh"),
+            province: self.string(
+                &c.province,
+                "tên tỉnh",
+                "ghi tên tỉnh (thành phố) không kèm chữ “tỉnh”, ví dụ province = \"Thanh Hóa\"",
+            ),
             province_kind,
         }
     }
@@ -413,21 +434,24 @@ impl Ctx {
         let mut all = Vec::new();
         let mut hotline_at = None;
         for c in &raw.contacts {
-            let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
-            match Phone::parse(c.get_ref().phone.get_ref()) {
+            let label = self.string(
+                &c.get_ref().label,
+                "nhãn số điện thoại",
+                "ghi số này là của ai, ví dụ label = \"Trực ban Công an xã\"",
+            );
+            let what = if c.get_ref().hotline {
+                "ghi số trực ban thật của Công an xã (phường), ví dụ số cố định 11 chữ số 02xx xxxx xxx"
+            } else {
+                "ghi số điện thoại thật, đã gọi thử"
+            };
+            match self.real_phone(c.get_ref().phone.get_ref()) {
                 Ok(phone) => {
                     if c.get_ref().hotline && hotline_at.is_none() {
                         hotline_at = Some(all.len());
                     }
                     all.push(Contact { label, phone });
                 }
-                Err(msg) => self.err(
-                    &c.get_ref().phone,
-                    msg,
-                    Some(
-                        "số di động 10 chữ số (0912 345 678), số cố định 11 chữ số (0237 3123 456)",
-                    ),
-                ),
+                Err(msg) => self.err(&c.get_ref().phone, msg, Some(what)),
             }
         }
         if all.is_empty() {
@@ -446,9 +470,10 @@ impl Ctx {
 
     fn channel(&mut self, raw: &Spanned<raw::RawChannel>) -> Option<Channel> {
         let c = raw.get_ref();
-        let label = self.string(&c.label, "nhãn kênh tố giác");
+        let label = self.string(&c.label, "nhãn kênh tố giác", "ghi kênh này dùng để làm gì");
         let url = c.url.get_ref().trim().to_string();
-        match check_url(&url) {
+        let made_up = url.strip_prefix("tel:").and_then(|n| self.real_phone(n).err());
+        match made_up.map_or_else(|| check_url(&url), Err) {
             Ok((value, display)) => Some(Channel { label, value, display }),
             Err(msg) => {
                 self.err(
@@ -458,6 +483,20 @@ impl Ctx {
                 );
                 None
             }
+        }
+    }
+
+    /// A phone number a villager will call: well formed, and not one that
+    /// looks invented ([`crate::phone::placeholder`]) unless the campaign is
+    /// an example.
+    fn real_phone(&self, input: &str) -> Result<Phone, String> {
+        let phone = Phone::parse(input)?;
+        match crate::phone::placeholder(&phone) {
+            Some(why) if !self.example => Err(format!(
+                "số “{phone}” {why}, trông như số bịa: không in số này \
+                 (nếu đây là dữ liệu minh họa, thêm dòng example = true vào đầu campaign.toml)"
+            )),
+            _ => Ok(phone),
         }
     }
 
@@ -670,6 +709,7 @@ impl Ctx {
         file: &Path,
         default_kind: &str,
     ) -> Option<Village> {
+        let phone = self.real_phone(t.cell(row, "officer_phone").unwrap_or(""));
         let mut bad = |field: &str, msg: String, hint: &str| {
             let issue = Issue::error(file, msg).line(line).field(t.header(field));
             self.issues.push(if hint.is_empty() { issue } else { issue.hint(hint) });
@@ -694,14 +734,16 @@ impl Ctx {
         }
         let officer = t.cell(row, "officer").unwrap_or("").to_string();
         if officer.is_empty() && t.columns.contains(&Some("officer")) {
-            bad("officer", "chưa ghi tên công an viên phụ trách".into(), "");
+            let hint = "ghi họ tên cán bộ Công an xã (phường) phụ trách thôn này";
+            bad("officer", "chưa ghi tên cán bộ phụ trách".into(), hint);
             ok = false;
         }
-        let phone = match Phone::parse(t.cell(row, "officer_phone").unwrap_or("")) {
+        let phone = match phone {
             Ok(p) => Some(p),
             Err(msg) => {
                 if t.columns.contains(&Some("officer_phone")) {
-                    bad("officer_phone", msg, "số di động 10 chữ số, ví dụ 0912 345 678");
+                    let hint = "ghi số di động thật của cán bộ phụ trách, 10 chữ số (09xx xxx xxx)";
+                    bad("officer_phone", msg, hint);
                 }
                 None
             }
@@ -710,6 +752,11 @@ impl Ctx {
             let cell = t.cell(row, field).unwrap_or("");
             if cell.is_empty() && !required {
                 return Some(0);
+            }
+            if cell.is_empty() && t.columns.contains(&Some(field)) {
+                let hint = "ghi số hộ gia đình của thôn: mỗi hộ một tờ rơi";
+                bad(field, "chưa ghi số hộ".into(), hint);
+                return None;
             }
             match cell.replace(['.', ' '], "").parse::<u32>() {
                 Ok(n) if n <= 1_000_000 => Some(n),
@@ -767,7 +814,7 @@ fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
 fn column_hint(col: &str) -> String {
     let vi = match col {
         "name" => "Tên thôn",
-        "officer" => "Công an viên phụ trách",
+        "officer" => "Cán bộ phụ trách",
         "officer_phone" => "SĐT",
         _ => "Số hộ",
     };
@@ -784,7 +831,9 @@ pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
     if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
         return Err(format!("tệp “{rel}” nằm ngoài thư mục chiến dịch"));
     }
-    let root = dir.canonicalize().map_err(|e| format!("không mở được thư mục chiến dịch ({e})"))?;
+    let root = dir
+        .canonicalize()
+        .map_err(|e| format!("không mở được thư mục chiến dịch ({})", io_error(&e)))?;
     let full = dir
         .join(p)
         .canonicalize()

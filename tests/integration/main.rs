@@ -10,3 +10,4 @@ mod print;
 mod props;
 mod sandbox;
 mod util;
+mod words;
