@@ -109,8 +109,9 @@ pub fn run(
     tick: &(dyn Fn(&Job, &Outcome) + Sync),
     stop: &AtomicBool,
 ) -> Result<BatchReport, String> {
-    std::fs::create_dir_all(&opts.out)
-        .map_err(|e| format!("failed to create `{}` ({e})", opts.out.display()))?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        format!("không tạo được thư mục “{}” ({})", opts.out.display(), crate::diag::io_error(&e))
+    })?;
     let mut report = BatchReport { cleaned: output::clean_temp(&opts.out), ..Default::default() };
     let manifest_path = opts.out.join(&opts.manifest_name);
     // The manifest, with the journal of a run that was killed folded in.
@@ -195,7 +196,7 @@ pub fn run(
                     .num_threads(1)
                     .stack_size(WORKER_STACK)
                     .build()
-                    .map_err(|e| format!("failed to start a worker thread ({e})"))?;
+                    .map_err(|e| format!("không khởi động được luồng xử lý ({e})"))?;
                 let queue = queue.clone();
                 Ok(scope.spawn(move || lane.install(|| work(queue))))
             })

@@ -22,7 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return usage_error(e),
+        Err(e) => return usage_error(&e),
     };
     match cli.command {
         Command::Build(args) => build(args),
@@ -38,20 +38,61 @@ fn main() -> ExitCode {
     }
 }
 
-/// A value a flag does not take (`--png inf`) is said in Vietnamese, with
-/// the flag and the value; other usage errors (and `--help`) are clap's.
-fn usage_error(e: clap::Error) -> ExitCode {
+/// Says in Vietnamese what is wrong with the command line (clap's own
+/// messages are English); `--help` and `--version` print as they are.
+fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
-    if e.kind() != ErrorKind::ValueValidation {
-        e.exit();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // `canhbao` alone: the help, which is Vietnamese.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(EXIT_INPUT);
+        }
+        _ => {}
     }
-    let arg = e.get(ContextKind::InvalidArg).map(ToString::to_string).unwrap_or_default();
-    let value = e.get(ContextKind::InvalidValue).map(ToString::to_string).unwrap_or_default();
-    let why = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
-    let flag = arg.split_whitespace().next().unwrap_or(&arg);
-    eprintln!("lỗi: {flag} “{value}” không dùng được: {why}");
-    let verb = std::env::args().nth(1).unwrap_or_default();
-    eprintln!("  gợi ý: xem các giá trị dùng được bằng lệnh canhbao {verb} --help");
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let (arg, value) = (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue));
+    let what = match e.kind() {
+        ErrorKind::MissingSubcommand => {
+            "thiếu lệnh cần làm (build, check, init, preview, layouts…)".to_string()
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!("không có lệnh “{}”", get(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("không có tùy chọn “{arg}”"),
+        ErrorKind::MissingRequiredArgument => format!("thiếu {arg}"),
+        ErrorKind::InvalidValue => format!("“{value}” không dùng được cho {arg}"),
+        ErrorKind::ValueValidation => {
+            // Our own parsers explain in Vietnamese; the standard ones in English.
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .filter(|s| !s.is_ascii())
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            // Said as `--png “0” không dùng được: …`, with where to look.
+            let flag = arg.split_whitespace().next().unwrap_or(&arg);
+            let verb = std::env::args().nth(1).unwrap_or_default();
+            eprintln!("lỗi: {flag} “{value}” không dùng được{why}");
+            eprintln!("  gợi ý: xem các giá trị dùng được bằng lệnh canhbao {verb} --help");
+            return ExitCode::from(EXIT_INPUT);
+        }
+        ErrorKind::ArgumentConflict => format!("không dùng {arg} cùng lúc với tùy chọn khác"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("thừa giá trị “{value}”")
+        }
+        _ => "câu lệnh không đúng".to_string(),
+    };
+    eprintln!("lỗi: {what}");
+    for k in [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg] {
+        if let Some(s) = e.get(k) {
+            eprintln!("  có phải ý bạn là “{s}”?");
+        }
+    }
+    eprintln!("Xem hướng dẫn: canhbao --help");
     ExitCode::from(EXIT_INPUT)
 }
 
@@ -338,7 +379,7 @@ fn village_table(project: &canhbao::Project) -> std::io::Result<()> {
         c.commune.province_full()
     )?;
     let first = c.layouts.first().and_then(|id| project.layout(id).ok());
-    let (v, o, p, h, n) = ("Thôn", "Công an viên phụ trách", "SĐT", "Số hộ", "Số bản in");
+    let (v, o, p, h, n) = ("Thôn", "Cán bộ phụ trách", "SĐT", "Số hộ", "Số bản in");
     writeln!(out, "  {v:<30} {o:<26} {p:<14} {h:>6} {n:>10}")?;
     for (i, v) in c.villages.iter().enumerate() {
         let copies = first.map_or(0, |l| canhbao::package::copies(l, c, Some(i)));

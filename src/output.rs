@@ -56,7 +56,9 @@ pub fn foreign(out: &Path) -> Option<String> {
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| format!("failed to create `{}` ({e})", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| {
+        format!("không tạo được thư mục “{}” ({})", dir.display(), crate::diag::io_error(&e))
+    })?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
     let result = (|| {
@@ -67,7 +69,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("failed to write `{}` ({e})", path.display())
+        format!("không ghi được tệp “{}” ({})", path.display(), crate::diag::io_error(&e))
     })
 }
 

@@ -79,6 +79,50 @@ impl Phone {
     }
 }
 
+/// Numbers that templates, examples and tutorials have used as stand-ins:
+/// printed, each would send a villager to a stranger.
+const KNOWN_PLACEHOLDERS: &[&str] =
+    &["0912345678", "0123456789", "0987654321", "0000000000", "02373868113", "0356111222"];
+
+/// How many digits in a row make a number look made up (see [`placeholder`]).
+const MADE_UP_RUN: usize = 7;
+
+/// Why a number looks invented rather than real, if it does.
+///
+/// The rule, also in the README: a number is refused when it is one of the
+/// stand-ins templates and tutorials use ([`KNOWN_PLACEHOLDERS`]), or when it
+/// holds 7 or more digits in a row that are all the same (`0900 000 000`) or
+/// that each go up or down by one (`0912 345 678`, `0987 654 321`). Real
+/// subscriber numbers almost never do: a run of 7 is about 1 in 100,000
+/// numbers, and a commune officer's or duty line's number is not one of the
+/// rare "vanity" numbers sold at auction. Six is not enough: it would refuse
+/// real numbers such as 0912 123 456. Short codes (113…) and 1800/1900
+/// numbers are never refused.
+pub fn placeholder(phone: &Phone) -> Option<&'static str> {
+    let d = phone.digits();
+    if KNOWN_PLACEHOLDERS.contains(&d) {
+        return Some("là số mẫu hay dùng trong tài liệu hướng dẫn");
+    }
+    if SHORT_CODES.contains(&d) || d.starts_with("1800") || d.starts_with("1900") {
+        return None;
+    }
+    let digits: Vec<i32> = d.bytes().map(|b| i32::from(b - b'0')).collect();
+    for (step, why) in [
+        (0, "có 7 chữ số giống nhau liền nhau"),
+        (1, "có 7 chữ số tăng dần liên tiếp"),
+        (-1, "có 7 chữ số giảm dần liên tiếp"),
+    ] {
+        let mut run = 1;
+        for pair in digits.windows(2) {
+            run = if pair[1] - pair[0] == step { run + 1 } else { 1 };
+            if run >= MADE_UP_RUN {
+                return Some(why);
+            }
+        }
+    }
+    None
+}
+
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(&self.groups().join(" "))
@@ -149,6 +193,43 @@ mod tests {
         assert_eq!(show("113"), "113");
         assert_eq!(show("1800 599 920"), "1800 599 920");
         assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");
+    }
+
+    fn made_up(s: &str) -> Option<&'static str> {
+        placeholder(&Phone::parse(s).unwrap())
+    }
+
+    #[test]
+    fn made_up_numbers_are_recognised() {
+        // 0123 456 789 and 0000 000 000 are not even well formed.
+        assert!(Phone::parse("0123 456 789").is_err() && Phone::parse("0000 000 000").is_err());
+        for n in [
+            "0912 345 678",
+            "0987 654 321",
+            "0237 3868 113",
+            "0356 111 222",
+            "0900 000 000",
+            "0988 888 888",
+            "0351 234 567",
+            "0276 5432 109",
+        ] {
+            assert!(made_up(n).is_some(), "{n} should be refused");
+        }
+        // Real-looking numbers, including ones with shorter runs.
+        for n in [
+            "0912 000 101",
+            "0912 123 456",
+            "0237 3852 113",
+            "0982 111 111",
+            "0261 3546 113",
+            "113",
+            "1800 599 920",
+            "1900 1234",
+        ] {
+            assert_eq!(made_up(n), None, "{n} is a possible real number");
+        }
+        assert!(made_up("0912345678").unwrap().contains("mẫu"));
+        assert!(made_up("0351234567").unwrap().contains("tăng"));
     }
 
     #[test]

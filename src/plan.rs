@@ -196,6 +196,7 @@ fn job_data(
         "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks, "banner_qr": c.print.banner_qr},
         "locale": pack.code,
         "date": date,
+        "example": c.example,
         "commune": {
             "name": c.commune.name, "kind": c.commune.kind, "full": c.commune.full(),
             "full_title": crate::text::capitalize(&c.commune.full()),

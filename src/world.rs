@@ -83,7 +83,9 @@ impl Base {
         let book = FontBook::from_fonts(&fonts);
         let campaign = campaign
             .map(|c| {
-                c.canonicalize().map_err(|e| format!("failed to open `{}` ({e})", c.display()))
+                c.canonicalize().map_err(|e| {
+                    format!("không mở được “{}” ({})", c.display(), crate::diag::io_error(&e))
+                })
             })
             .transpose()?;
         let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
@@ -213,8 +215,13 @@ pub fn builtin_fonts() -> &'static [Font] {
 /// Loads every font file in `dir` (not recursive). A font "file" that is
 /// not a regular file (a FIFO would block the run forever) is refused.
 fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("failed to read font folder `{}` ({e})", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "không đọc được thư mục phông chữ “{}” ({})",
+            dir.display(),
+            crate::diag::io_error(&e)
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut fonts = Vec::new();
@@ -224,8 +231,13 @@ fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
             if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
                 return Err(format!("phông chữ “{}” không phải là tệp thường", path.display()));
             }
-            let data = std::fs::read(&path)
-                .map_err(|e| format!("failed to read font `{}` ({e})", path.display()))?;
+            let data = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "không đọc được phông chữ “{}” ({})",
+                    path.display(),
+                    crate::diag::io_error(&e)
+                )
+            })?;
             fonts.extend(Font::iter(Bytes::new(data)));
         }
     }

@@ -71,6 +71,9 @@ pub struct Campaign {
     pub text: toml::Table,
     /// The villages, in file order.
     pub villages: Vec<Village>,
+    /// A demonstration campaign (`example = true`): invented numbers pass,
+    /// and every page carries a "MẪU — KHÔNG PHÁT" band.
+    pub example: bool,
     /// Problems that do not stop the build.
     pub warnings: Vec<Issue>,
 }
@@ -234,7 +237,8 @@ pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
         return Err(one(villages::refused(&toml_path, c).line(line).column(col)));
     }
     let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default() };
+    let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);
@@ -310,6 +314,8 @@ struct Ctx {
     file: PathBuf,
     text: String,
     issues: Issues,
+    /// `example = true`: invented phone numbers are allowed.
+    example: bool,
 }
 
 impl Ctx {
@@ -323,11 +329,11 @@ impl Ctx {
         self.issues.push(issue);
     }
 
-    /// A cleaned, non-empty string.
-    fn string(&mut self, s: &Spanned<String>, what: &str) -> String {
+    /// A cleaned, non-empty string; `fill` says what to write when it is empty.
+    fn string(&mut self, s: &Spanned<String>, what: &str, fill: &str) -> String {
         let v = self.optional(s, what);
         if v.as_ref().is_some_and(String::is_empty) {
-            self.err(s, format!("{what} đang để trống"), None);
+            self.err(s, format!("{what} đang để trống"), Some(fill));
         }
         v.unwrap_or_default()
     }
@@ -354,7 +360,11 @@ impl Ctx {
         let commune = self.commune(&raw.commune);
         let issuer = match &raw.issuer {
             Some(i) => Issuer {
-                name: self.string(&i.get_ref().name, "tên đơn vị phát hành"),
+                name: self.string(
+                    &i.get_ref().name,
+                    "tên đơn vị phát hành",
+                    "ghi tên đơn vị in ở cuối tờ rơi, ví dụ name = \"Công an xã Tiên Trang\"",
+                ),
                 address: i.get_ref().address.as_ref().and_then(|a| self.optional(a, "địa chỉ")),
             },
             None => Issuer { name: format!("Công an {}", commune.full()), address: None },
@@ -415,6 +425,7 @@ impl Ctx {
             tactics,
             text: raw.text.unwrap_or_default(),
             villages,
+            example: self.example,
             warnings: Vec::new(),
         })
     }
@@ -483,9 +494,17 @@ impl Ctx {
         }
         let province_kind = written.unwrap_or_else(|| listed.unwrap_or("tỉnh").into());
         let commune = Commune {
-            name: self.string(&c.name, "tên xã/phường"),
+            name: self.string(
+                &c.name,
+                "tên xã/phường",
+                "ghi tên xã (phường) không kèm chữ “xã”, ví dụ name = \"Tiên Trang\"",
+            ),
             kind,
-            province: self.string(&c.province, "tên tỉnh"),
+            province: self.string(
+                &c.province,
+                "tên tỉnh",
+                "ghi tên tỉnh (thành phố) không kèm chữ “tỉnh”, ví dụ province = \"Thanh Hóa\"",
+            ),
             province_kind,
         };
         let valid = COMMUNE_KINDS.contains(&commune.kind.as_str())
@@ -513,8 +532,17 @@ impl Ctx {
         let mut all = Vec::new();
         let mut hotline_at = None;
         for c in &raw.contacts {
-            let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
-            match parse_phone(c.get_ref().phone.get_ref()) {
+            let label = self.string(
+                &c.get_ref().label,
+                "nhãn số điện thoại",
+                "ghi số này là của ai, ví dụ label = \"Trực ban Công an xã\"",
+            );
+            let what = if c.get_ref().hotline {
+                "ghi số trực ban thật của Công an xã (phường), ví dụ số cố định 11 chữ số 02xx xxxx xxx"
+            } else {
+                "ghi số điện thoại thật, đã gọi thử"
+            };
+            match self.real_phone(c.get_ref().phone.get_ref()) {
                 Ok(phone) => {
                     let province = clean(commune.get_ref().province.get_ref());
                     let shown = phone.to_string();
@@ -529,13 +557,7 @@ impl Ctx {
                     }
                     all.push(Contact { label, phone });
                 }
-                Err(msg) => self.err(
-                    &c.get_ref().phone,
-                    msg,
-                    Some(
-                        "số di động 10 chữ số (0912 345 678), số cố định 11 chữ số (0237 3123 456)",
-                    ),
-                ),
+                Err(msg) => self.err(&c.get_ref().phone, msg, Some(what)),
             }
         }
         if all.is_empty() {
@@ -554,9 +576,10 @@ impl Ctx {
 
     fn channel(&mut self, raw: &Spanned<raw::RawChannel>) -> Option<Channel> {
         let c = raw.get_ref();
-        let label = self.string(&c.label, "nhãn kênh tố giác");
+        let label = self.string(&c.label, "nhãn kênh tố giác", "ghi kênh này dùng để làm gì");
         let url = c.url.get_ref().trim().to_string();
-        match check_url(&url) {
+        let made_up = url.strip_prefix("tel:").and_then(|n| self.real_phone(n).err());
+        match made_up.map_or_else(|| check_url(&url), Err) {
             Ok((value, display)) => Some(Channel { label, value, display }),
             Err(msg) => {
                 self.err(
@@ -566,6 +589,20 @@ impl Ctx {
                 );
                 None
             }
+        }
+    }
+
+    /// A phone number a villager will call: well formed, and not one that
+    /// looks invented ([`crate::phone::placeholder`]) unless the campaign is
+    /// an example.
+    fn real_phone(&self, input: &str) -> Result<Phone, String> {
+        let phone = parse_phone(input)?;
+        match crate::phone::placeholder(&phone) {
+            Some(why) if !self.example => Err(format!(
+                "số “{phone}” {why}, trông như số bịa: không in số này \
+                 (nếu đây là dữ liệu minh họa, thêm dòng example = true vào đầu campaign.toml)"
+            )),
+            _ => Ok(phone),
         }
     }
 
@@ -787,6 +824,7 @@ impl Ctx {
         file: &Path,
         default_kind: &str,
     ) -> Option<Village> {
+        let phone = self.real_phone(t.cell(row, "officer_phone").unwrap_or(""));
         let mut bad = |field: &str, msg: String, hint: &str| {
             let issue = Issue::error(file, msg).line(line).field(t.header(field));
             self.issues.push(if hint.is_empty() { issue } else { issue.hint(hint) });
@@ -812,18 +850,24 @@ impl Ctx {
         }
         let officer = t.cell(row, "officer").unwrap_or("").to_string();
         if officer.is_empty() && t.columns.contains(&Some("officer")) {
-            bad("officer", "chưa ghi tên công an viên phụ trách".into(), "");
+            let hint = "ghi họ tên cán bộ Công an xã (phường) phụ trách thôn này";
+            bad("officer", "chưa ghi tên cán bộ phụ trách".into(), hint);
             ok = false;
         } else if officer.chars().count() > MAX_NAME {
             let n = officer.chars().count();
-            bad("officer", format!("tên công an viên dài {n} ký tự, quá giới hạn {MAX_NAME}"), "");
+            bad(
+                "officer",
+                format!("tên cán bộ phụ trách dài {n} ký tự, quá giới hạn {MAX_NAME}"),
+                "",
+            );
             ok = false;
         }
-        let phone = match parse_phone(t.cell(row, "officer_phone").unwrap_or("")) {
+        let phone = match phone {
             Ok(p) => Some(p),
             Err(msg) => {
                 if t.columns.contains(&Some("officer_phone")) {
-                    bad("officer_phone", msg, "số di động 10 chữ số, ví dụ 0912 345 678");
+                    let hint = "ghi số di động thật của cán bộ phụ trách, 10 chữ số (09xx xxx xxx)";
+                    bad("officer_phone", msg, hint);
                 }
                 None
             }
@@ -832,6 +876,11 @@ impl Ctx {
             let cell = t.cell(row, field).unwrap_or("");
             if cell.is_empty() && !required {
                 return Some(0);
+            }
+            if cell.is_empty() && t.columns.contains(&Some(field)) {
+                let hint = "ghi số hộ gia đình của thôn: mỗi hộ một tờ rơi";
+                bad(field, "chưa ghi số hộ".into(), hint);
+                return None;
             }
             // A spreadsheet's 1.234 is a decimal, not 1.234 written with a
             // thousands separator.
@@ -925,7 +974,7 @@ fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
 fn column_hint(col: &str) -> String {
     let vi = match col {
         "name" => "Tên thôn",
-        "officer" => "Công an viên phụ trách",
+        "officer" => "Cán bộ phụ trách",
         "officer_phone" => "SĐT",
         _ => "Số hộ",
     };

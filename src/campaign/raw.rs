@@ -37,6 +37,10 @@ pub struct RawCampaign {
     /// Tactic ids to print instead of the audience's default list.
     #[serde(default)]
     pub tactics: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A demonstration campaign: invented numbers are allowed, and every page
+    /// carries a "MẪU — KHÔNG PHÁT" band.
+    #[serde(default)]
+    pub example: Option<Spanned<bool>>,
     /// The commune.
     pub commune: Spanned<RawCommune>,
     /// Who issues the material.

@@ -529,7 +529,7 @@ fn to_table(grid: Vec<(usize, Vec<String>)>, shown: &Path) -> Result<Table, Issu
     let header_at = grid.iter().take(10).position(|(_, r)| known(r) >= 2).ok_or_else(|| {
         Issue::error(shown, "không tìm thấy dòng tiêu đề cột")
             .line(grid[0].0)
-            .hint("cần các cột: name (Tên thôn), kind (Loại), officer (Công an viên phụ trách), officer_phone (SĐT), households (Số hộ)")
+            .hint("cần các cột: name (Tên thôn), kind (Loại), officer (Cán bộ phụ trách), officer_phone (SĐT), households (Số hộ)")
     })?;
     let (header_line, header) = grid[header_at].clone();
     let columns: Vec<_> = header.iter().map(|h| column_for(h)).collect();

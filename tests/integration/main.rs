@@ -13,3 +13,4 @@ mod props;
 mod sandbox;
 mod units;
 mod util;
+mod words;
