@@ -30,6 +30,7 @@ CAMPAIGN = """# Synthetic benchmark campaign ({n} villages); every name and numb
 locale = "vi"
 layouts = ["leaflet-a5"]
 date = "2026-03-15"
+example = true    # invented numbers: every page carries the "MẪU" band
 
 [commune]
 name = "Thử Nghiệm"

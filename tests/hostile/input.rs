@@ -22,6 +22,13 @@ fn with_villages(bytes: &[u8]) -> tempfile::TempDir {
     dir
 }
 
+/// The 1-based line of `text` where `needle` first appears (the example's
+/// lines move as it is edited; a test must not pin them).
+pub fn line_of(text: &str, needle: &str) -> usize {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the example"));
+    text[..at].matches('\n').count() + 1
+}
+
 /// Runs `build` and `check` on `dir`; both must exit 2 with every `want` in
 /// the message, no panic, no raw escape byte, and no file written.
 pub fn refused(dir: &Path, wants: &[&str]) -> String {
@@ -156,9 +163,10 @@ fn control_and_bidi_characters_are_refused_and_never_echoed() {
         let dir = example_copy();
         let path = dir.path().join("campaign.toml");
         let toml = fs::read_to_string(&path).unwrap();
+        let line = line_of(&toml, "name = \"Tiên Trang\"");
         fs::write(&path, toml.replace("name = \"Tiên Trang\"", &format!("name = \"{name}\"")))
             .unwrap();
-        refused(dir.path(), &["campaign.toml:14:"]);
+        refused(dir.path(), &[&format!("campaign.toml:{line}:")]);
     }
     // Zero-width spaces pasted from the web are removed, not printed.
     let dir =
@@ -227,7 +235,8 @@ fn huge_logo_is_refused_from_its_header() {
         ),
     )
     .unwrap();
-    refused(dir.path(), &["campaign.toml:12:", "30000 × 30000"]);
+    let line = line_of(&fs::read_to_string(&path).unwrap(), "logo = ");
+    refused(dir.path(), &[&format!("campaign.toml:{line}:"), "30000 × 30000"]);
 }
 
 /// A PNG signature and IHDR chunk claiming `w` × `h` RGB pixels, then one

@@ -199,23 +199,24 @@ fn megabyte_officer_name_is_refused() {
 #[test]
 fn every_field_has_a_size_limit_with_its_line() {
     let long = "Tiên ".repeat(10_000);
-    for (what, from, to, line) in [
-        ("commune", "name = \"Tiên Trang\"", format!("name = \"{long}\""), 14),
-        ("phone", "phone = \"113\"", format!("phone = \"{}\"", "1".repeat(5_000)), 28),
+    // `below`: how many lines below `from` the refused value lands.
+    for (what, from, to, below) in [
+        ("commune", "name = \"Tiên Trang\"", format!("name = \"{long}\""), 0),
+        ("phone", "phone = \"113\"", format!("phone = \"{}\"", "1".repeat(5_000)), 0),
         (
             "channel",
             "url = \"https://tinnhiemmang.vn\"",
             format!("url = \"https://tinnhiemmang.vn/{}\"", "a".repeat(5_000)),
-            32,
+            0,
         ),
-        ("sentence", "[print]", format!("[text.front]\nkicker = \"{long}\"\n\n[print]"), 39),
+        ("sentence", "[print]", format!("[text.front]\nkicker = \"{long}\"\n\n[print]"), 1),
     ] {
         let dir = example_copy();
         let path = dir.path().join("campaign.toml");
         let toml = fs::read_to_string(&path).unwrap();
-        assert!(toml.contains(from), "{what}");
+        let line = crate::input::line_of(&toml, from) + below;
         fs::write(&path, toml.replacen(from, &to, 1)).unwrap();
-        refused(dir.path(), &[&format!("campaign.toml:{line}"), "quá giới hạn"]);
+        refused(dir.path(), &[&format!("campaign.toml:{line}:"), "quá giới hạn"]);
     }
 }
 
