@@ -533,9 +533,13 @@ fn two_up_sheet_is_one_village_twice_on_sra4_with_bleed_and_crop_marks() {
             assert!(d > 0, "{name}: no crop mark at x = {x:.1} mm");
         }
         assert_eq!(dark_in(&png, 300.0, (left + 20.0, left + 120.0), (0.0, top - 3.2)), 0);
-        // Bleed: the red band of each copy runs 3 mm past its top trim.
-        let d = dark_in(&png, 300.0, (left + 20.0, left + 120.0), (top - 2.5, top - 0.5));
-        assert!(d > 0, "{name}: no bleed above the trim");
+        // Bleed: the red head of each copy runs 3 mm past its outer trim
+        // (the left copy's left, the right copy's right), below the examples'
+        // yellow "MẪU" band, which covers the top bleed.
+        for x in [(left - 2.5, left - 0.5), (left + 302.5, left + 304.5)] {
+            let d = dark_in(&png, 300.0, x, (top + 20.0, top + 40.0));
+            assert!(d > 0, "{name}: no bleed beside the trim at {x:?}");
+        }
     }
 }
 
@@ -560,8 +564,12 @@ fn marks_reach_every_imposed_file_and_the_combined_file_keeps_boxes() {
         assert!(page_text(&all, 2 * page + 2).contains(&v.officer), "{}", v.name);
     }
     // With marks, the combined file shows them at the corners.
+    // The top-left horizontal mark lies on the trim line (3 mm bleed + 8 mm
+    // mark area from the media corner), outside the bleed.
     let png = render_page(&all, 1, 150);
-    assert!(dark_in(&png, 150.0, (0.0, 9.0), (0.0, 9.0)) > 0, "no crop mark in the corner");
+    let on_trim_line = (10.5, 11.5);
+    assert!(dark_in(&png, 150.0, (1.5, 7.0), on_trim_line) > 0, "no crop mark in the corner");
+    assert_eq!(dark_in(&png, 150.0, (1.5, 7.0), (2.0, 7.0)), 0, "marks stay on the trim line");
     let sheets = files(&out.join("print/leaflet-a5-2up-sra4"), "pdf");
     assert_eq!(sheets.len(), 3);
     let doc = Document::load(&sheets[0]).unwrap();
