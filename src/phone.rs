@@ -56,11 +56,14 @@ impl Phone {
         format!("tel:{}", self.digits)
     }
 
-    /// Digit groups for printing and reading aloud: `0912 345 678`.
+    /// Digit groups for printing and reading aloud: `0912 345 678`,
+    /// `0237 3868 113`; Hà Nội and Hồ Chí Minh City keep their 3-digit area
+    /// code and 8-digit subscriber number apart: `024 3826 5113`.
     pub fn groups(&self) -> Vec<&str> {
         let d = self.digits.as_str();
         let cuts: &[usize] = match d.len() {
             10 if d.starts_with('0') => &[4, 7],
+            11 if d.starts_with("024") || d.starts_with("028") => &[3, 7],
             11 => &[4, 8],
             8 => &[4],
             10 => &[4, 7],
@@ -74,6 +77,17 @@ impl Phone {
         }
         out.push(&d[start..]);
         out
+    }
+}
+
+impl Phone {
+    /// The number as printed on paper: the digit groups joined by no-break
+    /// spaces (U+00A0), so that no layout can ever break it across lines
+    /// ("0237 3868" / "113" would read as the emergency number). Messages,
+    /// CSV files and spoken scripts use [`Display`](fmt::Display), with
+    /// plain spaces.
+    pub fn printed(&self) -> String {
+        self.groups().join("\u{a0}")
     }
 }
 
@@ -142,9 +156,19 @@ mod tests {
         assert_eq!(show("912345678.0"), "0912 345 678");
         assert_eq!(show("(0237) 3123-456"), "0237 3123 456");
         assert_eq!(show("2373123456"), "0237 3123 456");
+        assert_eq!(show("02838221113"), "028 3822 1113");
         assert_eq!(show("113"), "113");
         assert_eq!(show("1800 599 920"), "1800 599 920");
         assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");
+    }
+
+    #[test]
+    fn printed_numbers_join_groups_with_no_break_spaces() {
+        let p = |s: &str| Phone::parse(s).unwrap().printed();
+        assert_eq!(p("0912345678"), "0912\u{a0}345\u{a0}678");
+        assert_eq!(p("024 3826 5113"), "024\u{a0}3826\u{a0}5113");
+        assert_eq!(p("113"), "113");
+        assert!(!p("02373868113").contains(' '));
     }
 
     #[test]

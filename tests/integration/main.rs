@@ -8,5 +8,6 @@ mod leaflet;
 mod loa;
 mod print;
 mod props;
+mod readable;
 mod sandbox;
 mod util;
