@@ -56,7 +56,9 @@ impl Phone {
         format!("tel:{}", self.digits)
     }
 
-    /// Digit groups for printing and reading aloud: `0912 345 678`.
+    /// Digit groups for printing and reading aloud: `0912 345 678`,
+    /// `0237 3868 113`; Hà Nội and Hồ Chí Minh City keep their 3-digit area
+    /// code and 8-digit subscriber number apart: `024 3826 5113`.
     pub fn groups(&self) -> Vec<&str> {
         let d = self.digits.as_str();
         let cuts: &[usize] = match d.len() {
@@ -121,6 +123,17 @@ pub fn placeholder(phone: &Phone) -> Option<&'static str> {
         }
     }
     None
+}
+
+impl Phone {
+    /// The number as printed on paper: the digit groups joined by no-break
+    /// spaces (U+00A0), so that no layout can ever break it across lines
+    /// ("0237 3868" / "113" would read as the emergency number). Messages,
+    /// CSV files and spoken scripts use [`Display`](fmt::Display), with
+    /// plain spaces.
+    pub fn printed(&self) -> String {
+        self.groups().join("\u{a0}")
+    }
 }
 
 impl fmt::Display for Phone {
@@ -190,6 +203,7 @@ mod tests {
         assert_eq!(show("2373123456"), "0237 3123 456");
         assert_eq!(show("02438681130"), "024 3868 1130");
         assert_eq!(show("028.3868.1130"), "028 3868 1130");
+        assert_eq!(show("02838221113"), "028 3822 1113");
         assert_eq!(show("113"), "113");
         assert_eq!(show("1800 599 920"), "1800 599 920");
         assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");
@@ -230,6 +244,15 @@ mod tests {
         }
         assert!(made_up("0912345678").unwrap().contains("mẫu"));
         assert!(made_up("0351234567").unwrap().contains("tăng"));
+    }
+
+    #[test]
+    fn printed_numbers_join_groups_with_no_break_spaces() {
+        let p = |s: &str| Phone::parse(s).unwrap().printed();
+        assert_eq!(p("0912345678"), "0912\u{a0}345\u{a0}678");
+        assert_eq!(p("024 3826 5113"), "024\u{a0}3826\u{a0}5113");
+        assert_eq!(p("113"), "113");
+        assert!(!p("02373868113").contains(' '));
     }
 
     #[test]

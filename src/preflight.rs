@@ -50,11 +50,9 @@ pub enum Mode {
     Off,
 }
 
-/// The mode of a build that does not say `--preflight`.
-///
-/// Warn until the layout fixes of issue 11 (glued officer, split trifold
-/// hotline, 9 pt A5 text) land on main: the coordinator flips this to
-/// [`Mode::Strict`] then, which is the design.
+/// The mode of a build that does not say `--preflight`: a broken rule fails
+/// its file, as text overflow does; `--preflight warn` is for a designer at
+/// work.
 pub const DEFAULT_MODE: Mode = Mode::Warn;
 
 impl Default for Mode {
@@ -137,6 +135,33 @@ pub struct Expect {
     label_pt: f64,
     folds: Vec<Vec<f64>>,
     cells: Vec<[f64; 4]>,
+    /// The "MẪU — KHÔNG PHÁT" band of an example campaign (`example =
+    /// true`): it marks a file that must never reach a print shop, and runs
+    /// across the sheet on purpose, so trim, fold and cut rules skip it.
+    band: Option<String>,
+}
+
+/// The sample band's words: the campaign's own `[text.example] band`, else
+/// its locale pack's (parsed once).
+fn band_of(c: &Campaign) -> Option<String> {
+    static BUILTIN: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+        let band =
+            |t: &toml::Table| t.get("example")?.get("band")?.as_str().map(|s| s.to_uppercase());
+        crate::content::BUILTIN
+            .iter()
+            .filter_map(|(code, _)| {
+                let pack = crate::content::Pack::builtin(code)?;
+                let text = pack.table.get("text")?.as_table()?;
+                Some((code.to_string(), band(text)?))
+            })
+            .collect()
+    });
+    if !c.example {
+        return None;
+    }
+    let own = c.text.get("example").and_then(|e| e.get("band")).and_then(|b| b.as_str());
+    own.map(str::to_uppercase)
+        .or_else(|| BUILTIN.iter().find(|(code, _)| *code == c.locale).map(|(_, b)| b.clone()))
 }
 
 impl Expect {
@@ -179,6 +204,7 @@ impl Expect {
                 .as_ref()
                 .map(|cut| cells(cut, c.print.bleed_mm, (layout.width_mm, layout.height_mm)))
                 .unwrap_or_default(),
+            band: band_of(c),
         }
     }
 }
@@ -342,8 +368,10 @@ impl Stream {
             .unwrap_or(0)
     }
 
+    /// The printed text from `from` to `to`, no-break spaces shown as
+    /// spaces (messages quote what a reader sees).
     fn text(&self, from: usize, to: usize) -> String {
-        self.chars[from..to].iter().collect()
+        self.chars[from..to].iter().map(|&c| if c == '\u{a0}' { ' ' } else { c }).collect()
     }
 }
 
@@ -434,6 +462,11 @@ fn values(s: &Stream, runs: &[Run], expect: &Expect, out: &mut Vec<Problem>) {
     let chars = &s.chars;
     for v in &expect.values {
         for form in &v.forms {
+            // A one- or two-character value (tổ dân phố "1") also stands
+            // inside numbers and words ("100–150"): its text says nothing.
+            if form.len() < 3 {
+                continue;
+            }
             for (a, b, broke) in find_all(chars, form, false) {
                 if taken.iter().any(|&(x, y)| a < y && x < b) {
                     continue;
@@ -536,6 +569,9 @@ fn mm(pt: f64) -> String {
 
 /// Rules 2 and 3: margin, folds, cuts.
 fn placement(run: &Run, (w, h): (f64, f64), e: &Expect, out: &mut Vec<Problem>) {
+    if e.band.as_deref().is_some_and(|b| run.item.text.trim().to_uppercase() == b) {
+        return;
+    }
     let c = coarse(run);
     let near_edge =
         e.safe > 0.0 && (c[0] < e.safe || c[1] < e.safe || c[2] > w - e.safe || c[3] > h - e.safe);

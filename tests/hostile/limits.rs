@@ -214,6 +214,7 @@ fn every_field_has_a_size_limit_with_its_line() {
         let dir = example_copy();
         let path = dir.path().join("campaign.toml");
         let toml = fs::read_to_string(&path).unwrap();
+        assert!(toml.contains(from), "{what}");
         let line = crate::input::line_of(&toml, from) + below;
         fs::write(&path, toml.replacen(from, &to, 1)).unwrap();
         refused(dir.path(), &[&format!("campaign.toml:{line}:"), "quá giới hạn"]);

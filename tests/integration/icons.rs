@@ -76,7 +76,10 @@ fn build(layout: &str, png: Option<&str>) -> (tempfile::TempDir, PathBuf) {
     fs::write(&path, toml).unwrap();
     let out = dir.path().join("out");
     let mut cmd = canhbao();
-    cmd.arg("build").arg(dir.path()).args(["--no-package", "--out"]).arg(&out);
+    cmd.arg("build")
+        .arg(dir.path())
+        .args(["--no-package", "--preflight", "off", "--out"])
+        .arg(&out);
     if let Some(dpi) = png {
         cmd.args(["--png", dpi]);
     }

@@ -38,11 +38,16 @@ fn leaflet_text_extracts_with_diacritics_and_local_numbers() {
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
-    // The front carries the slogan, the back the tactics and the officer.
+    // The front carries the slogan and the numbers, the village officer
+    // among them; the back the tactics, and the officer once more.
     let front = page_text(&pdf, 1);
-    assert!(front.contains("4 KHÔNG") && !front.contains("Lê Văn Bình"), "{front}");
+    assert!(front.contains("4 KHÔNG") && front.contains("Lê Văn Bình"), "{front}");
+    assert!(front.contains("0912 000 101"), "{front}");
     let back = page_text(&pdf, 2);
-    assert!(back.contains("Lê Văn Bình") && back.contains("NẾU LỠ BỊ LỪA"), "{back}");
+    assert!(
+        back.contains("Lê Văn Bình · 0912 000 101") && back.contains("NẾU LỠ BỊ LỪA"),
+        "{back}"
+    );
     // Another village carries its own officer, not the first one's.
     let text = pdf_text(&example_build().join("out/leaflet-a5/thon-van-loc.pdf"));
     assert!(text.contains("0912 000 131"), "{text}");

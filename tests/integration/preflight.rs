@@ -163,7 +163,6 @@ fn preview_reports_the_preflight_too() {
 }
 
 #[test]
-#[ignore = "waits for the layout fixes of issue 11 (i11-layouts): today's leaflet glues the officer and sets 9 pt text"]
 fn the_example_leaflets_pass_strict_with_no_warning() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, err) = run(canhbao()

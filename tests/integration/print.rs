@@ -342,7 +342,9 @@ fn cap_height_pt(frame: &typst::layout::Frame, needle: &str, scale: f64) -> f64 
                 let s = scale * g.transform.sy.get();
                 best = best.max(cap_height_pt(&g.frame, needle, s));
             }
-            FrameItem::Text(t) if t.text.replace(" ", "").contains(needle) => {
+            FrameItem::Text(t)
+                if t.text.replace(" ", "").replace("\u{a0}", "").contains(needle) =>
+            {
                 let cap = t.font.metrics().cap_height.at(t.size).to_pt() * scale;
                 best = best.max(cap);
             }
