@@ -30,11 +30,13 @@ CAMPAIGN = """# Synthetic benchmark campaign ({n} villages); every name and numb
 locale = "vi"
 layouts = ["leaflet-a5"]
 date = "2026-03-15"
+example = true    # invented numbers: every page carries the "MẪU" band
 
 [commune]
 name = "Thử Nghiệm"
 kind = "xã"
 province = "Thanh Hóa"
+unlisted = true   # invented: not on the official list of units
 
 [[contacts]]
 label = "Trực ban Công an xã Thử Nghiệm"

@@ -2,8 +2,12 @@
 # Times canhbao alone at two scales (default 1,000 and 10,000 villages ×
 # leaflet-a5) and prints wall time, peak RSS and the ratio of the two peaks,
 # then the cold start (one village, one layout) as the median of 5 runs.
+# Then the same two scales as a default build (with the print package: the
+# 2-up sheets, the combined files, print-order.csv) and `check` (which writes
+# the proof, out/kiem-tra.pdf) on the larger one.
 #
 # Usage: bench/scale.sh [SMALL] [LARGE]
+# SCALE_ONLY=package skips the first part (render only) and the cold start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,13 +36,32 @@ def run(args):
 
 small, large = sys.argv[1:]
 rss = {}
-for n in (small, large):
+only_package = os.environ.get("SCALE_ONLY") == "package"
+for n in (() if only_package else (small, large)):
     d = f"target/bench-scale-{n}"
     wall, rss[n] = run(["build", f"{d}/campaign", "--out", f"{d}/out", "--layout",
                         "leaflet-a5", "--no-package", "--force"])
     print(f"{int(n):>6} villages  {wall:7.1f} s  ({1000 * wall / int(n):.1f} ms per village)"
           f"  peak RSS {rss[n]:6.0f} MiB")
-print(f"RSS ratio {large} / {small}: {rss[large] / rss[small]:.2f}   (target <= 1.5)")
+if not only_package:
+    print(f"RSS ratio {large} / {small}: {rss[large] / rss[small]:.2f}   (target <= 1.5)")
+
+# Default build, print package included (a fresh output folder, so every
+# package file is made), then `check` with its proof.
+for n in (small, large):
+    d = f"target/bench-scale-{n}"
+    subprocess.run(["rm", "-rf", f"{d}/out-package"], check=True)
+    wall, rss[n] = run(["build", f"{d}/campaign", "--out", f"{d}/out-package"])
+    print(f"{int(n):>6} villages, default build with the print package  {wall:7.1f} s"
+          f"  peak RSS {rss[n]:6.0f} MiB")
+print(f"package RSS ratio {large} / {small}: {rss[large] / rss[small]:.2f}"
+      f"   (target <= 1.2, both < 500 MiB)")
+d = f"target/bench-scale-{large}"
+wall, peak = run(["check", f"{d}/campaign", "--proof", f"{d}/kiem-tra.pdf"])
+print(f"{int(large):>6} villages, check with its proof  {wall:7.1f} s  peak RSS {peak:6.0f} MiB"
+      f"   (target < 500 MiB)")
+if only_package:
+    sys.exit(0)
 
 cold = [run(["build", "examples/tien-trang", "--out", "target/bench-scale-cold",
              "--village", "Đông Hải", "--layout", "leaflet-a5", "--no-package",

@@ -1,4 +1,5 @@
-//! Per-document cost of the leaflet: compile and PDF export, measured apart.
+//! Per-document cost of the leaflet: compile, preflight and PDF export,
+//! measured apart.
 //!
 //! `cargo bench --bench render [-- N]` renders the example's villages N times
 //! (default 3 rounds) on one thread and prints medians per document.
@@ -31,6 +32,7 @@ fn main() {
     let planner = canhbao::plan::Planner::new(&project.campaign, &project.pack).unwrap();
     let base = project.base(&[]).unwrap();
     let (mut compile, mut export, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let mut check = Vec::new();
     for _ in 0..rounds {
         for job in &jobs {
             let data = planner.data(job).unwrap();
@@ -38,13 +40,19 @@ fn main() {
             let world = base.job(&job.layout.file, data);
             let doc = canhbao::render::compile(&world, 2).expect("compiles").doc;
             let t1 = Instant::now();
+            let village = job.village.map(|i| &project.campaign.villages[i]);
+            let expect = canhbao::preflight::Expect::new(&project.campaign, &job.layout, village);
+            let found = canhbao::preflight::check(&doc, &expect);
+            std::hint::black_box(found);
+            let t1b = Instant::now();
             let settings =
                 canhbao::render::PdfSettings { ident: job.ident.clone(), date: None, pdf_a: false };
             let pdf = canhbao::render::pdf(&doc, &settings).expect("exports");
             let t2 = Instant::now();
             assert!(pdf.starts_with(b"%PDF"));
             compile.push((t1 - t0).as_secs_f64() * 1e3);
-            export.push((t2 - t1).as_secs_f64() * 1e3);
+            check.push((t1b - t1).as_secs_f64() * 1e3);
+            export.push((t2 - t1b).as_secs_f64() * 1e3);
             total.push((t2 - t0).as_secs_f64() * 1e3);
         }
         comemo::evict(0);
@@ -71,6 +79,7 @@ fn main() {
     }
     println!("leaflet-a5, {} documents × {rounds} rounds, one thread:", jobs.len());
     println!("  compile  median {:6.2} ms", median(compile));
+    println!("  preflight median {:5.2} ms", median(check));
     println!("  pdf      median {:6.2} ms", median(export));
     println!("  total    median {:6.2} ms per document", median(total));
 }

@@ -3,7 +3,11 @@
 //! One lane per core renders the next job until none is left; all lanes
 //! share one [`Base`] (library, fonts, parsed layouts) and Typst's
 //! memoisation, which is aged every [`CHUNK`] documents so memory stays flat
-//! however many villages there are. A writer thread writes the files.
+//! however many villages there are. A writer thread writes the files and
+//! journals each finished one, so a killed run's successor skips it.
+//!
+//! A job is skipped when its input hash (run key, data) and the hash of
+//! every file its world read from disk are what the manifest recorded.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::output::{self, Entry, Manifest};
 use crate::plan::{Job, Planner};
+use crate::preflight;
 use crate::render::{self, Failure, PdfSettings};
 use crate::world::Base;
 
@@ -33,11 +38,13 @@ pub const WORKER_STACK: usize = 64 << 20;
 /// Rendered files queued for the writer thread; see [`run`].
 const WRITE_QUEUE: usize = 64;
 
-/// One file for the writer thread.
+/// One file for the writer thread: its path under the output folder, and
+/// for a job's last file, the manifest entry to journal once it has landed.
 struct Write {
     job: usize,
-    path: PathBuf,
+    rel: String,
     bytes: Vec<u8>,
+    entry: Option<Entry>,
 }
 
 /// Settings for a batch.
@@ -59,6 +66,8 @@ pub struct BatchOptions {
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
     pub manifest_name: String,
+    /// What the preflight's findings do (fail the file, or warn).
+    pub preflight: preflight::Mode,
 }
 
 /// What happened to one job.
@@ -100,11 +109,14 @@ pub fn run(
     tick: &(dyn Fn(&Job, &Outcome) + Sync),
     stop: &AtomicBool,
 ) -> Result<BatchReport, String> {
-    std::fs::create_dir_all(&opts.out)
-        .map_err(|e| format!("failed to create `{}` ({e})", opts.out.display()))?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| {
+        format!("không tạo được thư mục “{}” ({})", opts.out.display(), crate::diag::io_error(&e))
+    })?;
     let mut report = BatchReport { cleaned: output::clean_temp(&opts.out), ..Default::default() };
     let manifest_path = opts.out.join(&opts.manifest_name);
+    // The manifest, with the journal of a run that was killed folded in.
     let old = Manifest::read(&manifest_path);
+    let mut journal = output::Journal::open(&output::journal_path(&manifest_path))?;
     // Files made by any run into this folder (other shards too) count as made.
     let known = old.with_others(&opts.out, &opts.manifest_name);
     let previous: HashMap<&str, &Entry> = known.iter().map(|e| (e.file.as_str(), e)).collect();
@@ -138,9 +150,9 @@ pub fn run(
             if i >= jobs.len() || stop.load(Ordering::Relaxed) {
                 return mine;
             }
-            let save = |path: PathBuf, bytes: Vec<u8>| {
+            let save = |rel: String, bytes: Vec<u8>, entry: Option<Entry>| {
                 queue
-                    .send(Write { job: i, path, bytes })
+                    .send(Write { job: i, rel, bytes, entry })
                     .map_err(|_| Failure::Io("the writer thread stopped".into()))
             };
             let outcome = one(base, planner, &jobs[i], opts, &previous, &save);
@@ -152,13 +164,26 @@ pub fn run(
         }
     };
     let (mut done, write_errors) = std::thread::scope(|scope| {
+        let out = &opts.out;
         let writer = scope.spawn(move || {
             let mut errors: HashMap<usize, String> = HashMap::new();
             for w in pending {
-                if let Err(e) = output::write_atomic(&w.path, &w.bytes) {
-                    errors.entry(w.job).or_insert(e);
+                let written = output::place(out, &w.rel)
+                    .and_then(|path| output::write_atomic(&path, &w.bytes));
+                match (written, w.entry) {
+                    (Err(e), _) => {
+                        errors.entry(w.job).or_insert(e);
+                    }
+                    // The journal is only a head start for the next run:
+                    // if it cannot be written, this run's manifest still
+                    // lists the file.
+                    (Ok(()), Some(entry)) => {
+                        let _ = journal.append(&entry);
+                    }
+                    (Ok(()), None) => {}
                 }
             }
+            journal.sync();
             errors
         });
         let handles: Vec<_> = (0..workers)
@@ -171,7 +196,7 @@ pub fn run(
                     .num_threads(1)
                     .stack_size(WORKER_STACK)
                     .build()
-                    .map_err(|e| format!("failed to start a worker thread ({e})"))?;
+                    .map_err(|e| format!("không khởi động được luồng xử lý ({e})"))?;
                 let queue = queue.clone();
                 Ok(scope.spawn(move || lane.install(|| work(queue))))
             })
@@ -239,7 +264,7 @@ fn one(
     job: &Job,
     opts: &BatchOptions,
     previous: &HashMap<&str, &Entry>,
-    save: &dyn Fn(PathBuf, Vec<u8>) -> Result<(), Failure>,
+    save: &dyn Fn(String, Vec<u8>, Option<Entry>) -> Result<(), Failure>,
 ) -> Outcome {
     let file = format!("{}.{}", job.stem, job.layout.format);
     let path = opts.out.join(&file);
@@ -253,23 +278,28 @@ fn one(
         && prev.inputs == inputs
         && unchanged(&path, prev)
         && extras_present(job, opts)
+        && prev.reads.iter().all(|(vpath, sha)| base.digest(vpath).as_ref() == Some(sha))
     {
         return Outcome::Skipped((*prev).clone());
     }
-    match render_one(base, job, data, opts, file, inputs, save) {
+    let village = job.village.map(|i| &planner.campaign().villages[i]);
+    let expect = preflight::Expect::new(planner.campaign(), &job.layout, village);
+    match render_one(base, job, data, &expect, opts, file, inputs, save) {
         Ok(outcome) => outcome,
         Err(f) => Outcome::Failed(f),
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
 fn render_one(
     base: &Base,
     job: &Job,
     data: Vec<u8>,
+    expect: &preflight::Expect,
     opts: &BatchOptions,
     file: String,
     inputs: String,
-    save: &dyn Fn(PathBuf, Vec<u8>) -> Result<(), Failure>,
+    save: &dyn Fn(String, Vec<u8>, Option<Entry>) -> Result<(), Failure>,
 ) -> Result<Outcome, Failure> {
     let value: Option<serde_json::Value> = if opts.emit_data {
         Some(serde_json::from_slice(&data).map_err(|e| Failure::Typst(e.to_string()))?)
@@ -277,7 +307,9 @@ fn render_one(
         None
     };
     let world = base.job(&job.layout.file, data);
-    let compiled = render::compile(&world, job.layout.pages)?;
+    let mut compiled = render::compile(&world, job.layout.pages)?;
+    // Before export: a document that breaks a print rule is not written.
+    compiled.warnings.extend(preflight::apply(&compiled.doc, expect, opts.preflight)?);
     let io = |e: String| Failure::Io(e);
     let pdf = if job.layout.format == "png" {
         // Screen images: the first page as PNG is the product.
@@ -289,11 +321,11 @@ fn render_one(
     if let Some(value) = value {
         // Pretty for the designer who opens it; the layout sees the same value.
         let pretty = serde_json::to_vec_pretty(&value).map_err(|e| io(e.to_string()))?;
-        save(output::out_path(&opts.out, &job.stem, "json"), pretty)?;
+        save(format!("{}.json", job.stem), pretty, None)?;
     }
     if let Some(dpi) = opts.png_dpi {
         for (i, png) in render::png(&compiled.doc, dpi).map_err(io)?.into_iter().enumerate() {
-            save(opts.out.join(format!("{}-{}.png", job.stem, i + 1)), png)?;
+            save(format!("{}-{}.png", job.stem, i + 1), png, None)?;
         }
     }
     let entry = Entry {
@@ -304,14 +336,22 @@ fn render_one(
         bytes: pdf.len() as u64,
         sha256: output::sha256(&pdf),
         inputs,
+        reads: world.reads(),
     };
-    // Last, so a kill never leaves the PDF without its side files.
-    save(opts.out.join(&file), pdf)?;
+    // Last, so a kill never leaves the PDF without its side files; its
+    // entry is journaled once it has landed.
+    save(file, pdf, Some(entry.clone()))?;
     Ok(Outcome::Written(entry, compiled.warnings))
 }
 
 /// Whether the file on disk is still the one the manifest describes.
 fn unchanged(path: &Path, prev: &Entry) -> bool {
+    // Only a regular file of the recorded size is read (a FIFO would block).
+    let same_size =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == prev.bytes);
+    if !same_size {
+        return false;
+    }
     match std::fs::read(path) {
         Ok(bytes) => bytes.len() as u64 == prev.bytes && output::sha256(&bytes) == prev.sha256,
         Err(_) => false,
@@ -320,7 +360,7 @@ fn unchanged(path: &Path, prev: &Entry) -> bool {
 
 /// Whether side files asked for this run already exist.
 fn extras_present(job: &Job, opts: &BatchOptions) -> bool {
-    let data_ok = !opts.emit_data || output::out_path(&opts.out, &job.stem, "json").is_file();
+    let data_ok = !opts.emit_data || opts.out.join(format!("{}.json", job.stem)).is_file();
     let png_ok = opts.png_dpi.is_none() || opts.out.join(format!("{}-1.png", job.stem)).is_file();
     data_ok && png_ok
 }

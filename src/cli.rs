@@ -1,90 +1,153 @@
-//! Command-line arguments (clap derive; the `///` lines are the `--help`).
+//! Command-line arguments (clap derive; the `///` lines are the `--help`,
+//! in Vietnamese like every message a user sees).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+/// Vietnamese headings for `--help` (clap's own are English).
+const ROOT_HELP: &str = "\
+{about-with-newline}
+Cách dùng: {usage}
+
+Lệnh:
+{subcommands}
+
+Tùy chọn:
+{options}{after-help}";
+const VERB_HELP: &str = "\
+{about-with-newline}
+Cách dùng: {usage}
+
+Tham số:
+{positionals}
+
+Tùy chọn:
+{options}{after-help}";
+const PLAIN_HELP: &str = "\
+{about-with-newline}
+Cách dùng: {usage}
+
+Tùy chọn:
+{options}{after-help}";
 
 /// canhbao — in tờ rơi, áp phích, thẻ cảnh báo lừa đảo cho từng thôn.
 ///
-/// Turns a commune's data (campaign.toml + villages.csv/xlsx) into
-/// print-ready anti-fraud material, one file per village.
+/// Từ dữ liệu của xã (campaign.toml và danh sách thôn villages.csv/xlsx),
+/// tạo tệp in sẵn sàng gửi nhà in, mỗi thôn một tệp.
 #[derive(Debug, Parser)]
-#[command(name = "canhbao", version, propagate_version = true)]
+#[command(
+    name = "canhbao",
+    version,
+    help_template = ROOT_HELP,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_value_name = "LỆNH"
+)]
 pub struct Cli {
-    /// What to do.
+    /// Việc cần làm.
     #[command(subcommand)]
     pub command: Command,
+    /// Xem hướng dẫn này.
+    #[arg(short, long, action = ArgAction::Help, global = true)]
+    pub help: Option<bool>,
+    /// Xem số phiên bản.
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    pub version: Option<bool>,
 }
 
 /// The verbs.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build every file of a campaign (tạo tệp in cho mọi thôn).
+    /// Tạo tệp in cho mọi thôn của chiến dịch.
     ///
-    /// Example: canhbao build examples/tien-trang --out out
+    /// Ví dụ: canhbao build examples/tien-trang --out out
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Build(BuildArgs),
-    /// Check a campaign without writing anything (kiểm tra dữ liệu).
+    /// Kiểm tra dữ liệu và ghi bản kiểm tra (check).
     ///
-    /// Example: canhbao check examples/tien-trang
+    /// Đọc campaign.toml và bảng thôn, in ra bảng các thôn (cán bộ phụ trách,
+    /// số điện thoại, số bản in). Khi dữ liệu hợp lệ, ghi đúng một tệp: bản
+    /// kiểm tra out/kiem-tra.pdf. Mỗi thôn có tên, cán bộ phụ trách, số điện
+    /// thoại, mặt trước tờ in và phần có số điện thoại phóng to; thôn có lỗi
+    /// được khoanh đỏ, ghi rõ lý do. Không ghi tệp nào khác; với --no-proof
+    /// thì không ghi gì cả.
+    ///
+    /// Ví dụ: canhbao check examples/tien-trang
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Check(CheckArgs),
-    /// List the built-in layouts (liệt kê các mẫu).
+    /// Liệt kê các mẫu có sẵn.
     ///
-    /// Example: canhbao layouts
+    /// Ví dụ: canhbao layouts
+    #[command(help_template = PLAIN_HELP, disable_help_flag = true)]
     Layouts,
-    /// Create a new campaign folder to fill in (tạo thư mục chiến dịch mới).
+    /// Tạo thư mục chiến dịch mới để điền.
     ///
-    /// Example: canhbao init xa-tien-trang
+    /// Ví dụ: canhbao init xa-tien-trang
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Init(InitArgs),
-    /// Render one document of one village to PNG pages (xem trước).
+    /// Xem trước một tài liệu của một thôn (ảnh PNG từng trang).
     ///
-    /// Example: canhbao preview examples/tien-trang --village "Đông Hải" --layout poster-a4
+    /// Ví dụ: canhbao preview examples/tien-trang --village "Đông Hải" --layout poster-a4
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Preview(PreviewArgs),
-    /// Open the campaign in a browser page on this computer (mở trang làm việc trong trình duyệt).
+    /// Mở trang làm việc của chiến dịch trong trình duyệt trên máy này.
     ///
-    /// Example: canhbao serve examples/tien-trang
+    /// Ví dụ: canhbao serve examples/tien-trang
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Serve(ServeArgs),
-    /// Print shell completions (bash, zsh, fish, powershell).
+    /// In mã tự hoàn thành lệnh cho shell (bash, zsh, fish, powershell).
     ///
-    /// Example: canhbao completions bash > /etc/bash_completion.d/canhbao
+    /// Ví dụ: canhbao completions bash > /etc/bash_completion.d/canhbao
+    #[command(help_template = VERB_HELP, disable_help_flag = true)]
     Completions(CompletionsArgs),
 }
 
 /// `canhbao init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder to create (it must not hold a campaign yet).
+    /// Thư mục cần tạo (chưa có chiến dịch nào).
+    #[arg(value_name = "THƯ_MỤC")]
     pub dir: PathBuf,
 }
 
 /// `canhbao preview`.
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
-    /// The campaign folder (holds campaign.toml).
+    /// Thư mục chiến dịch (có tệp campaign.toml).
+    #[arg(value_name = "THƯ_MỤC")]
     pub campaign: PathBuf,
-    /// The village, by name as in the table [default: the first one].
-    #[arg(long)]
+    /// Tên thôn, ghi như trong danh sách [mặc định: thôn đầu tiên].
+    #[arg(long, value_name = "TÊN")]
     pub village: Option<String>,
-    /// The layout [default: the campaign's first layout].
-    #[arg(long, short = 'l')]
+    /// Mẫu cần xem [mặc định: mẫu đầu tiên trong campaign.toml].
+    #[arg(long, short = 'l', value_name = "MẪU")]
     pub layout: Option<String>,
-    /// Resolution in dots per inch.
-    #[arg(long, default_value_t = 100.0)]
+    /// Độ phân giải, điểm ảnh mỗi inch (36–600).
+    #[arg(long, default_value_t = 100.0, value_name = "DPI", value_parser = parse_dpi, allow_negative_numbers = true)]
     pub dpi: f32,
-    /// Output folder [default: <campaign>/out/preview].
-    #[arg(long, short)]
+    /// Thư mục ghi ảnh [mặc định: <thư mục chiến dịch>/out/preview].
+    #[arg(long, short, value_name = "THƯ_MỤC")]
     pub out: Option<PathBuf>,
+    /// Print checks on every document: `strict` fails a file that breaks a
+    /// rule (split or glued number, text in the margin or across a fold,
+    /// type too small), `warn` only warns (for a designer at work), `off`
+    /// skips them [default: warn while the built-in layouts are being fixed].
+    #[arg(long, value_name = "MODE")]
+    pub preflight: Option<crate::preflight::Mode>,
 }
 
 /// `canhbao serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The campaign folder (created when missing; the page then offers to start one).
-    #[arg(default_value = ".")]
+    /// Thư mục chiến dịch (tạo mới nếu chưa có; trang sẽ mời lập chiến dịch).
+    #[arg(default_value = ".", value_name = "THƯ_MỤC")]
     pub dir: PathBuf,
-    /// Port on 127.0.0.1 [default: any free port].
-    #[arg(long, default_value_t = 0)]
+    /// Cổng trên 127.0.0.1 [mặc định: cổng trống bất kỳ].
+    #[arg(long, default_value_t = 0, value_name = "CỔNG")]
     pub port: u16,
-    /// Do not open the browser (print the address only).
+    /// Không mở trình duyệt (chỉ in địa chỉ).
     #[arg(long)]
     pub no_open: bool,
 }
@@ -92,80 +155,130 @@ pub struct ServeArgs {
 /// `canhbao completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// The shell.
+    /// Tên shell.
+    #[arg(value_name = "SHELL")]
     pub shell: clap_complete::Shell,
 }
 
 /// `canhbao build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The campaign folder (holds campaign.toml).
+    /// Thư mục chiến dịch (có tệp campaign.toml).
+    #[arg(value_name = "THƯ_MỤC")]
     pub campaign: PathBuf,
-    /// Output folder [default: <campaign>/out].
-    #[arg(long, short)]
+    /// Thư mục ghi tệp [mặc định: <thư mục chiến dịch>/out].
+    #[arg(long, short, value_name = "THƯ_MỤC")]
     pub out: Option<PathBuf>,
-    /// Build only this layout (repeatable; loudspeaker scripts are then not
-    /// written) [default: campaign.toml's `layouts`].
-    #[arg(long = "layout", short = 'l', value_name = "LAYOUT")]
+    /// Chỉ tạo mẫu này (ghi nhiều lần được; khi đó không viết bài phát thanh)
+    /// [mặc định: các mẫu trong campaign.toml].
+    #[arg(long = "layout", short = 'l', value_name = "MẪU")]
     pub layouts: Vec<String>,
-    /// Build only this village (repeatable), by name as in the table.
-    #[arg(long = "village", value_name = "NAME")]
+    /// Chỉ tạo cho thôn này (ghi nhiều lần được), ghi tên như trong danh sách.
+    #[arg(long = "village", value_name = "TÊN")]
     pub villages: Vec<String>,
-    /// Build the K-th of N deterministic shares of the villages, e.g. 2/3.
+    /// Chỉ tạo phần thứ K trong N phần chia đều các thôn, ví dụ 2/3.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
-    /// Parallel jobs [default: number of cores].
-    #[arg(long, short)]
+    /// Số việc chạy song song, 1–256 [mặc định: số nhân CPU].
+    #[arg(long, short, value_name = "N", value_parser = parse_jobs, allow_negative_numbers = true)]
     pub jobs: Option<usize>,
-    /// Render every file even when nothing changed since the last build.
+    /// Tạo lại mọi tệp, kể cả tệp không có gì thay đổi.
     #[arg(long)]
     pub force: bool,
-    /// Also write each job's JSON data next to its PDF (for `typst watch`).
+    /// Cho ghi vào thư mục --out đã có tệp khác (không phải thư mục kết quả
+    /// của canhbao); tệp trùng tên sẽ bị thay.
+    #[arg(long)]
+    pub allow_nonempty_out: bool,
+    /// Ghi thêm dữ liệu JSON của từng tệp bên cạnh tệp PDF (cho `typst watch`).
     #[arg(long)]
     pub emit_data: bool,
-    /// Also write PNG pages at this resolution (dots per inch).
-    #[arg(long, value_name = "DPI")]
+    /// Ghi thêm ảnh PNG từng trang ở độ phân giải này (điểm ảnh mỗi inch, 36–600).
+    #[arg(long, value_name = "DPI", value_parser = parse_dpi, allow_negative_numbers = true)]
     pub png: Option<f32>,
-    /// Week number: picks the tactic of the loudspeaker scripts (out/loa/).
-    #[arg(long, default_value_t = 1, value_name = "N")]
+    /// Số tuần, 1–53: chọn chiêu lừa đọc trong bài phát thanh (out/loa/).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = parse_week, allow_negative_numbers = true)]
     pub week: u32,
-    /// Draw crop marks outside the bleed.
+    /// In dấu cắt ở góc, ngoài lề xén.
     #[arg(long)]
     pub marks: bool,
-    /// Bleed in millimetres [default: campaign.toml's print.bleed_mm, or 3].
-    #[arg(long, value_name = "MM")]
+    /// Lề xén, tính bằng mm, 0–10 [mặc định: print.bleed_mm trong campaign.toml, hoặc 3].
+    #[arg(long, value_name = "MM", value_parser = parse_bleed, allow_negative_numbers = true)]
     pub bleed: Option<f64>,
-    /// Write PDF/A (only `a-2b`).
-    #[arg(long, value_name = "STANDARD", value_parser = ["a-2b"])]
+    /// Ghi PDF/A (chỉ nhận `a-2b`).
+    #[arg(long, value_name = "CHUẨN", value_parser = ["a-2b"])]
     pub pdf_standard: Option<String>,
-    /// Skip the print-shop package (combined PDFs, 2-up sheets, print order).
+    /// Không tạo gói cho nhà in (tệp gộp, tờ ghép 2 bản, danh sách số bản in).
     #[arg(long)]
     pub no_package: bool,
-    /// Extra font folder (repeatable); system fonts are never used otherwise.
-    #[arg(long = "font-path", value_name = "DIR")]
+    /// Thư mục phông chữ thêm (ghi nhiều lần được); không bao giờ dùng phông của máy.
+    #[arg(long = "font-path", value_name = "THƯ_MỤC")]
     pub font_dirs: Vec<PathBuf>,
+    /// Print checks on every document: `strict` fails a file that breaks a
+    /// rule (split or glued number, text in the margin or across a fold,
+    /// type too small), `warn` only warns (for a designer at work), `off`
+    /// skips them [default: warn while the built-in layouts are being fixed].
+    #[arg(long, value_name = "MODE")]
+    pub preflight: Option<crate::preflight::Mode>,
 }
 
 /// `canhbao check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The campaign folder (holds campaign.toml).
+    /// Thư mục chiến dịch (có tệp campaign.toml).
+    #[arg(value_name = "THƯ_MỤC")]
     pub campaign: PathBuf,
-    /// Where to write the contact sheet PNG [default: <campaign>/out/contact-sheet.png].
-    #[arg(long, value_name = "FILE")]
-    pub contact_sheet: Option<PathBuf>,
-    /// Do not render the contact sheet (data checks only).
-    #[arg(long)]
-    pub no_contact_sheet: bool,
+    /// Nơi ghi bản kiểm tra PDF [mặc định: <thư mục chiến dịch>/out/kiem-tra.pdf].
+    #[arg(long, value_name = "TỆP", alias = "contact-sheet")]
+    pub proof: Option<PathBuf>,
+    /// Chỉ kiểm tra dữ liệu, không ghi bản kiểm tra (không ghi tệp nào).
+    #[arg(long, alias = "no-contact-sheet")]
+    pub no_proof: bool,
+}
+
+/// Most parallel jobs: more lanes than this only add memory.
+const MAX_JOBS: usize = 256;
+
+/// A number of type `T` within `range`, or a Vietnamese reason. NaN and
+/// infinities are never within a range.
+fn in_range<T>(s: &str, range: std::ops::RangeInclusive<T>, unit: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let value: T = s.trim().parse().map_err(|_| format!("“{s}” không phải là một số"))?;
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("giá trị phải từ {} đến {}{unit}", range.start(), range.end()))
+    }
+}
+
+/// A PNG resolution (see [`crate::layouts::DPI_RANGE`]).
+fn parse_dpi(s: &str) -> Result<f32, String> {
+    in_range(s, crate::layouts::DPI_RANGE, " dpi")
+}
+
+/// A number of parallel jobs.
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    in_range(s, 1..=MAX_JOBS, "")
+}
+
+/// A bleed in millimetres (what a print shop asks for is 2–5).
+fn parse_bleed(s: &str) -> Result<f64, String> {
+    in_range(s, 0.0..=10.0, " mm")
+}
+
+/// A week of the year.
+fn parse_week(s: &str) -> Result<u32, String> {
+    in_range(s, 1..=53, "")
 }
 
 /// Parses `K/N` with 1 ≤ K ≤ N.
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
-    let (k, n) = s.split_once('/').ok_or("write the shard as K/N, e.g. 2/3")?;
-    let k: usize = k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+    let (k, n) = s.split_once('/').ok_or("ghi phần cần tạo dạng K/N, ví dụ 2/3")?;
+    let k: usize = k.trim().parse().map_err(|_| format!("“{k}” không phải là số"))?;
+    let n: usize = n.trim().parse().map_err(|_| format!("“{n}” không phải là số"))?;
     if k == 0 || n == 0 || k > n {
-        return Err(format!("shard {k}/{n} is out of range (need 1 ≤ K ≤ N)"));
+        return Err(format!("phần {k}/{n} không hợp lệ (cần 1 ≤ K ≤ N)"));
     }
     Ok((k, n))
 }

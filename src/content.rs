@@ -54,12 +54,16 @@ impl Pack {
 
     /// The tactic ids an audience prints by default.
     pub fn audience_tactics(&self, audience: &str) -> Vec<String> {
-        self.sub("audiences")
-            .and_then(|a| a.get(audience))
-            .and_then(|a| a.get("tactics"))
+        self.audience_value(audience, "tactics")
+            .as_ref()
             .and_then(|t| t.as_array())
             .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
             .unwrap_or_default()
+    }
+
+    /// One key of an audience's table (`tactics`, `tactics_intro`).
+    fn audience_value(&self, audience: &str, key: &str) -> Option<toml::Value> {
+        self.sub("audiences").and_then(|a| a.get(audience)).and_then(|a| a.get(key)).cloned()
     }
 
     fn sub(&self, key: &str) -> Option<&toml::Table> {
@@ -128,6 +132,12 @@ impl Words {
         let mut text = toml_to_json(
             pack.table.get("text").cloned().unwrap_or(toml::Value::Table(Default::default())),
         );
+        // An audience may have its own line above the tactics (the elderly:
+        // "hỏi con cháu trước khi chuyển tiền"); the campaign's text wins.
+        let audience = audience(campaign, layout_audience);
+        if let Some(intro) = pack.audience_value(audience, "tactics_intro") {
+            merge(&mut text, serde_json::json!({"back": {"tactics_intro": toml_to_json(intro)}}));
+        }
         merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
         Words { text, tactics: unfilled_tactics(pack, campaign, layout_audience) }
     }
@@ -155,12 +165,18 @@ pub fn tactics(
     tactics
 }
 
-fn unfilled_tactics(pack: &Pack, campaign: &Campaign, layout_audience: Option<&str>) -> Value {
-    let audience = if campaign.audience_set {
+/// The audience a job's words are for: the campaign's choice wins over the
+/// layout's.
+fn audience<'a>(campaign: &'a Campaign, layout_audience: Option<&'a str>) -> &'a str {
+    if campaign.audience_set {
         campaign.audience.as_str()
     } else {
         layout_audience.unwrap_or(&campaign.audience)
-    };
+    }
+}
+
+fn unfilled_tactics(pack: &Pack, campaign: &Campaign, layout_audience: Option<&str>) -> Value {
+    let audience = audience(campaign, layout_audience);
     let ids = campaign.tactics.clone().unwrap_or_else(|| pack.audience_tactics(audience));
     let all = pack.sub("tactics").cloned().unwrap_or_default();
     let tactics: Vec<Value> = ids
@@ -188,6 +204,7 @@ pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, Str
         ("village", village),
         ("commune_title", crate::text::capitalize(&commune_full)),
         ("commune_full", commune_full),
+        ("commune_kind", c.commune.kind.clone()),
         ("commune", c.commune.name.clone()),
         ("province_full", c.commune.province_full()),
         ("province", c.commune.province.clone()),
@@ -198,20 +215,21 @@ pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, Str
     ]
 }
 
-/// Replaces `{name}` placeholders in every string of `v`.
+/// Replaces `{name}` placeholders in every string of `v`, once ([`crate::text::fill`]).
 fn fill(v: &mut Value, vars: &[(&str, String)]) {
     match v {
-        Value::String(s) if s.contains('{') => {
-            let mut out = s.clone();
-            for (k, val) in vars {
-                out = out.replace(&format!("{{{k}}}"), val);
-            }
-            *s = out;
-        }
+        Value::String(s) if s.contains('{') => *s = crate::text::fill(s, vars),
         Value::Array(a) => a.iter_mut().for_each(|x| fill(x, vars)),
         Value::Object(o) => o.values_mut().for_each(|x| fill(x, vars)),
         _ => {}
     }
+}
+
+/// Fills the placeholders of one string (the loudspeaker script's sentences).
+pub fn fill_str(s: &str, vars: &[(&str, String)]) -> String {
+    let mut v = Value::String(s.to_string());
+    fill(&mut v, vars);
+    v.as_str().unwrap_or_default().to_string()
 }
 
 /// Deep-merges `over` into `base` (tables merge, everything else replaces).
@@ -248,6 +266,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "village",
     "commune_title",
     "commune_full",
+    "commune_kind",
     "commune",
     "province_full",
     "province",
@@ -325,6 +344,52 @@ mod tests {
                     assert!(known, "{code}: unknown placeholder {{{name}}}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_tactic_has_a_spoken_variant_with_a_subject() {
+        for (code, _) in BUILTIN {
+            let pack = Pack::builtin(code).unwrap();
+            for id in pack.tactic_ids() {
+                let t = &pack.table["tactics"][&id];
+                for key in ["title", "body", "spoken"] {
+                    assert!(t.get(key).and_then(|v| v.as_str()).is_some(), "{code}: {id}.{key}");
+                }
+                let spoken = t["spoken"].as_str().unwrap();
+                let subject = if *code == "vi" { "Kẻ gian " } else { "Scammers " };
+                assert!(spoken.starts_with(subject), "{code}: {id}.spoken: {spoken}");
+                // Heard, not read: numbers spelt out, no quotes; in Vietnamese
+                // "trên mạng" and "đường dẫn", not "online" and "link".
+                assert!(!spoken.chars().any(|c| c.is_ascii_digit() || c == '“'), "{spoken}");
+                if *code == "vi" {
+                    assert!(!spoken.contains("online") && !spoken.contains("link"), "{spoken}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_vietnamese_pack_states_the_facts() {
+        let pack = Pack::builtin("vi").unwrap();
+        let text = BUILTIN.iter().find(|(c, _)| *c == "vi").unwrap().1;
+        let tactic = |id: &str| pack.table["tactics"][id]["body"].as_str().unwrap().to_string();
+        assert!(tactic("fake_police").contains("Công an không bao giờ yêu cầu chuyển tiền"));
+        // It would contradict the officer's number printed on the same leaflet.
+        assert!(!text.contains("không làm việc qua điện thoại"));
+        assert!(tactic("account_rental").contains("100–150 triệu đồng"));
+        assert!(tactic("job_abroad").contains("mua bán người"));
+        let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
+        assert!(steps.contains("số in trên thẻ hoặc trong ứng dụng ngân hàng"), "{steps}");
+        assert!(steps.contains("VNeID"), "{steps}");
+        assert!(steps.contains("không gọi số tìm trên mạng"), "{steps}");
+        assert!(steps.contains("tắt máy"), "{steps}");
+        assert!(!steps.contains("để khóa giao dịch và tài khoản nhận tiền"), "{steps}");
+        // "Công an" is the force: always capitalised; the "công an viên" post
+        // was merged away on 1 July 2024.
+        let lower = text.lines().filter(|l| !l.trim_start().starts_with('#'));
+        for line in lower {
+            assert!(!line.contains("công an"), "lower-case “công an”: {line}");
         }
     }
 

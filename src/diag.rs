@@ -71,8 +71,11 @@ impl Issue {
 }
 
 impl fmt::Display for Issue {
+    /// Every part may quote user data: control and format characters are
+    /// written out (`<U+001B>`), never sent raw to the terminal.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        use crate::text::visible;
+        write!(f, "{}", visible(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -82,13 +85,39 @@ impl fmt::Display for Issue {
         let kind = if self.warning { "cảnh báo" } else { "lỗi" };
         write!(f, ": {kind}: ")?;
         if let Some(field) = &self.field {
-            write!(f, "[{field}] ")?;
+            write!(f, "[{}] ", visible(field))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", visible(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  gợi ý: {hint}")?;
+            write!(f, "\n  gợi ý: {}", visible(hint))?;
         }
         Ok(())
+    }
+}
+
+/// An I/O error in plain Vietnamese: the system's own message is English
+/// ("No such file or directory (os error 2)"), and every message a user sees
+/// is Vietnamese.
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "không tìm thấy",
+        K::PermissionDenied => "không có quyền đọc hoặc ghi",
+        K::AlreadyExists => "đã có tệp trùng tên",
+        K::IsADirectory => "đây là thư mục, không phải tệp",
+        K::NotADirectory => "một phần của đường dẫn không phải thư mục",
+        K::DirectoryNotEmpty => "thư mục không trống",
+        K::StorageFull => "ổ đĩa đã đầy",
+        K::ReadOnlyFilesystem => "ổ đĩa chỉ cho đọc",
+        K::InvalidData => "nội dung tệp không đọc được",
+        K::InvalidFilename => "tên tệp không hợp lệ",
+        K::OutOfMemory => "không đủ bộ nhớ",
+        K::Interrupted | K::TimedOut | K::WouldBlock => "bị gián đoạn, hãy chạy lại",
+        _ => "lỗi hệ thống",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what}, mã lỗi {code}"),
+        None => what.to_string(),
     }
 }
 
@@ -144,6 +173,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_are_vietnamese() {
+        let e = std::fs::read("/không/có/tệp/này").unwrap_err();
+        assert_eq!(io_error(&e), "không tìm thấy, mã lỗi 2");
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

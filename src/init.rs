@@ -5,10 +5,16 @@ use std::path::{Path, PathBuf};
 use crate::output::write_atomic;
 
 /// The commented campaign template (comments in Vietnamese for the officer).
+///
+/// It holds no number that could be printed by mistake: the fields only the
+/// commune knows are left empty and marked "ĐIỀN", so `check` and `build`
+/// refuse the unedited template with one message per field. Channels that are
+/// not verified national ones are listed commented out, to be checked first.
 const CAMPAIGN_TOML: &str = r#"# Chiến dịch tuyên truyền phòng, chống lừa đảo qua mạng.
-# Sửa các dòng dưới đây cho đúng với xã/phường của mình, rồi chạy:
+# Điền các dòng có chữ ĐIỀN cho đúng với xã (phường) của mình, rồi chạy:
 #   canhbao check <thư-mục-này>    (kiểm tra, không tạo tệp)
 #   canhbao build <thư-mục-này>    (tạo tệp PDF cho từng thôn, trong thư mục out/)
+# Khi còn ô chưa điền, chương trình báo lỗi ở từng dòng và không tạo tệp nào.
 # Dòng bắt đầu bằng dấu # là ghi chú, chương trình bỏ qua.
 
 locale = "vi"                 # ngôn ngữ in: "vi" (tiếng Việt) hoặc "en" (tiếng Anh)
@@ -20,27 +26,34 @@ villages = "villages.xlsx"    # danh sách thôn: tệp Excel (.xlsx) hoặc "vi
 # logo = "logo.png"           # logo của đơn vị, đặt trong thư mục này
 
 [commune]
-name = "Tiên Trang"           # tên xã/phường, không ghi chữ "xã"
+name = ""                     # ĐIỀN tên xã (phường), không ghi chữ "xã", ví dụ "Tiên Trang"
 kind = "xã"                   # xã | phường | đặc khu
-province = "Thanh Hóa"        # tên tỉnh, không ghi chữ "tỉnh"
+province = ""                 # ĐIỀN tên tỉnh, không ghi chữ "tỉnh", ví dụ "Thanh Hóa"
 
-[issuer]
-name = "Công an xã Tiên Trang"   # đơn vị phát hành, in ở cuối tờ rơi
+# Đơn vị phát hành, in ở cuối tờ rơi. Bỏ trống thì in "Công an xã <tên xã>".
+# [issuer]
+# name = "Công an xã …"
 
 # Số điện thoại in trên tờ rơi. Số có hotline = true được in to nhất.
 [[contacts]]
 label = "Trực ban Công an xã"
-phone = "0237 3868 113"       # THAY BẰNG SỐ TRỰC BAN THẬT CỦA XÃ
+phone = ""                    # ĐIỀN số trực ban thật của Công an xã, đã gọi thử
 hotline = true
 
 [[contacts]]
 label = "Cảnh sát khẩn cấp"
-phone = "113"
+phone = "113"                 # số khẩn cấp toàn quốc của Công an
 
-# Kênh tố giác, in kèm mã QR. Chỉ nhận https://… hoặc tel:…
-[[channels]]
-label = "Kiểm tra trang web lừa đảo"
-url = "https://tinnhiemmang.vn"
+# Kênh tố giác, in kèm mã QR (chỉ nhận https://… hoặc tel:…). Mặc định không
+# in kênh nào ngoài 113 và chức năng tố giác của ứng dụng VNeID (nêu trong lời
+# in sẵn). Các kênh dưới đây chưa được bật: kiểm tra trước khi in (còn hoạt
+# động không, đúng cơ quan không), rồi mới xóa dấu # ở đầu ba dòng.
+# [[channels]]
+# label = "Tra cứu trang web lừa đảo"
+# url = "https://tinnhiemmang.vn"         # kiểm tra trước khi in
+# [[channels]]
+# label = "Báo cuộc gọi rác, lừa đảo"
+# url = "tel:156"                         # kiểm tra trước khi in
 
 [theme]
 primary = [0, 100, 100, 10]   # màu chính, CMYK theo %: đỏ
@@ -61,10 +74,13 @@ const GUIDE: &str = "HƯỚNG DẪN NHANH
 
 1. Mở villages.xlsx bằng Excel. Mỗi thôn một dòng:
    - Tên thôn, Loại (thôn, bản, ấp, tổ dân phố, khu phố),
-   - Công an viên phụ trách và số điện thoại của người đó,
+   - Cán bộ phụ trách (cán bộ Công an xã phụ trách thôn) và số di động của người đó,
    - Số hộ (để tính số tờ rơi cần in), số cửa hàng và nơi công cộng (để tính áp phích).
-   Xóa ba dòng ví dụ. Giữ nguyên dòng tiêu đề.
-2. Mở campaign.toml bằng Notepad: sửa tên xã, tỉnh, số trực ban Công an xã.
+   Dòng “Đông Hải” chỉ là ví dụ: sửa thành thôn của mình hoặc xóa đi.
+   Giữ nguyên dòng tiêu đề.
+2. Mở campaign.toml bằng Notepad: điền các dòng có chữ ĐIỀN (tên xã, tên tỉnh,
+   số trực ban Công an xã). Chỉ ghi số thật, đã gọi thử: số in ra sẽ đến tay
+   từng hộ dân.
 3. Kiểm tra:   canhbao check .
    Chương trình chỉ rõ lỗi ở tệp nào, dòng nào và cách sửa.
 4. Tạo tệp in: canhbao build .
@@ -72,20 +88,28 @@ const GUIDE: &str = "HƯỚNG DẪN NHANH
    out/print-order.csv (số bản cần in) cho nhà in.
 ";
 
-/// Header and example rows of the village table.
+/// Header and one example row of the village table. The officer, phone and
+/// households are left empty: only the commune knows them, and `check`
+/// names each empty cell.
 const ROWS: &[[&str; 7]] = &[
-    ["Tên thôn", "Loại", "Công an viên phụ trách", "SĐT", "Số hộ", "Số cửa hàng", "Nơi công cộng"],
-    ["Đông Hải", "thôn", "Lê Văn Bình", "0912 345 678", "312", "12", "3"],
-    ["Tây Hải", "thôn", "Nguyễn Thị Hoa", "0987 654 321", "245", "8", "2"],
-    ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0356 111 222", "180", "4", "1"],
+    ["Tên thôn", "Loại", "Cán bộ phụ trách", "SĐT", "Số hộ", "Số cửa hàng", "Nơi công cộng"],
+    ["Đông Hải", "thôn", "", "", "", "", ""],
 ];
 
-/// Creates a campaign folder; refuses to overwrite an existing campaign.
+/// The files `init` writes, in this order.
+pub const FILES: [&str; 4] = ["campaign.toml", "villages.csv", "villages.xlsx", "HUONG-DAN.txt"];
+
+/// Creates a campaign folder. Never replaces a file: if any of [`FILES`]
+/// is already there (even a dangling link), nothing is written and the
+/// message lists them.
 pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> {
-    if dir.join("campaign.toml").exists() {
+    let taken: Vec<&str> =
+        FILES.into_iter().filter(|f| dir.join(f).symlink_metadata().is_ok()).collect();
+    if !taken.is_empty() {
         return Err(format!(
-            "`{}` đã có campaign.toml; chọn thư mục khác để không ghi đè dữ liệu cũ",
-            dir.display()
+            "thư mục “{}” đã có {}; không tạo gì để khỏi ghi đè dữ liệu cũ\n  gợi ý: chọn một thư mục khác (hoặc chưa có), ví dụ canhbao init xa-moi",
+            dir.display(),
+            taken.join(", ")
         ));
     }
     let (y, m, d) = today;
@@ -95,12 +119,8 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
         csv.push_str(&row.join(","));
         csv.push_str("\r\n");
     }
-    let files = [
-        (dir.join("campaign.toml"), toml.into_bytes()),
-        (dir.join("villages.csv"), csv.into_bytes()),
-        (dir.join("villages.xlsx"), xlsx()?),
-        (dir.join("HUONG-DAN.txt"), GUIDE.as_bytes().to_vec()),
-    ];
+    let contents = [toml.into_bytes(), csv.into_bytes(), xlsx()?, GUIDE.as_bytes().to_vec()];
+    let files: Vec<(PathBuf, Vec<u8>)> = FILES.iter().map(|f| dir.join(f)).zip(contents).collect();
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
     }

@@ -6,6 +6,23 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+use std::path::Path;
+
+use toml::Spanned;
+
+use crate::diag::{Issue, line_col};
+
+/// Resolutions a PNG may be made at, in dots per inch (flags and
+/// registries alike): below, text is unreadable; above, one A3 page is
+/// already 70 million pixels.
+pub const DPI_RANGE: RangeInclusive<f32> = 36.0..=600.0;
+
+/// Largest trim side of a layout, in millimetres (the banner is 5,000).
+const MAX_SIDE_MM: f64 = 10_000.0;
+
+/// Most pages a layout may declare.
+const MAX_PAGES: usize = 100;
 
 /// One layout's declaration.
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +74,90 @@ pub struct Layout {
     /// Printed width of the campaign logo in millimetres (0: not printed).
     #[serde(default)]
     pub logo_mm: f64,
+    /// What the preflight holds the layout to (`[<id>.preflight]`).
+    #[serde(default)]
+    pub preflight: Rules,
+}
+
+/// A layout's print rules, checked on every document before export (see
+/// `crate::preflight`). Undeclared: a 4 mm safe margin, no size minimum.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Nothing but backgrounds this close to the trim, in millimetres.
+    #[serde(default = "four")]
+    pub safe_mm: f64,
+    /// Smallest body text (paragraphs of two lines or more), in points.
+    #[serde(default)]
+    pub body_pt: f64,
+    /// Smallest text of any kind (labels, captions, footers), in points.
+    #[serde(default)]
+    pub label_pt: f64,
+    /// `body_pt` for `audience = "elderly"` [default: body_pt + 15 %].
+    #[serde(default)]
+    pub elderly_body_pt: Option<f64>,
+    /// `label_pt` for `audience = "elderly"` [default: label_pt + 15 %].
+    #[serde(default)]
+    pub elderly_label_pt: Option<f64>,
+    /// Folds, per page: millimetres from the trim's left edge.
+    #[serde(default)]
+    pub folds_mm: Vec<Vec<f64>>,
+    /// Card sheets: the grid of cards and their cut lines.
+    #[serde(default)]
+    pub cut: Option<Cut>,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            safe_mm: 4.0,
+            body_pt: 0.0,
+            label_pt: 0.0,
+            elderly_body_pt: None,
+            elderly_label_pt: None,
+            folds_mm: Vec::new(),
+            cut: None,
+        }
+    }
+}
+
+impl Rules {
+    /// The body minimum for elderly readers.
+    pub fn elderly_body(&self) -> f64 {
+        self.elderly_body_pt.unwrap_or_else(|| raised(self.body_pt))
+    }
+
+    /// The label minimum for elderly readers.
+    pub fn elderly_label(&self) -> f64 {
+        self.elderly_label_pt.unwrap_or_else(|| raised(self.label_pt))
+    }
+}
+
+/// +15 %, rounded up to half a point.
+fn raised(pt: f64) -> f64 {
+    (pt * 1.15 * 2.0).ceil() / 2.0
+}
+
+/// Cards on a sheet: `cols` × `rows` cards of `width_mm` × `height_mm`,
+/// centred on the sheet, each with the campaign's bleed around it and
+/// `gap_mm` between neighbouring bleeds. Their trim lines are cut lines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cut {
+    /// Cards across.
+    pub cols: u32,
+    /// Cards down.
+    pub rows: u32,
+    /// Card trim width.
+    pub width_mm: f64,
+    /// Card trim height.
+    pub height_mm: f64,
+    /// Between the bleed edges of neighbouring cards.
+    pub gap_mm: f64,
+}
+
+fn four() -> f64 {
+    4.0
 }
 
 fn default_copies() -> String {
@@ -85,6 +186,7 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("leaflet-a5-lib.typ", include_bytes!("../layouts/leaflet-a5-lib.typ")),
     ("sample.json", include_bytes!("../layouts/sample.json")),
     ("impose.typ", include_bytes!("../layouts/impose.typ")),
+    ("proof.typ", include_bytes!("../layouts/proof.typ")),
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
     ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
     ("leaflet-a4-trifold.typ", include_bytes!("../layouts/leaflet-a4-trifold.typ")),
@@ -95,26 +197,132 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("social.typ", include_bytes!("../layouts/social.typ")),
     ("social-lib.typ", include_bytes!("../layouts/social-lib.typ")),
     ("social-square.typ", include_bytes!("../layouts/social-square.typ")),
+    ("icons.typ", include_bytes!("../layouts/icons.typ")),
 ];
 
-/// Parses a registry.
-pub fn parse(text: &str) -> Result<Vec<Layout>, String> {
-    let map: BTreeMap<String, Layout> =
-        toml::from_str(text).map_err(|e| format!("layouts.toml: {e}"))?;
-    let mut out: Vec<Layout> = map
-        .into_iter()
-        .map(|(id, mut l)| {
-            l.id = id;
-            l
-        })
-        .collect();
+/// Parses a registry (`file` names it in messages). A layout's id and
+/// format become output paths and its file a path the world reads, so each
+/// is checked here, with its line, before anything is built from it.
+pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
+    let toml_issue = |e: toml::de::Error| {
+        let mut issue = Issue::error(file, e.message().to_string());
+        if let Some(span) = e.span() {
+            let (line, col) = line_col(text, span.start);
+            issue = issue.line(line).column(col);
+        }
+        vec![issue]
+    };
+    let map: BTreeMap<String, Layout> = toml::from_str(text).map_err(toml_issue)?;
+    // The same text again, keeping where each key is, for the messages.
+    type Spans = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, toml::Value>>;
+    let spans: Spans = toml::from_str(text).map_err(toml_issue)?;
+    let line = |id: &str, key: Option<&str>| {
+        let (table, fields) = spans.iter().find(|(k, _)| k.get_ref() == id)?;
+        let at = key
+            .and_then(|key| fields.keys().find(|k| k.get_ref() == key))
+            .map_or(table.span().start, |k| k.span().start);
+        Some(line_col(text, at).0)
+    };
+    let mut issues = Vec::new();
+    let mut out = Vec::new();
+    for (id, mut l) in map {
+        l.id = id;
+        for (key, msg, hint) in problems(&l) {
+            let mut issue = Issue::error(file, format!("mẫu “{}”: {msg}", l.id)).hint(hint);
+            if let Some(n) = line(&l.id, key) {
+                issue = issue.line(n);
+            }
+            issues.push(issue);
+        }
+        out.push(l);
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
 
+/// What is wrong with one declaration: (key, message, hint).
+fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
+    let mut out = Vec::new();
+    let id_ok = (1..=64).contains(&l.id.len())
+        && l.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !id_ok {
+        out.push((
+            None,
+            "mã mẫu dùng làm tên thư mục kết quả nên chỉ được có chữ cái không dấu, chữ số, “-” và “_” (tối đa 64 ký tự)".into(),
+            "ví dụ [the-xa]",
+        ));
+    }
+    if !crate::world::layout_file_ok(&l.file) {
+        out.push((
+            Some("file"),
+            format!(
+                "tệp “{}” phải là đường dẫn trong thư mục mẫu, viết bằng dấu /, không có “..”",
+                l.file
+            ),
+            "ví dụ file = \"the.typ\" hoặc file = \"rieng/the.typ\"",
+        ));
+    }
+    if !matches!(l.format.as_str(), "pdf" | "png") {
+        out.push((
+            Some("format"),
+            format!("định dạng “{}” không dùng được", l.format),
+            "chọn \"pdf\" hoặc \"png\"",
+        ));
+    }
+    if !(l.dpi.is_finite() && DPI_RANGE.contains(&l.dpi)) {
+        out.push((
+            Some("dpi"),
+            format!(
+                "độ phân giải {} dpi nằm ngoài khoảng {}–{} dpi",
+                l.dpi,
+                DPI_RANGE.start(),
+                DPI_RANGE.end()
+            ),
+            "ví dụ dpi = 150",
+        ));
+    }
+    for (key, mm) in [("width_mm", l.width_mm), ("height_mm", l.height_mm)] {
+        if !(mm.is_finite() && mm > 0.0 && mm <= MAX_SIDE_MM) {
+            out.push((
+                Some(key),
+                format!("kích thước {mm} mm nằm ngoài khoảng 0–{MAX_SIDE_MM} mm"),
+                "ví dụ width_mm = 148",
+            ));
+        }
+    }
+    for (key, mm) in [("qr_min_mm", l.qr_min_mm), ("logo_mm", l.logo_mm)] {
+        if !(mm.is_finite() && (0.0..=MAX_SIDE_MM).contains(&mm)) {
+            out.push((
+                Some(key),
+                format!("kích thước {mm} mm nằm ngoài khoảng 0–{MAX_SIDE_MM} mm"),
+                "ví dụ logo_mm = 20",
+            ));
+        }
+    }
+    if !(1..=MAX_PAGES).contains(&l.pages) {
+        out.push((
+            Some("pages"),
+            format!("số trang {} nằm ngoài khoảng 1–{MAX_PAGES}", l.pages),
+            "ví dụ pages = 2",
+        ));
+    }
+    if !(1..=100).contains(&l.per_sheet) {
+        out.push((
+            Some("per_sheet"),
+            format!("số bản mỗi tờ {} nằm ngoài khoảng 1–100", l.per_sheet),
+            "ví dụ per_sheet = 8",
+        ));
+    }
+    out
+}
+
 /// The built-in layouts.
 pub fn builtin() -> Vec<Layout> {
-    parse(BUILTIN_REGISTRY).expect("built-in layouts.toml parses (tested)")
+    parse(BUILTIN_REGISTRY, Path::new("layouts/layouts.toml"))
+        .expect("built-in layouts.toml parses (tested)")
 }
 
 #[cfg(test)]
@@ -129,5 +337,34 @@ mod tests {
             assert!(BUILTIN_FILES.iter().any(|(f, _)| *f == l.file), "{}", l.file);
             assert!(l.pages >= 1 && l.width_mm > 0.0 && l.height_mm > 0.0);
         }
+    }
+
+    #[test]
+    fn every_builtin_layout_declares_its_print_rules() {
+        for l in builtin() {
+            let r = &l.preflight;
+            // Printed sheets are trimmed; a screen image (png) is not.
+            let least = if l.format == "png" { 2.0 } else { 4.0 };
+            assert!(r.safe_mm >= least, "{}", l.id);
+            assert!(r.label_pt > 0.0 && r.body_pt >= r.label_pt, "{}", l.id);
+            // Elderly readers: about 15 % more, never less than 10 %.
+            assert!(r.elderly_body() >= 1.1 * r.body_pt, "{}", l.id);
+            assert!(r.elderly_label() >= 1.1 * r.label_pt, "{}", l.id);
+        }
+        let a5 = builtin().into_iter().find(|l| l.id == "leaflet-a5").unwrap();
+        assert_eq!((a5.preflight.body_pt, a5.preflight.safe_mm), (10.5, 4.0));
+    }
+
+    #[test]
+    fn an_unknown_print_rule_is_refused() {
+        let text = "[x]\nfile = \"x.typ\"\ntitle = \"x\"\npaper = \"a5\"\nwidth_mm = 148\n\
+                    height_mm = 210\npages = 1\nscope = \"village\"\n[x.preflight]\nsafe = 4\n";
+        let file = Path::new("layouts.toml");
+        let err = parse(text, file).unwrap_err();
+        let err: String = err.iter().map(|i| i.to_string()).collect();
+        assert!(err.contains("unknown field `safe`"), "{err}");
+        let ok = parse(&text.replace("safe = 4", "safe_mm = 5\nbody_pt = 10"), file).unwrap();
+        assert_eq!(ok[0].preflight.safe_mm, 5.0);
+        assert_eq!(ok[0].preflight.elderly_body(), 11.5);
     }
 }

@@ -19,10 +19,14 @@ pub mod output;
 pub mod package;
 pub mod phone;
 pub mod plan;
+pub mod preflight;
+pub mod proof;
 pub mod qr;
 pub mod render;
+pub mod sandbox;
 pub mod serve;
 pub mod text;
+pub mod units;
 pub mod world;
 
 use std::path::{Path, PathBuf};
@@ -105,10 +109,26 @@ impl Project {
         pages: usize,
     ) -> Result<Vec<Vec<u8>>, String> {
         let planner = plan::Planner::new(&self.campaign, &self.pack)?;
-        self.png_with(base, &planner, layout, village, dpi, pages)
+        let off = preflight::Mode::Off;
+        Ok(self.png_with(base, &planner, layout, village, dpi, pages, off)?.0)
     }
 
-    /// [`Project::png`] with a planner shared by many documents.
+    /// Every page of one document as PNG, after the preflight in `mode`:
+    /// the pages and the preflight's warnings, or why there are no pages.
+    pub fn preview(
+        &self,
+        base: &world::Base,
+        layout: &Layout,
+        village: Option<usize>,
+        dpi: f32,
+        mode: preflight::Mode,
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
+        let planner = plan::Planner::new(&self.campaign, &self.pack)?;
+        self.png_with(base, &planner, layout, village, dpi, usize::MAX, mode)
+    }
+
+    /// [`Project::preview`] with a planner shared by many documents.
+    #[allow(clippy::too_many_arguments)] // private; the two callers name them all
     fn png_with(
         &self,
         base: &world::Base,
@@ -117,12 +137,19 @@ impl Project {
         village: Option<usize>,
         dpi: f32,
         pages: usize,
-    ) -> Result<Vec<Vec<u8>>, String> {
+        mode: preflight::Mode,
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
         let mut doc = self.document(base, planner, layout, village)?;
+        let expect = preflight::Expect::new(
+            &self.campaign,
+            layout,
+            village.map(|i| &self.campaign.villages[i]),
+        );
+        let warnings = preflight::apply(&doc, &expect, mode).map_err(|e| e.to_string())?;
         let keep = pages.min(doc.pages().len());
         let pages: Vec<_> = doc.pages()[..keep].to_vec();
         doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
-        render::png(&doc, dpi)
+        Ok((render::png(&doc, dpi)?, warnings))
     }
 
     /// One document laid out (every page), as the preview and `serve` show it.
@@ -151,7 +178,8 @@ impl Project {
         let thumbs: Vec<image::RgbaImage> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let png = self.png_with(&base, &planner, layout, Some(i), 24.0, 1)?;
+                let (png, _) =
+                    self.png_with(&base, &planner, layout, Some(i), 24.0, 1, preflight::Mode::Off)?;
                 image::load_from_memory(&png[0]).map(|im| im.to_rgba8()).map_err(|e| e.to_string())
             })
             .collect::<Result<_, String>>()?;
@@ -192,6 +220,8 @@ pub struct BuildOptions {
     pub shard: Option<(usize, usize)>,
     /// Re-render unchanged files.
     pub force: bool,
+    /// Write into an `out` folder that holds other files (no canhbao manifest).
+    pub allow_nonempty_out: bool,
     /// Write each job's JSON data next to its PDF.
     pub emit_data: bool,
     /// Also write PNG pages at this resolution.
@@ -208,6 +238,8 @@ pub struct BuildOptions {
     pub pdf_a: bool,
     /// Week number for the loudspeaker script's tactic (1-based; 0 = 1).
     pub week: u32,
+    /// What the preflight's findings do (`--preflight`).
+    pub preflight: preflight::Mode,
 }
 
 /// Picks the layouts and villages of a run, or explains what is wrong.
@@ -310,6 +342,7 @@ pub fn build(
     on_planned(jobs.len());
     let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
+    refuse_foreign_out(dir, &out, opts).map_err(BuildError::Input)?;
     let manifest_name = match opts.shard {
         Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
         None => "manifest.json".into(),
@@ -323,12 +356,13 @@ pub fn build(
         pdf_a: c.print.pdf_a,
         run_key: run_key(opts, c),
         manifest_name,
+        preflight: opts.preflight,
     };
     let report =
         batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
     let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
     let (order, package_written) = if whole_run && !opts.no_package {
-        make_package(&base, c, &layouts, &jobs, &out, &report.manifest)
+        package::make(&base, c, &layouts, &jobs, &out, &report.manifest)
             .map_err(BuildError::Other)?
     } else {
         (Vec::new(), 0)
@@ -342,6 +376,26 @@ pub fn build(
     };
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files })
+}
+
+/// An `--out` folder holding someone else's files is not written into
+/// unless the user says so: a build would replace its `manifest.json`,
+/// `print-order.csv`, `loa/` and `print/` files. The campaign's own `out/`
+/// is canhbao's by convention (`check` and `preview` write there too).
+fn refuse_foreign_out(dir: &Path, out: &Path, opts: &BuildOptions) -> Result<(), Issues> {
+    let own = match (out.canonicalize(), dir.join("out").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match output::foreign(out) {
+        Some(why) if !own && !opts.allow_nonempty_out => {
+            let issue = Issue::error(Path::new("--out"), why).hint(
+                "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out nếu chắc chắn muốn ghi vào thư mục này",
+            );
+            Err(Issues(vec![issue]))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Writes `loa/<village>.txt`, the loudspeaker script of every village, in
@@ -363,7 +417,8 @@ fn write_loa(
             }
             let v = &c.villages[i];
             let script = loa::script(c, v, pack, week);
-            let path = out.join("loa").join(format!("{}.txt", v.slug));
+            // `out` exists: the batch made it.
+            let path = output::place(out, &format!("loa/{}.txt", v.slug))?;
             output::write_if_changed(&path, script.text.as_bytes())?;
             Ok(1)
         })
@@ -428,49 +483,6 @@ fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues
     Ok(())
 }
 
-/// Writes the print-shop package and adds it to the manifest.
-fn make_package(
-    base: &world::Base,
-    c: &Campaign,
-    layouts: &[Layout],
-    jobs: &[plan::Job],
-    out: &Path,
-    manifest_path: &Path,
-) -> Result<(Vec<package::OrderLine>, usize), String> {
-    let mut manifest = output::Manifest::read(manifest_path);
-    let by_file: std::collections::HashMap<String, output::Entry> =
-        manifest.files.iter().map(|e| (e.file.clone(), e.clone())).collect();
-    let mut entries = Vec::new();
-    for job in jobs {
-        if let Some(e) = by_file.get(&format!("{}.pdf", job.stem)) {
-            entries.push((job.village, e));
-        }
-    }
-    let order = package::order(c, layouts, &entries);
-    let mut written = 0;
-    for layout in layouts.iter().filter(|l| l.copies != "none") {
-        let docs: Vec<(String, String)> = jobs
-            .iter()
-            .filter(|j| j.layout.id == layout.id)
-            .filter_map(|j| by_file.get(&format!("{}.pdf", j.stem)))
-            .map(|e| (e.file.clone(), e.sha256.clone()))
-            .collect();
-        let settings = render::PdfSettings {
-            ident: format!("canhbao/{}", text::file_slug(&c.commune.full())),
-            date: c.date,
-            pdf_a: c.print.pdf_a,
-        };
-        let made =
-            package::build_layout(base, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?;
-        written += made.iter().filter(|(_, new)| *new).count();
-        package::record(&mut manifest, &made);
-        comemo::evict(0);
-    }
-    package::write_order(out, &order)?;
-    manifest.write(manifest_path)?;
-    Ok((order, written))
-}
-
 /// Hash of everything shared by all jobs: tool, layouts, fonts, options.
 fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
     let mut bytes = batch::tool_version().into_bytes();
@@ -483,7 +495,10 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
     }
     bytes.extend_from_slice(
-        format!("{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date).as_bytes(),
+        // The preflight mode too: a file written with warnings must be
+        // checked again, not skipped, when a strict build follows.
+        format!("{:?}{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date, opts.preflight)
+            .as_bytes(),
     );
     if let Some(logo) = &c.logo {
         bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());
@@ -492,6 +507,8 @@ fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map(|r| r.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
+        // Regular files only: reading a FIFO would block the run.
+        paths.retain(|p| p.is_file());
         paths.sort();
         for p in paths {
             bytes.extend_from_slice(p.to_string_lossy().as_bytes());

@@ -2,26 +2,37 @@
 //!
 //! One plain-text file per village (`out/loa/<slug>.txt`) for the USB stick
 //! that goes to every village. Every sentence comes from the locale pack's
-//! `[loa]` table; phone numbers are spelt out digit group by digit group so
-//! they can be read aloud and written down. `--week N` picks the tactic.
+//! `[loa]` table, the tactics' `spoken` variants and `text.slogan`; phone
+//! numbers are spelt out digit group by digit group so they can be read aloud
+//! and written down. `--week N` picks the tactic.
 
 use crate::campaign::{Campaign, Village};
 use crate::content::Pack;
 use crate::phone::Phone;
 
 /// Placeholders only the loudspeaker script has (besides the pack's own).
-pub const PLACEHOLDERS: &[&str] =
-    &["tactic_title", "tactic_body", "officer_phone_spoken", "hotline_spoken"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "tactic_spoken",
+    "officer_phone_spoken",
+    "hotline_spoken",
+    "slogan_title",
+    "no_label",
+    "must_label",
+    "slogan_no",
+    "slogan_must",
+];
 
-/// A script and its length in words.
+/// A script and how long it takes to read.
 #[derive(Debug, Clone)]
 pub struct Script {
     /// The text, one paragraph per line.
     pub text: String,
-    /// Words in the text.
-    pub words: usize,
-    /// The most words the pack allows (minutes × words per minute).
-    pub max_words: usize,
+    /// Syllables in the text (one Vietnamese syllable is one written word).
+    pub syllables: usize,
+    /// Reading time in seconds at the pack's pace.
+    pub seconds: f64,
+    /// The longest the pack allows, in seconds.
+    pub max_seconds: f64,
 }
 
 /// Reads a phone number aloud: `0912 345 678` → "không chín một hai, ba bốn năm, …".
@@ -43,46 +54,74 @@ pub fn spoken(phone: &Phone, pack: &Pack) -> String {
 }
 
 /// The script for one village in week `week` (1-based).
+///
+/// Paragraphs, in order: greeting, intro, the week's tactic (its `spoken`
+/// variant), the slogan (read from `text.slogan`, the one source of "4 không,
+/// 2 phải"), what to do if scammed, the officer's number twice, the duty line
+/// and 113, then both again, and the closing. Too long for the slot: the
+/// short intro and closing replace the long ones; the "if scammed" advice,
+/// the most useful part, is never cut.
 pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
-    let tactics = crate::content::tactics(pack, c, Some(v), Some("households"));
+    let words = crate::content::Words::new(pack, c, Some("households"));
+    let (text, tactics) = words.fill(c, Some(v));
     let list = tactics.as_array().cloned().unwrap_or_default();
-    let tactic = if list.is_empty() {
-        None
-    } else {
-        list.get((week.max(1) as usize - 1) % list.len()).cloned()
+    let tactic = (!list.is_empty()).then(|| list[(week.max(1) as usize - 1) % list.len()].clone());
+    let slogan = &text["slogan"];
+    let titles = |key: &str| {
+        let items = slogan[key].as_array().cloned().unwrap_or_default();
+        let titles: Vec<String> =
+            items.iter().filter_map(|i| i["title"].as_str()).map(lower_first).collect();
+        titles.join(", ")
     };
     let mut vars: Vec<(&str, String)> = crate::content::placeholders(c, Some(v));
     vars.push(("officer_phone_spoken", spoken(&v.phone, pack)));
     vars.push(("hotline_spoken", spoken(&c.hotline.phone, pack)));
+    for key in ["title", "no_label", "must_label"] {
+        let name = if key == "title" { "slogan_title" } else { key };
+        vars.push((name, slogan[key].as_str().unwrap_or("").to_string()));
+    }
+    vars.push(("slogan_no", titles("no")));
+    vars.push(("slogan_must", titles("must")));
     if let Some(t) = &tactic {
-        vars.push(("tactic_title", t["title"].as_str().unwrap_or("").to_string()));
-        vars.push(("tactic_body", t["body"].as_str().unwrap_or("").to_string()));
+        let spoken = t["spoken"].as_str().or(t["body"].as_str()).unwrap_or("");
+        vars.push(("tactic_spoken", spoken.to_string()));
     }
-    let keys: Vec<&str> = ["greeting", "intro"]
-        .into_iter()
-        .chain(tactic.is_some().then_some("tactic"))
-        .chain(["slogan", "scammed", "officer", "hotline", "closing"])
-        .collect();
-    let max_words = number(pack, "minutes") * number(pack, "words_per_minute");
-    let mut paragraphs: Vec<String> = keys.iter().map(|k| fill(&string(pack, k), &vars)).collect();
-    // Too long for the slot: the "if scammed" advice is the part to drop.
-    if count(&paragraphs) > max_words {
-        paragraphs.retain(|p| *p != fill(&string(pack, "scammed"), &vars));
-    }
-    let text = paragraphs.join("\n") + "\n";
-    Script { words: count(&paragraphs), text, max_words }
+    let pace = number(pack, "syllables_per_minute").max(1) as f64 / 60.0;
+    let max_seconds = number(pack, "max_seconds") as f64;
+    let make = |short: bool| {
+        let (intro, closing) =
+            if short { ("intro_short", "closing_short") } else { ("intro", "closing") };
+        let keys = ["greeting", intro]
+            .into_iter()
+            .chain(tactic.is_some().then_some("tactic"))
+            .chain(["slogan", "scammed", "officer", "hotline", "repeat", closing]);
+        let paragraphs: Vec<String> =
+            keys.map(|k| crate::content::fill_str(&string(pack, k), &vars)).collect();
+        let syllables = count(&paragraphs);
+        Script {
+            text: paragraphs.join("\n") + "\n",
+            syllables,
+            seconds: syllables as f64 / pace,
+            max_seconds,
+        }
+    };
+    let full = make(false);
+    if full.seconds > max_seconds { make(true) } else { full }
 }
 
-fn count(paragraphs: &[String]) -> usize {
-    paragraphs.iter().map(|p| p.split_whitespace().count()).sum()
+/// Spoken syllables: every word with a letter or a digit in it.
+pub fn count(paragraphs: &[String]) -> usize {
+    paragraphs
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
-fn fill(s: &str, vars: &[(&str, String)]) -> String {
-    let mut out = s.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
+/// `Không sợ` → `không sợ`, to read a list of titles as one sentence.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|f| f.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn loa(pack: &Pack) -> Option<&toml::Table> {

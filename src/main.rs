@@ -20,7 +20,10 @@ const EXIT_FAILED: u8 = 1;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
@@ -36,6 +39,64 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Says in Vietnamese what is wrong with the command line (clap's own
+/// messages are English); `--help` and `--version` print as they are.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // `canhbao` alone: the help, which is Vietnamese.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(EXIT_INPUT);
+        }
+        _ => {}
+    }
+    let get = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let (arg, value) = (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue));
+    let what = match e.kind() {
+        ErrorKind::MissingSubcommand => {
+            "thiếu lệnh cần làm (build, check, init, preview, layouts…)".to_string()
+        }
+        ErrorKind::InvalidSubcommand => {
+            format!("không có lệnh “{}”", get(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("không có tùy chọn “{arg}”"),
+        ErrorKind::MissingRequiredArgument => format!("thiếu {arg}"),
+        ErrorKind::InvalidValue => format!("“{value}” không dùng được cho {arg}"),
+        ErrorKind::ValueValidation => {
+            // Our own parsers explain in Vietnamese; the standard ones in English.
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .filter(|s| !s.is_ascii())
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            // Said as `--png “0” không dùng được: …`, with where to look.
+            let flag = arg.split_whitespace().next().unwrap_or(&arg);
+            let verb = std::env::args().nth(1).unwrap_or_default();
+            eprintln!("lỗi: {flag} “{value}” không dùng được{why}");
+            eprintln!("  gợi ý: xem các giá trị dùng được bằng lệnh canhbao {verb} --help");
+            return ExitCode::from(EXIT_INPUT);
+        }
+        ErrorKind::ArgumentConflict => format!("không dùng {arg} cùng lúc với tùy chọn khác"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("thừa giá trị “{value}”")
+        }
+        _ => "câu lệnh không đúng".to_string(),
+    };
+    eprintln!("lỗi: {what}");
+    for k in [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg] {
+        if let Some(s) = e.get(k) {
+            eprintln!("  có phải ý bạn là “{s}”?");
+        }
+    }
+    eprintln!("Xem hướng dẫn: canhbao --help");
+    ExitCode::from(EXIT_INPUT)
 }
 
 fn init(args: InitArgs) -> ExitCode {
@@ -77,7 +138,8 @@ fn preview(args: PreviewArgs) -> ExitCode {
     };
     let result = (|| -> Result<Vec<std::path::PathBuf>, String> {
         let c = &project.campaign;
-        let id = args.layout.clone().unwrap_or_else(|| c.layouts[0].clone());
+        let first = c.layouts.first().ok_or("campaign.toml chưa có mẫu nào trong layouts")?;
+        let id = args.layout.clone().unwrap_or_else(|| first.clone());
         let layout = project.layout(&id)?.clone();
         let village = match (&args.village, layout.scope.as_str()) {
             (_, "commune") => None,
@@ -87,13 +149,20 @@ fn preview(args: PreviewArgs) -> ExitCode {
             (None, _) => Some(0),
         };
         let base = project.base(&[])?;
-        let pages = project.png(&base, &layout, village, args.dpi, usize::MAX)?;
+        let mode = args.preflight.unwrap_or_default();
+        let (pages, warnings) = project.preview(&base, &layout, village, args.dpi, mode)?;
+        for w in warnings {
+            eprintln!("cảnh báo: {w}");
+        }
         let out = args.out.clone().unwrap_or_else(|| c.root.join("out/preview"));
         let slug = village
             .map_or(canhbao::text::file_slug(&c.commune.full()), |i| c.villages[i].slug.clone());
         let mut written = Vec::new();
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("không tạo được thư mục “{}” ({e})", out.display()))?;
         for (i, png) in pages.iter().enumerate() {
-            let path = out.join(format!("{}-{slug}-{}.png", layout.id, i + 1));
+            let path =
+                canhbao::output::place(&out, &format!("{}-{slug}-{}.png", layout.id, i + 1))?;
             canhbao::output::write_atomic(&path, png)?;
             written.push(path);
         }
@@ -129,6 +198,7 @@ fn build(args: BuildArgs) -> ExitCode {
         villages: args.villages,
         shard: args.shard,
         force: args.force,
+        allow_nonempty_out: args.allow_nonempty_out,
         emit_data: args.emit_data,
         png_dpi: args.png,
         font_dirs: args.font_dirs,
@@ -137,6 +207,7 @@ fn build(args: BuildArgs) -> ExitCode {
         bleed_mm: args.bleed,
         pdf_a: args.pdf_standard.is_some(),
         week: args.week,
+        preflight: args.preflight.unwrap_or_default(),
     };
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
@@ -228,7 +299,9 @@ fn build(args: BuildArgs) -> ExitCode {
 fn print_order_summary(order: &[canhbao::package::OrderLine]) {
     let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
     for line in order {
-        match totals.iter_mut().find(|t| t.0 == line.layout) {
+        // The 2-up sheets (sra4) and the proof set (a5) of one layout are
+        // counted apart: sheets and leaflets do not add up.
+        match totals.iter_mut().find(|t| t.0 == line.layout && t.1 == line.paper) {
             Some(t) => {
                 t.2 += 1;
                 t.3 += line.copies;
@@ -263,22 +336,45 @@ fn check(args: CheckArgs) -> ExitCode {
             if village_table(&project).is_err() {
                 return ExitCode::SUCCESS;
             }
-            if args.no_contact_sheet {
+            if args.no_proof {
                 return ExitCode::SUCCESS;
             }
-            let path = args.contact_sheet.unwrap_or_else(|| c.root.join("out/contact-sheet.png"));
-            let layout = project.layout(&c.layouts[0]).cloned();
-            let sheet = layout.and_then(|l| project.contact_sheet(&l, &[]));
-            match sheet.and_then(|png| canhbao::output::write_atomic(&path, &png)) {
-                Ok(()) => {
-                    println!("Ảnh xem nhanh mọi thôn: {}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("lỗi: {msg}");
-                    ExitCode::from(EXIT_FAILED)
-                }
+            proof(&project, args.proof)
+        }
+    }
+}
+
+/// Writes the proof of the campaign's first per-village layout.
+fn proof(project: &canhbao::Project, path: Option<std::path::PathBuf>) -> ExitCode {
+    let c = &project.campaign;
+    let path = path.unwrap_or_else(|| c.root.join("out/kiem-tra.pdf"));
+    let layout = c
+        .layouts
+        .iter()
+        .filter_map(|id| project.layout(id).ok())
+        .find(|l| l.scope == "village" && l.format == "pdf");
+    let Some(layout) = layout else {
+        println!("Không có mẫu in theo từng thôn: không ghi bản kiểm tra.");
+        return ExitCode::SUCCESS;
+    };
+    match canhbao::proof::write(project, layout, &[], &path) {
+        Ok(found) => {
+            println!("Bản kiểm tra ({} trang): {}", found.pages, path.display());
+            if found.problems.is_empty() {
+                return ExitCode::SUCCESS;
             }
+            for (village, problem) in &found.problems {
+                eprintln!("lỗi: {village}: {problem}");
+            }
+            eprintln!(
+                "{} lỗi, khoanh đỏ trong bản kiểm tra: hãy sửa rồi chạy lại.",
+                found.problems.len()
+            );
+            ExitCode::from(EXIT_FAILED)
+        }
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }
@@ -295,8 +391,8 @@ fn village_table(project: &canhbao::Project) -> std::io::Result<()> {
         c.commune.full(),
         c.commune.province_full()
     )?;
-    let first = project.layout(&c.layouts[0]).ok();
-    let (v, o, p, h, n) = ("Thôn", "Công an viên phụ trách", "SĐT", "Số hộ", "Số bản in");
+    let first = c.layouts.first().and_then(|id| project.layout(id).ok());
+    let (v, o, p, h, n) = ("Thôn", "Cán bộ phụ trách", "SĐT", "Số hộ", "Số bản in");
     writeln!(out, "  {v:<30} {o:<26} {p:<14} {h:>6} {n:>10}")?;
     for (i, v) in c.villages.iter().enumerate() {
         let copies = first.map_or(0, |l| canhbao::package::copies(l, c, Some(i)));

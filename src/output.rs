@@ -1,9 +1,13 @@
-//! Writing results: atomic files and the manifest.
+//! Writing results: atomic files, the manifest and its journal.
 //!
 //! Every file is written to a temporary name in its final folder, flushed
 //! to disk, then renamed over the target. A killed run leaves complete files
 //! and temporary ones (which the next run removes), never a truncated PDF.
+//! Every path built from data goes through [`place`], so it stays in the
+//! output folder. Each finished file is appended to a journal as it lands,
+//! so a killed run's successor knows what is already made.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,10 +18,47 @@ use sha2::{Digest, Sha256};
 /// Suffix of temporary files; the next run deletes leftovers.
 pub const TMP_SUFFIX: &str = ".canhbao-tmp";
 
+/// Where a file named by data (`leaflet-a5/thon-dong-hai.pdf`) goes in the
+/// output folder `out`, which must exist. Refuses a name that leaves `out`
+/// by its text (`..`, absolute, backslash) or through a symbolic link.
+pub fn place(out: &Path, rel: &str) -> Result<PathBuf, String> {
+    use crate::sandbox::{Need, resolve};
+    resolve(out, rel, Need::Place).map_err(|e| e.explain(rel, "thư mục kết quả (--out)"))
+}
+
+/// Why `out` must not be written into without being asked: it is a folder
+/// that holds files but no canhbao manifest or journal, so they are someone
+/// else's (`None`: empty, absent, or canhbao's own).
+pub fn foreign(out: &Path) -> Option<String> {
+    let entries = fs::read_dir(out).ok()?;
+    let mut names: Vec<String> =
+        entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let ours = |name: &String| match record_base(name) {
+        Some(base) if name.ends_with(".json") => {
+            Manifest::read(&out.join(base)).tool.starts_with("canhbao")
+        }
+        Some(_) => true,
+        None => false,
+    };
+    if names.is_empty() || names.iter().any(ours) {
+        return None;
+    }
+    names.sort();
+    let more = if names.len() > 3 { ", …" } else { "" };
+    Some(format!(
+        "thư mục “{}” đã có {} tệp khác ({}{more}) và không phải thư mục kết quả của canhbao (không có manifest.json)",
+        out.display(),
+        names.len(),
+        names[..names.len().min(3)].join(", ")
+    ))
+}
+
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| format!("failed to create `{}` ({e})", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| {
+        format!("không tạo được thư mục “{}” ({})", dir.display(), crate::diag::io_error(&e))
+    })?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
     let result = (|| {
@@ -28,30 +69,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("failed to write `{}` ({e})", path.display())
+        format!("không ghi được tệp “{}” ({})", path.display(), crate::diag::io_error(&e))
     })
 }
 
 /// [`write_atomic`], unless the file already holds exactly `bytes` (then it
 /// is left untouched, with its date). Returns whether it wrote.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, String> {
-    if fs::read(path).is_ok_and(|old| old == bytes) {
+    // Only a regular file is compared: reading a FIFO would block.
+    let regular = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    if regular && fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
     write_atomic(path, bytes).map(|()| true)
 }
 
-/// Removes temporary files left by killed runs under `dir`.
+/// Removes temporary files left by killed runs in `out` and its direct
+/// subfolders, the only places canhbao writes to.
 ///
-/// Files of a process that is still running (another shard writing into the
-/// same folder) are left alone.
-pub fn clean_temp(dir: &Path) -> usize {
+/// Symbolic links are never followed (a link to the folder itself, or to
+/// another program's folder, is left alone) and only regular files are
+/// removed. Files of a process that is still running (another shard
+/// writing into the same folder) are left alone.
+pub fn clean_temp(out: &Path) -> usize {
+    sweep(out, 1)
+}
+
+fn sweep(dir: &Path, depth: usize) -> usize {
     let mut removed = 0;
     let Ok(entries) = fs::read_dir(dir) else { return 0 };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
-            removed += clean_temp(&path);
+        // The entry's own type: a symlink is a symlink, not what it points to.
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            if depth > 0 {
+                removed += sweep(&path, depth - 1);
+            }
+            continue;
+        }
+        if !kind.is_file() {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -89,6 +146,10 @@ pub struct Entry {
     pub sha256: String,
     /// Hash of everything that went into the file (data, layouts, fonts, tool).
     pub inputs: String,
+    /// Files the layout read from the campaign (or its layouts folder), by
+    /// virtual path, with their SHA-256: the file is stale when one changes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reads: BTreeMap<String, String>,
 }
 
 /// `manifest.json`: what a run wrote.
@@ -101,9 +162,24 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Reads a manifest, or an empty one when absent or unreadable.
+    /// Reads a manifest, or an empty one when absent or unreadable, with the
+    /// entries of its journal (a killed run's files) folded in.
     pub fn read(path: &Path) -> Manifest {
-        fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        let mut manifest: Manifest =
+            fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let journal = Journal::entries(&journal_path(path));
+        if !journal.is_empty() {
+            let newer: std::collections::HashSet<String> =
+                journal.iter().map(|e| e.file.clone()).collect();
+            manifest.files.retain(|e| !newer.contains(&e.file));
+            // A file journaled twice (rendered again): the last line wins.
+            let mut last: BTreeMap<String, Entry> = BTreeMap::new();
+            for e in journal {
+                last.insert(e.file.clone(), e);
+            }
+            manifest.files.extend(last.into_values());
+        }
+        manifest
     }
 
     /// This manifest's entries (it is `own` in `out`), then those of every
@@ -118,30 +194,118 @@ impl Manifest {
             .flatten()
             .flatten()
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n != own && n.starts_with("manifest") && n.ends_with(".json"))
+            .filter_map(|n| record_base(&n))
+            .filter(|n| n != own)
             .collect();
         names.sort();
+        names.dedup();
         let mut seen = std::collections::HashSet::new();
         let others = names.into_iter().flat_map(|n| Manifest::read(&out.join(n)).files);
         self.files.iter().cloned().chain(others).filter(|e| seen.insert(e.file.clone())).collect()
     }
 
-    /// Writes the manifest atomically, files sorted.
+    /// Writes the manifest atomically, files sorted; its journal, now
+    /// folded in, is removed.
     pub fn write(&mut self, path: &Path) -> Result<(), String> {
         self.files.sort_by(|a, b| a.file.cmp(&b.file));
         let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        write_atomic(path, &json)
+        write_atomic(path, &json)?;
+        let _ = fs::remove_file(journal_path(path));
+        Ok(())
     }
 }
 
-/// The output path of a job stem with an extension.
-pub fn out_path(out: &Path, stem: &str, ext: &str) -> PathBuf {
-    out.join(format!("{stem}.{ext}"))
+/// The manifest a file of the output folder belongs to, if it is a
+/// manifest (`manifest.json`, `manifest.shard-1-of-3.json`) or a journal
+/// (`manifest.journal`): the manifest's name.
+fn record_base(name: &str) -> Option<String> {
+    if !name.starts_with("manifest") {
+        return None;
+    }
+    if name.ends_with(".json") {
+        return Some(name.to_string());
+    }
+    name.strip_suffix(".journal").map(|stem| format!("{stem}.json"))
+}
+
+/// The journal of a manifest: `manifest.json` → `manifest.journal`.
+pub fn journal_path(manifest: &Path) -> PathBuf {
+    manifest.with_extension("journal")
+}
+
+/// An append-only log of finished files, one JSON entry per line, written
+/// as each file lands and folded into the manifest at the end of the run.
+/// A killed run leaves it behind; the next run reads it with the manifest
+/// ([`Manifest::read`]) and renders only what is not in either. A torn last
+/// line (killed mid-write) is skipped.
+///
+/// A line is in the system's cache once appended, so a killed process loses
+/// none. It reaches the disk at most [`Journal::SYNC_EVERY`] later (one
+/// fsync for many files): a power cut loses at most that much, and those
+/// files are made again.
+pub struct Journal {
+    file: fs::File,
+    unsynced: bool,
+    synced: std::time::Instant,
+}
+
+impl Journal {
+    /// Longest time an appended line waits for its fsync.
+    pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+    /// Opens (creating) the journal for appending.
+    pub fn open(path: &Path) -> Result<Journal, String> {
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("failed to open `{}` ({e})", path.display()))?;
+        Ok(Journal { file, unsynced: false, synced: std::time::Instant::now() })
+    }
+
+    /// Appends one entry (one `write`, so a line is never interleaved).
+    pub fn append(&mut self, entry: &Entry) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        self.file.write_all(&line)?;
+        self.unsynced = true;
+        if self.synced.elapsed() >= Self::SYNC_EVERY {
+            self.sync();
+        }
+        Ok(())
+    }
+
+    /// Flushes what was appended to disk.
+    pub fn sync(&mut self) {
+        if std::mem::take(&mut self.unsynced) {
+            let _ = self.file.sync_data();
+            self.synced = std::time::Instant::now();
+        }
+    }
+
+    /// The entries of a journal (none when absent).
+    fn entries(path: &Path) -> Vec<Entry> {
+        let Ok(bytes) = fs::read(path) else { return Vec::new() };
+        bytes.split(|b| *b == b'\n').filter_map(|l| serde_json::from_slice(l).ok()).collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(file: &str, sha: &str) -> Entry {
+        Entry {
+            file: file.into(),
+            layout: "l".into(),
+            village: "v".into(),
+            pages: 1,
+            bytes: 1,
+            sha256: sha.into(),
+            inputs: "i".into(),
+            reads: BTreeMap::new(),
+        }
+    }
 
     #[test]
     fn atomic_write_leaves_no_temp() {
@@ -157,15 +321,6 @@ mod tests {
     #[test]
     fn manifests_merge_own_first() {
         let dir = tempfile::tempdir().unwrap();
-        let entry = |file: &str, sha: &str| Entry {
-            file: file.into(),
-            layout: "l".into(),
-            village: "v".into(),
-            pages: 1,
-            bytes: 1,
-            sha256: sha.into(),
-            inputs: "i".into(),
-        };
         let mut own = Manifest { tool: "t".into(), files: vec![entry("a.pdf", "own")] };
         own.write(&dir.path().join("manifest.json")).unwrap();
         let mut shard = Manifest {
@@ -179,6 +334,26 @@ mod tests {
         let got: Vec<(&str, &str)> =
             all.iter().map(|e| (e.file.as_str(), e.sha256.as_str())).collect();
         assert_eq!(got, [("a.pdf", "own"), ("b.pdf", "shard")]);
+    }
+
+    #[test]
+    fn the_journal_folds_into_the_manifest_and_a_torn_line_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.json");
+        Manifest { tool: "t".into(), files: vec![entry("a.pdf", "old")] }.write(&path).unwrap();
+        let mut journal = Journal::open(&journal_path(&path)).unwrap();
+        journal.append(&entry("a.pdf", "new")).unwrap();
+        journal.append(&entry("b.pdf", "new")).unwrap();
+        journal.sync();
+        let mut torn = fs::OpenOptions::new().append(true).open(journal_path(&path)).unwrap();
+        torn.write_all(b"{\"file\":\"c.pdf\",\"lay").unwrap();
+        let mut read = Manifest::read(&path);
+        let got: Vec<(&str, &str)> =
+            read.files.iter().map(|e| (e.file.as_str(), e.sha256.as_str())).collect();
+        assert_eq!(got, [("a.pdf", "new"), ("b.pdf", "new")]);
+        read.write(&path).unwrap();
+        assert!(!journal_path(&path).exists(), "written manifests absorb their journal");
+        assert_eq!(Manifest::read(&path).files.len(), 2);
     }
 
     #[test]

@@ -56,11 +56,15 @@ impl Phone {
         format!("tel:{}", self.digits)
     }
 
-    /// Digit groups for printing and reading aloud: `0912 345 678`.
+    /// Digit groups for printing and reading aloud: `0912 345 678`,
+    /// `0237 3868 113`; Hà Nội and Hồ Chí Minh City keep their 3-digit area
+    /// code and 8-digit subscriber number apart: `024 3826 5113`.
     pub fn groups(&self) -> Vec<&str> {
         let d = self.digits.as_str();
         let cuts: &[usize] = match d.len() {
             10 if d.starts_with('0') => &[4, 7],
+            // Hà Nội and Hồ Chí Minh have two-digit area codes: 024 3868 1130.
+            11 if d.starts_with("024") || d.starts_with("028") => &[3, 7],
             11 => &[4, 8],
             8 => &[4],
             10 => &[4, 7],
@@ -74,6 +78,61 @@ impl Phone {
         }
         out.push(&d[start..]);
         out
+    }
+}
+
+/// Numbers that templates, examples and tutorials have used as stand-ins:
+/// printed, each would send a villager to a stranger.
+const KNOWN_PLACEHOLDERS: &[&str] =
+    &["0912345678", "0123456789", "0987654321", "0000000000", "02373868113", "0356111222"];
+
+/// How many digits in a row make a number look made up (see [`placeholder`]).
+const MADE_UP_RUN: usize = 7;
+
+/// Why a number looks invented rather than real, if it does.
+///
+/// The rule, also in the README: a number is refused when it is one of the
+/// stand-ins templates and tutorials use ([`KNOWN_PLACEHOLDERS`]), or when it
+/// holds 7 or more digits in a row that are all the same (`0900 000 000`) or
+/// that each go up or down by one (`0912 345 678`, `0987 654 321`). Real
+/// subscriber numbers almost never do: a run of 7 is about 1 in 100,000
+/// numbers, and a commune officer's or duty line's number is not one of the
+/// rare "vanity" numbers sold at auction. Six is not enough: it would refuse
+/// real numbers such as 0912 123 456. Short codes (113…) and 1800/1900
+/// numbers are never refused.
+pub fn placeholder(phone: &Phone) -> Option<&'static str> {
+    let d = phone.digits();
+    if KNOWN_PLACEHOLDERS.contains(&d) {
+        return Some("là số mẫu hay dùng trong tài liệu hướng dẫn");
+    }
+    if SHORT_CODES.contains(&d) || d.starts_with("1800") || d.starts_with("1900") {
+        return None;
+    }
+    let digits: Vec<i32> = d.bytes().map(|b| i32::from(b - b'0')).collect();
+    for (step, why) in [
+        (0, "có 7 chữ số giống nhau liền nhau"),
+        (1, "có 7 chữ số tăng dần liên tiếp"),
+        (-1, "có 7 chữ số giảm dần liên tiếp"),
+    ] {
+        let mut run = 1;
+        for pair in digits.windows(2) {
+            run = if pair[1] - pair[0] == step { run + 1 } else { 1 };
+            if run >= MADE_UP_RUN {
+                return Some(why);
+            }
+        }
+    }
+    None
+}
+
+impl Phone {
+    /// The number as printed on paper: the digit groups joined by no-break
+    /// spaces (U+00A0), so that no layout can ever break it across lines
+    /// ("0237 3868" / "113" would read as the emergency number). Messages,
+    /// CSV files and spoken scripts use [`Display`](fmt::Display), with
+    /// plain spaces.
+    pub fn printed(&self) -> String {
+        self.groups().join("\u{a0}")
     }
 }
 
@@ -142,9 +201,58 @@ mod tests {
         assert_eq!(show("912345678.0"), "0912 345 678");
         assert_eq!(show("(0237) 3123-456"), "0237 3123 456");
         assert_eq!(show("2373123456"), "0237 3123 456");
+        assert_eq!(show("02438681130"), "024 3868 1130");
+        assert_eq!(show("028.3868.1130"), "028 3868 1130");
+        assert_eq!(show("02838221113"), "028 3822 1113");
         assert_eq!(show("113"), "113");
         assert_eq!(show("1800 599 920"), "1800 599 920");
         assert_eq!(Phone::parse("0912345678").unwrap().tel(), "tel:0912345678");
+    }
+
+    fn made_up(s: &str) -> Option<&'static str> {
+        placeholder(&Phone::parse(s).unwrap())
+    }
+
+    #[test]
+    fn made_up_numbers_are_recognised() {
+        // 0123 456 789 and 0000 000 000 are not even well formed.
+        assert!(Phone::parse("0123 456 789").is_err() && Phone::parse("0000 000 000").is_err());
+        for n in [
+            "0912 345 678",
+            "0987 654 321",
+            "0237 3868 113",
+            "0356 111 222",
+            "0900 000 000",
+            "0988 888 888",
+            "0351 234 567",
+            "0276 5432 109",
+        ] {
+            assert!(made_up(n).is_some(), "{n} should be refused");
+        }
+        // Real-looking numbers, including ones with shorter runs.
+        for n in [
+            "0912 000 101",
+            "0912 123 456",
+            "0237 3852 113",
+            "0982 111 111",
+            "0261 3546 113",
+            "113",
+            "1800 599 920",
+            "1900 1234",
+        ] {
+            assert_eq!(made_up(n), None, "{n} is a possible real number");
+        }
+        assert!(made_up("0912345678").unwrap().contains("mẫu"));
+        assert!(made_up("0351234567").unwrap().contains("tăng"));
+    }
+
+    #[test]
+    fn printed_numbers_join_groups_with_no_break_spaces() {
+        let p = |s: &str| Phone::parse(s).unwrap().printed();
+        assert_eq!(p("0912345678"), "0912\u{a0}345\u{a0}678");
+        assert_eq!(p("024 3826 5113"), "024\u{a0}3826\u{a0}5113");
+        assert_eq!(p("113"), "113");
+        assert!(!p("02373868113").contains(' '));
     }
 
     #[test]

@@ -50,8 +50,9 @@ impl Shared {
             .channels
             .iter()
             .map(|ch| {
+                // A `tel:` channel shows a grouped number: keep it whole.
                 Ok(json!({
-                    "label": ch.label, "value": ch.value, "display": ch.display,
+                    "label": ch.label, "value": ch.value, "display": ch.display.replace(' ', NBSP),
                     "qr": qr::matrix(&ch.value)?,
                 }))
             })
@@ -59,9 +60,7 @@ impl Shared {
         let contacts = c
             .contacts
             .iter()
-            .map(
-                |k| json!({"label": k.label, "display": k.phone.to_string(), "tel": k.phone.tel()}),
-            )
+            .map(|k| json!({"label": k.label, "display": k.phone.printed(), "tel": k.phone.tel()}))
             .collect();
         Ok(Shared {
             hotline_qr,
@@ -84,6 +83,11 @@ impl<'a> Planner<'a> {
     /// Encodes the campaign-wide QR codes once.
     pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, String> {
         Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
+    }
+
+    /// The campaign the jobs come from.
+    pub fn campaign(&self) -> &'a Campaign {
+        self.campaign
     }
 
     /// The job's data as compact JSON (every job's data is parsed by Typst
@@ -167,15 +171,28 @@ fn job_data(
     pack: &Pack,
     shared: &Shared,
 ) -> Result<Value, String> {
-    let (text, tactics) = words.fill(c, village);
+    let (mut text, mut tactics) = words.fill(c, village);
+    let glue = Glue::new(c, village);
+    glue.value(&mut text);
+    glue.value(&mut tactics);
+    let audience = if c.audience_set {
+        c.audience.as_str()
+    } else {
+        layout.audience.as_deref().unwrap_or(&c.audience)
+    };
+    let parent = c
+        .issuer
+        .name
+        .starts_with("Công an")
+        .then(|| glue.text(&format!("Công an {}", c.commune.province_full())));
     let village = match village {
         Some(v) => json!({
-            "name": v.name, "kind": v.kind, "full": v.full(),
-            "full_title": crate::text::capitalize(&v.full()), "slug": v.slug,
+            "name": glue.text(&v.name), "kind": v.kind, "full": glue.text(&v.full()),
+            "full_title": glue.text(&crate::text::capitalize(&v.full())), "slug": v.slug,
             "households": v.households, "shops": v.shops, "public_places": v.public_places,
             "officer": {
-                "name": v.officer,
-                "phone": {"display": v.phone.to_string(), "tel": v.phone.tel(),
+                "name": glue.text(&v.officer),
+                "phone": {"display": v.phone.printed(), "tel": v.phone.tel(),
                           "qr": qr::matrix(&v.phone.tel())?},
             },
         }),
@@ -188,21 +205,24 @@ fn job_data(
             "id": layout.id, "paper": layout.paper, "width_mm": layout.width_mm,
             "height_mm": layout.height_mm, "pages": layout.pages, "qr_min_mm": layout.qr_min_mm,
         },
+        "audience": audience,
         "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks, "banner_qr": c.print.banner_qr},
         "locale": pack.code,
         "date": date,
+        "example": c.example,
         "commune": {
             "name": c.commune.name, "kind": c.commune.kind, "full": c.commune.full(),
             "full_title": crate::text::capitalize(&c.commune.full()),
             "province": c.commune.province, "province_full": c.commune.province_full(),
         },
-        "issuer": {"name": c.issuer.name, "address": c.issuer.address},
+        "issuer": {"name": glue.text(&c.issuer.name), "address": c.issuer.address,
+                   "parent": parent},
         "village": village,
         "hotline": {
-            "label": c.hotline.label, "display": c.hotline.phone.to_string(),
+            "label": glue.text(&c.hotline.label), "display": c.hotline.phone.printed(),
             "tel": c.hotline.phone.tel(), "qr": shared.hotline_qr,
         },
-        "contacts": shared.contacts,
+        "contacts": glue.labels(&shared.contacts),
         "channels": shared.channels,
         "tactics": tactics,
         "text": text,
@@ -213,3 +233,99 @@ fn job_data(
         "logo": c.logo.as_ref().map(|l| format!("{}/{l}", crate::world::CAMPAIGN_DIR)),
     }))
 }
+
+const NBSP: &str = "\u{a0}";
+
+/// The longest phrase kept on one line (characters): "Công an phường Nam
+/// Gia Nghĩa" (28) glued whole ran past the trim of the A5's narrow step
+/// column; such a phrase breaks after "Công an" instead.
+const MAX_GLUED: usize = 24;
+
+/// Names and fixed phrases that a line must never break inside ("xã Tiên
+/// Trang" / "Công an xã" / "trực ban", the officer's name, a phone number
+/// written into a sentence): their spaces become no-break spaces in every
+/// printed string, once, here, so that every layout (built-in or a
+/// campaign's own) keeps them whole.
+struct Glue {
+    /// (phrase, glued phrase), longest first, so that "Công an xã Tiên
+    /// Trang" is glued as one; each also with a capital first letter, as at
+    /// the start of a sentence.
+    phrases: Vec<(String, String)>,
+}
+
+impl Glue {
+    fn new(c: &Campaign, village: Option<&Village>) -> Glue {
+        let commune = c.commune.full();
+        let mut phrases = vec![
+            c.issuer.name.clone(),
+            format!("Công an {commune}"),
+            // Not "Công an xã" alone: glued after the commune's name it
+            // would join "Công an phường Nam Gia Nghĩa" past MAX_GLUED.
+            commune,
+            c.commune.name.clone(),
+            c.commune.province_full(),
+            c.hotline.phone.to_string(),
+        ];
+        phrases.extend(FIXED.iter().map(|p| p.to_string()));
+        phrases.extend(c.contacts.iter().map(|k| k.phone.to_string()));
+        if let Some(v) = village {
+            phrases.extend([v.full(), v.name.clone(), v.officer.clone(), v.phone.to_string()]);
+        }
+        let capitals: Vec<String> = phrases.iter().map(|p| crate::text::capitalize(p)).collect();
+        phrases.extend(capitals);
+        // A name longer than a line of a narrow column may break, at a space.
+        phrases.retain(|p| p.contains(' ') && p.chars().count() <= MAX_GLUED);
+        phrases.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        phrases.dedup();
+        let glued = phrases.iter().map(|p| p.replace(' ', NBSP));
+        Glue { phrases: phrases.iter().cloned().zip(glued).collect() }
+    }
+
+    /// `s` with the spaces inside every known phrase made no-break.
+    fn text(&self, s: &str) -> String {
+        let mut out = s.to_string();
+        for (p, glued) in &self.phrases {
+            if out.contains(p.as_str()) {
+                out = out.replace(p.as_str(), glued);
+            }
+        }
+        out
+    }
+
+    /// Every string in `v`.
+    fn value(&self, v: &mut Value) {
+        match v {
+            Value::String(s) => *s = self.text(s),
+            Value::Array(a) => a.iter_mut().for_each(|x| self.value(x)),
+            Value::Object(o) => o.values_mut().for_each(|x| self.value(x)),
+            _ => {}
+        }
+    }
+
+    /// The contacts with their labels glued.
+    fn labels(&self, contacts: &Value) -> Value {
+        let mut out = contacts.clone();
+        if let Some(a) = out.as_array_mut() {
+            for k in a {
+                if let Some(Value::String(l)) = k.get_mut("label") {
+                    *l = self.text(l);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Phrases of the locale packs that read wrong when broken across lines.
+const FIXED: &[&str] = &[
+    "Công an",
+    "người lạ",
+    "trực ban",
+    "Cảnh sát khẩn cấp",
+    "4 không",
+    "2 phải",
+    "mã QR",
+    "mã OTP",
+    "việc nhẹ lương cao",
+    "nước ngoài",
+];

@@ -18,6 +18,8 @@ pub enum Failure {
     Overflow(String),
     /// A Typst error, formatted like the typst CLI formats it.
     Typst(String),
+    /// The laid-out document broke a print rule (see `crate::preflight`).
+    Preflight(String),
     /// Anything else: the job's data could not be made, a file could not be
     /// written.
     Io(String),
@@ -27,7 +29,9 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Failure::Overflow(field) => write!(f, "nội dung không vừa khung: {field}"),
-            Failure::Typst(text) | Failure::Io(text) => f.write_str(text.trim_end()),
+            Failure::Typst(text) | Failure::Preflight(text) | Failure::Io(text) => {
+                f.write_str(text.trim_end())
+            }
         }
     }
 }
@@ -102,16 +106,57 @@ pub fn pdf(doc: &PagedDocument, settings: &PdfSettings) -> Result<Vec<u8>, Failu
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(doc, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(doc, &options).map_err(|errors| {
         Failure::Typst(errors.iter().map(|e| format!("error: {}\n", e.message)).collect())
-    })
+    })?;
+    Ok(drop_suspects(pdf))
 }
 
-/// Renders every page to PNG at `dpi`.
+/// Blanks the catalog's `/Suspects false`.
+///
+/// krilla 0.8 (typst-pdf 0.15.1) writes `/MarkInfo << /Marked true /Suspects
+/// false >>` into every tagged PDF 1.6–1.7, with no option to leave it out,
+/// and poppler (pdfinfo, pdftoppm, a print shop's preflight built on it)
+/// then prints "Syntax Error: Suspects object is wrong type (boolean)" for
+/// every file: it accepts the key only when true. `false` is the default,
+/// so the key says nothing; overwriting it with spaces of the same length
+/// keeps every byte offset (the cross-reference table) valid and the file
+/// reproducible. Only the first occurrence, inside the uncompressed catalog,
+/// is touched: krilla compresses every content stream.
+fn drop_suspects(mut pdf: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"/Suspects false";
+    let catalog = pdf.windows(9).position(|w| w == b"/MarkInfo").unwrap_or(usize::MAX);
+    if let Some(at) =
+        pdf.get(catalog..).and_then(|rest| rest.windows(KEY.len()).take(64).position(|w| w == KEY))
+    {
+        pdf[catalog + at..catalog + at + KEY.len()].fill(b' ');
+    }
+    pdf
+}
+
+/// Most pixels one rendered page may have: 150 million, 600 MB in memory
+/// (the 5 m banner at 150 dpi has 140 million). Past it the renderer would
+/// take gigabytes, or panic on an infinite size.
+pub const MAX_PIXELS: f64 = 150e6;
+
+/// Renders every page to PNG at `dpi`; refuses a page with more than
+/// [`MAX_PIXELS`] at that resolution.
 pub fn png(doc: &PagedDocument, dpi: f32) -> Result<Vec<Vec<u8>>, String> {
     doc.pages()
         .iter()
         .map(|page| {
+            let size = page.frame.size();
+            let (w, h) = (size.x.to_pt() / 72.0, size.y.to_pt() / 72.0);
+            let pixels = w * h * f64::from(dpi).powi(2);
+            if !dpi.is_finite() || dpi <= 0.0 || pixels > MAX_PIXELS {
+                let most = (MAX_PIXELS / (w * h)).sqrt().floor();
+                return Err(format!(
+                    "trang {:.0}×{:.0} mm ở {dpi} dpi quá lớn để vẽ thành ảnh (giới hạn {} triệu điểm ảnh); hãy chọn tối đa {most} dpi cho khổ này",
+                    w * 25.4,
+                    h * 25.4,
+                    MAX_PIXELS / 1e6
+                ));
+            }
             let options = typst_render::RenderOptions {
                 pixel_per_pt: typst::utils::Scalar::new(f64::from(dpi) / 72.0),
                 ..Default::default()

@@ -10,7 +10,7 @@
 //! folder. Packages, paths outside the campaign folder and system fonts are
 //! refused.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -61,6 +61,8 @@ pub struct Base {
     data_id: FileId,
     sources: Mutex<HashMap<FileId, FileResult<Source>>>,
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    /// SHA-256 of each file served from disk (`None`: built in or unreadable).
+    digests: Mutex<HashMap<FileId, Option<String>>>,
 }
 
 impl Base {
@@ -81,7 +83,9 @@ impl Base {
         let book = FontBook::from_fonts(&fonts);
         let campaign = campaign
             .map(|c| {
-                c.canonicalize().map_err(|e| format!("failed to open `{}` ({e})", c.display()))
+                c.canonicalize().map_err(|e| {
+                    format!("không mở được “{}” ({})", c.display(), crate::diag::io_error(&e))
+                })
             })
             .transpose()?;
         let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
@@ -95,6 +99,7 @@ impl Base {
             data_id: file_id(DATA_PATH),
             sources: Mutex::new(HashMap::new()),
             files: Mutex::new(HashMap::new()),
+            digests: Mutex::new(HashMap::new()),
         })
     }
 
@@ -113,10 +118,42 @@ impl Base {
     ) -> JobWorld<'a> {
         JobWorld {
             base: self,
+            // Registries are checked with `layout_file_ok` on load.
             main: file_id(&format!("{LAYOUTS_DIR}/{main}")),
             data: Bytes::new(data),
             extra,
+            read: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The SHA-256 of a file the world serves from disk (the campaign
+    /// folder or the campaign's layouts folder), by its virtual path; `None`
+    /// for built-in files (the run key covers those), for paths that are
+    /// not valid, and for files that cannot be read.
+    pub fn digest(&self, vpath: &str) -> Option<String> {
+        let id = VirtualPath::new(vpath)
+            .ok()
+            .map(|v| RootedPath::new(VirtualRoot::Project, v).intern())?;
+        self.digest_of(id)
+    }
+
+    fn digest_of(&self, id: FileId) -> Option<String> {
+        if let Some(known) = self.digests.lock().expect("digest cache lock").get(&id) {
+            return known.clone();
+        }
+        let path = id.vpath().get_with_slash();
+        let disk = if let Some(rel) = path.strip_prefix(&format!("{CAMPAIGN_DIR}/")) {
+            self.load_campaign(rel).ok()
+        } else if let (Some(rel), LayoutSource::Dir(dir)) =
+            (path.strip_prefix(&format!("{LAYOUTS_DIR}/")), &self.layouts)
+        {
+            read_inside(dir, rel).ok()
+        } else {
+            None
+        };
+        let digest = disk.map(|bytes| crate::output::sha256(&bytes));
+        self.digests.lock().expect("digest cache lock").insert(id, digest.clone());
+        digest
     }
 
     /// Reads a layout or campaign file from disk or memory, uncached.
@@ -175,35 +212,49 @@ pub fn builtin_fonts() -> &'static [Font] {
         .get_or_init(|| FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect())
 }
 
-/// Loads every font file in `dir` (not recursive).
+/// Loads every font file in `dir` (not recursive). A font "file" that is
+/// not a regular file (a FIFO would block the run forever) is refused.
 fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("failed to read font folder `{}` ({e})", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "không đọc được thư mục phông chữ “{}” ({})",
+            dir.display(),
+            crate::diag::io_error(&e)
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut fonts = Vec::new();
     for path in paths {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
-            let data = std::fs::read(&path)
-                .map_err(|e| format!("failed to read font `{}` ({e})", path.display()))?;
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                return Err(format!("phông chữ “{}” không phải là tệp thường", path.display()));
+            }
+            let data = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "không đọc được phông chữ “{}” ({})",
+                    path.display(),
+                    crate::diag::io_error(&e)
+                )
+            })?;
             fonts.extend(Font::iter(Bytes::new(data)));
         }
     }
     Ok(fonts)
 }
 
-/// Reads `rel` under `root`, refusing symlinks or `..` that leave it.
+/// Reads `rel` under `root`, refusing symlinks or `..` that leave it, and
+/// anything but a regular file.
 fn read_inside(root: &Path, rel: &str) -> FileResult<Bytes> {
-    let joined = root.join(rel);
-    let real = joined.canonicalize().map_err(|_| FileError::NotFound(PathBuf::from(rel)))?;
-    let root = root.canonicalize().map_err(|e| FileError::from_io(e, root))?;
-    if !real.starts_with(&root) {
-        return Err(denied(rel));
-    }
-    if real.is_dir() {
-        return Err(FileError::IsDirectory);
-    }
+    use crate::sandbox::{Escape, Need, resolve};
+    let real = resolve(root, rel, Need::File).map_err(|e| match e {
+        Escape::Missing => FileError::NotFound(PathBuf::from(rel)),
+        Escape::NotFile if root.join(rel).is_dir() => FileError::IsDirectory,
+        Escape::NotFile => FileError::Other(Some(e.explain(rel, "").into())),
+        Escape::Root(io) => FileError::from_io(io, root),
+        Escape::Empty | Escape::Leaves | Escape::Link => denied(rel),
+    })?;
     std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
 }
 
@@ -214,6 +265,14 @@ fn denied(path: &str) -> FileError {
         )
         .into(),
     ))
+}
+
+/// Whether `file` (a layout registry's `file`) names a file inside the
+/// layouts folder that the world can serve. The registry is checked with
+/// this when it is loaded, so [`Base::job`] never meets a bad path.
+pub fn layout_file_ok(file: &str) -> bool {
+    crate::sandbox::check_text(file).is_ok()
+        && VirtualPath::new(format!("{LAYOUTS_DIR}/{file}")).is_ok()
 }
 
 /// Interns a project path. Paths are fixed strings, so ids are reused.
@@ -228,6 +287,29 @@ pub struct JobWorld<'a> {
     main: FileId,
     data: Bytes,
     extra: Vec<(FileId, Bytes)>,
+    /// Every file this job asked the base for, so the re-run key covers them.
+    read: Mutex<Vec<FileId>>,
+}
+
+impl JobWorld<'_> {
+    /// The files this job read from disk, by virtual path, with their
+    /// SHA-256: what must be unchanged for its output to be current.
+    pub fn reads(&self) -> BTreeMap<String, String> {
+        let ids = self.read.lock().expect("read log lock").clone();
+        ids.into_iter()
+            .filter_map(|id| {
+                let digest = self.base.digest_of(id)?;
+                Some((id.vpath().get_with_slash().to_string(), digest))
+            })
+            .collect()
+    }
+
+    fn note(&self, id: FileId) {
+        let mut read = self.read.lock().expect("read log lock");
+        if !read.contains(&id) {
+            read.push(id);
+        }
+    }
 }
 
 impl World for JobWorld<'_> {
@@ -244,6 +326,7 @@ impl World for JobWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
+        self.note(id);
         let mut cache = self.base.sources.lock().expect("source cache lock");
         cache
             .entry(id)
@@ -262,6 +345,7 @@ impl World for JobWorld<'_> {
         if let Some((_, bytes)) = self.extra.iter().find(|(x, _)| *x == id) {
             return Ok(bytes.clone());
         }
+        self.note(id);
         let mut cache = self.base.files.lock().expect("file cache lock");
         cache.entry(id).or_insert_with(|| self.base.load(id)).clone()
     }

@@ -71,6 +71,9 @@ pub struct Campaign {
     pub text: toml::Table,
     /// The villages, in file order.
     pub villages: Vec<Village>,
+    /// A demonstration campaign (`example = true`): invented numbers pass,
+    /// and every page carries a "MẪU — KHÔNG PHÁT" band.
+    pub example: bool,
     /// Problems that do not stop the build.
     pub warnings: Vec<Issue>,
 }
@@ -202,19 +205,40 @@ pub const VILLAGE_KINDS: &[&str] = &[
 /// Commune kinds since the 2025 reform.
 pub const COMMUNE_KINDS: &[&str] = &["xã", "phường", "đặc khu"];
 
-/// Longest name we accept at all; layouts shrink or refuse shorter ones.
-const MAX_NAME: usize = 500;
+/// Longest name or label (village, officer, commune, contact…), in
+/// characters. Layouts shrink or refuse shorter ones; this bound keeps a
+/// hostile megabyte out of the layout engine, whose time grows faster than
+/// the text.
+pub const MAX_NAME: usize = 500;
+/// Longest channel address: a QR code past this is too dense to scan.
+pub const MAX_URL: usize = 500;
+/// Longest phone number as typed.
+pub const MAX_PHONE: usize = 40;
+/// Longest sentence in `[text]`.
+pub const MAX_SENTENCE: usize = 2_000;
+/// Largest `campaign.toml`.
+pub const MAX_TOML_BYTES: u64 = 1 << 20;
+/// Most pixels in a raster logo (a 4000 × 4000 image): it is decoded whole.
+pub const MAX_LOGO_PIXELS: u64 = 16_000_000;
 
 /// Loads and validates the campaign in `dir`. Nothing is written.
 pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
     let toml_path = dir.join("campaign.toml");
-    let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-        Issues(vec![Issue::error(&toml_path, format!("không đọc được tệp ({e})")).hint(
+    let one = |i: Issue| Issues(vec![i]);
+    if !toml_path.exists() {
+        return Err(one(Issue::error(&toml_path, "không tìm thấy tệp").hint(
             "thư mục chiến dịch phải có tệp campaign.toml; tạo mẫu bằng `canhbao init <thư-mục>`",
-        )])
-    })?;
-    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(|i| Issues(vec![i]))?;
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default() };
+        )));
+    }
+    let bytes = villages::read_capped(&toml_path, MAX_TOML_BYTES, &toml_path).map_err(one)?;
+    let text = encoding::decode_toml(&bytes, &toml_path).map_err(one)?;
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
+        let (line, col) = line_col(&text, at);
+        return Err(one(villages::refused(&toml_path, c).line(line).column(col)));
+    }
+    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
+    let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);
@@ -290,6 +314,8 @@ struct Ctx {
     file: PathBuf,
     text: String,
     issues: Issues,
+    /// `example = true`: invented phone numbers are allowed.
+    example: bool,
 }
 
 impl Ctx {
@@ -303,15 +329,30 @@ impl Ctx {
         self.issues.push(issue);
     }
 
-    /// A cleaned, non-empty string.
-    fn string(&mut self, s: &Spanned<String>, what: &str) -> String {
-        let v = clean(s.get_ref());
-        if v.is_empty() {
-            self.err(s, format!("{what} đang để trống"), None);
-        } else if v.chars().count() > MAX_NAME {
-            self.err(s, format!("{what} dài quá {MAX_NAME} ký tự"), None);
+    /// A cleaned, non-empty string; `fill` says what to write when it is empty.
+    fn string(&mut self, s: &Spanned<String>, what: &str, fill: &str) -> String {
+        let v = self.optional(s, what);
+        if v.as_ref().is_some_and(String::is_empty) {
+            self.err(s, format!("{what} đang để trống"), Some(fill));
         }
-        v
+        v.unwrap_or_default()
+    }
+
+    /// A cleaned string within [`MAX_NAME`] and without refused characters
+    /// (a TOML escape such as `\u001b` gets past the scan of the raw text).
+    /// `None` once the problem is recorded.
+    fn optional(&mut self, s: &Spanned<String>, what: &str) -> Option<String> {
+        let len = s.get_ref().chars().count();
+        if len > MAX_NAME {
+            self.err(s, format!("{what} dài {len} ký tự, quá giới hạn {MAX_NAME}"), None);
+            return None;
+        }
+        if let Some(c) = crate::text::refused_char(s.get_ref()) {
+            let (line, col) = line_col(&self.text, s.span().start);
+            self.issues.push(villages::refused(&self.file, c).line(line).column(col).field(what));
+            return None;
+        }
+        Some(clean(s.get_ref()))
     }
 
     /// Builds the campaign; `None` only when errors were recorded.
@@ -319,8 +360,12 @@ impl Ctx {
         let commune = self.commune(&raw.commune);
         let issuer = match &raw.issuer {
             Some(i) => Issuer {
-                name: self.string(&i.get_ref().name, "tên đơn vị phát hành"),
-                address: i.get_ref().address.as_ref().map(|a| clean(a.get_ref())),
+                name: self.string(
+                    &i.get_ref().name,
+                    "tên đơn vị phát hành",
+                    "ghi tên đơn vị in ở cuối tờ rơi, ví dụ name = \"Công an xã Tiên Trang\"",
+                ),
+                address: i.get_ref().address.as_ref().and_then(|a| self.optional(a, "địa chỉ")),
             },
             None => Issuer { name: format!("Công an {}", commune.full()), address: None },
         };
@@ -357,6 +402,9 @@ impl Ctx {
             .unwrap_or_else(|| "thôn".into());
         let villages_file =
             raw.villages.as_ref().map_or("villages.csv".into(), |v| clean(v.get_ref()));
+        if let Some(text) = &raw.text {
+            self.sentences(text, "text");
+        }
         let villages = self.villages(dir, &villages_file, &default_kind);
         Some(Campaign {
             root: dir.to_path_buf(),
@@ -377,8 +425,47 @@ impl Ctx {
             tactics,
             text: raw.text.unwrap_or_default(),
             villages,
+            example: self.example,
             warnings: Vec::new(),
         })
+    }
+
+    /// Every sentence of `[text]`: within [`MAX_SENTENCE`] characters and
+    /// without refused characters (they are printed on every page).
+    fn sentences(&mut self, table: &toml::Table, path: &str) {
+        for (key, value) in table {
+            let here = format!("{path}.{key}");
+            let items = match value {
+                toml::Value::Array(a) => a.iter().collect(),
+                v => vec![v],
+            };
+            for item in items {
+                match item {
+                    toml::Value::String(s) => self.sentence(s, key, &here),
+                    toml::Value::Table(t) => self.sentences(t, &here),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn sentence(&mut self, s: &str, key: &str, field: &str) {
+        let n = s.chars().count();
+        let mut issue = if n > MAX_SENTENCE {
+            Issue::error(&self.file, format!("câu dài {n} ký tự, quá giới hạn {MAX_SENTENCE}"))
+        } else if let Some(c) = crate::text::refused_char(s) {
+            villages::refused(&self.file, c)
+        } else {
+            return;
+        };
+        // toml::Table keeps no spans: the line is the first that sets `key`.
+        let line = self.text.lines().position(|l| {
+            l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('='))
+        });
+        if let Some(line) = line {
+            issue = issue.line(line + 1);
+        }
+        self.issues.push(issue.field(field));
     }
 
     fn commune(&mut self, raw: &Spanned<raw::RawCommune>) -> Commune {
@@ -391,17 +478,49 @@ impl Ctx {
                 Some("viết một trong: xã, phường, đặc khu"),
             );
         }
-        let province_kind = c
-            .province_kind
-            .as_ref()
-            .map(|k| clean(k.get_ref()).to_lowercase())
-            .unwrap_or_else(|| "tỉnh".into());
-        Commune {
-            name: self.string(&c.name, "tên xã/phường"),
-            kind,
-            province: self.string(&c.province, "tên tỉnh"),
-            province_kind,
+        // Left out, it is the list's: Hà Nội prints as "thành phố", never "tỉnh".
+        let listed = crate::units::province_kind(c.province.get_ref());
+        let written = c.province_kind.as_ref().map(|k| clean(k.get_ref()).to_lowercase());
+        if let (Some(w), Some(l), Some(at)) = (&written, listed, &c.province_kind)
+            && w != l
+            && !c.unlisted
+        {
+            let province = clean(c.province.get_ref());
+            self.err(
+                at,
+                format!("theo danh sách chính thức, {province} là {l}, không phải {w}"),
+                Some(&format!("sửa thành province_kind = \"{l}\" hoặc bỏ dòng này")),
+            );
         }
+        let province_kind = written.unwrap_or_else(|| listed.unwrap_or("tỉnh").into());
+        let commune = Commune {
+            name: self.string(
+                &c.name,
+                "tên xã/phường",
+                "ghi tên xã (phường) không kèm chữ “xã”, ví dụ name = \"Tiên Trang\"",
+            ),
+            kind,
+            province: self.string(
+                &c.province,
+                "tên tỉnh",
+                "ghi tên tỉnh (thành phố) không kèm chữ “tỉnh”, ví dụ province = \"Thanh Hóa\"",
+            ),
+            province_kind,
+        };
+        let valid = COMMUNE_KINDS.contains(&commune.kind.as_str())
+            && !commune.name.is_empty()
+            && !commune.province.is_empty();
+        if valid && !c.unlisted {
+            for p in crate::units::check(&commune.name, &commune.kind, &commune.province) {
+                let at = match p.field {
+                    crate::units::Field::Name => &c.name,
+                    crate::units::Field::Kind => &c.kind,
+                    crate::units::Field::Province => &c.province,
+                };
+                self.err(at, p.message, Some(&p.hint));
+            }
+        }
+        commune
     }
 
     /// The hotline and the other contacts. The hotline is required.
@@ -413,21 +532,32 @@ impl Ctx {
         let mut all = Vec::new();
         let mut hotline_at = None;
         for c in &raw.contacts {
-            let label = self.string(&c.get_ref().label, "nhãn số điện thoại");
-            match Phone::parse(c.get_ref().phone.get_ref()) {
+            let label = self.string(
+                &c.get_ref().label,
+                "nhãn số điện thoại",
+                "ghi số này là của ai, ví dụ label = \"Trực ban Công an xã\"",
+            );
+            let what = if c.get_ref().hotline {
+                "ghi số trực ban thật của Công an xã (phường), ví dụ số cố định 11 chữ số 02xx xxxx xxx"
+            } else {
+                "ghi số điện thoại thật, đã gọi thử"
+            };
+            match self.real_phone(c.get_ref().phone.get_ref()) {
                 Ok(phone) => {
+                    let province = clean(commune.get_ref().province.get_ref());
+                    let shown = phone.to_string();
+                    if let Some(w) =
+                        crate::units::area_code_warning(phone.digits(), &shown, &province)
+                    {
+                        let (line, col) = line_col(&self.text, c.get_ref().phone.span().start);
+                        self.issues.push(Issue::warning(&self.file, w).line(line).column(col));
+                    }
                     if c.get_ref().hotline && hotline_at.is_none() {
                         hotline_at = Some(all.len());
                     }
                     all.push(Contact { label, phone });
                 }
-                Err(msg) => self.err(
-                    &c.get_ref().phone,
-                    msg,
-                    Some(
-                        "số di động 10 chữ số (0912 345 678), số cố định 11 chữ số (0237 3123 456)",
-                    ),
-                ),
+                Err(msg) => self.err(&c.get_ref().phone, msg, Some(what)),
             }
         }
         if all.is_empty() {
@@ -446,9 +576,10 @@ impl Ctx {
 
     fn channel(&mut self, raw: &Spanned<raw::RawChannel>) -> Option<Channel> {
         let c = raw.get_ref();
-        let label = self.string(&c.label, "nhãn kênh tố giác");
+        let label = self.string(&c.label, "nhãn kênh tố giác", "ghi kênh này dùng để làm gì");
         let url = c.url.get_ref().trim().to_string();
-        match check_url(&url) {
+        let made_up = url.strip_prefix("tel:").and_then(|n| self.real_phone(n).err());
+        match made_up.map_or_else(|| check_url(&url), Err) {
             Ok((value, display)) => Some(Channel { label, value, display }),
             Err(msg) => {
                 self.err(
@@ -458,6 +589,20 @@ impl Ctx {
                 );
                 None
             }
+        }
+    }
+
+    /// A phone number a villager will call: well formed, and not one that
+    /// looks invented ([`crate::phone::placeholder`]) unless the campaign is
+    /// an example.
+    fn real_phone(&self, input: &str) -> Result<Phone, String> {
+        let phone = parse_phone(input)?;
+        match crate::phone::placeholder(&phone) {
+            Some(why) if !self.example => Err(format!(
+                "số “{phone}” {why}, trông như số bịa: không in số này \
+                 (nếu đây là dữ liệu minh họa, thêm dòng example = true vào đầu campaign.toml)"
+            )),
+            _ => Ok(phone),
         }
     }
 
@@ -484,6 +629,10 @@ impl Ctx {
         known: &Known,
     ) -> Vec<String> {
         let Some(raw) = raw else { return vec!["leaflet-a5".into()] };
+        if raw.get_ref().is_empty() {
+            let hint = "ghi ít nhất một mẫu, ví dụ layouts = [\"leaflet-a5\"]; xem danh sách: canhbao layouts";
+            self.err(raw, "danh sách mẫu (layouts) đang trống", Some(hint));
+        }
         raw.get_ref()
             .iter()
             .map(|l| self.choice(Some(l), "", &known.layouts, "mẫu (layout)"))
@@ -505,13 +654,18 @@ impl Ctx {
     /// The logo must be a file inside the campaign folder.
     fn logo(&mut self, raw: &Spanned<String>, dir: &Path) -> Option<String> {
         let rel = raw.get_ref().trim().replace('\\', "/");
-        match inside(dir, &rel) {
-            Ok(_) => Some(rel),
+        let path = match inside(dir, &rel) {
+            Ok(path) => path,
             Err(msg) => {
                 self.err(raw, msg, Some("chép tệp logo vào thư mục chiến dịch và ghi tên tệp, ví dụ logo = \"logo.png\""));
-                None
+                return None;
             }
+        };
+        if let Err(msg) = logo_pixels(&path) {
+            self.err(raw, msg, Some("thu nhỏ ảnh (Paint → Resize) hoặc dùng logo dạng SVG"));
+            return None;
         }
+        Some(rel)
     }
 
     /// The campaign's own layouts: a folder inside the campaign with a registry.
@@ -529,10 +683,10 @@ impl Ctx {
             }
         };
         let text = std::fs::read_to_string(&registry).unwrap_or_default();
-        match crate::layouts::parse(&text) {
+        match crate::layouts::parse(&text, &dir.join(&rel).join("layouts.toml")) {
             Ok(list) => Some((registry.parent().expect("a file has a parent").to_path_buf(), list)),
-            Err(msg) => {
-                self.err(raw, msg, None);
+            Err(issues) => {
+                issues.into_iter().for_each(|i| self.issues.push(i));
                 None
             }
         }
@@ -670,6 +824,7 @@ impl Ctx {
         file: &Path,
         default_kind: &str,
     ) -> Option<Village> {
+        let phone = self.real_phone(t.cell(row, "officer_phone").unwrap_or(""));
         let mut bad = |field: &str, msg: String, hint: &str| {
             let issue = Issue::error(file, msg).line(line).field(t.header(field));
             self.issues.push(if hint.is_empty() { issue } else { issue.hint(hint) });
@@ -681,7 +836,8 @@ impl Ctx {
             bad("name", "tên thôn đang để trống".into(), "");
             ok = false;
         } else if name.chars().count() > MAX_NAME {
-            bad("name", format!("tên thôn dài {} ký tự, quá {MAX_NAME}", name.chars().count()), "");
+            let n = name.chars().count();
+            bad("name", format!("tên thôn dài {n} ký tự, quá giới hạn {MAX_NAME}"), "");
             ok = false;
         }
         if !VILLAGE_KINDS.contains(&kind.as_str()) {
@@ -694,14 +850,24 @@ impl Ctx {
         }
         let officer = t.cell(row, "officer").unwrap_or("").to_string();
         if officer.is_empty() && t.columns.contains(&Some("officer")) {
-            bad("officer", "chưa ghi tên công an viên phụ trách".into(), "");
+            let hint = "ghi họ tên cán bộ Công an xã (phường) phụ trách thôn này";
+            bad("officer", "chưa ghi tên cán bộ phụ trách".into(), hint);
+            ok = false;
+        } else if officer.chars().count() > MAX_NAME {
+            let n = officer.chars().count();
+            bad(
+                "officer",
+                format!("tên cán bộ phụ trách dài {n} ký tự, quá giới hạn {MAX_NAME}"),
+                "",
+            );
             ok = false;
         }
-        let phone = match Phone::parse(t.cell(row, "officer_phone").unwrap_or("")) {
+        let phone = match phone {
             Ok(p) => Some(p),
             Err(msg) => {
                 if t.columns.contains(&Some("officer_phone")) {
-                    bad("officer_phone", msg, "số di động 10 chữ số, ví dụ 0912 345 678");
+                    let hint = "ghi số di động thật của cán bộ phụ trách, 10 chữ số (09xx xxx xxx)";
+                    bad("officer_phone", msg, hint);
                 }
                 None
             }
@@ -711,15 +877,19 @@ impl Ctx {
             if cell.is_empty() && !required {
                 return Some(0);
             }
-            match cell.replace(['.', ' '], "").parse::<u32>() {
-                Ok(n) if n <= 1_000_000 => Some(n),
-                _ => {
+            if cell.is_empty() && t.columns.contains(&Some(field)) {
+                let hint = "ghi số hộ gia đình của thôn: mỗi hộ một tờ rơi";
+                bad(field, "chưa ghi số hộ".into(), hint);
+                return None;
+            }
+            // A spreadsheet's 1.234 is a decimal, not 1.234 written with a
+            // thousands separator.
+            let decimal = t.is_decimal(line, field).then(|| format!("“{cell}” là số thập phân"));
+            match decimal.map_or_else(|| parse_count(cell), Err) {
+                Ok(n) => Some(n),
+                Err(msg) => {
                     if t.columns.contains(&Some(field)) {
-                        bad(
-                            field,
-                            format!("“{cell}” không phải số nguyên"),
-                            "ghi một số, ví dụ 312",
-                        );
+                        bad(field, msg, "ghi một số nguyên, ví dụ 312 hoặc 1.200");
                     }
                     None
                 }
@@ -748,6 +918,43 @@ impl Ctx {
     }
 }
 
+/// Most households, shops or places one village may have.
+pub const MAX_COUNT: u32 = 1_000_000;
+
+/// A count of households, shops or public places: a whole number. Thousands
+/// may be grouped by `.`, `,` or a space in groups of exactly three digits
+/// (`1.200`, `1,200`, `1 200`), since Vietnamese writes `1.200` for twelve
+/// hundred; anything else with a separator (`3.5`, `12,5`, `1.20`) is an
+/// error, never a guess: a decimal read as thousands multiplies the copies
+/// printed.
+pub fn parse_count(cell: &str) -> Result<u32, String> {
+    let not_whole = || format!("“{cell}” không phải số nguyên");
+    let groups: Vec<&str> = cell.split(['.', ',', ' ', '\u{a0}']).collect();
+    let separators: std::collections::HashSet<char> =
+        cell.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let grouped = groups.len() == 1
+        || (separators.len() == 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped || groups.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(not_whole());
+    }
+    // Only digits are left, so the parse fails only past u64.
+    match groups.concat().parse::<u64>() {
+        Ok(n) if n <= u64::from(MAX_COUNT) => Ok(n as u32),
+        _ => Err(format!("“{cell}” lớn quá {MAX_COUNT}")),
+    }
+}
+
+/// A phone number as typed, within [`MAX_PHONE`] characters.
+fn parse_phone(text: &str) -> Result<Phone, String> {
+    let n = text.chars().count();
+    if n > MAX_PHONE {
+        return Err(format!("số điện thoại dài {n} ký tự, quá giới hạn {MAX_PHONE}"));
+    }
+    Phone::parse(text)
+}
+
 /// Splits `Thôn Đông Hải` into (`thôn`, `Đông Hải`) when the kind column is empty.
 fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
     let kind = kind.to_lowercase();
@@ -767,7 +974,7 @@ fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
 fn column_hint(col: &str) -> String {
     let vi = match col {
         "name" => "Tên thôn",
-        "officer" => "Công an viên phụ trách",
+        "officer" => "Cán bộ phụ trách",
         "officer_phone" => "SĐT",
         _ => "Số hộ",
     };
@@ -775,31 +982,37 @@ fn column_hint(col: &str) -> String {
 }
 
 /// Resolves `rel` inside `dir`, refusing anything that leaves it (`..`,
-/// absolute paths, symlinks pointing out).
+/// absolute paths, symlinks pointing out) or is not a regular file.
 pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
-    if rel.is_empty() {
-        return Err("đường dẫn tệp đang để trống".into());
+    use crate::sandbox::{Need, resolve};
+    resolve(dir, rel, Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
+}
+
+/// Refuses a raster logo of more than [`MAX_LOGO_PIXELS`], reading only its
+/// header: the layout engine decodes the whole image (a 30000 × 30000 PNG
+/// takes 950 MB). Files the header reader does not know (SVG) pass.
+fn logo_pixels(path: &Path) -> Result<(), String> {
+    let Ok(imagesize::ImageSize { width: w, height: h }) = imagesize::size(path) else {
+        return Ok(());
+    };
+    if (w as u64).saturating_mul(h as u64) <= MAX_LOGO_PIXELS {
+        return Ok(());
     }
-    let p = Path::new(rel);
-    if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Err(format!("tệp “{rel}” nằm ngoài thư mục chiến dịch"));
-    }
-    let root = dir.canonicalize().map_err(|e| format!("không mở được thư mục chiến dịch ({e})"))?;
-    let full = dir
-        .join(p)
-        .canonicalize()
-        .map_err(|_| format!("không tìm thấy tệp “{rel}” trong thư mục chiến dịch"))?;
-    if !full.starts_with(&root) {
-        return Err(format!("tệp “{rel}” trỏ ra ngoài thư mục chiến dịch"));
-    }
-    if !full.is_file() {
-        return Err(format!("“{rel}” không phải là tệp"));
-    }
-    Ok(full)
+    Err(format!(
+        "ảnh logo {w} × {h} điểm ảnh, quá giới hạn {} triệu điểm ảnh; logo in rộng vài centimet chỉ cần khoảng 1000 × 1000",
+        MAX_LOGO_PIXELS / 1_000_000
+    ))
 }
 
 /// Checks a channel address; returns (QR payload, readable form).
 pub fn check_url(url: &str) -> Result<(String, String), String> {
+    let n = url.chars().count();
+    if n > MAX_URL {
+        return Err(format!("đường dẫn dài {n} ký tự, quá giới hạn {MAX_URL}"));
+    }
+    if let Some(c) = crate::text::refused_char(url) {
+        return Err(format!("đường dẫn có ký tự ẩn {}", crate::text::char_name(c)));
+    }
     if let Some(num) = url.strip_prefix("tel:") {
         let phone = Phone::parse(num)?;
         return Ok((phone.tel(), phone.to_string()));
@@ -853,6 +1066,18 @@ mod tests {
         assert_eq!(split_kind("Thôn Đông Hải", "", "thôn"), ("thôn".into(), "Đông Hải".into()));
         assert_eq!(split_kind("Tổ dân phố 3", "", "thôn"), ("tổ dân phố".into(), "3".into()));
         assert_eq!(split_kind("Đông Hải", "bản", "thôn"), ("bản".into(), "Đông Hải".into()));
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_with_thousands_in_groups_of_three() {
+        for (cell, n) in [("312", 312), ("1.200", 1200), ("1,200", 1200), ("1 200", 1200)] {
+            assert_eq!(parse_count(cell), Ok(n), "{cell}");
+        }
+        assert_eq!(parse_count("1.000.000"), Ok(1_000_000));
+        for cell in ["3.5", "12,5", "1.20", "1.2000", "1.200,5", "1.200 000", "-5", "", "1e3"] {
+            assert!(parse_count(cell).is_err(), "{cell}");
+        }
+        assert!(parse_count("99999999999999999999999").unwrap_err().contains("lớn"));
     }
 
     #[test]

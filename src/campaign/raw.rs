@@ -37,6 +37,10 @@ pub struct RawCampaign {
     /// Tactic ids to print instead of the audience's default list.
     #[serde(default)]
     pub tactics: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A demonstration campaign: invented numbers are allowed, and every page
+    /// carries a "MẪU — KHÔNG PHÁT" band.
+    #[serde(default)]
+    pub example: Option<Spanned<bool>>,
     /// The commune.
     pub commune: Spanned<RawCommune>,
     /// Who issues the material.
@@ -72,6 +76,10 @@ pub struct RawCommune {
     /// `tỉnh` (default) or `thành phố`.
     #[serde(default)]
     pub province_kind: Option<Spanned<String>>,
+    /// Not on the official list of 1 July 2025 (a unit created later):
+    /// skips the list check.
+    #[serde(default)]
+    pub unlisted: bool,
 }
 
 /// `[issuer]`.

@@ -222,7 +222,12 @@ fn state_json(s: &Shared) -> Value {
         "form": doc.as_ref().ok().map(form::read),
         "form_error": doc.as_ref().err(),
         "locale": doc.as_ref().ok().map(form::read).map_or("vi".into(), |f| f.locale),
-        "commune": project.as_ref().map(|l| l.project.campaign.commune.full()),
+        // While the village table still has cells to fill, the name comes from the form.
+        "commune": project.as_ref().map(|l| l.project.campaign.commune.full()).or_else(|| {
+            let f = form::read(doc.as_ref().ok()?);
+            let name = f.commune.name.trim();
+            (!name.is_empty()).then(|| format!("{} {name}", f.commune.kind.trim()).trim().to_string())
+        }),
         "issues": issues.iter().map(|i| issue_json(root, i)).collect::<Vec<_>>(),
         "errors": issues.iter().filter(|i| !i.warning).count(),
         "table": table,

@@ -114,7 +114,7 @@ fn every_command_has_help_with_an_example_and_completions_exist() {
     for cmd in ["build", "check", "init", "preview", "layouts", "completions"] {
         let (code, out, err) = run(canhbao().args([cmd, "--help"]));
         assert_eq!(code, 0, "{cmd}: {err}");
-        assert!(out.contains("Example: canhbao"), "{cmd} --help has no example:\n{out}");
+        assert!(out.contains("Ví dụ: canhbao"), "{cmd} --help has no example:\n{out}");
     }
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let (code, out, err) = run(canhbao().args(["completions", shell]));

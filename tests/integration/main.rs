@@ -3,10 +3,15 @@
 mod batch;
 mod custom;
 mod formats;
+mod icons;
 mod input;
 mod leaflet;
 mod loa;
+mod preflight;
 mod print;
 mod props;
+mod readable;
 mod sandbox;
+mod units;
 mod util;
+mod words;

@@ -1,7 +1,7 @@
 //! The whole print run: every layout, its paper, its colours, its QR codes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use lopdf::content::Content;
@@ -89,7 +89,7 @@ fn crop_marks_grow_the_media_box_but_not_the_trim() {
 }
 
 /// Every colour operator of a page and the forms it draws, with operands.
-fn colour_ops(doc: &Document, page: ObjectId) -> Vec<(String, Vec<f32>)> {
+pub(crate) fn colour_ops(doc: &Document, page: ObjectId) -> Vec<(String, Vec<f32>)> {
     let mut out = Vec::new();
     let mut streams = vec![doc.get_page_content(page).unwrap()];
     // Form XObjects (e.g. imposed or reused content).
@@ -277,7 +277,7 @@ fn every_layout_renders_in_english_too() {
     let (code, _, err) = run(&mut cmd);
     assert_eq!(code, 0, "{err}");
     let text = pdf_text(&dir.path().join("out/leaflet-a5/thon-dong-hai.pdf"));
-    assert!(text.contains("Do not transfer money") || text.contains("DO NOT"), "{text}");
+    assert!(text.contains("DON’T SEND MONEY!"), "{text}");
 }
 
 #[test]
@@ -342,7 +342,9 @@ fn cap_height_pt(frame: &typst::layout::Frame, needle: &str, scale: f64) -> f64 
                 let s = scale * g.transform.sy.get();
                 best = best.max(cap_height_pt(&g.frame, needle, s));
             }
-            FrameItem::Text(t) if t.text.replace(" ", "").contains(needle) => {
+            FrameItem::Text(t)
+                if t.text.replace(" ", "").replace("\u{a0}", "").contains(needle) =>
+            {
                 let cap = t.font.metrics().cap_height.at(t.size).to_pt() * scale;
                 best = best.max(cap);
             }
@@ -392,4 +394,292 @@ fn border_and_urban_examples_build_out_of_the_box() {
         assert!(files(&out.path().join("leaflet-a5"), "pdf").len() >= 8, "{example}");
         assert!(out.path().join("print-order.csv").is_file(), "{example}");
     }
+}
+
+// ---- The print-shop package -------------------------------------------------
+
+/// The example's villages, as loaded.
+fn villages() -> Vec<canhbao::campaign::Village> {
+    canhbao::load(&repo().join("examples/tien-trang")).unwrap().campaign.villages
+}
+
+/// A copy of the example with only its first `n` villages.
+fn small_example(n: usize) -> tempfile::TempDir {
+    let dir = example_copy();
+    let path = dir.path().join("villages.csv");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = csv.lines().take(2 + n).collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    dir
+}
+
+/// print-order.csv as rows of fields.
+fn order_rows(out: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["file", "layout", "village", "paper", "sides", "copies"]
+    );
+    r.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+}
+
+/// Relative paths of every PDF under `out/print`.
+fn print_files(out: &Path) -> Vec<String> {
+    let mut all: Vec<String> = all_files(&out.join("print"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| p.strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn print_order_has_a_row_for_every_printable_file_of_print() {
+    let out = example_build().join("out");
+    let rows = order_rows(&out);
+    let listed: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let files = print_files(&out);
+    assert!(files.len() >= 32, "{files:?}");
+    for f in &files {
+        assert!(listed.contains(&f.as_str()), "{f} is in print/ but not in print-order.csv");
+    }
+    for f in &listed {
+        assert!(out.join(f).is_file(), "print-order.csv lists {f}, which does not exist");
+    }
+    // One 2-up row per village, ⌈n/2⌉ sheets of n = households + 5 %.
+    let vs = villages();
+    let sheets: Vec<&Vec<String>> = rows.iter().filter(|r| r[0].contains("2up")).collect();
+    assert_eq!(sheets.len(), vs.len());
+    for (v, row) in vs.iter().zip(&sheets) {
+        let n = (v.households as f64 * 1.05).ceil() as u64;
+        assert_eq!(row[0], format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug));
+        assert_eq!(row[2], v.full(), "{row:?}");
+        assert_eq!(row[5], n.div_ceil(2).to_string(), "{row:?}");
+        assert_eq!((row[3].as_str(), row[4].as_str()), ("sra4", "2"), "{row:?}");
+    }
+    let all: Vec<&Vec<String>> = rows.iter().filter(|r| r[0].ends_with("-all.pdf")).collect();
+    assert_eq!(all.len(), 1, "{rows:?}");
+    assert_eq!(all[0][5], "1");
+}
+
+/// (dark pixels, all pixels) of a rectangle (mm from the top-left) of a page.
+fn dark_in(png: &image::GrayImage, dpi: f64, x: (f64, f64), y: (f64, f64)) -> usize {
+    let px = |mm: f64| (mm / 25.4 * dpi).round() as u32;
+    let mut dark = 0;
+    for yy in px(y.0)..px(y.1).min(png.height()) {
+        for xx in px(x.0)..px(x.1).min(png.width()) {
+            dark += usize::from(png.get_pixel(xx, yy).0[0] < 128);
+        }
+    }
+    dark
+}
+
+/// Renders page `page` of `pdf` at `dpi` (gray).
+fn render_page(pdf: &Path, page: usize, dpi: u32) -> image::GrayImage {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    let p = page.to_string();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-f", &p, "-l", &p, "-gray", "-png"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let png = files(dir.path(), "png").pop().expect("pdftoppm wrote a page");
+    image::open(png).unwrap().to_luma8()
+}
+
+/// The TrimBox of page 1 as (left, bottom, right, top) in mm.
+fn trim_box(doc: &Document) -> [f64; 4] {
+    let id = doc.get_pages()[&1];
+    let dict = doc.get_dictionary(id).unwrap();
+    let arr = dict.get(b"TrimBox").unwrap().as_array().unwrap();
+    let n: Vec<f64> = arr.iter().map(num).map(|pt| pt * 25.4 / 72.0).collect();
+    [n[0], n[1], n[2], n[3]]
+}
+
+#[test]
+fn two_up_sheet_is_one_village_twice_on_sra4_with_bleed_and_crop_marks() {
+    let out = example_build().join("out");
+    let vs = villages();
+    for v in vs.iter().step_by(10) {
+        let (name, officer) = (&v.name, &v.officer);
+        let pdf = out.join(format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug));
+        let doc = Document::load(&pdf).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+        assert_eq!(doc.get_pages().len(), 2, "{name}: front and back");
+        let (mw, mh) = box_mm(&doc, 1, b"MediaBox");
+        assert!(mw.max(mh) >= 320.0 - 0.05 && mw.min(mh) >= 225.0 - 0.05, "{name}: {mw}×{mh}");
+        // The TrimBox is the outer trim of the two copies: 2 × 148 mm plus a
+        // gutter of two 3 mm bleeds, 210 mm high, centred on the sheet.
+        let (tw, th) = box_mm(&doc, 1, b"TrimBox");
+        assert!((tw - 302.0).abs() < 0.05 && (th - 210.0).abs() < 0.05, "{name}: {tw}×{th}");
+        let t = trim_box(&doc);
+        assert!((t[0] - (mw - tw) / 2.0).abs() < 0.05, "{name}: trim not centred {t:?}");
+        for page in 1..=2 {
+            let text = page_text(&pdf, page);
+            let wanted = if page == 1 { name } else { officer };
+            assert!(text.matches(wanted.as_str()).count() >= 2, "{name} p{page}: {text}");
+            for other in vs.iter().filter(|o| o.officer != *officer) {
+                assert!(!text.contains(&other.officer), "{name}: {} too", other.officer);
+            }
+        }
+        // Crop marks: dark hairlines in the margin above the trim, at the four
+        // trim lines (0, 148, 154, 302 mm), and nowhere else there.
+        let png = render_page(&pdf, 1, 300);
+        let (left, top) = ((mw - tw) / 2.0, (mh - th) / 2.0);
+        for x in [0.0, 148.0, 154.0, 302.0] {
+            let x = left + x;
+            let d = dark_in(&png, 300.0, (x - 0.5, x + 0.5), (1.2, top - 3.2));
+            assert!(d > 0, "{name}: no crop mark at x = {x:.1} mm");
+        }
+        assert_eq!(dark_in(&png, 300.0, (left + 20.0, left + 120.0), (0.0, top - 3.2)), 0);
+        // Bleed: the red head of each copy runs 3 mm past its outer trim
+        // (the left copy's left, the right copy's right), below the examples'
+        // yellow "MẪU" band, which covers the top bleed.
+        for x in [(left - 2.5, left - 0.5), (left + 302.5, left + 304.5)] {
+            let d = dark_in(&png, 300.0, x, (top + 20.0, top + 40.0));
+            assert!(d > 0, "{name}: no bleed beside the trim at {x:?}");
+        }
+    }
+}
+
+#[test]
+fn marks_reach_every_imposed_file_and_the_combined_file_keeps_boxes() {
+    let dir = small_example(3);
+    let out = dir.path().join("out");
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(dir.path()).arg("--marks").arg("--out").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let all = out.join("print/leaflet-a5-all.pdf");
+    let doc = Document::load(&all).unwrap();
+    assert_eq!(doc.get_pages().len(), 6);
+    for page in 1..=6 {
+        let (tw, th) = box_mm(&doc, page, b"TrimBox");
+        assert!((tw - 148.0).abs() < 0.05 && (th - 210.0).abs() < 0.05, "p{page}: {tw}×{th}");
+        let (mw, _) = box_mm(&doc, page, b"MediaBox");
+        assert!(mw > 148.0 + 2.0 * 3.0 + 1.0, "p{page}: no room for marks ({mw} mm)");
+    }
+    // The combined pages are the village files' pages: same text, same order.
+    for (page, v) in villages().iter().take(3).enumerate() {
+        assert!(page_text(&all, 2 * page + 2).contains(&v.officer), "{}", v.name);
+    }
+    // With marks, the combined file shows them at the corners.
+    // The top-left horizontal mark lies on the trim line (3 mm bleed + 8 mm
+    // mark area from the media corner), outside the bleed.
+    let png = render_page(&all, 1, 150);
+    let on_trim_line = (10.5, 11.5);
+    assert!(dark_in(&png, 150.0, (1.5, 7.0), on_trim_line) > 0, "no crop mark in the corner");
+    assert_eq!(dark_in(&png, 150.0, (1.5, 7.0), (2.0, 7.0)), 0, "marks stay on the trim line");
+    let sheets = files(&out.join("print/leaflet-a5-2up-sra4"), "pdf");
+    assert_eq!(sheets.len(), 3);
+    let doc = Document::load(&sheets[0]).unwrap();
+    let (mw, mh) = box_mm(&doc, 1, b"MediaBox");
+    assert!((mw - 320.0).abs() < 0.05 && (mh - 225.0).abs() < 0.05, "{mw}×{mh}");
+    assert!(page_text(&sheets[0], 1).contains(&villages()[0].name));
+}
+
+#[test]
+fn no_output_makes_poppler_report_a_syntax_error() {
+    let out = example_build().join("out");
+    let pdfs: Vec<PathBuf> =
+        all_files(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    assert!(pdfs.len() >= 33, "{}", pdfs.len());
+    for pdf in pdfs {
+        let o = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success() && !err.contains("Syntax Error"), "{}: {err}", pdf.display());
+    }
+}
+
+// ---- The proof of `check` ---------------------------------------------------
+
+#[test]
+fn check_writes_a_proof_with_each_villages_caption_front_and_numbers() {
+    let dir = example_copy();
+    let (code, out, err) = run(canhbao().arg("check").arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("31 thôn"), "{out}");
+    let proof = dir.path().join("out/kiem-tra.pdf");
+    assert!(out.contains("kiem-tra.pdf"), "{out}");
+    let written = all_files(&dir.path().join("out"));
+    assert_eq!(written, std::slice::from_ref(&proof), "check writes the proof and nothing else");
+    let doc = Document::load(&proof).unwrap();
+    assert_eq!(doc.get_pages().len(), 11, "three villages a page");
+    let vs = villages();
+    for (i, v) in vs.iter().enumerate() {
+        let text = page_text(&proof, i / 3 + 1);
+        let copies = (v.households as f64 * 1.05).ceil() as u64;
+        for caption in [
+            v.full(),
+            format!("Công an viên: {}", v.officer),
+            format!("Điện thoại: {}", v.phone),
+            format!("Số bản in: {copies}"),
+        ] {
+            assert!(text.contains(&caption), "page {}: no “{caption}”\n{text}", i / 3 + 1);
+        }
+        assert!(!text.contains("Lỗi"), "{}: {text}", v.name);
+    }
+    // Each cell shows, below the front, the numbers enlarged: a picture cut
+    // out of the document, one per village.
+    let pictures = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image"))
+        .filter(|s| s.dict.get(b"Width").map(num).unwrap_or(0.0) > 300.0)
+        .count();
+    assert!(pictures >= vs.len(), "{pictures} pictures of the numbers for {} villages", vs.len());
+    // The help says what check writes.
+    let (_, help, _) = run(canhbao().args(["check", "--help"]));
+    assert!(help.contains("kiem-tra.pdf") && help.contains("--no-proof"), "{help}");
+    assert!(!help.contains("without writing anything"), "{help}");
+}
+
+#[test]
+fn check_marks_a_village_in_red_and_no_proof_writes_nothing() {
+    let dir = small_example(4);
+    let path = dir.path().join("villages.csv");
+    let huge = "Nguyễn Thị Thanh Hương ".repeat(12);
+    let csv = std::fs::read_to_string(&path).unwrap().replace("Trần Thanh Cường", huge.trim());
+    std::fs::write(&path, csv).unwrap();
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-proof"));
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.path().join("out").exists(), "--no-proof wrote something");
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Nam Hải"), "the message names the village: {err}");
+    let proof = dir.path().join("out/kiem-tra.pdf");
+    let text = pdf_text(&proof);
+    assert!(text.contains("Lỗi"), "{text}");
+    // The third cell (Nam Hải) is framed in red, the first is not: look at
+    // the top-left corner of each cell (A4 landscape, 10 mm margins, three
+    // columns 5 mm apart).
+    let png = {
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().join("p");
+        let ok = std::process::Command::new("pdftoppm")
+            .args(["-r", "100", "-f", "1", "-l", "1", "-png"])
+            .arg(&proof)
+            .arg(&prefix)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        image::open(files(dir.path(), "png").pop().unwrap()).unwrap().to_rgb8()
+    };
+    let red_near = |x_mm: f64, y_mm: f64| {
+        let px = |mm: f64| (mm / 25.4 * 100.0) as u32;
+        let mut n = 0;
+        for x in px(x_mm - 1.5)..px(x_mm + 4.0) {
+            for y in px(y_mm - 1.5)..px(y_mm + 4.0) {
+                let p = png.get_pixel(x, y).0;
+                n += usize::from(p[0] > 180 && p[1] < 90 && p[2] < 90);
+            }
+        }
+        n
+    };
+    let cell = (277.0 - 10.0) / 3.0;
+    assert_eq!(red_near(10.0, 16.0), 0, "the first village is fine");
+    assert!(red_near(10.0 + 2.0 * (cell + 5.0), 16.0) > 0, "Nam Hải is not framed in red");
 }

@@ -85,9 +85,11 @@ fn printable_name() -> impl Strategy<Value = String> {
         .prop_map(|(first, rest)| format!("{first}{}", rest.concat()))
 }
 
-/// What canhbao should print for a name cell: NFC, white space collapsed.
+/// What canhbao should print for a name cell: NFC, white space collapsed,
+/// zero-width characters and soft hyphens removed.
 fn expected(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    let invisible = ['\u{AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}'];
+    let nfc: String = s.chars().filter(|c| !invisible.contains(c)).nfc().collect();
     nfc.split(|c: char| c.is_whitespace() || c == '\u{feff}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -182,7 +184,7 @@ proptest! {
         prop_assert!(project.is_ok(), "{raw:?} refused: {}", project.err().unwrap());
         prop_assert_eq!(&project.unwrap().campaign.villages[0].name, &want);
         match compile_leaflet(dir.path()) {
-            Ok(()) | Err(Failure::Overflow(_)) => {}
+            Ok(()) | Err(Failure::Overflow(_) | Failure::Preflight(_)) => {}
             Err(Failure::Typst(msg) | Failure::Io(msg)) => {
                 prop_assert!(false, "name {raw:?} broke the layout:\n{msg}");
             }
@@ -198,4 +200,195 @@ fn typst_code_in_a_name_compiles() {
             panic!("{raw:?}: {e}");
         }
     }
+}
+
+// Arbitrary bytes as the village table (CSV, XLSX) and as campaign.toml:
+// never a panic; either a campaign or errors that name the file.
+
+/// The example campaign with `file` replaced by `bytes` (and campaign.toml
+/// pointing at it).
+fn campaign_with_file(file: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = fs::read_to_string(repo().join("examples/tien-trang/campaign.toml")).unwrap();
+    let toml = toml.replace("villages = \"villages.csv\"", &format!("villages = \"{file}\""));
+    fs::write(dir.path().join("campaign.toml"), toml).unwrap();
+    fs::copy(repo().join("examples/tien-trang/villages.csv"), dir.path().join("villages.csv"))
+        .unwrap();
+    fs::write(dir.path().join(file), bytes).unwrap();
+    dir
+}
+
+/// Loads through the library: `Ok`, or errors whose text names `file`.
+fn loads_or_names(dir: &Path, file: &str) -> Result<(), TestCaseError> {
+    if let Err(issues) = canhbao::load(dir) {
+        prop_assert!(issues.has_errors(), "refused without an error: {issues}");
+        let shown = issues.to_string();
+        prop_assert!(shown.contains(file), "{file} not named in:\n{shown}");
+        prop_assert!(!shown.contains('\u{1b}'), "raw escape in:\n{shown:?}");
+    }
+    Ok(())
+}
+
+/// The parts of a small valid workbook, made once.
+fn workbook_parts() -> &'static Vec<(String, Vec<u8>)> {
+    static PARTS: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+    PARTS.get_or_init(|| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let rows = [
+            ["name", "kind", "officer", "officer_phone", "households"],
+            ["Đông Hải", "thôn", "Lê Văn Bình", "0912 345 678", "305"],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        sheet.write_formula(1, 5, "=1+1").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut data = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+                (entry.name().to_string(), data)
+            })
+            .collect()
+    })
+}
+
+/// Zips `parts`.
+fn zip_parts(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Pieces of worksheet XML that calamine reads with care or without.
+const XML_PIECES: &[&str] = &[
+    "<c r=\"XFD1048576\"><v>1</v></c>",
+    "<c r=\"A3\" t=\"s\"><v>99</v></c>",
+    "<c r=\"B3\" t=\"e\"><v>#REF!</v></c>",
+    "<c r=\"C3\" t=\"n\"><v>12.5</v></c>",
+    "<c r=\"E2\"><v>3.5</v></c>",
+    "<f t=\"shared\" ref=\"A1:A9\" si=\"3\">1+1</f>",
+    "<f t=\"shared\" si=\"7\"/>",
+    "<c r=\"ZZZZ1\"/>",
+    "<row r=\"0\">",
+    "<row r=\"4294967296\">",
+    "</row>",
+    "<c t=\"inlineStr\"><is><t>\u{1b}x</t></is></c>",
+    "<dimension ref=\"A1:XFD1048576\"/>",
+    "&amp;",
+    "<",
+    "\"",
+];
+
+/// A worksheet (or other part) with random pieces spliced in.
+fn spliced() -> impl Strategy<Value = (usize, Vec<(usize, String)>)> {
+    let piece = prop_oneof![
+        3 => prop::sample::select(XML_PIECES).prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    (any::<usize>(), prop::collection::vec((any::<usize>(), piece), 1..6))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_bytes_as_villages_csv_load_or_name_the_file(
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        text in name(),
+    ) {
+        for b in [bytes.clone(), format!("name,officer,officer_phone,households\n{text}").into_bytes()] {
+            let dir = campaign_with_file("villages.csv", &b);
+            loads_or_names(dir.path(), "villages.csv")?;
+        }
+    }
+
+    #[test]
+    fn any_bytes_as_villages_xlsx_load_or_name_the_file(
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        (part, splices) in spliced(),
+    ) {
+        let parts = workbook_parts();
+        // Bytes of a valid workbook with a few changed: a damaged download.
+        let mut damaged = zip_parts(parts);
+        for (at, b) in &flips {
+            let len = damaged.len();
+            damaged[at % len] = *b;
+        }
+        // One part with pieces spliced in, zipped again: what a script writes.
+        let mut edited = parts.clone();
+        let target = part % edited.len();
+        for (at, piece) in &splices {
+            let data = &mut edited[target].1;
+            let mut at = at % (data.len() + 1);
+            while at > 0 && std::str::from_utf8(&data[..at]).is_err() {
+                at -= 1;
+            }
+            data.splice(at..at, piece.bytes());
+        }
+        for b in [bytes, damaged, zip_parts(&edited)] {
+            let dir = campaign_with_file("villages.xlsx", &b);
+            loads_or_names(dir.path(), "villages.xlsx")?;
+        }
+    }
+
+    #[test]
+    fn any_bytes_as_campaign_toml_load_or_name_the_file(
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        splices in prop::collection::vec((any::<usize>(), any::<String>()), 1..4),
+    ) {
+        let mut toml = fs::read_to_string(repo().join("examples/tien-trang/campaign.toml")).unwrap();
+        for (at, piece) in &splices {
+            let mut at = at % (toml.len() + 1);
+            while !toml.is_char_boundary(at) {
+                at -= 1;
+            }
+            toml.insert_str(at, piece);
+        }
+        for b in [bytes, toml.into_bytes()] {
+            let dir = campaign_with_file("villages.csv", &[]);
+            fs::copy(repo().join("examples/tien-trang/villages.csv"), dir.path().join("villages.csv")).unwrap();
+            fs::write(dir.path().join("campaign.toml"), &b).unwrap();
+            loads_or_names(dir.path(), "campaign.toml")?;
+        }
+    }
+}
+
+/// The binary on a few arbitrary files: exit 0 or 2, never a panic, and on
+/// exit 2 the file named.
+#[test]
+fn binary_exits_0_or_2_on_arbitrary_files() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(6));
+    let files = prop::sample::select(&["villages.csv", "villages.xlsx", "campaign.toml"][..]);
+    runner
+        .run(&(files, prop::collection::vec(any::<u8>(), 0..400)), |(file, bytes)| {
+            let dir = campaign_with_file(
+                if file == "campaign.toml" { "villages.csv" } else { file },
+                &[],
+            );
+            fs::copy(
+                repo().join("examples/tien-trang/villages.csv"),
+                dir.path().join("villages.csv"),
+            )
+            .unwrap();
+            fs::write(dir.path().join(file), &bytes).unwrap();
+            let (code, _, err) =
+                run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+            prop_assert!(code == 0 || code == 2, "exit {code}\n{err}");
+            prop_assert!(!err.contains("panicked"), "{err}");
+            if code == 2 {
+                prop_assert!(err.contains(file), "{file} not named:\n{err}");
+            }
+            Ok(())
+        })
+        .unwrap();
 }

@@ -94,7 +94,8 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Text of a PDF via poppler's pdftotext (installed by .ci/run).
+/// Text of a PDF via poppler's pdftotext (installed by .ci/run). Numbers
+/// and names print with no-break spaces: they read here as plain spaces.
 pub fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])
@@ -102,7 +103,7 @@ pub fn pdf_text(pdf: &Path) -> String {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) is installed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
 }
 
 /// Text of one page (1-based).
@@ -114,7 +115,7 @@ pub fn page_text(pdf: &Path, page: usize) -> String {
         .arg("-")
         .output()
         .expect("pdftotext runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
 }
 
 /// A box of a page, in millimetres: (width, height).

@@ -1,0 +1,175 @@
+//! The preflight: each rule fails a document made to break it (fixture
+//! layouts in tests/fixtures/preflight, one per rule), `--preflight warn`
+//! turns the failure into a warning, and a clean document passes silently.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+/// The example campaign with the fixture layouts as its own layouts folder.
+fn campaign(audience: Option<&str>) -> tempfile::TempDir {
+    let dir = example_copy();
+    copy_dir(&repo().join("tests/fixtures/preflight"), &dir.path().join("mau"));
+    let path = dir.path().join("campaign.toml");
+    let mut extra = String::from("layouts = [\"pf-clean\"]\nlayouts_dir = \"mau\"");
+    if let Some(a) = audience {
+        extra.push_str(&format!("\naudience = \"{a}\""));
+    }
+    let toml = fs::read_to_string(&path).unwrap().replacen("layouts = [\"leaflet-a5\"]", &extra, 1);
+    fs::write(&path, toml).unwrap();
+    dir
+}
+
+/// Builds one fixture layout for Đông Hải: (exit code, stderr, the PDF's path).
+fn build(dir: &Path, layout: &str, mode: &str) -> (i32, String, PathBuf) {
+    let out = dir.join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir)
+        .args(["--village", "Đông Hải", "--no-package", "--force", "--layout", layout])
+        .args(["--preflight", mode, "--out"])
+        .arg(&out));
+    (code, err, out.join(layout).join("thon-dong-hai.pdf"))
+}
+
+/// The layout fails in strict mode with a message naming the village, the
+/// layout, the page and each of `expected`, and is not written; in warn
+/// mode the same findings are warnings and the file is written.
+#[track_caller]
+fn fails_then_warns(layout: &str, expected: &[&str]) {
+    let dir = campaign(None);
+    let (code, err, pdf) = build(dir.path(), layout, "strict");
+    assert_eq!(code, 1, "{layout} passed:\n{err}");
+    assert!(!pdf.exists(), "{layout}: a failed file was written");
+    let line = err.lines().find(|l| l.starts_with("không tạo được")).unwrap_or_default();
+    assert!(line.contains("thôn Đông Hải") && line.contains(layout), "{err}");
+    assert!(err.contains("kiểm tra trước khi in không đạt") && err.contains("trang 1,"), "{err}");
+    for e in expected {
+        assert!(err.contains(e), "{layout}: no “{e}” in:\n{err}");
+    }
+    let (code, err, pdf) = build(dir.path(), layout, "warn");
+    assert_eq!(code, 0, "{layout} in warn mode:\n{err}");
+    assert!(pdf.exists(), "{layout}: not written in warn mode");
+    assert!(err.contains(&format!("cảnh báo (thôn Đông Hải, {layout})")), "{err}");
+    for e in expected {
+        assert!(err.contains(e), "{layout} in warn mode: no “{e}” in:\n{err}");
+    }
+}
+
+#[test]
+fn a_clean_document_passes_strict_with_no_warning() {
+    let dir = campaign(None);
+    let (code, err, pdf) = build(dir.path(), "pf-clean", "strict");
+    assert_eq!(code, 0, "{err}");
+    assert!(pdf.exists());
+    assert!(!err.contains("kiểm tra trước khi in"), "{err}");
+    assert!(err.contains("0 cảnh báo"), "{err}");
+}
+
+#[test]
+fn a_name_glued_to_a_phone_fails() {
+    fails_then_warns(
+        "pf-glued",
+        &[
+            "village.officer.name: “Lê Văn Bình” dính liền chữ bên cạnh",
+            "village.officer.phone: “0912 000 101” dính liền",
+            "Lê Văn Bình0912 000 101",
+        ],
+    );
+}
+
+#[test]
+fn a_hotline_split_over_two_lines_fails() {
+    fails_then_warns("pf-split", &["hotline: “0237 3868 113” bị ngắt xuống dòng"]);
+}
+
+#[test]
+fn stacked_accents_inside_the_safe_margin_fail() {
+    // The capitals' tops are 4.6 mm from the trim: only the accents are in.
+    fails_then_warns("pf-margin", &["chữ “ỄỂ ỆỘ”: cách mép xén", "phải cách ít nhất 4,0 mm"]);
+}
+
+#[test]
+fn text_across_a_fold_fails() {
+    fails_then_warns("pf-fold", &["chữ “Cảnh giác lừa đảo”: nằm vắt qua nếp gấp ở 74,0 mm"]);
+}
+
+#[test]
+fn text_across_a_cut_line_fails() {
+    fails_then_warns("pf-cut", &["chữ “Gọi ngay cho Công an”: không nằm gọn trong một thẻ"]);
+}
+
+#[test]
+fn a_label_below_its_minimum_fails() {
+    fails_then_warns(
+        "pf-label",
+        &["chữ “Quét mã để gọi”: cỡ chữ 8 pt, nhỏ hơn mức tối thiểu 9 pt"],
+    );
+}
+
+#[test]
+fn body_text_below_its_minimum_fails() {
+    fails_then_warns("pf-body", &["đoạn văn cỡ 10 pt, nhỏ hơn cỡ chữ thân bài tối thiểu 10,5 pt"]);
+}
+
+#[test]
+fn elderly_readers_raise_the_minimum() {
+    // pf-clean's 12 pt body passes 10.5 pt, not the elderly 12.5 pt.
+    let dir = campaign(Some("elderly"));
+    let (code, err, _) = build(dir.path(), "pf-clean", "strict");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nhỏ hơn cỡ chữ thân bài tối thiểu 12,5 pt"), "{err}");
+}
+
+/// Warnings only: the file is written in strict mode too.
+#[track_caller]
+fn warns_in_strict(layout: &str, expected: &str) {
+    let dir = campaign(None);
+    let (code, err, pdf) = build(dir.path(), layout, "strict");
+    assert_eq!(code, 0, "{err}");
+    assert!(pdf.exists());
+    assert!(err.contains(&format!("cảnh báo (thôn Đông Hải, {layout})")), "{err}");
+    assert!(err.contains(expected), "{layout}: no “{expected}” in:\n{err}");
+}
+
+#[test]
+fn a_runt_is_a_warning() {
+    warns_in_strict("pf-runt", "dòng cuối chỉ còn một chữ “ngay.”");
+}
+
+#[test]
+fn a_fixed_phrase_broken_over_two_lines_is_a_warning() {
+    warns_in_strict("pf-phrase", "cụm “Công an xã”: bị ngắt xuống dòng giữa cụm");
+}
+
+#[test]
+fn preview_reports_the_preflight_too() {
+    let dir = campaign(None);
+    let out = dir.path().join("preview");
+    let preview = |mode: &str| {
+        run(canhbao()
+            .arg("preview")
+            .arg(dir.path())
+            .args(["--village", "Đông Hải", "--layout", "pf-glued", "--preflight", mode, "--out"])
+            .arg(&out))
+    };
+    let (code, _, err) = preview("strict");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("dính liền chữ bên cạnh"), "{err}");
+    let (code, _, err) = preview("warn");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("cảnh báo: kiểm tra trước khi in: trang 1"), "{err}");
+}
+
+#[test]
+fn the_example_leaflets_pass_strict_with_no_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(repo().join("examples/tien-trang"))
+        .args(["--no-package", "--preflight", "strict", "--out"])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("kiểm tra trước khi in"), "{err}");
+}

@@ -1,0 +1,322 @@
+//! What the material says: no invented number reaches print, the slogan as
+//! the commune plans state it, the right tactics for each audience.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::util::*;
+
+/// "4 không, 2 phải" word for word as seeds 002 and 003 state it.
+const SLOGAN: [&str; 6] = [
+    "Không sợ",
+    "Không tham",
+    "Không kết bạn với người lạ",
+    "Không làm theo yêu cầu lạ",
+    "Phải cảnh giác",
+    "Phải tố giác ngay",
+];
+
+/// Seed 000's short form, for the banner.
+const SHORT_SLOGAN: &str = "Không tham, không sợ, không kết bạn với người lạ và không chuyển khoản";
+
+/// Text of a PDF in reading order, every run of white space made one space
+/// (a title wrapped over two lines still reads as one).
+fn flat_text(pdf: &Path) -> String {
+    flat_page(pdf, None)
+}
+
+/// [`flat_text`] of one page (1-based), or of all.
+fn flat_page(pdf: &Path, page: Option<usize>) -> String {
+    let mut cmd = std::process::Command::new("pdftotext");
+    cmd.args(["-raw", "-enc", "UTF-8"]);
+    if let Some(p) = page {
+        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+    }
+    let out = cmd.arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The example campaign with `edit` applied to its campaign.toml.
+fn edited_example(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = example_copy();
+    let path = dir.path().join("campaign.toml");
+    let toml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(&toml)).unwrap();
+    dir
+}
+
+/// The example campaign as a real commune would write it: no `example` line.
+fn real_campaign(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    edited_example(|t| {
+        let t = t.replace("example = true\n", "");
+        assert!(!t.lines().any(|l| l.starts_with("example")), "the flag was not removed");
+        edit(&t.replace("0237 3868 113", "0237 3852 607"))
+    })
+}
+
+#[test]
+fn init_then_build_refuses_the_unedited_template_naming_each_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("xa-moi");
+    let (code, _, err) = run(canhbao().arg("init").arg(&dir));
+    assert_eq!(code, 0, "{err}");
+    let toml = std::fs::read_to_string(dir.join("campaign.toml")).unwrap();
+    let line_of = |needle: &str| toml.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    for verb in ["build", "check"] {
+        let (code, out, err) = run(canhbao().arg(verb).arg(&dir));
+        assert_eq!(code, 2, "{verb} of an unedited template must refuse\n{out}\n{err}");
+        // One message per field, each at its place, each saying what to write.
+        let wants = [
+            (format!("campaign.toml:{}:", line_of("name =")), "tên xã"),
+            (format!("campaign.toml:{}:", line_of("province =")), "tên tỉnh"),
+            (format!("campaign.toml:{}:", line_of("phone = \"\"")), "số trực ban"),
+            ("villages.xlsx:2: lỗi: [Cán bộ phụ trách]".to_string(), "họ tên cán bộ"),
+            ("villages.xlsx:2: lỗi: [SĐT]".to_string(), "số di động"),
+            ("villages.xlsx:2: lỗi: [Số hộ]".to_string(), "số hộ gia đình"),
+        ];
+        for (place, what) in &wants {
+            let at =
+                err.find(place.as_str()).unwrap_or_else(|| panic!("{verb}: no {place}\n{err}"));
+            let message: String = err[at..].lines().take(2).collect::<Vec<_>>().join("\n");
+            assert!(message.contains(what), "{verb}: {place} does not say {what:?}:\n{message}");
+        }
+        assert_eq!(
+            err.matches(": lỗi: ").count(),
+            wants.len(),
+            "{verb}: one message per field\n{err}"
+        );
+        assert!(!dir.join("out").exists(), "{verb} wrote files from an unedited template");
+    }
+    // No number that looks real is written anywhere by init.
+    for file in ["campaign.toml", "villages.csv", "HUONG-DAN.txt"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        // A phone number is digits with spaces or dots between its groups.
+        for run in text.split(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '.')) {
+            let digits = run.chars().filter(char::is_ascii_digit).count();
+            assert!(digits < 7, "{file} holds a phone-like number “{run}”");
+        }
+    }
+}
+
+#[test]
+fn every_placeholder_pattern_is_refused_with_its_place() {
+    let numbers = [
+        "0912 345 678",
+        "0123 456 789",
+        "0000 000 000",
+        "0237 3868 113",
+        "0987 654 321",
+        "0356 111 222",
+        "0988 888 888",
+        "0351 234 567",
+    ];
+    for n in numbers {
+        // The duty line in campaign.toml.
+        let dir = real_campaign(|t| t.replace("0237 3852 607", n));
+        let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+        assert_eq!(code, 2, "{n} as the duty line was accepted\n{err}");
+        let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+        let line = toml.lines().position(|l| l.contains(n)).unwrap() + 1;
+        assert!(err.contains(&format!("campaign.toml:{line}:")), "{n}: no place\n{err}");
+        // 0123… and 0000… are not even well formed; the others look real.
+        if canhbao::phone::Phone::parse(n).is_ok() {
+            assert!(err.contains("số bịa") && err.contains("example = true"), "{n}: {err}");
+        }
+    }
+    // An officer's number in the village table, and a channel's tel: number.
+    let dir = real_campaign(|t| {
+        t.replace("url = \"https://tinnhiemmang.vn\"", "url = \"tel:0912345678\"")
+    });
+    let csv_path = dir.path().join("villages.csv");
+    let csv = std::fs::read_to_string(&csv_path).unwrap().replace("0912 000 101", "0351 234 567");
+    std::fs::write(&csv_path, csv).unwrap();
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("villages.csv:3: lỗi: [officer_phone] số “0351 234 567”"), "{err}");
+    assert!(err.contains("số “0912 345 678”"), "the channel's tel: number was accepted\n{err}");
+    assert!(!dir.path().join("out").exists(), "a refused build wrote files");
+    // The same campaign with real-looking numbers builds.
+    let dir = real_campaign(|t| t.to_string());
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+}
+
+/// One village of the example in every printed layout, built once.
+fn every_format() -> &'static Path {
+    static BUILT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut cmd = canhbao();
+            cmd.arg("build").arg(repo().join("examples/tien-trang")).arg("--out").arg(dir.path());
+            for l in canhbao::layouts::builtin() {
+                cmd.args(["--layout", &l.id]);
+            }
+            let (code, _, err) = run(cmd.args(["--village", "Đông Hải", "--no-package"]));
+            assert_eq!(code, 0, "{err}");
+            dir
+        })
+        .path()
+}
+
+/// Every PDF of [`every_format`], by layout.
+fn format_pdfs() -> Vec<(String, std::path::PathBuf)> {
+    let mut out = Vec::new();
+    for l in canhbao::layouts::builtin() {
+        for pdf in files(&every_format().join(&l.id), "pdf") {
+            out.push((l.id.clone(), pdf));
+        }
+    }
+    assert!(out.len() >= 7, "{out:?}");
+    out
+}
+
+#[test]
+fn an_example_campaign_prints_the_sample_band_on_every_page() {
+    for (id, pdf) in format_pdfs() {
+        let pages = lopdf::Document::load(&pdf).unwrap().get_pages().len();
+        for page in 1..=pages {
+            // In drawing order: the band lies over a title on small formats.
+            let text = flat_page(&pdf, Some(page));
+            assert!(text.contains("MẪU — KHÔNG PHÁT"), "{id} page {page}: no sample band\n{text}");
+        }
+    }
+    // A real campaign carries no band.
+    let dir = real_campaign(|t| t.to_string());
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--village", "Đông Hải", "--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let text = pdf_text(&out.join("leaflet-a5/thon-dong-hai.pdf"));
+    assert!(text.contains("Đông Hải") && !text.contains("MẪU"), "{text}");
+}
+
+#[test]
+fn the_slogan_reads_the_same_on_every_format() {
+    for (id, pdf) in format_pdfs() {
+        let text = flat_text(&pdf);
+        if id == "banner" {
+            // One line on a banner: seed 000's short form.
+            assert!(text.contains(&SHORT_SLOGAN.to_uppercase()), "{id}: {text}");
+            continue;
+        }
+        if id == "poster-a4" {
+            // The A4 poster keeps 18 pt body text: the short form too.
+            assert!(text.contains(SHORT_SLOGAN), "{id}: {text}");
+            assert!(!text.contains("dưới đây"), "{id}: {text}");
+            continue;
+        }
+        for item in SLOGAN {
+            let found = text.contains(item) || text.contains(&item.to_uppercase());
+            assert!(found, "{id}: “{item}” missing from {}\n{text}", pdf.display());
+        }
+        // The numbers are not always "below": never point at them that way.
+        assert!(!text.contains("dưới đây"), "{id}: {text}");
+    }
+}
+
+/// Tactic titles, by id, from the built-in Vietnamese pack.
+fn title(id: &str) -> String {
+    let pack = canhbao::content::Pack::builtin("vi").unwrap();
+    pack.table["tactics"][id]["title"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn each_audience_prints_its_own_tactics() {
+    // (audience, tactics that must print, in this order first, tactics that must not)
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("households", &["fake_police"], &["fake_qr", "free_trip"]),
+        ("schools", &["online_kidnap", "easy_job"], &["free_trip", "fake_qr"]),
+        ("elderly", &["fake_police", "fake_staff_apps", "free_trip"], &["online_kidnap"]),
+        ("shops", &["fake_qr"], &["online_kidnap", "free_trip"]),
+        ("border", &["job_abroad"], &["free_trip"]),
+    ];
+    let must_have: &[(&str, &[&str])] = &[
+        ("households", &["investment", "job_abroad", "online_kidnap"]),
+        ("schools", &["online_kidnap", "easy_job"]),
+        ("elderly", &["fake_police", "fake_staff_apps", "free_trip"]),
+    ];
+    for &(audience, first, absent) in cases {
+        let dir = edited_example(|t| {
+            t.replacen("locale = \"vi\"", &format!("locale = \"vi\"\naudience = \"{audience}\""), 1)
+        });
+        let out = dir.path().join("out");
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .args(["--village", "Đông Hải", "--layout", "leaflet-a5", "--layout", "social"])
+            .args(["--no-package", "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{audience}: {err}");
+        // The social images, one per tactic, name the tactics in order.
+        let order: Vec<String> = files(&out.join("social"), "png")
+            .iter()
+            .map(|p| p.file_stem().unwrap().to_string_lossy().replace('-', "_"))
+            .collect();
+        let leaflet = flat_text(&out.join("leaflet-a5/thon-dong-hai.pdf"));
+        let pack = canhbao::content::Pack::builtin("vi").unwrap();
+        let ids = pack.audience_tactics(audience);
+        assert_eq!(&ids[..first.len()], first, "{audience} leads with the wrong tactics");
+        // The A5 holds the audience's first tactics at 10.5 pt (at least
+        // four, in its order); every tactic gets its social image.
+        let printed = ids.iter().take_while(|id| leaflet.contains(&title(id))).count();
+        // Elderly readers get type 15 % larger: two tactics, the first ones.
+        let least = if audience == "elderly" { 2 } else { 4 };
+        assert!(printed >= least.min(ids.len()), "{audience}: only {printed} tactics on the A5");
+        for id in &ids[printed..] {
+            assert!(!leaflet.contains(&title(id)), "{audience}: “{id}” printed out of order");
+        }
+        for id in &ids {
+            assert!(order.iter().any(|o| o.ends_with(id.as_str())), "{audience}: no image {id}");
+        }
+        for id in absent {
+            assert!(!leaflet.contains(&title(id)), "{audience}: “{}” printed", title(id));
+        }
+        if let Some((_, wanted)) = must_have.iter().find(|(a, _)| *a == audience) {
+            // They lead the audience's list: the A5 prints them first (all of
+            // them, but for elderly readers, whose larger type holds two);
+            // every one has its social image, checked above.
+            for id in *wanted {
+                let at = ids.iter().position(|i| i == id);
+                assert!(at.is_some_and(|at| at < 4), "{audience}: {id} does not lead");
+                if at < Some(printed) {
+                    assert!(leaflet.contains(&title(id)), "{audience} lacks {id}");
+                }
+            }
+        }
+        if audience == "elderly" {
+            assert!(leaflet.contains("hỏi con cháu trước khi chuyển tiền"), "{leaflet}");
+        }
+    }
+}
+
+#[test]
+fn help_and_usage_errors_are_vietnamese() {
+    for args in [&["--help"][..], &["build", "--help"], &["check", "-h"], &["init", "--help"]] {
+        let (code, out, err) = run(canhbao().args(args));
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("Cách dùng:") && out.contains("Tùy chọn:"), "{args:?}\n{out}");
+        for english in ["Usage:", "Options:", "Print help", "Commands:", "Arguments:"] {
+            assert!(!out.contains(english), "{args:?}: “{english}” in\n{out}");
+        }
+    }
+    let (_, out, _) = run(canhbao().args(["build", "--help"]));
+    assert!(out.contains("Tạo tệp in cho mọi thôn") && out.contains("--week"), "{out}");
+    for (args, want) in [
+        (&["buidl", "x"][..], "không có lệnh “buidl”"),
+        (&["build", "x", "--wek", "2"], "không có tùy chọn “--wek”"),
+        (&["build", "x", "--shard", "4/3"], "phần 4/3 không hợp lệ"),
+    ] {
+        let (code, out, err) = run(canhbao().args(args));
+        assert_eq!(code, 2, "{args:?}\n{out}{err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("error:") && !err.contains("Usage"), "{args:?}: {err}");
+    }
+    // An I/O error names the problem in Vietnamese, not the system's English.
+    let (code, _, err) = run(canhbao().arg("check").arg("/không-có-thư-mục-này"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("không tìm thấy") && !err.contains("No such file"), "{err}");
+}
