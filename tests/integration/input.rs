@@ -51,6 +51,13 @@ fn cases() -> Vec<Case> {
             vec!["campaign.toml:", "https"],
         ),
         (
+            // The PDF got no date at all before: a day checked on the calendar.
+            "day not on the calendar",
+            ("date = \"2026-03-15\"", "date = \"2026-02-31\""),
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
+            vec!["campaign.toml:13:", "2026-02-31", "có 28 ngày"],
+        ),
+        (
             "empty name",
             keep,
             format!("{HEADER},thôn,A,0912345678,10\n"),
