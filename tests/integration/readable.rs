@@ -384,9 +384,9 @@ fn minimums(layout: &str) -> (f64, f64) {
 const BODY_GLYPHS: usize = 20;
 
 /// A 2 × 3 affine matrix [a b c d e f].
-type Mat = [f64; 6];
+pub(crate) type Mat = [f64; 6];
 
-fn mul(m: &Mat, n: &Mat) -> Mat {
+pub(crate) fn mul(m: &Mat, n: &Mat) -> Mat {
     [
         m[0] * n[0] + m[1] * n[2],
         m[0] * n[1] + m[1] * n[3],
@@ -397,7 +397,7 @@ fn mul(m: &Mat, n: &Mat) -> Mat {
     ]
 }
 
-fn nums(ops: &[Object]) -> Vec<f64> {
+pub(crate) fn nums(ops: &[Object]) -> Vec<f64> {
     ops.iter().map(num).collect()
 }
 
@@ -529,12 +529,12 @@ fn type_is_at_least_the_layouts_minimum() {
 
 /// A word's box in mm from the page's top-left corner (MediaBox).
 #[derive(Debug)]
-struct Word {
-    text: String,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+pub(crate) struct Word {
+    pub text: String,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
 }
 
 /// Be Vietnam Pro: ascender 1000, descender 265, the highest glyph (a
@@ -546,7 +546,7 @@ const DESC: f64 = 0.265;
 const TOP: f64 = 1.231;
 
 /// The words of every page of a PDF (`pdftotext -bbox`), in mm.
-fn words(pdf: &Path) -> Vec<Vec<Word>> {
+pub(crate) fn words(pdf: &Path) -> Vec<Vec<Word>> {
     let out = Command::new("pdftotext").args(["-bbox", "-enc", "UTF-8"]).arg(pdf).arg("-").output();
     let html = String::from_utf8_lossy(&out.expect("pdftotext runs").stdout).into_owned();
     let mm = |pt: f64| pt * 25.4 / 72.0;
