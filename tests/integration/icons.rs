@@ -6,10 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use lopdf::content::Content;
-use lopdf::{Document, Object};
+use lopdf::Document;
 
 use crate::print::colour_ops;
-use crate::readable::{Mat, Word, mul, nums, words};
+use crate::readable::{Mat, Word, form_xobject, mul, nums, words};
 use crate::util::*;
 
 /// The slogan items' ids, in the order of "4 không, 2 phải" (seeds 002, 003).
@@ -296,36 +296,9 @@ fn shapes_in(
                 }
             }
             "Do" => {
-                let Some(res) = res else { continue };
-                let Ok(name) = op.operands[0].as_name() else { continue };
-                let Ok((_, xobjs)) = res.get(b"XObject").and_then(|x| doc.dereference(x)) else {
-                    continue;
-                };
-                let Ok(id) =
-                    xobjs.as_dict().and_then(|d| d.get(name)).and_then(Object::as_reference)
-                else {
-                    continue;
-                };
-                let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else { continue };
-                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
-                    continue;
+                if let Some((bytes, sub, inner)) = form_xobject(doc, res, &op.operands, &ctm) {
+                    shapes_in(doc, &bytes, sub.as_ref().or(res), inner, out);
                 }
-                let m = stream
-                    .dict
-                    .get(b"Matrix")
-                    .and_then(Object::as_array)
-                    .map(|a| nums(a))
-                    .unwrap_or_else(|_| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-                let inner = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], &ctm);
-                let bytes = stream.decompressed_content().unwrap_or(stream.content.clone());
-                let sub = stream
-                    .dict
-                    .get(b"Resources")
-                    .and_then(|r| doc.dereference(r))
-                    .and_then(|r| r.1.as_dict())
-                    .ok()
-                    .cloned();
-                shapes_in(doc, &bytes, sub.as_ref().or(Some(res)), inner, out);
             }
             _ => {}
         }

@@ -458,39 +458,47 @@ fn runs_in(
                 out.push((size * scale, glyphs));
             }
             "Do" => {
-                let Some(res) = res else { continue };
-                let name = op.operands[0].as_name().unwrap();
-                let Ok(xobjs) = res.get(b"XObject").and_then(|x| doc.dereference(x)) else {
-                    continue;
-                };
-                let Ok(id) = xobjs.1.as_dict().unwrap().get(name).and_then(Object::as_reference)
-                else {
-                    continue;
-                };
-                let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else { continue };
-                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
-                    continue;
+                if let Some((content, sub, inner)) = form_xobject(doc, res, &op.operands, &ctm) {
+                    runs_in(doc, &content, sub.as_ref().or(res), inner, out);
                 }
-                let m = stream
-                    .dict
-                    .get(b"Matrix")
-                    .and_then(Object::as_array)
-                    .map(|a| nums(a))
-                    .unwrap_or_else(|_| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-                let inner = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], &ctm);
-                let content = stream.decompressed_content().unwrap_or(stream.content.clone());
-                let sub = stream
-                    .dict
-                    .get(b"Resources")
-                    .and_then(|r| doc.dereference(r))
-                    .and_then(|r| r.1.as_dict())
-                    .ok()
-                    .cloned();
-                runs_in(doc, &content, sub.as_ref().or(Some(res)), inner, out);
             }
             _ => {}
         }
     }
+}
+
+/// The form XObject a `Do` operator paints (`operands`, with the resources
+/// `res` in effect): its content, its own resources and its matrix times
+/// `ctm`. None for an image or a name not found.
+pub(crate) fn form_xobject(
+    doc: &Document,
+    res: Option<&lopdf::Dictionary>,
+    operands: &[Object],
+    ctm: &Mat,
+) -> Option<(Vec<u8>, Option<lopdf::Dictionary>, Mat)> {
+    let name = operands.first()?.as_name().ok()?;
+    let (_, xobjs) = res?.get(b"XObject").and_then(|x| doc.dereference(x)).ok()?;
+    let id = xobjs.as_dict().ok()?.get(name).and_then(Object::as_reference).ok()?;
+    let stream = doc.get_object(id).and_then(Object::as_stream).ok()?;
+    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+        return None;
+    }
+    let m = stream
+        .dict
+        .get(b"Matrix")
+        .and_then(Object::as_array)
+        .map(|a| nums(a))
+        .unwrap_or_else(|_| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    let inner = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], ctm);
+    let content = stream.decompressed_content().unwrap_or(stream.content.clone());
+    let sub = stream
+        .dict
+        .get(b"Resources")
+        .and_then(|r| doc.dereference(r))
+        .and_then(|r| r.1.as_dict())
+        .ok()
+        .cloned();
+    Some((content, sub, inner))
 }
 
 #[test]
