@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lopdf::content::Content;
 use lopdf::Document;
+use lopdf::content::Content;
 
 use crate::print::colour_ops;
 use crate::readable::{Mat, Word, form_xobject, mul, nums, words};

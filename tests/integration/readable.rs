@@ -730,8 +730,11 @@ fn qr_codes_print_at_least_20_mm_on_leaflets() {
                     }
                 }
             }
-            if found < 2 {
-                problems.add(format!("{}: {found} QR codes found, want 2", pdf.display()));
+            // The A5 for elderly readers prints its channel as words only
+            // (its room goes to a third tactic): the hotline's QR alone.
+            let want = if case.elderly && layout == "leaflet-a5" { 1 } else { 2 };
+            if found < want {
+                problems.add(format!("{}: {found} QR codes found, want {want}", pdf.display()));
             }
         }
     }
