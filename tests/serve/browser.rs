@@ -235,6 +235,10 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     // The form: change the duty phone, save, see it in the preview.
     d.click("#tab-form");
     d.type_into("#contact-phone-0", "0237 3852 999");
+    // The phone is at the top of a long form: its save button is in sight.
+    let seen = "const r = document.querySelector('#save').getBoundingClientRect(); \
+                return r.bottom <= innerHeight && r.top >= 0";
+    assert_eq!(d.script(seen), json!(true), "the save button is on screen");
     d.click("#save");
     d.wait_text(".page-text", "0237 3852 999");
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
@@ -245,7 +249,11 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     d.click("#tab-build");
     d.click("#build");
     d.wait_text("#summary", "Xong trong");
-    d.wait_text("#summary", "leaflet-a5");
+    d.wait_text("#summary", "Tờ rơi A5 hai mặt");
+    // The downloads stay on the first screen, above any list of warnings.
+    let below = "const r = document.querySelector('#dl-print').getBoundingClientRect(); \
+                 return r.bottom <= innerHeight && r.top >= 0";
+    assert_eq!(d.script(below), json!(true), "the print download is on screen");
     d.screenshot(&shots.join("4-build.png"));
     let href = d.script("return document.querySelector('#dl-print').getAttribute('href')");
     assert_eq!(href, "/download/print.zip");

@@ -70,8 +70,8 @@ const WORDS = {
     building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
     done: (w, s, p, sec) => `Xong trong ${sec} giây: ${w} tệp mới, ${s} tệp không đổi, ${p} trang.`,
     order_head: ["Mẫu", "Khổ giấy", "Số tệp", "Số bản in"],
-    failed: "Không tạo được:",
-    warnings: "Cảnh báo:",
+    failed: "Không tạo được",
+    warnings: "Cảnh báo, xem lại trước khi in",
     loa: (n) => `Bài phát thanh loa: ${n} tệp.`,
     dl_print: "Tải gói cho nhà in (.zip)",
     dl_loa: "Tải bài phát thanh loa (.zip)",
@@ -147,8 +147,8 @@ const WORDS = {
     building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
     done: (w, s, p, sec) => `Done in ${sec} s: ${w} new files, ${s} unchanged, ${p} pages.`,
     order_head: ["Layout", "Paper", "Files", "Copies"],
-    failed: "Could not make:",
-    warnings: "Warnings:",
+    failed: "Could not make",
+    warnings: "Warnings, check before printing",
     loa: (n) => `Loudspeaker scripts: ${n} files.`,
     dl_print: "Download the print shop package (.zip)",
     dl_loa: "Download loudspeaker scripts (.zip)",
@@ -528,19 +528,25 @@ async function pollBuild() {
   }
   const s = st.summary;
   if (!s) return;
+  // The layout's title, as in the form, rather than its id.
+  const title = (id) => (S.choices.layouts.find((l) => l.id === id) || { title: id }).title;
+  // Downloads first: a long list of warnings must not push them off the screen.
+  const list = (label, items, cls) => !items.length ? null
+    : el("details", { class: "list", open: items.length <= 3 }, el("summary", { text: `${label} (${items.length})` }),
+      el("ul", { class: "issues" }, items.map((f) => el("li", { class: cls, text: f }))));
   box.replaceChildren(el("div", { id: "summary" },
     el("progress", { id: "progress", max: 1, value: 1 }),
     el("p", { class: "ok", text: T.done(s.written, s.skipped, s.pages, s.seconds) }),
     el("table", {}, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
-      s.order.map((o) => el("tr", {}, [o.layout, o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
+      s.order.map((o) => el("tr", {}, [title(o.layout), o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
     s.loa ? el("p", { text: T.loa(s.loa) }) : null,
-    s.failed.length ? el("div", {}, el("p", { text: T.failed }), el("ul", { class: "issues" }, s.failed.map((f) => el("li", { text: f })))) : null,
-    s.warnings.length ? el("div", {}, el("p", { text: T.warnings }), el("ul", { class: "issues" }, s.warnings.map((f) => el("li", { class: "warning", text: f })))) : null,
     el("p", { class: "muted", text: T.print_note }),
     el("div", { class: "downloads" },
       el("a", { id: "dl-print", href: "/download/print.zip", text: T.dl_print, download: true }),
       s.loa ? el("a", { id: "dl-loa", href: "/download/loa.zip", text: T.dl_loa, download: true }) : null,
-      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true }))));
+      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true })),
+    list(T.failed, s.failed, ""),
+    list(T.warnings, s.warnings, "warning")));
 }
 
 // ---- live refresh --------------------------------------------------------
