@@ -60,8 +60,6 @@ pub struct BatchOptions {
     pub png_dpi: Option<f32>,
     /// PDF date (issue date).
     pub date: Option<(i32, u8, u8)>,
-    /// PDF/A-2b.
-    pub pdf_a: bool,
     /// Hash of everything shared by the jobs (layouts, fonts, tool, options).
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
@@ -315,7 +313,7 @@ fn render_one(
         // Screen images: the first page as PNG is the product.
         render::png(&compiled.doc, job.layout.dpi).map_err(io)?.swap_remove(0)
     } else {
-        let settings = PdfSettings { ident: job.ident.clone(), date: opts.date, pdf_a: opts.pdf_a };
+        let settings = PdfSettings { ident: job.ident.clone(), date: opts.date };
         render::pdf(&compiled.doc, &settings)?
     };
     if let Some(value) = value {

@@ -72,7 +72,7 @@ pub struct BuildOptions {
     pub marks: bool,
     /// Bleed in mm (overrides campaign.toml).
     pub bleed_mm: Option<f64>,
-    /// PDF/A-2b (overrides campaign.toml when set).
+    /// `--pdf-standard` was given: refused (see [`validate::NO_PDF_A`]).
     pub pdf_a: bool,
     /// Week number for the loudspeaker script's tactic (1-based; 0 = 1).
     pub week: u32,
@@ -153,7 +153,6 @@ pub fn build(
         emit_data: opts.emit_data,
         png_dpi: opts.png_dpi,
         date: c.date,
-        pdf_a: c.print.pdf_a,
         run_key: rerun::run_key(opts, c),
         manifest_name: match opts.shard {
             Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),

@@ -129,7 +129,6 @@ pub fn make(
     let settings = PdfSettings {
         ident: format!("canhbao/{}", crate::text::file_slug(&c.commune.full())),
         date: c.date,
-        pdf_a: c.print.pdf_a,
     };
     let mut order = Vec::new();
     let mut written = 0;
