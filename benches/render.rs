@@ -1,8 +1,11 @@
 //! Per-document cost of the leaflet: compile, preflight and PDF export,
 //! measured apart.
 //!
-//! `cargo bench --bench render [-- N]` renders the example's villages N times
-//! (default 3 rounds) on one thread and prints medians per document.
+//! `cargo bench --bench render [-- N [MODE]]` renders the example's villages
+//! N times (default 3 rounds) on one thread and prints medians per document.
+//! MODE `off` skips the preflight (as `--preflight off` does), so a run
+//! with and a run without can be compared; by default it is timed apart and
+//! its share of the time per document printed.
 //! Plain `std::time`, no harness: the numbers go into bench/RESULTS.md.
 
 use std::path::Path;
@@ -24,6 +27,9 @@ fn world_line(base: &canhbao::world::Base, span: typst::syntax::Span) -> Option<
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let mode: canhbao::preflight::Mode =
+        std::env::args().nth(2).map_or(Ok(Default::default()), |m| m.parse()).expect("MODE");
+    let preflight = mode != canhbao::preflight::Mode::Off;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tien-trang");
     let project = canhbao::load(&dir).expect("example loads");
     let layout = project.layout("leaflet-a5").expect("leaflet").clone();
@@ -42,8 +48,9 @@ fn main() {
             let t1 = Instant::now();
             let village = job.village.map(|i| &project.campaign.villages[i]);
             let expect = canhbao::preflight::Expect::new(&project.campaign, &job.layout, village);
-            let found = canhbao::preflight::check(&doc, &expect);
-            std::hint::black_box(found);
+            if preflight {
+                std::hint::black_box(canhbao::preflight::check(&doc, &expect));
+            }
             let t1b = Instant::now();
             let settings = canhbao::render::PdfSettings { ident: job.ident.clone(), date: None };
             let pdf = canhbao::render::pdf(&doc, &settings).expect("exports");
@@ -76,9 +83,13 @@ fn main() {
         })
         .expect("trace written");
     }
-    println!("leaflet-a5, {} documents × {rounds} rounds, one thread:", jobs.len());
+    println!(
+        "leaflet-a5, {} documents × {rounds} rounds, one thread, preflight {mode:?}:",
+        jobs.len()
+    );
+    let share = 100.0 * check.iter().sum::<f64>() / total.iter().sum::<f64>();
     println!("  compile  median {:6.2} ms", median(compile));
-    println!("  preflight median {:5.2} ms", median(check));
+    println!("  preflight median {:5.2} ms ({share:.1} % of all the time)", median(check));
     println!("  pdf      median {:6.2} ms", median(export));
     println!("  total    median {:6.2} ms per document", median(total));
 }
