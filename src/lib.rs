@@ -21,6 +21,7 @@ pub mod phone;
 pub mod plan;
 pub mod preflight;
 pub mod proof;
+pub mod province;
 pub mod qr;
 pub mod render;
 pub mod sandbox;
@@ -49,16 +50,25 @@ pub struct Project {
 
 /// Loads and validates a campaign folder, collecting every problem.
 pub fn load(dir: &Path) -> Result<Project, Issues> {
-    let layouts = layouts::builtin();
+    let campaign = campaign::load(dir, &known())?;
+    project(campaign, dir)
+}
+
+/// What a campaign may name: the built-in layouts, locales, tactics, audiences.
+pub fn known() -> Known {
     let vi = Pack::builtin("vi").expect("the vi pack is built in");
-    let known = Known {
-        layouts: layouts.iter().map(|l| l.id.clone()).collect(),
+    Known {
+        layouts: layouts::builtin().iter().map(|l| l.id.clone()).collect(),
         locales: content::BUILTIN.iter().map(|(c, _)| c.to_string()).collect(),
         tactics: vi.tactic_ids(),
         audiences: vi.audience_ids(),
-    };
-    let campaign = campaign::load(dir, &known)?;
-    let mut layouts = layouts;
+    }
+}
+
+/// A loaded campaign of `dir` with its layouts and locale pack, its `[text]`
+/// checked against the pack.
+pub fn project(campaign: Campaign, dir: &Path) -> Result<Project, Issues> {
+    let mut layouts = layouts::builtin();
     if let Some((_, custom)) = &campaign.custom_layouts {
         layouts.retain(|l| !custom.iter().any(|c| c.id == l.id));
         layouts.extend(custom.iter().cloned());
@@ -328,7 +338,22 @@ pub fn build(
     on_planned: &dyn Fn(usize),
     stop: &AtomicBool,
 ) -> Result<Built, BuildError> {
-    let mut project = load(dir).map_err(BuildError::Input)?;
+    let project = load(dir).map_err(BuildError::Input)?;
+    build_project(project, dir, opts, None, tick, on_planned, stop)
+}
+
+/// [`build`] of a campaign already loaded from `dir`. `base`, when given, is
+/// the Typst world of the folder, shared by the communes of a province run
+/// (`crate::province`) so fonts and layouts are set up once.
+pub fn build_project(
+    mut project: Project,
+    dir: &Path,
+    opts: &BuildOptions,
+    base: Option<&world::Base>,
+    tick: &(dyn Fn(&plan::Job, &batch::Outcome) + Sync),
+    on_planned: &dyn Fn(usize),
+    stop: &AtomicBool,
+) -> Result<Built, BuildError> {
     apply_print_flags(&mut project.campaign, opts).map_err(BuildError::Input)?;
     let (layouts, villages) = select(&project, opts).map_err(BuildError::Input)?;
     let logo = logo_warnings(&project.campaign, &layouts);
@@ -340,7 +365,14 @@ pub fn build(
     let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::Other)?;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack);
     on_planned(jobs.len());
-    let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+    let own_base;
+    let base = match base {
+        Some(b) => b,
+        None => {
+            own_base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+            &own_base
+        }
+    };
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
     refuse_foreign_out(dir, &out, opts).map_err(BuildError::Input)?;
     let manifest_name = match opts.shard {
@@ -359,10 +391,10 @@ pub fn build(
         preflight: opts.preflight,
     };
     let report =
-        batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
     let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
     let (order, package_written) = if whole_run && !opts.no_package {
-        package::make(&base, c, &layouts, &jobs, &out, &report.manifest)
+        package::make(base, c, &layouts, &jobs, &out, &report.manifest)
             .map_err(BuildError::Other)?
     } else {
         (Vec::new(), 0)

@@ -100,7 +100,11 @@ fn usage_error(e: &clap::Error) -> ExitCode {
 }
 
 fn init(args: InitArgs) -> ExitCode {
-    match canhbao::init::init(&args.dir, canhbao::init::today()) {
+    let made = match &args.province {
+        Some(p) => canhbao::province::init::init(&args.dir, p, canhbao::init::today()),
+        None => canhbao::init::init(&args.dir, canhbao::init::today()),
+    };
+    match made {
         Ok(files) => {
             for f in files {
                 println!("đã tạo {}", f.display());
@@ -209,6 +213,9 @@ fn build(args: BuildArgs) -> ExitCode {
         week: args.week,
         preflight: args.preflight.unwrap_or_default(),
     };
+    if canhbao::province::is_province(&args.campaign) {
+        return ExitCode::from(canhbao::province::build::cli(&args.campaign, &opts));
+    }
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
     let tty = std::io::stderr().is_terminal();
@@ -320,6 +327,9 @@ fn print_order_summary(order: &[canhbao::package::OrderLine]) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if canhbao::province::is_province(&args.campaign) {
+        return ExitCode::from(canhbao::province::check(&args.campaign));
+    }
     match canhbao::load(&args.campaign) {
         Err(issues) => {
             eprintln!("{issues}");
