@@ -10,6 +10,7 @@ mod loa;
 mod preflight;
 mod print;
 mod props;
+mod province;
 mod readable;
 mod sandbox;
 mod units;
