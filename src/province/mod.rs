@@ -203,7 +203,7 @@ impl Text {
             return Ok(line - head);
         }
         let added = if line <= head {
-            self.head.get(line - 1)
+            self.head.get(line.saturating_sub(1))
         } else {
             self.tail.get(line - 1 - head - shared)
         };
@@ -299,7 +299,12 @@ pub fn load(dir: &Path) -> Result<Province, Issues> {
             name
         }
     };
-    let communes_key = head.communes.as_ref().expect("is_province checked the key");
+    let Some(communes_key) = head.communes.as_ref() else {
+        let issue = Issue::error(&toml_path, "chưa có khóa communes (bảng xã, phường)")
+            .hint("thêm dòng communes = \"communes.csv\" ở đầu campaign.toml");
+        issues.push(issue);
+        return Err(issues);
+    };
     let rel = clean(communes_key.get_ref());
     let shown = dir.join(&rel);
     let table = match crate::campaign::inside(dir, &rel) {
@@ -659,4 +664,45 @@ pub fn check(dir: &Path) -> u8 {
     }
     println!("Dữ liệu hợp lệ: {} xã, phường.", province.communes.len());
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commune_is_matched_with_or_without_its_kind_and_tone_placement() {
+        assert_eq!(commune_key("Xã Tiên Trang"), commune_key("tiên trang"));
+        assert_eq!(commune_key("phường Sầm Sơn"), commune_key("Sầm Sơn"));
+        assert_eq!(commune_key("Cẩm Thuỷ"), commune_key("Cẩm Thủy"));
+        assert_ne!(commune_key("Tiền Trang"), commune_key("Tiên Trang"));
+    }
+
+    #[test]
+    fn blanking_a_key_keeps_every_line_where_it_was() {
+        let mut text = "a = 1\nprovince = \"Thanh Hóa\" # x\n[t]\nb = 2\n".to_string();
+        let start = text.find('"').unwrap();
+        let end = text[start + 1..].find('"').unwrap() + start + 2;
+        blank(&mut text, start..end);
+        assert_eq!(text.lines().count(), 4);
+        assert!(text.lines().nth(1).unwrap().trim_start().starts_with("# x"), "{text}");
+        assert!(toml::from_str::<toml::Table>(&text).is_ok(), "{text}");
+    }
+
+    #[test]
+    fn an_added_line_is_traced_to_its_column_and_a_shared_line_to_itself() {
+        let row = |h: &str| Origin::Row(h.into());
+        let text = Text {
+            head: vec![("villages = \"v.csv\"".into(), row("Danh sách thôn"))],
+            shared: "x = 1\ny = 2".into(),
+            tail: vec![("[commune]".into(), row("Tên xã")), ("phone = \"1\"".into(), row("SĐT"))],
+        };
+        let rendered = text.render();
+        assert_eq!(rendered.lines().nth(4), Some("phone = \"1\""));
+        assert!(matches!(text.origin(1), Err(Origin::Row(h)) if h == "Danh sách thôn"));
+        assert_eq!(text.origin(2).ok(), Some(1));
+        assert_eq!(text.origin(3).ok(), Some(2));
+        assert!(matches!(text.origin(5), Err(Origin::Row(h)) if h == "SĐT"));
+        assert!(text.origin(0).is_err() && text.origin(99).is_err(), "never panics");
+    }
 }
