@@ -401,9 +401,9 @@ pub fn load(dir: &Path) -> Result<Province, Issues> {
             }
         }
     }
-    // No commune can be built (an unfilled `init --province` template):
-    // refused as a whole, like a single commune's unfilled template.
-    if failed.len() == communes.len() {
+    // No commune can be built (an unfilled `init --province` template), or
+    // the run is refused anyway: every problem is told at once.
+    if failed.len() == communes.len() || issues.has_errors() {
         for found in failed {
             issues.0.extend(
                 found.0.iter().filter(|i| !issues.0.contains(i)).cloned().collect::<Vec<_>>(),

@@ -235,9 +235,9 @@ fn three_shards_by_gnu_parallel_merge_into_the_one_machine_run() {
         .args(["--shard", "{}/3", "--out"])
         .arg(work.path().join("machine-{}"))
         .args([":::", "1", "2", "3"])
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     // The shards' folders copied together, then one plain run merges.
     let merged = work.path().join("merged");
     for k in 1..=3 {
@@ -309,4 +309,22 @@ fn init_province_lists_every_official_unit_and_refuses_to_build_unfilled() {
         run(canhbao().arg("init").arg(dir.path().join("x")).args(["--province", "Thanh Hoa"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("“Thanh Hóa”"), "{err}");
+}
+
+#[test]
+fn a_cell_that_looks_like_toml_is_a_name_not_a_key() {
+    let dir = small_province(2);
+    let csv = fs::read_to_string(dir.path().join("communes.csv")).unwrap();
+    // A duty-phone label and a name written to break out of their quotes.
+    let hostile = csv.replacen(
+        "Quang Chiểu,xã,",
+        "\"Quang Chiểu\"\"\n[commune]\nname = \"\"Tiên Trang\",xã,",
+        1,
+    );
+    fs::write(dir.path().join("communes.csv"), hostile).unwrap();
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("communes.csv:3: lỗi: [Tên xã]"), "{err}");
+    assert!(err.contains("không có trong danh sách xã, phường của Thanh Hóa"), "{err}");
+    assert!(!err.contains("TOML"), "the cell stayed a value: {err}");
 }
