@@ -259,6 +259,9 @@ pub fn cli(dir: &Path, opts: &BuildOptions) -> u8 {
                 r.skipped,
                 r.failed.len()
             );
+            for (village, layout, text) in &r.warnings {
+                eprintln!("  cảnh báo ({village}, {layout}):\n{text}");
+            }
             for (village, layout, why) in &r.failed {
                 eprintln!("  không tạo được: {village} — {layout}: {why}");
             }
