@@ -109,10 +109,13 @@ fn init(args: InitArgs) -> ExitCode {
             for f in files {
                 println!("đã tạo {}", f.display());
             }
-            println!(
-                "Tiếp theo: sửa campaign.toml và villages.xlsx, rồi chạy `canhbao check {}`.",
-                args.dir.display()
-            );
+            let what = match args.province {
+                Some(_) => {
+                    "điền số trực ban của từng xã trong communes.csv và thôn trong villages.csv"
+                }
+                None => "sửa campaign.toml và villages.xlsx",
+            };
+            println!("Tiếp theo: {what}, rồi chạy `canhbao check {}`.", args.dir.display());
             ExitCode::SUCCESS
         }
         Err(msg) => {

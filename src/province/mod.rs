@@ -653,6 +653,7 @@ pub fn check(dir: &Path) -> u8 {
             }
             Err(issues) => {
                 bad += 1;
+                eprintln!("{} (dòng {} của bảng xã):", m.full, m.line);
                 eprintln!("{issues}");
                 println!("  {:<28} LỖI (dòng {} của bảng xã)", m.full, m.line);
             }
