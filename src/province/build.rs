@@ -112,10 +112,15 @@ pub fn build(
         if stop.load(std::sync::atomic::Ordering::Relaxed) {
             break;
         }
+        // Every commune is rendered first, its print package made after
+        // all of them (below): the package clears Typst's memo cache, and
+        // clearing it between communes would lay out the shared parts of
+        // the layouts again for each commune.
         let inner = BuildOptions {
             out: Some(out.join(&m.slug)),
             shard: None,
             allow_nonempty_out: true,
+            no_package: true,
             ..opts.clone()
         };
         let outcome = match m.project {
@@ -141,11 +146,6 @@ pub fn build(
                                 _ => crate::package::copies(l, c, None),
                             })
                             .collect();
-                        for e in Manifest::read(&built.report.manifest).files {
-                            manifest
-                                .files
-                                .push(Entry { file: format!("{}/{}", m.slug, e.file), ..e });
-                        }
                         Ok(Done { built, copies })
                     }
                     Err(BuildError::Input(issues)) => {
@@ -159,6 +159,18 @@ pub fn build(
         on_commune(&commune);
         communes.push(commune);
     }
+    for c in &mut communes {
+        let Ok(done) = &mut c.outcome else { continue };
+        if !opts.no_package && done.built.report.failed.is_empty() {
+            let base = base.as_ref().expect("a built commune had a world");
+            // Whole communes: no village is left out by `--shard`.
+            let whole = BuildOptions { shard: None, ..opts.clone() };
+            package(done, base, &whole).map_err(BuildError::Other)?;
+        }
+        for e in Manifest::read(&done.built.report.manifest).files {
+            manifest.files.push(Entry { file: format!("{}/{}", c.slug, e.file), ..e });
+        }
+    }
     manifest.write(&manifest_path).map_err(BuildError::Other)?;
     let mut report = Report { province: full, out, communes, layouts, summary: Vec::new() };
     let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty();
@@ -166,6 +178,25 @@ pub fn build(
         report.summary = summary(&report, base, example).map_err(BuildError::Other)?;
     }
     Ok(report)
+}
+
+/// The print package of one rendered commune, as a single-commune build
+/// makes it at its end ([`crate::package::make`]).
+fn package(done: &mut Done, base: &crate::world::Base, opts: &BuildOptions) -> Result<(), String> {
+    let p = &done.built.project;
+    let (layouts, villages) = crate::select(p, opts).map_err(|e| e.to_string())?;
+    let jobs = crate::plan::plan(&p.campaign, &layouts, &villages, &p.pack);
+    let (order, written) = crate::package::make(
+        base,
+        &p.campaign,
+        &layouts,
+        &jobs,
+        &done.built.out,
+        &done.built.report.manifest,
+    )?;
+    done.built.order = order;
+    done.built.package_written = written;
+    Ok(())
 }
 
 /// Writes `print-order.csv` (every commune's order, commune column first,
