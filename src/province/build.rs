@@ -68,7 +68,7 @@ pub fn build(
     on_commune: &dyn Fn(&Commune),
     stop: &AtomicBool,
 ) -> Result<Report, BuildError> {
-    let province = super::load(dir).map_err(BuildError::Input)?;
+    let province = super::load(dir, opts).map_err(BuildError::Input)?;
     if !opts.villages.is_empty() {
         let issue =
             Issue::error(Path::new("--village"), "chiến dịch cấp tỉnh không chọn từng thôn").hint(

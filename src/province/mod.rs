@@ -226,9 +226,10 @@ fn blank(text: &mut String, span: std::ops::Range<usize>) {
     text.replace_range(start..end, &blanked);
 }
 
-/// Loads a province campaign folder. `Err`: a problem of the shared parts
-/// or of the communes table as a whole (nothing can be built).
-pub fn load(dir: &Path) -> Result<Province, Issues> {
+/// Loads a province campaign folder for a run with `opts`. `Err`: a
+/// problem of the shared parts or of the communes table as a whole
+/// (nothing can be built).
+pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> {
     let toml_path = dir.join("campaign.toml");
     let one = |i: Issue| Issues(vec![i]);
     let bytes = villages::read_capped(&toml_path, crate::campaign::MAX_TOML_BYTES, &toml_path)
@@ -363,7 +364,8 @@ pub fn load(dir: &Path) -> Result<Province, Issues> {
         province: &province,
         province_kind: &province_kind,
         province_line: head.province.as_ref().map_or(1, at),
-        known: crate::known(),
+        known: crate::project::known(),
+        opts,
     };
     let mut communes: Vec<Member> = Vec::new();
     let mut slugs: HashMap<String, usize> = HashMap::new();
@@ -443,6 +445,8 @@ struct Ctx<'a> {
     province_kind: &'a str,
     province_line: usize,
     known: crate::campaign::Known,
+    /// The run's options (print flags override the shared file).
+    opts: &'a crate::BuildOptions,
 }
 
 impl Ctx<'_> {
@@ -526,7 +530,11 @@ impl Ctx<'_> {
             &self.known,
             only.as_deref(),
         )
-        .and_then(|c| crate::project(c, self.dir));
+        .and_then(|c| {
+            let mut p = crate::project::from_campaign(c);
+            crate::validate::validate(&mut p, self.opts)?;
+            Ok(p)
+        });
         let project = match loaded {
             Ok(mut p) => {
                 let w = std::mem::take(&mut p.campaign.warnings);
@@ -627,7 +635,7 @@ impl Ctx<'_> {
 /// line, then one line per commune (duty phone, issuer, villages). Exit 0
 /// when every commune is ready, 2 otherwise.
 pub fn check(dir: &Path) -> u8 {
-    let province = match load(dir) {
+    let province = match load(dir, &crate::BuildOptions::default()) {
         Ok(p) => p,
         Err(issues) => {
             eprintln!("{issues}");
