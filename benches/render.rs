@@ -45,8 +45,7 @@ fn main() {
             let found = canhbao::preflight::check(&doc, &expect);
             std::hint::black_box(found);
             let t1b = Instant::now();
-            let settings =
-                canhbao::render::PdfSettings { ident: job.ident.clone(), date: None, pdf_a: false };
+            let settings = canhbao::render::PdfSettings { ident: job.ident.clone(), date: None };
             let pdf = canhbao::render::pdf(&doc, &settings).expect("exports");
             let t2 = Instant::now();
             assert!(pdf.starts_with(b"%PDF"));

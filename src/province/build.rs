@@ -138,8 +138,8 @@ pub fn build(
                         let c = &built.project.campaign;
                         let copies = chosen
                             .iter()
-                            .map(|l| match l.scope.as_str() {
-                                "village" => villages
+                            .map(|l| match l.scope {
+                                crate::layouts::Scope::Village => villages
                                     .iter()
                                     .map(|&i| crate::package::copies(l, c, Some(i)))
                                     .sum(),
@@ -264,11 +264,8 @@ fn summary(
     let bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
     let world = base.job("province-summary.typ", bytes);
     let compiled = crate::render::compile(&world, 1).map_err(|e| format!("{SUMMARY}: {e}"))?;
-    let settings = crate::render::PdfSettings {
-        ident: format!("{}/{SUMMARY}", report.province),
-        date,
-        pdf_a: false,
-    };
+    let settings =
+        crate::render::PdfSettings { ident: format!("{}/{SUMMARY}", report.province), date };
     let pdf = crate::render::pdf(&compiled.doc, &settings).map_err(|e| e.to_string())?;
     let path = report.out.join(SUMMARY);
     crate::output::write_atomic(&path, &pdf)?;

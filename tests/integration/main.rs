@@ -13,6 +13,7 @@ mod print;
 mod props;
 mod province;
 mod readable;
+mod readme;
 mod sandbox;
 mod units;
 mod util;
