@@ -118,6 +118,10 @@ pub struct InitArgs {
     /// Thư mục cần tạo (chưa có chiến dịch nào).
     #[arg(value_name = "THƯ_MỤC")]
     pub dir: PathBuf,
+    /// Tạo chiến dịch cấp tỉnh: bảng xã điền sẵn mọi xã, phường của tỉnh
+    /// theo danh sách chính thức (số trực ban để trống cho từng xã điền).
+    #[arg(long, value_name = "TỈNH")]
+    pub province: Option<String>,
 }
 
 /// `canhbao preview`.

@@ -239,6 +239,7 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("sample.json", include_bytes!("../layouts/sample.json")),
     ("impose.typ", include_bytes!("../layouts/impose.typ")),
     ("proof.typ", include_bytes!("../layouts/proof.typ")),
+    ("province-summary.typ", include_bytes!("../layouts/province-summary.typ")),
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
     ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
     ("leaflet-a4-trifold.typ", include_bytes!("../layouts/leaflet-a4-trifold.typ")),

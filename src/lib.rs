@@ -24,6 +24,7 @@ pub mod preflight;
 pub mod preview;
 pub mod project;
 pub mod proof;
+pub mod province;
 pub mod qr;
 pub mod render;
 pub mod rerun;
@@ -139,12 +140,35 @@ pub fn build(
     stop: &AtomicBool,
 ) -> Result<Built, BuildError> {
     let project = check(dir, opts).map_err(BuildError::Input)?;
+    build_project(project, dir, opts, None, tick, on_planned, stop)
+}
+
+/// [`build`] of a campaign of `dir` already loaded and validated for
+/// `opts`. `base`, when given, is the Typst world of the folder, shared by
+/// the communes of a province run (`crate::province`) so fonts and layouts
+/// are set up once.
+pub fn build_project(
+    project: Project,
+    dir: &Path,
+    opts: &BuildOptions,
+    base: Option<&world::Base>,
+    tick: &(dyn Fn(&plan::Job, &batch::Outcome) + Sync),
+    on_planned: &dyn Fn(usize),
+    stop: &AtomicBool,
+) -> Result<Built, BuildError> {
     let (layouts, villages) = select::select(&project, opts).map_err(BuildError::Input)?;
     let c = &project.campaign;
     let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::Other)?;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack);
     on_planned(jobs.len());
-    let base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+    let own_base;
+    let base = match base {
+        Some(b) => b,
+        None => {
+            own_base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+            &own_base
+        }
+    };
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
     output::refuse_foreign(dir, &out, opts.allow_nonempty_out).map_err(BuildError::Input)?;
     let batch_opts = batch::BatchOptions {
@@ -161,14 +185,14 @@ pub fn build(
         preflight: opts.preflight,
     };
     let report =
-        batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
     let whole_run =
         opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
-        package::make(&base, c, &layouts, &jobs, &out, &report.manifest)
+        package::make(base, c, &layouts, &jobs, &out, &report.manifest)
             .map_err(BuildError::Other)?
     } else {
         (Vec::new(), 0)

@@ -21,21 +21,30 @@ pub struct Project {
 
 /// Reads a campaign folder, collecting every problem of its files.
 pub fn load(dir: &Path) -> Result<Project, Issues> {
-    let mut layouts = layouts::builtin();
+    Ok(from_campaign(campaign::load(dir, &known())?))
+}
+
+/// What a campaign may name: the built-in layouts, locales, tactics, audiences.
+pub fn known() -> Known {
     let vi = Pack::builtin("vi").expect("the vi pack is built in");
-    let known = Known {
-        layouts: layouts.iter().map(|l| l.id.clone()).collect(),
+    Known {
+        layouts: layouts::builtin().iter().map(|l| l.id.clone()).collect(),
         locales: content::BUILTIN.iter().map(|(c, _)| c.to_string()).collect(),
         tactics: vi.tactic_ids(),
         audiences: vi.audience_ids(),
-    };
-    let campaign = campaign::load(dir, &known)?;
+    }
+}
+
+/// A loaded campaign with its layouts (built-in, or its own registry) and
+/// locale pack.
+pub fn from_campaign(campaign: Campaign) -> Project {
+    let mut layouts = layouts::builtin();
     if let Some((_, custom)) = &campaign.custom_layouts {
         layouts.retain(|l| !custom.iter().any(|c| c.id == l.id));
         layouts.extend(custom.iter().cloned());
     }
     let pack = Pack::builtin(&campaign.locale).expect("locale checked against the built-in packs");
-    Ok(Project { campaign, layouts, pack })
+    Project { campaign, layouts, pack }
 }
 
 impl Project {

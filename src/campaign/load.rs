@@ -21,13 +21,30 @@ pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
     }
     let bytes = villages::read_capped(&toml_path, MAX_TOML_BYTES, &toml_path).map_err(one)?;
     let text = encoding::decode_toml(&bytes, &toml_path).map_err(one)?;
+    load_text(dir, toml_path, text, known, None)
+}
+
+/// [`load`] from the text of `campaign.toml` at `toml_path`. A province run
+/// (`crate::province`) loads each commune this way, from the shared file
+/// with the commune's own keys added around it; `commune` then keeps only
+/// the rows of a shared village table whose `commune` column names it
+/// ([`crate::province::commune_key`]).
+pub fn load_text(
+    dir: &Path,
+    toml_path: std::path::PathBuf,
+    text: String,
+    known: &Known,
+    commune: Option<&str>,
+) -> Result<Campaign, Issues> {
+    let one = |i: Issue| Issues(vec![i]);
     if let Some((at, c)) = text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
         let (line, col) = line_col(&text, at);
         return Err(one(villages::refused(&toml_path, c).line(line).column(col)));
     }
     let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
     let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example };
+    let only = commune.map(str::to_string);
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example, only };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);

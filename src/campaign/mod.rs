@@ -15,7 +15,7 @@ pub mod validate;
 pub mod villages;
 
 pub use crate::sandbox::inside;
-pub use load::load;
+pub use load::{load, load_text};
 pub use model::*;
 pub use rows::{MAX_COUNT, parse_count};
 pub use validate::{check_url, parse_date};

@@ -21,6 +21,8 @@ pub(super) struct Ctx {
     pub(super) issues: Issues,
     /// `example = true`: invented phone numbers are allowed.
     pub(super) example: bool,
+    /// Only the village rows of this commune (a province's shared table).
+    pub(super) only: Option<String>,
 }
 
 impl Ctx {

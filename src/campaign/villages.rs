@@ -45,7 +45,34 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
         "public_places",
         &["public_places", "nơi công cộng", "điểm công cộng", "số công cộng", "số nơi công cộng"],
     ),
+    // The commune a village belongs to, in a province's shared village table
+    // (`crate::province`); a single commune's table has no use for it.
+    ("commune", &["commune", "xã", "tên xã", "xã phường", "xã/phường", "tên xã phường"]),
 ];
+
+/// What a table file holds: its columns and what to say when it has none.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema {
+    /// Canonical columns with their accepted headers, as [`COLUMNS`].
+    pub columns: &'static [(&'static str, &'static [&'static str])],
+    /// Said when the file is empty, and what it should hold.
+    pub empty: (&'static str, &'static str),
+    /// The hint when no header row is found: the columns it needs.
+    pub needs: &'static str,
+    /// Sheet names (folded) to read in a workbook before the first sheet.
+    pub sheets: &'static [&'static str],
+}
+
+/// The village table.
+pub const VILLAGES: Schema = Schema {
+    columns: COLUMNS,
+    empty: (
+        "tệp danh sách thôn đang trống",
+        "dòng đầu là tiêu đề cột (name, kind, officer, officer_phone, households), mỗi dòng sau là một thôn",
+    ),
+    needs: "cần các cột: name (Tên thôn), kind (Loại), officer (Cán bộ phụ trách), officer_phone (SĐT), households (Số hộ)",
+    sheets: &["villages", "danhsach", "thon"],
+};
 
 /// Headers without diacritics that could mean two things (`Ho`: Họ or Hộ).
 const AMBIGUOUS_ASCII: &[&str] = &["ho"];
@@ -102,6 +129,14 @@ impl Table {
 
 /// Maps a header cell to a canonical column name (exact match, see [`COLUMNS`]).
 pub fn column_for(header: &str) -> Option<&'static str> {
+    column_in(COLUMNS, header)
+}
+
+/// [`column_for`] over another table's columns.
+pub fn column_in(
+    columns: &'static [(&'static str, &'static [&'static str])],
+    header: &str,
+) -> Option<&'static str> {
     let key = header_key(header);
     if key.is_empty() {
         return None;
@@ -110,7 +145,7 @@ pub fn column_for(header: &str) -> Option<&'static str> {
     if ascii && AMBIGUOUS_ASCII.contains(&key.as_str()) {
         return None;
     }
-    COLUMNS
+    columns
         .iter()
         .find(|(_, aliases)| {
             aliases.iter().any(|a| if ascii { fold(a) == key } else { header_key(a) == key })
@@ -128,6 +163,12 @@ type Grid = Vec<(usize, Vec<String>)>;
 
 /// Reads a `.csv` or `.xlsx` village table.
 pub fn read_table(path: &Path, shown: &Path) -> Result<Table, Issue> {
+    read_table_as(path, shown, &VILLAGES)
+}
+
+/// Reads a `.csv` or `.xlsx` table of the given [`Schema`], with every check
+/// of the village table (size, encoding, cells, header row).
+pub fn read_table_as(path: &Path, shown: &Path, schema: &Schema) -> Result<Table, Issue> {
     let ext =
         path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if matches!(ext.as_str(), "xls" | "ods" | "xlsb") {
@@ -137,13 +178,13 @@ pub fn read_table(path: &Path, shown: &Path) -> Result<Table, Issue> {
     let bytes = read_capped(path, MAX_FILE_BYTES, shown)
         .map_err(|i| i.hint("kiểm tra tên tệp trong khóa `villages` của campaign.toml"))?;
     let (grid, decimals) = match ext.as_str() {
-        "xlsx" | "xlsm" => read_workbook(bytes, shown)?,
+        "xlsx" | "xlsm" => read_workbook(bytes, shown, schema.sheets)?,
         _ => {
             let text = super::encoding::decode(&bytes, shown)?;
             (read_csv(&text, shown)?, Vec::new())
         }
     };
-    Ok(Table { decimals, ..to_table(grid, shown)? })
+    Ok(Table { decimals, ..to_table(grid, shown, schema)? })
 }
 
 /// Reads a whole file, refusing one larger than `max` bytes before reading
@@ -242,7 +283,11 @@ fn too_many_cols(shown: &Path, line: usize, cols: usize) -> Issue {
 /// reads the zip's parts within [`MAX_UNZIPPED`], and the cells are read one by
 /// one, so a single value in cell XFD1048576 is refused instead of becoming a
 /// dense range of 17 billion cells.
-fn read_workbook(bytes: Vec<u8>, shown: &Path) -> Result<(Grid, Vec<(usize, usize)>), Issue> {
+fn read_workbook(
+    bytes: Vec<u8>,
+    shown: &Path,
+    sheets: &[&str],
+) -> Result<(Grid, Vec<(usize, usize)>), Issue> {
     let broken = |e: &dyn std::fmt::Display| {
         Issue::error(shown, format!("không mở được bảng tính ({e})"))
             .hint("lưu lại tệp bằng Excel dưới dạng .xlsx hoặc CSV UTF-8")
@@ -252,7 +297,7 @@ fn read_workbook(bytes: Vec<u8>, shown: &Path) -> Result<(Grid, Vec<(usize, usiz
     let names = book.sheet_names();
     let sheet = names
         .iter()
-        .find(|n| matches!(fold(n).as_str(), "villages" | "danhsach" | "thon"))
+        .find(|n| sheets.contains(&fold(n).as_str()))
         .or(names.first())
         .cloned()
         .ok_or_else(|| Issue::error(shown, "bảng tính không có trang nào"))?;
@@ -520,19 +565,21 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 }
 
 /// Finds the header row (it may sit below a title row) and maps its columns.
-fn to_table(grid: Vec<(usize, Vec<String>)>, shown: &Path) -> Result<Table, Issue> {
+fn to_table(
+    grid: Vec<(usize, Vec<String>)>,
+    shown: &Path,
+    schema: &Schema,
+) -> Result<Table, Issue> {
+    let column = |h: &str| column_in(schema.columns, h);
     if grid.iter().all(|(_, r)| r.iter().all(String::is_empty)) {
-        return Err(Issue::error(shown, "tệp danh sách thôn đang trống")
-            .hint("dòng đầu là tiêu đề cột (name, kind, officer, officer_phone, households), mỗi dòng sau là một thôn"));
+        return Err(Issue::error(shown, schema.empty.0).hint(schema.empty.1));
     }
-    let known = |row: &[String]| row.iter().filter(|c| column_for(c).is_some()).count();
+    let known = |row: &[String]| row.iter().filter(|c| column(c).is_some()).count();
     let header_at = grid.iter().take(10).position(|(_, r)| known(r) >= 2).ok_or_else(|| {
-        Issue::error(shown, "không tìm thấy dòng tiêu đề cột")
-            .line(grid[0].0)
-            .hint("cần các cột: name (Tên thôn), kind (Loại), officer (Cán bộ phụ trách), officer_phone (SĐT), households (Số hộ)")
+        Issue::error(shown, "không tìm thấy dòng tiêu đề cột").line(grid[0].0).hint(schema.needs)
     })?;
     let (header_line, header) = grid[header_at].clone();
-    let columns: Vec<_> = header.iter().map(|h| column_for(h)).collect();
+    let columns: Vec<_> = header.iter().map(|h| column(h)).collect();
     for (line, row) in &grid {
         for (i, cell) in row.iter().enumerate() {
             let field = || match header.get(i).filter(|h| !h.is_empty()) {
@@ -612,7 +659,7 @@ mod tests {
     fn header_found_below_a_title_row() {
         let csv = "DANH SÁCH THÔN,,\nTên thôn,Số hộ,SĐT\nĐông Hải,120,0912345678\n";
         let grid = read_csv(csv, Path::new("v.csv")).unwrap();
-        let table = to_table(grid, Path::new("v.csv")).unwrap();
+        let table = to_table(grid, Path::new("v.csv"), &VILLAGES).unwrap();
         assert_eq!(table.header_line, 2);
         assert_eq!(table.rows.len(), 1);
         assert_eq!(table.rows[0].0, 3);

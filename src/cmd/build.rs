@@ -57,6 +57,9 @@ pub fn run(args: BuildArgs) -> Outcome {
         week: args.week,
         preflight: args.preflight.unwrap_or_default(),
     };
+    if canhbao::province::is_province(&args.campaign) {
+        return super::province(canhbao::province::build::cli(&args.campaign, &opts));
+    }
     let start = Instant::now();
     let bar = indicatif::ProgressBar::hidden();
     let tty = std::io::stderr().is_terminal();

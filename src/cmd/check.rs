@@ -10,6 +10,9 @@ use super::Outcome;
 
 /// Checks the campaign, prints its villages and writes the proof.
 pub fn run(args: CheckArgs) -> Outcome {
+    if canhbao::province::is_province(&args.campaign) {
+        return super::province(canhbao::province::check(&args.campaign));
+    }
     let project = match canhbao::check(&args.campaign, &BuildOptions::default()) {
         Ok(project) => project,
         Err(issues) => {

@@ -37,6 +37,15 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// The outcome of a province verb from its exit code (`crate::province`).
+pub fn province(code: u8) -> Outcome {
+    match code {
+        0 => Outcome::Done,
+        1 => Outcome::Failed,
+        _ => Outcome::BadInput,
+    }
+}
+
 /// Prints a library error the same way in every verb and says which
 /// outcome it is: the issues of bad input, or the message of a failure.
 pub fn report(e: &BuildError) -> Outcome {

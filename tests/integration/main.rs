@@ -11,6 +11,7 @@ mod loa;
 mod preflight;
 mod print;
 mod props;
+mod province;
 mod readable;
 mod readme;
 mod sandbox;

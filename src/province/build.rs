@@ -1,0 +1,341 @@
+//! Building a province: every commune of the run through the single-commune
+//! pipeline ([`crate::build_project`], one Typst world for all) into
+//! `out/<province>/<commune>/`, then the province's manifest, its print
+//! order and the one-page summary the print shop and the province office
+//! sign.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use serde_json::json;
+
+use super::Province;
+use crate::diag::{Issue, Issues};
+use crate::output::{Entry, Manifest};
+use crate::package::OrderLine;
+use crate::{BuildError, BuildOptions, Built};
+
+/// The summary's file name, in the province folder.
+pub const SUMMARY: &str = "tong-hop.pdf";
+
+/// What became of one commune.
+pub struct Commune {
+    /// `xã Tiên Trang`.
+    pub full: String,
+    /// Its folder under the province's.
+    pub slug: String,
+    /// Its row in the communes table.
+    pub line: usize,
+    /// The build, or why there is none.
+    pub outcome: Result<Done, Vec<String>>,
+}
+
+/// A commune that was built (some files may still have failed).
+pub struct Done {
+    /// The build's result.
+    pub built: Built,
+    /// Copies to print per layout of the run, in the run's layout order.
+    pub copies: Vec<u64>,
+}
+
+impl Commune {
+    /// Whether every file of the commune was made.
+    pub fn ok(&self) -> bool {
+        self.outcome.as_ref().is_ok_and(|d| d.built.report.failed.is_empty())
+    }
+}
+
+/// The result of a province build.
+pub struct Report {
+    /// `tỉnh Thanh Hóa`.
+    pub province: String,
+    /// The province's output folder.
+    pub out: PathBuf,
+    /// The communes of this run (of this shard), in table order.
+    pub communes: Vec<Commune>,
+    /// Layout ids of the run.
+    pub layouts: Vec<String>,
+    /// The summary files written (`print-order.csv`, the PDF), if any.
+    pub summary: Vec<PathBuf>,
+}
+
+/// Builds every commune of the province campaign in `dir`: a problem of one
+/// commune fails that commune, the others are built.
+pub fn build(
+    dir: &Path,
+    opts: &BuildOptions,
+    tick: &(dyn Fn(&crate::plan::Job, &crate::batch::Outcome) + Sync),
+    on_commune: &dyn Fn(&Commune),
+    stop: &AtomicBool,
+) -> Result<Report, BuildError> {
+    let province = super::load(dir, opts).map_err(BuildError::Input)?;
+    if !opts.villages.is_empty() {
+        let issue =
+            Issue::error(Path::new("--village"), "chiến dịch cấp tỉnh không chọn từng thôn").hint(
+                "bỏ --village; muốn xem một thôn, dùng canhbao preview với thư mục của một xã",
+            );
+        return Err(BuildError::Input(Issues(vec![issue])));
+    }
+    let out = opts.out.clone().unwrap_or_else(|| dir.join("out")).join(&province.slug);
+    if let Some(why) = crate::output::foreign(&out).filter(|_| !opts.allow_nonempty_out) {
+        let issue = Issue::error(Path::new("--out"), why).hint(
+            "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out",
+        );
+        return Err(BuildError::Input(Issues(vec![issue])));
+    }
+    let manifest_name = match opts.shard {
+        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+        None => "manifest.json".into(),
+    };
+    let manifest_path = out.join(&manifest_name);
+    let mut manifest = Manifest { tool: crate::batch::tool_version(), files: Vec::new() };
+    if !manifest_path.exists() {
+        // Marks the folder as canhbao's before any commune lands in it, so a
+        // killed run can be run again.
+        Manifest { tool: manifest.tool.clone(), files: Vec::new() }
+            .write(&manifest_path)
+            .map_err(BuildError::Other)?;
+    }
+    // One Typst world for every commune: they share the folder, the date
+    // and the layouts (all from the shared campaign.toml).
+    let base = match province.ready().next() {
+        Some((_, p)) => Some(p.base(&opts.font_dirs).map_err(BuildError::Other)?),
+        None => None,
+    };
+    let Province { full, communes: members, example, .. } = province;
+    let mut communes = Vec::new();
+    let mut layouts: Vec<String> = Vec::new();
+    for m in members {
+        if opts.shard.is_some_and(|(k, n)| crate::shard_of(&m.slug, n) != k) {
+            continue;
+        }
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        // Every commune is rendered first, its print package made after
+        // all of them (below): the package clears Typst's memo cache, and
+        // clearing it between communes would lay out the shared parts of
+        // the layouts again for each commune.
+        let inner = BuildOptions {
+            out: Some(out.join(&m.slug)),
+            shard: None,
+            allow_nonempty_out: true,
+            no_package: true,
+            ..opts.clone()
+        };
+        let outcome = match m.project {
+            Err(issues) => Err(issues.0.iter().map(|i| i.to_string()).collect()),
+            Ok(project) => {
+                let built =
+                    crate::build_project(project, dir, &inner, base.as_ref(), tick, &|_| {}, stop);
+                match built {
+                    Ok(built) => {
+                        let (chosen, villages) =
+                            crate::select(&built.project, &inner).unwrap_or_default();
+                        if layouts.is_empty() {
+                            layouts = chosen.iter().map(|l| l.id.clone()).collect();
+                        }
+                        let c = &built.project.campaign;
+                        let copies = chosen
+                            .iter()
+                            .map(|l| match l.scope {
+                                crate::layouts::Scope::Village => villages
+                                    .iter()
+                                    .map(|&i| crate::package::copies(l, c, Some(i)))
+                                    .sum(),
+                                _ => crate::package::copies(l, c, None),
+                            })
+                            .collect();
+                        Ok(Done { built, copies })
+                    }
+                    Err(BuildError::Input(issues)) => {
+                        Err(issues.0.iter().map(|i| i.to_string()).collect())
+                    }
+                    Err(BuildError::Other(msg)) => Err(vec![format!("lỗi: {msg}")]),
+                }
+            }
+        };
+        let commune = Commune { full: m.full, slug: m.slug, line: m.line, outcome };
+        on_commune(&commune);
+        communes.push(commune);
+    }
+    for c in &mut communes {
+        let Ok(done) = &mut c.outcome else { continue };
+        if !opts.no_package && done.built.report.failed.is_empty() {
+            let base = base.as_ref().expect("a built commune had a world");
+            // Whole communes: no village is left out by `--shard`.
+            let whole = BuildOptions { shard: None, ..opts.clone() };
+            package(done, base, &whole).map_err(BuildError::Other)?;
+        }
+        for e in Manifest::read(&done.built.report.manifest).files {
+            manifest.files.push(Entry { file: format!("{}/{}", c.slug, e.file), ..e });
+        }
+    }
+    manifest.write(&manifest_path).map_err(BuildError::Other)?;
+    let mut report = Report { province: full, out, communes, layouts, summary: Vec::new() };
+    let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty();
+    if let Some(base) = base.as_ref().filter(|_| whole && report.communes.iter().all(Commune::ok)) {
+        report.summary = summary(&report, base, example).map_err(BuildError::Other)?;
+    }
+    Ok(report)
+}
+
+/// The print package of one rendered commune, as a single-commune build
+/// makes it at its end ([`crate::package::make`]).
+fn package(done: &mut Done, base: &crate::world::Base, opts: &BuildOptions) -> Result<(), String> {
+    let p = &done.built.project;
+    let (layouts, villages) = crate::select(p, opts).map_err(|e| e.to_string())?;
+    let jobs = crate::plan::plan(&p.campaign, &layouts, &villages, &p.pack);
+    let (order, written) = crate::package::make(
+        base,
+        &p.campaign,
+        &layouts,
+        &jobs,
+        &done.built.out,
+        &done.built.report.manifest,
+    )?;
+    done.built.order = order;
+    done.built.package_written = written;
+    Ok(())
+}
+
+/// Writes `print-order.csv` (every commune's order, commune column first,
+/// files relative to the province folder) and the one-page summary.
+fn summary(
+    report: &Report,
+    base: &crate::world::Base,
+    example: bool,
+) -> Result<Vec<PathBuf>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = ["commune", "file", "layout", "village", "paper", "sides", "copies"];
+    w.write_record(header).map_err(|e| e.to_string())?;
+    let mut sheets: Vec<(String, String, usize, u64, bool)> = Vec::new();
+    let mut rows = Vec::new();
+    let mut totals = vec![0u64; report.layouts.len()];
+    let mut villages = 0;
+    let mut date = None;
+    for (n, c) in report.communes.iter().enumerate() {
+        let Ok(done) = &c.outcome else { continue };
+        let campaign = &done.built.project.campaign;
+        date = campaign.date;
+        for l in &done.built.order {
+            let OrderLine { file, layout, village, paper, sides, copies } = l;
+            let file = format!("{}/{file}", c.slug);
+            let (sides, copies_s) = (sides.to_string(), copies.to_string());
+            w.write_record([&c.full, &file, layout, village, paper, &sides, &copies_s])
+                .map_err(|e| e.to_string())?;
+            // The proof set (`print/<layout>-all.pdf`, one of each village)
+            // is counted apart from the run itself.
+            let proof = file.contains(&format!("print/{layout}-all"));
+            match sheets.iter_mut().find(|s| s.0 == *layout && s.1 == *paper && s.4 == proof) {
+                Some(s) => {
+                    s.2 += 1;
+                    s.3 += copies;
+                }
+                None => sheets.push((layout.clone(), paper.clone(), 1, *copies, proof)),
+            }
+        }
+        for (t, n) in totals.iter_mut().zip(&done.copies) {
+            *t += n;
+        }
+        villages += campaign.villages.len();
+        rows.push(json!({
+            "no": n + 1,
+            "name": c.full,
+            "hotline": campaign.hotline.phone.to_string(),
+            "issuer": campaign.issuer.name,
+            "villages": campaign.villages.len(),
+            "copies": done.copies,
+        }));
+    }
+    let order = report.out.join("print-order.csv");
+    crate::output::write_atomic(&order, &w.into_inner().map_err(|e| e.to_string())?)?;
+    let data = json!({
+        "province": crate::text::capitalize(&report.province),
+        "date": date.map(|(y, m, d)| format!("{d:02}/{m:02}/{y}")),
+        "example": example,
+        "layouts": report.layouts,
+        "communes": rows,
+        "totals": { "communes": report.communes.len(), "villages": villages, "copies": totals },
+        "sheets": sheets.iter().map(|(layout, paper, files, copies, proof)| json!({
+            "layout": layout, "paper": paper, "files": files, "copies": copies, "proof": proof,
+        })).collect::<Vec<_>>(),
+    });
+    let bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
+    let world = base.job("province-summary.typ", bytes);
+    let compiled = crate::render::compile(&world, 1).map_err(|e| format!("{SUMMARY}: {e}"))?;
+    let settings =
+        crate::render::PdfSettings { ident: format!("{}/{SUMMARY}", report.province), date };
+    let pdf = crate::render::pdf(&compiled.doc, &settings).map_err(|e| e.to_string())?;
+    let path = report.out.join(SUMMARY);
+    crate::output::write_atomic(&path, &pdf)?;
+    Ok(vec![order, path])
+}
+
+/// `canhbao build` of a province folder: builds, prints one line per
+/// commune and what failed; the exit code (0, 1 or 2).
+pub fn cli(dir: &Path, opts: &BuildOptions) -> u8 {
+    let start = std::time::Instant::now();
+    let stop = AtomicBool::new(false);
+    let on_commune = |c: &Commune| match &c.outcome {
+        Ok(d) => {
+            let r = &d.built.report;
+            eprintln!(
+                "{}: {} tệp mới, {} tệp không đổi, {} lỗi",
+                c.full,
+                r.written,
+                r.skipped,
+                r.failed.len()
+            );
+            for (village, layout, text) in &r.warnings {
+                eprintln!("  cảnh báo ({village}, {layout}):\n{text}");
+            }
+            for (village, layout, why) in &r.failed {
+                eprintln!("  không tạo được: {village} — {layout}: {why}");
+            }
+            for w in &d.built.project.campaign.warnings {
+                eprintln!("  {w}");
+            }
+        }
+        Err(issues) => {
+            eprintln!("{}: KHÔNG TẠO ĐƯỢC (dòng {} của bảng xã)", c.full, c.line);
+            for i in issues {
+                eprintln!("  {}", i.replace('\n', "\n  "));
+            }
+        }
+    };
+    match build(dir, opts, &|_, _| {}, &on_commune, &stop) {
+        Err(BuildError::Input(issues)) => {
+            eprintln!("{issues}");
+            eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
+            2
+        }
+        Err(BuildError::Other(msg)) => {
+            eprintln!("lỗi: {msg}");
+            1
+        }
+        Ok(report) => {
+            let bad: Vec<&Commune> = report.communes.iter().filter(|c| !c.ok()).collect();
+            eprintln!(
+                "{}: {} xã, phường trong lần chạy này, {} lỗi, {:.1} giây → {}",
+                report.province,
+                report.communes.len(),
+                bad.len(),
+                start.elapsed().as_secs_f64(),
+                report.out.display()
+            );
+            for p in &report.summary {
+                eprintln!("Tổng hợp: {}", p.display());
+            }
+            if bad.is_empty() {
+                return 0;
+            }
+            let names: Vec<&str> = bad.iter().map(|c| c.full.as_str()).collect();
+            eprintln!("Chưa tạo xong: {}. Các xã khác đã tạo đủ tệp.", names.join(", "));
+            if report.summary.is_empty() && opts.shard.is_none() {
+                eprintln!("Chưa ghi bảng tổng hợp: sửa các xã trên rồi chạy lại.");
+            }
+            1
+        }
+    }
+}
