@@ -52,8 +52,7 @@ fn main() {
                 std::hint::black_box(canhbao::preflight::check(&doc, &expect));
             }
             let t1b = Instant::now();
-            let settings =
-                canhbao::render::PdfSettings { ident: job.ident.clone(), date: None, pdf_a: false };
+            let settings = canhbao::render::PdfSettings { ident: job.ident.clone(), date: None };
             let pdf = canhbao::render::pdf(&doc, &settings).expect("exports");
             let t2 = Instant::now();
             assert!(pdf.starts_with(b"%PDF"));

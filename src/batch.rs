@@ -60,8 +60,6 @@ pub struct BatchOptions {
     pub png_dpi: Option<f32>,
     /// PDF date (issue date).
     pub date: Option<(i32, u8, u8)>,
-    /// PDF/A-2b.
-    pub pdf_a: bool,
     /// Hash of everything shared by the jobs (layouts, fonts, tool, options).
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
@@ -266,7 +264,7 @@ fn one(
     previous: &HashMap<&str, &Entry>,
     save: &dyn Fn(String, Vec<u8>, Option<Entry>) -> Result<(), Failure>,
 ) -> Outcome {
-    let file = format!("{}.{}", job.stem, job.layout.format);
+    let file = format!("{}.{}", job.stem, job.layout.format.ext());
     let path = opts.out.join(&file);
     let data = match planner.data(job) {
         Ok(d) => d,
@@ -311,11 +309,11 @@ fn render_one(
     // Before export: a document that breaks a print rule is not written.
     compiled.warnings.extend(preflight::apply(&compiled.doc, expect, opts.preflight)?);
     let io = |e: String| Failure::Io(e);
-    let pdf = if job.layout.format == "png" {
+    let pdf = if job.layout.format == crate::layouts::Format::Png {
         // Screen images: the first page as PNG is the product.
         render::png(&compiled.doc, job.layout.dpi).map_err(io)?.swap_remove(0)
     } else {
-        let settings = PdfSettings { ident: job.ident.clone(), date: opts.date, pdf_a: opts.pdf_a };
+        let settings = PdfSettings { ident: job.ident.clone(), date: opts.date };
         render::pdf(&compiled.doc, &settings)?
     };
     if let Some(value) = value {

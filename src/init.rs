@@ -119,7 +119,8 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
         csv.push_str(&row.join(","));
         csv.push_str("\r\n");
     }
-    let contents = [toml.into_bytes(), csv.into_bytes(), xlsx()?, GUIDE.as_bytes().to_vec()];
+    let contents =
+        [toml.into_bytes(), csv.into_bytes(), VILLAGES_XLSX.to_vec(), GUIDE.as_bytes().to_vec()];
     let files: Vec<(PathBuf, Vec<u8>)> = FILES.iter().map(|f| dir.join(f)).zip(contents).collect();
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
@@ -127,31 +128,10 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
-/// The village template as an Excel workbook (phone column stored as text
-/// so Excel keeps the leading zero).
-fn xlsx() -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Danh sách").map_err(|e| e.to_string())?;
-    let bold = Format::new().set_bold();
-    let text = Format::new().set_num_format("@");
-    for (r, row) in ROWS.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            let result = match (r, cell.parse::<f64>()) {
-                (0, _) => sheet.write_string_with_format(r, c, *cell, &bold),
-                (_, Ok(n)) if c != 3 => sheet.write_number(r, c, n),
-                _ => sheet.write_string_with_format(r, c, *cell, &text),
-            };
-            result.map_err(|e| e.to_string())?;
-        }
-    }
-    for (c, width) in [18.0, 10.0, 26.0, 16.0, 9.0, 12.0, 14.0].iter().enumerate() {
-        sheet.set_column_width(c as u16, *width).map_err(|e| e.to_string())?;
-    }
-    book.save_to_buffer().map_err(|e| e.to_string())
-}
+/// The village template as an Excel workbook: [`ROWS`], the header bold,
+/// the phone column stored as text so Excel keeps the leading zero, written
+/// once with Excel and committed (a test keeps its cells equal to `ROWS`).
+const VILLAGES_XLSX: &[u8] = include_bytes!("../templates/villages.xlsx");
 
 /// Today's civil date (UTC) from the system clock; used only for templates.
 pub fn today() -> (i32, u32, u32) {
@@ -183,6 +163,19 @@ mod tests {
     fn civil_dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+    }
+
+    #[test]
+    fn the_committed_workbook_holds_the_template_rows() {
+        use calamine::{Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(VILLAGES_XLSX)).unwrap();
+        assert_eq!(book.sheet_names(), ["Danh sách"]);
+        let range = book.worksheet_range("Danh sách").unwrap();
+        let cells: Vec<Vec<String>> =
+            range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        let rows: Vec<Vec<String>> =
+            ROWS.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(cells, rows);
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn page(
     let bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
     let world = base.job_with("proof.typ", bytes, extra);
     let compiled = render::compile(&world, 1).map_err(|e| format!("kiem-tra.pdf: {e}"))?;
-    let settings = PdfSettings { ident: ident.to_string(), date: c.date, pdf_a: false };
+    let settings = PdfSettings { ident: ident.to_string(), date: c.date };
     let pdf = render::pdf(&compiled.doc, &settings).map_err(|e| e.to_string())?;
     Ok((pdf, problems))
 }
@@ -168,8 +168,7 @@ fn cell(
             match render::compile(&world, layout.pages) {
                 Err(e) => problems.push(format!("không tạo được tờ in: {e}")),
                 Ok(compiled) => {
-                    let settings =
-                        PdfSettings { ident: job.ident.clone(), date: c.date, pdf_a: false };
+                    let settings = PdfSettings { ident: job.ident.clone(), date: c.date };
                     match render::pdf(&compiled.doc, &settings) {
                         Ok(pdf) => made = Some((compiled.doc, pdf)),
                         Err(e) => problems.push(e.to_string()),

@@ -4,7 +4,7 @@ use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::{Datetime, Smart};
 use typst_kit::diagnostics::{DiagnosticFormat, emit, termcolor};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::world::JobWorld;
 
@@ -43,8 +43,6 @@ pub struct PdfSettings {
     pub ident: String,
     /// Issue date written as the PDF date (none: no date at all).
     pub date: Option<(i32, u8, u8)>,
-    /// PDF/A-2b.
-    pub pdf_a: bool,
 }
 
 /// A compiled document with its warnings, formatted.
@@ -93,17 +91,10 @@ fn format_diag(world: &JobWorld, diag: &SourceDiagnostic) -> String {
 pub fn pdf(doc: &PagedDocument, settings: &PdfSettings) -> Result<Vec<u8>, Failure> {
     let timestamp =
         settings.date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d)).map(Timestamp::new_utc);
-    let standards = if settings.pdf_a {
-        PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| Failure::Typst(e.message().to_string()))?
-    } else {
-        PdfStandards::default()
-    };
     let options = PdfOptions {
         ident: Smart::Custom(settings.ident.clone()),
         creator: Smart::Custom(Some(format!("canhbao {}", env!("CARGO_PKG_VERSION")))),
         timestamp,
-        standards,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(doc, &options).map_err(|errors| {

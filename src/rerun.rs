@@ -20,8 +20,7 @@ pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
     bytes.extend_from_slice(
         // The preflight mode too: a file written with warnings must be
         // checked again, not skipped, when a strict build follows.
-        format!("{:?}{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date, opts.preflight)
-            .as_bytes(),
+        format!("{:?}{:?}{:?}", opts.font_dirs, c.date, opts.preflight).as_bytes(),
     );
     if let Some(logo) = &c.logo {
         bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());

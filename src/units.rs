@@ -156,7 +156,7 @@ pub struct Problem {
 
 /// Told to a commune that is not on the list: a unit created after the
 /// list may be allowed explicitly.
-const UNLISTED_HINT: &str =
+pub const UNLISTED_HINT: &str =
     "Nếu đơn vị mới thành lập sau danh sách 1/7/2025, thêm unlisted = true vào [commune].";
 
 /// Checks a commune (`name`, `kind`) of `province` against the list. Names

@@ -67,16 +67,19 @@ pub fn logo_warnings(c: &Campaign, layouts: &[Layout]) -> Vec<Issue> {
     vec![issue]
 }
 
+/// Why PDF/A is refused, for `--pdf-standard` and `pdf_standard` alike:
+/// typst-pdf 0.15.1 always passes `cmyk_profile: None` to krilla, and PDF/A
+/// forbids device CMYK without an output intent, so every file would fail.
+/// Said once, before any work.
+pub const NO_PDF_A: &str = "chưa ghi được PDF/A-2b với màu CMYK";
+/// What to do instead.
+pub const NO_PDF_A_HINT: &str = "typst 0.15.1 không nhúng hồ sơ màu CMYK (output intent) mà PDF/A đòi; hãy in PDF thường (PDF 1.7, CMYK, font nhúng) — nhà in nhận được";
+
 /// Command-line print options win over campaign.toml.
 fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues> {
     c.print.marks |= opts.marks;
-    c.print.pdf_a |= opts.pdf_a;
-    if c.print.pdf_a {
-        // typst-pdf 0.15.1 always passes `cmyk_profile: None` to krilla, and
-        // PDF/A forbids device CMYK without an output intent: every file
-        // would fail. Say so once, before any work.
-        let issue = Issue::error(Path::new("--pdf-standard"), "chưa ghi được PDF/A-2b với màu CMYK")
-            .hint("typst 0.15.1 không nhúng hồ sơ màu CMYK (output intent) mà PDF/A đòi; hãy in PDF thường (PDF 1.7, CMYK, font nhúng) — nhà in nhận được");
+    if opts.pdf_a {
+        let issue = Issue::error(Path::new("--pdf-standard"), NO_PDF_A).hint(NO_PDF_A_HINT);
         return Err(Issues(vec![issue]));
     }
     if let Some(b) = opts.bleed_mm {

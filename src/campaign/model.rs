@@ -139,7 +139,6 @@ pub struct Print {
     /// Spare copies in percent.
     pub spare_percent: f64,
     /// Write PDF/A-2b.
-    pub pdf_a: bool,
     /// Print a QR code on the banner too.
     pub banner_qr: bool,
 }

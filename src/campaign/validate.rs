@@ -427,13 +427,7 @@ impl Ctx {
     }
 
     fn print(&mut self, raw: Option<&raw::RawPrint>) -> Print {
-        let mut print = Print {
-            bleed_mm: 3.0,
-            marks: false,
-            spare_percent: 5.0,
-            pdf_a: false,
-            banner_qr: false,
-        };
+        let mut print = Print { bleed_mm: 3.0, marks: false, spare_percent: 5.0, banner_qr: false };
         let Some(raw) = raw else { return print };
         if let Some(b) = &raw.bleed_mm {
             if (0.0..=10.0).contains(b.get_ref()) {
@@ -451,12 +445,14 @@ impl Ctx {
         }
         if let Some(std) = &raw.pdf_standard {
             match std.get_ref().as_str() {
-                "a-2b" => print.pdf_a = true,
                 "" | "none" => {}
+                "a-2b" => {
+                    self.err(std, crate::validate::NO_PDF_A, Some(crate::validate::NO_PDF_A_HINT))
+                }
                 other => self.err(
                     std,
                     format!("chuẩn PDF “{other}” không hỗ trợ"),
-                    Some("dùng \"a-2b\""),
+                    Some("bỏ dòng này: tệp in là PDF 1.7, màu CMYK, font nhúng"),
                 ),
             }
         }

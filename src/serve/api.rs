@@ -120,7 +120,13 @@ fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
 fn document(root: &Path) -> Result<DocumentMut, String> {
     let text = std::fs::read_to_string(root.join("campaign.toml"))
         .map_err(|e| format!("không đọc được campaign.toml ({e})"))?;
-    text.parse::<DocumentMut>().map_err(|e| format!("campaign.toml viết sai cú pháp TOML: {e}"))
+    // The parser's own words are English; the loader's issue (listed on the
+    // page with its line) says what is wrong, this says what to do.
+    text.parse::<DocumentMut>().map_err(|_| {
+        "campaign.toml viết sai cú pháp nên trang chưa sửa được: mở tệp bằng Notepad, sửa dòng \
+         được chỉ trong danh sách lỗi rồi lưu; trang tự tải lại"
+            .to_string()
+    })
 }
 
 /// The village table file named by `campaign.toml` (the loader's default).
@@ -180,7 +186,19 @@ fn state_json(s: &Shared) -> Value {
     let root = &s.root;
     let version = fingerprint(root);
     if !root.join("campaign.toml").exists() {
-        return json!({ "ready": false, "version": version, "folder": root.display().to_string() });
+        // The start form picks the province, then the commune, from the official list.
+        let index = &*crate::units::INDEX;
+        let provinces: Vec<Value> = index
+            .provinces
+            .iter()
+            .map(|p| {
+                let units: Vec<[&str; 2]> =
+                    index.units_of(p).map(|u| [u.name.as_str(), u.kind.as_str()]).collect();
+                json!({ "name": p.name, "kind": p.kind, "units": units })
+            })
+            .collect();
+        return json!({ "ready": false, "version": version, "folder": root.display().to_string(),
+                       "provinces": provinces });
     }
     let doc = document(root);
     let (issues, project) = match loaded(s) {
@@ -189,26 +207,36 @@ fn state_json(s: &Shared) -> Value {
         Err(issues) => (issues, None),
     };
     let rel = villages_file(doc.as_ref().ok());
-    let table = crate::campaign::inside(root, &rel)
+    let grid = crate::campaign::inside(root, &rel)
         .ok()
-        .and_then(|p| read_table(&p, &root.join(&rel)).ok())
-        .map(|t| table_json(root, &rel, &t, &issues));
+        .and_then(|p| read_table(&p, &root.join(&rel)).ok());
+    let table = grid.as_ref().map(|t| table_json(root, &rel, t, &issues));
     let layouts = match &project {
         Some(l) => l.project.layouts.clone(),
         None => crate::layouts::builtin(),
     };
     let vi = crate::content::Pack::builtin("vi").expect("the vi pack is built in");
-    let villages: Vec<Value> = project
-        .as_ref()
-        .map(|l| {
-            l.project
-                .campaign
-                .villages
-                .iter()
-                .map(|v| json!({"name": v.full(), "slug": v.slug}))
-                .collect()
-        })
-        .unwrap_or_default();
+    let villages: Vec<Value> = match (&project, &grid) {
+        (Some(l), _) => l
+            .project
+            .campaign
+            .villages
+            .iter()
+            .map(|v| json!({"name": v.full(), "slug": v.slug, "line": v.line}))
+            .collect(),
+        // The campaign has errors: still list every row the table has, as
+        // written, each with its line, so the officer sees which is which.
+        (None, Some(t)) => t
+            .rows
+            .iter()
+            .map(|(line, row)| {
+                let cell = |c| t.cell(row, c).unwrap_or("").trim();
+                let name = format!("{} {}", cell("kind"), cell("name")).trim().to_string();
+                json!({ "name": name, "slug": null, "line": line })
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    };
     json!({
         "ready": true,
         "version": version,
@@ -233,6 +261,7 @@ fn state_json(s: &Shared) -> Value {
             "audiences": vi.audience_ids(),
             "locales": crate::content::BUILTIN.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
             "kinds": crate::campaign::COMMUNE_KINDS,
+            "provinces": crate::units::INDEX.provinces.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
         },
     })
 }
@@ -266,7 +295,19 @@ pub struct StartForm {
 }
 
 /// Start: a new campaign from the `init` template, filled from the form.
+/// A commune the official list does not know is refused first, as `check`
+/// would refuse it, with the nearest official name to pick: nothing is
+/// written until the commune is right.
 pub async fn init(State(s): S, Json(f): Json<StartForm>) -> Response {
+    let problems = commune_problems(&f.commune);
+    if !problems.is_empty() {
+        let error = "tên xã, loại hoặc tỉnh chưa khớp danh sách đơn vị hành chính từ 1/7/2025";
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": error, "problems": problems })),
+        )
+            .into_response();
+    }
     let _w = s.writing.lock().await;
     let root = s.root.clone();
     let result = blocking(move || -> Result<(), String> {
@@ -296,6 +337,77 @@ pub async fn save_campaign(State(s): S, Json(f): Json<form::Form>) -> Response {
         Ok(()) => state(State(s.clone())).await,
         Err(e) => fail(StatusCode::BAD_REQUEST, e),
     }
+}
+
+/// What the page says instead of the list's advice to edit `campaign.toml`.
+const PAGE_UNLISTED: &str = "Nếu đơn vị mới thành lập sau danh sách 1/7/2025, đánh dấu ô “Đơn vị mới, chưa có trong danh sách”.";
+
+/// The start form's commune checked by [`crate::units::check`] (the rule of
+/// `check`), each problem with its field and, when the list has a close
+/// name, the values the page offers to use instead.
+fn commune_problems(c: &form::Commune) -> Vec<Value> {
+    use crate::units::{Field, INDEX, key};
+    let (name, kind, province) = (c.name.trim(), c.kind.trim(), c.province.trim());
+    let missing =
+        |field: &str, message: &str| json!({ "field": field, "message": message, "hint": "" });
+    if name.is_empty() {
+        return vec![missing("name", "Chưa điền tên xã (phường).")];
+    }
+    if province.is_empty() {
+        return vec![missing("province", "Chưa chọn tỉnh (thành phố).")];
+    }
+    if c.unlisted {
+        return Vec::new();
+    }
+    let listed = INDEX.province(province);
+    crate::units::check(name, kind, province)
+        .into_iter()
+        .map(|p| {
+            let (field, hint, offer) = match p.field {
+                Field::Province => {
+                    let offer = match listed {
+                        None => {
+                            INDEX.nearest_province(province).map(|p| json!({ "province": p.name }))
+                        }
+                        // The commune exists in one other province: offer that one.
+                        Some(_) => match INDEX.units_named(name).collect::<Vec<_>>()[..] {
+                            [u] => Some(json!({ "province": INDEX.provinces[u.province].name,
+                                                "name": u.name, "kind": u.kind })),
+                            _ => None,
+                        },
+                    };
+                    ("province", p.hint, offer)
+                }
+                Field::Kind => {
+                    let unit = listed
+                        .and_then(|pr| INDEX.units_of(pr).find(|u| key(&u.name) == key(name)));
+                    let hint = unit.map(|u| format!("chọn loại “{}”", u.kind)).unwrap_or_default();
+                    ("kind", hint, unit.map(|u| json!({ "kind": u.kind, "name": u.name })))
+                }
+                Field::Name => {
+                    let unit = listed.and_then(|pr| INDEX.nearest_unit(pr, name));
+                    ("name", p.hint, unit.map(|u| json!({ "name": u.name, "kind": u.kind })))
+                }
+            };
+            json!({
+                "field": field,
+                "message": capitalised(&p.message),
+                // The list's advice names TOML keys; the page has fields and a box to tick.
+                "hint": capitalised(
+                    hint.replace(crate::units::UNLISTED_HINT, PAGE_UNLISTED)
+                        .replace(" (province)", "")
+                        .trim()
+                ),
+                "use": offer,
+            })
+        })
+        .collect()
+}
+
+/// A sentence shown alone starts with a capital letter.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[derive(Deserialize)]
@@ -382,9 +494,9 @@ pub async fn preview(State(s): S, Query(q): Query<PreviewQuery>) -> Response {
         let c = &p.campaign;
         let id = q.layout.unwrap_or_else(|| c.layouts[0].clone());
         let layout = p.layout(&id).map_err(|e| json!({ "error": e }))?;
-        let village = match layout.scope.as_str() {
-            "commune" => None,
-            _ => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
+        let village = match layout.scope {
+            crate::layouts::Scope::Commune => None,
+            crate::layouts::Scope::Village => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
         };
         let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| json!({ "error": e }))?;
         let doc = p
@@ -586,7 +698,7 @@ pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
                 .project
                 .layouts
                 .iter()
-                .filter(|l| l.format == "png")
+                .filter(|l| l.format == crate::layouts::Format::Png)
                 .map(|l| l.id.clone())
                 .collect(),
             Err(_) => vec!["social".into()],

@@ -27,6 +27,8 @@ pub struct Commune {
     pub name: String,
     pub kind: String,
     pub province: String,
+    /// A unit made after the official list: not checked against it.
+    pub unlisted: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -94,6 +96,10 @@ pub fn read(doc: &DocumentMut) -> Form {
             name: text(commune, "name"),
             kind: text(commune, "kind"),
             province: text(commune, "province"),
+            unlisted: commune
+                .and_then(|c| c.get("unlisted"))
+                .and_then(Item::as_bool)
+                .unwrap_or(false),
         },
         issuer: Issuer { name: text(doc.get("issuer"), "name") },
         contacts: tables("contacts")
@@ -150,6 +156,7 @@ pub fn apply(doc: &mut DocumentMut, f: &Form) {
     set(commune, "name", Some(Value::from(f.commune.name.as_str())));
     set(commune, "kind", Some(Value::from(f.commune.kind.as_str())));
     set(commune, "province", Some(Value::from(f.commune.province.as_str())));
+    set(commune, "unlisted", f.commune.unlisted.then(|| Value::from(true)));
     let issuer = table(root, "issuer");
     set(issuer, "name", Some(Value::from(f.issuer.name.as_str())));
     let contacts: Vec<Vec<(&str, Option<Value>)>> = f
@@ -216,6 +223,10 @@ fn set(t: &mut Table, key: &str, new: Option<Value>) {
         Some(Item::Value(old)) => {
             if bare(old) != bare(&new) {
                 *new.decor_mut() = old.decor().clone();
+                if asks_to_fill(old.decor()) && !bare(&new).trim_matches('"').is_empty() {
+                    // "# ĐIỀN …" / "# VÍ DỤ — thay …" asked for this value: it is given.
+                    new.decor_mut().set_suffix("");
+                }
                 *old = new;
             }
         }
@@ -225,6 +236,19 @@ fn set(t: &mut Table, key: &str, new: Option<Value>) {
         }
     }
 }
+
+/// Whether the comment after a value asks the officer to fill it in: the
+/// `init` template's "# ĐIỀN …" and the examples' "# VÍ DỤ — thay …".
+fn asks_to_fill(decor: &toml_edit::Decor) -> bool {
+    let comment = decor.suffix().and_then(|s| s.as_str()).unwrap_or("").trim_start();
+    comment
+        .strip_prefix('#')
+        .map(str::trim_start)
+        .is_some_and(|c| FILL_IN.iter().any(|mark| c.starts_with(mark)))
+}
+
+/// The first words of a comment that asks for a value.
+const FILL_IN: [&str; 2] = ["ĐIỀN", "VÍ DỤ"];
 
 /// A value's text without its surrounding spaces and comments.
 fn bare(v: &Value) -> String {
@@ -285,7 +309,7 @@ fn nums(xs: &[f64]) -> Value {
 mod tests {
     use super::*;
 
-    const FILE: &str = "# head comment\nlocale = \"vi\"\nlayouts = [\"leaflet-a5\"]   # which\n\n[commune]\nname = \"A\"    # the name\nkind = \"xã\"\nprovince = \"B\"\n\n[[contacts]]\nlabel = \"Trực ban\"\nphone = \"0237 1\"   # VÍ DỤ\nhotline = true\n";
+    const FILE: &str = "# head comment\nlocale = \"vi\"\nlayouts = [\"leaflet-a5\"]   # which\n\n[commune]\nname = \"A\"    # the name\nkind = \"xã\"\nprovince = \"B\"\n\n[[contacts]]\nlabel = \"Trực ban\"\nphone = \"0237 1\"   # duty\nhotline = true\n";
 
     #[test]
     fn unchanged_form_rewrites_the_same_text() {
@@ -305,11 +329,27 @@ mod tests {
         f.commune.name = "Tiên Trang".into();
         apply(&mut doc, &f);
         let out = doc.to_string();
-        assert!(out.contains("phone = \"0237 3868 113\"   # VÍ DỤ\n"), "{out}");
+        assert!(out.contains("phone = \"0237 3868 113\"   # duty\n"), "{out}");
         assert!(out.contains("name = \"Tiên Trang\"    # the name\n"), "{out}");
         assert!(out.starts_with("# head comment\nlocale"), "{out}");
         let order: Vec<usize> =
             ["label", "phone", "hotline"].iter().map(|k| out.find(k).unwrap()).collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
+    }
+
+    #[test]
+    fn a_filled_value_loses_the_comment_that_asked_for_it() {
+        let file = "[commune]\nname = \"\"   # ĐIỀN tên xã\nprovince = \"\"   # ĐIỀN tên tỉnh\n\n[[contacts]]\nlabel = \"Trực ban\"   # ĐIỀN nhãn\nphone = \"0237 1\"   # VÍ DỤ — thay bằng số thật\nhotline = true\n";
+        let mut doc: DocumentMut = file.parse().unwrap();
+        let mut f = read(&doc);
+        f.commune.name = "Tiên Trang".into();
+        f.contacts[0].phone = "0237 3868 113".into();
+        apply(&mut doc, &f);
+        let out = doc.to_string();
+        assert!(out.contains("name = \"Tiên Trang\"\n"), "{out}");
+        assert!(out.contains("phone = \"0237 3868 113\"\n"), "{out}");
+        // Still empty, or untouched: the request stays.
+        assert!(out.contains("province = \"\"   # ĐIỀN tên tỉnh\n"), "{out}");
+        assert!(out.contains("label = \"Trực ban\"   # ĐIỀN nhãn\n"), "{out}");
     }
 }

@@ -177,6 +177,11 @@ async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
         }
     }
     let mut res = next.run(req).await;
+    if res.status().is_client_error() && !is_json(&res) {
+        // axum's own refusals (body too large, malformed JSON, unknown
+        // path) speak English in plain text: the page shows ours instead.
+        res = plain_refusal(res.status());
+    }
     let h = res.headers_mut();
     if in_query {
         let cookie = format!("{cookie_name}={}; Path=/; HttpOnly; SameSite=Strict", s.token);
@@ -195,6 +200,25 @@ async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
     );
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     res
+}
+
+fn is_json(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// A refusal by the HTTP layer, in the page's words.
+fn plain_refusal(status: StatusCode) -> Response {
+    let why = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("tệp quá lớn: tối đa {} MB", MAX_UPLOAD >> 20)
+        }
+        StatusCode::NOT_FOUND => "không có trang này".to_string(),
+        _ => "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng".to_string(),
+    };
+    (status, axum::Json(serde_json::json!({ "error": why }))).into_response()
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -326,6 +326,9 @@ fn every_audience_renders_every_layout_without_overflow() {
             1,
         );
         std::fs::write(&path, toml).unwrap();
+        // The edit took: a changed example line would otherwise test households five times.
+        let project = canhbao::load(dir.path()).unwrap();
+        assert_eq!(project.campaign.audience, audience, "the example's locale line changed");
         let mut cmd = canhbao();
         cmd.arg("build")
             .arg(dir.path())

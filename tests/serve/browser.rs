@@ -195,18 +195,7 @@ fn serve(dir: &Path) -> String {
 
 #[test]
 fn an_officer_edits_previews_and_builds_in_a_real_browser() {
-    let (Some(chromium), Some(chromedriver)) =
-        (find_program(&["chromium", "chromium-browser"]), find_program(&["chromedriver"]))
-    else {
-        assert!(
-            std::env::var_os("CANHBAO_REQUIRE_BROWSER").is_none(),
-            "CANHBAO_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
-        );
-        eprintln!(
-            "NOTICE: browser test skipped: chromium and chromedriver are not installed here (.ci/run installs them)"
-        );
-        return;
-    };
+    let Some((chromium, chromedriver)) = browser() else { return };
     let dir = example("hac-thanh");
     let xlsx = edited_xlsx(
         &dir.path().join("villages.csv"),
@@ -246,6 +235,10 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     // The form: change the duty phone, save, see it in the preview.
     d.click("#tab-form");
     d.type_into("#contact-phone-0", "0237 3852 999");
+    // The phone is at the top of a long form: its save button is in sight.
+    let seen = "const r = document.querySelector('#save').getBoundingClientRect(); \
+                return r.bottom <= innerHeight && r.top >= 0";
+    assert_eq!(d.script(seen), json!(true), "the save button is on screen");
     d.click("#save");
     d.wait_text(".page-text", "0237 3852 999");
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
@@ -256,7 +249,11 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     d.click("#tab-build");
     d.click("#build");
     d.wait_text("#summary", "Xong trong");
-    d.wait_text("#summary", "leaflet-a5");
+    d.wait_text("#summary", "Tờ rơi A5 hai mặt");
+    // The downloads stay on the first screen, above any list of warnings.
+    let below = "const r = document.querySelector('#dl-print').getBoundingClientRect(); \
+                 return r.bottom <= innerHeight && r.top >= 0";
+    assert_eq!(d.script(below), json!(true), "the print download is on screen");
     d.screenshot(&shots.join("4-build.png"));
     let href = d.script("return document.querySelector('#dl-print').getAttribute('href')");
     assert_eq!(href, "/download/print.zip");
@@ -277,4 +274,64 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     assert!(names.contains(&"leaflet-a5/to-dan-pho-ham-rong-moi.pdf"), "{names:?}");
     assert_eq!(names.iter().filter(|n| n.starts_with("leaflet-a5/")).count(), 13);
     assert!(names.iter().any(|n| n.starts_with("print/")), "{names:?}");
+}
+
+/// Chromium and chromedriver, or `None` (then the test says why it skipped).
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let found = (find_program(&["chromium", "chromium-browser"]), find_program(&["chromedriver"]));
+    if let (Some(chromium), Some(driver)) = found {
+        return Some((chromium, driver));
+    }
+    assert!(
+        std::env::var_os("CANHBAO_REQUIRE_BROWSER").is_none(),
+        "CANHBAO_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
+    );
+    eprintln!(
+        "NOTICE: browser test skipped: chromium and chromedriver are not installed here (.ci/run installs them)"
+    );
+    None
+}
+
+#[test]
+fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots");
+
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    // The province is picked from the 34 of the official list.
+    let count = d.wait("return document.querySelectorAll('#s-province option').length", |v| {
+        v.as_u64().is_some_and(|n| n > 1)
+    });
+    assert_eq!(count, json!(35), "34 provinces and the empty choice");
+    d.click("#s-province option[value=\"Thanh Hóa\"]");
+    // Typed without its accents, as on a keyboard without Vietnamese input.
+    d.type_into("#s-name", "Tien Trang");
+    d.type_into("#s-phone", "0237 3868 113");
+    d.click("#start button[type=submit]");
+    d.wait_text(
+        "#s-name-problem",
+        "“Tien Trang” không có trong danh sách xã, phường của Thanh Hóa",
+    );
+    d.wait_text("#s-name-problem", "Dùng: xã Tiên Trang");
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written yet");
+    d.screenshot(&shots.join("0-start-problem.png"));
+    d.click("#s-name-problem button");
+    let name = d.script("return document.querySelector('#s-name').value");
+    assert_eq!(name, json!("Tiên Trang"));
+    let issuer = d.script("return document.querySelector('#s-issuer').value");
+    assert_eq!(issuer, json!("Công an xã Tiên Trang"));
+    d.click("#start button[type=submit]");
+    d.wait_text("#commune", "xã Tiên Trang");
+    // The template's village table still has cells to fill: its row is
+    // listed with the problems, the commune stays in the header.
+    d.wait_text("#preview-village", "thôn Đông Hải");
+    d.wait_text("#issues", "villages.xlsx:2");
+    d.screenshot(&shots.join("0-start-created.png"));
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.lines().any(|l| l == "phone = \"0237 3868 113\""), "{toml}");
+    assert!(toml.lines().any(|l| l == "province = \"Thanh Hóa\""), "{toml}");
 }

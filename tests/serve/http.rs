@@ -170,9 +170,12 @@ fn saving_the_form_keeps_comments_order_and_a_backup() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let new = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
     assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml.bak")).unwrap(), old);
-    // Only the phone changed: same text with one number replaced, comment kept.
-    assert_eq!(new, old.replace("0237 3852 113", "0237 3852 999"));
-    assert!(new.contains("phone = \"0237 3852 999\"      # VÍ DỤ — thay bằng số trực ban thật"));
+    // Only the phone changed: same text with one number replaced; its "VÍ DỤ —
+    // thay bằng số trực ban thật" comment asked for this and goes, the others stay.
+    let example = "\"0237 3852 113\"      # VÍ DỤ — thay bằng số trực ban thật";
+    assert!(old.contains(example));
+    assert_eq!(new, old.replace(example, "\"0237 3852 999\""));
+    assert!(new.contains("kind = \"phường\"              # xã | phường | đặc khu\n"));
     let p = get(&app, "/api/preview?layout=leaflet-a5&village=0").json();
     assert!(p["pages"][0]["text"].as_str().unwrap().contains("0237 3852 999"), "{p}");
 }
@@ -401,13 +404,162 @@ fn start_creates_a_campaign_from_the_form_once() {
     );
     assert_eq!(s["commune"], "xã Nga Sơn");
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
-    assert!(
-        toml.lines().any(|l| l.starts_with("phone = \"0237 3999 113\"")
-            && l.ends_with("# ĐIỀN số trực ban thật của Công an xã, đã gọi thử")),
-        "{toml}"
-    );
+    // The filled lines lose the "ĐIỀN" comment that asked for them.
+    for line in ["name = \"Nga Sơn\"", "province = \"Thanh Hóa\"", "phone = \"0237 3999 113\""] {
+        assert!(toml.lines().any(|l| l == line), "`{line}` alone on its line:\n{toml}");
+    }
+    assert!(!toml.lines().any(|l| l.contains("ĐIỀN") && !l.starts_with('#')), "{toml}");
     assert!(toml.contains("# Chiến dịch tuyên truyền"), "template comments kept");
     let again = post(&app, "/api/init", "application/json", start.to_string().into_bytes());
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap(), toml);
+}
+
+#[test]
+fn start_offers_the_official_list_and_refuses_a_commune_not_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let s = get(&app, "/api/state").json();
+    let provinces = s["provinces"].as_array().unwrap();
+    assert_eq!(provinces.len(), 34);
+    let thanh_hoa = provinces.iter().find(|p| p["name"] == "Thanh Hóa").unwrap();
+    assert!(
+        thanh_hoa["units"].as_array().unwrap().contains(&serde_json::json!(["Tiên Trang", "xã"]))
+    );
+    let start = |name: &str, kind: &str, province: &str, unlisted: bool| {
+        let body = serde_json::json!({
+            "commune": { "name": name, "kind": kind, "province": province, "unlisted": unlisted },
+            "issuer": "Công an xã", "phone": "0237 3868 113",
+        });
+        post(&app, "/api/init", "application/json", body.to_string().into_bytes())
+    };
+    // Each refusal names the field, says it as `check` does, offers the
+    // official name, and writes nothing.
+    let cases = [
+        (
+            "Tiên Trag",
+            "xã",
+            "Thanh Hóa",
+            "name",
+            "“Tiên Trag” không có trong danh sách xã, phường của Thanh Hóa",
+            serde_json::json!({"name": "Tiên Trang", "kind": "xã"}),
+        ),
+        (
+            "Tiên Trang",
+            "xã",
+            "Thanh Hoa",
+            "province",
+            "Tỉnh “Thanh Hoa” không có trong danh sách 34 tỉnh",
+            serde_json::json!({"province": "Thanh Hóa"}),
+        ),
+        (
+            "Hạc Thành",
+            "xã",
+            "Thanh Hóa",
+            "kind",
+            "là phường, không phải xã",
+            serde_json::json!({"kind": "phường", "name": "Hạc Thành"}),
+        ),
+        (
+            "Tiên Trang",
+            "xã",
+            "Nghệ An",
+            "province",
+            "không thuộc Nghệ An",
+            serde_json::json!({"province": "Thanh Hóa", "name": "Tiên Trang", "kind": "xã"}),
+        ),
+    ];
+    for (name, kind, province, field, words, offer) in cases {
+        let r = start(name, kind, province, false);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}, {province}: {}", r.text());
+        let problem = &r.json()["problems"][0];
+        assert_eq!(problem["field"], field, "{problem}");
+        assert!(problem["message"].as_str().unwrap().contains(words), "{problem}");
+        assert_eq!(problem["use"], offer, "{problem}");
+        // The page has a box to tick, not a TOML key to add.
+        let hint = problem["hint"].as_str().unwrap();
+        assert!(
+            !hint.contains("unlisted") && !hint.contains("kind =") && !hint.contains("(province)"),
+            "{hint}"
+        );
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{name}: folder written");
+    }
+    let r = start("", "xã", "Thanh Hóa", false);
+    assert_eq!(r.json()["problems"][0]["field"], "name");
+    // A unit made after the list is accepted when the officer says so.
+    let r = start("Tiên Trang Mới", "xã", "Thanh Hóa", true);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.lines().any(|l| l == "unlisted = true"), "{toml}");
+    assert_eq!(r.json()["form"]["commune"]["unlisted"], true);
+    assert!(r.json()["choices"]["provinces"].as_array().unwrap().contains(&"Thanh Hóa".into()));
+}
+
+#[test]
+fn a_table_with_errors_still_shows_the_commune_and_every_row_with_its_problem() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let csv = "name,kind,officer,officer_phone,households\nĐông,thôn,Lê A,0912 345 678,10\nTây,thôn,Lê B,12345,20\nNam,thôn,,0912 345 679,30\n";
+    let s = post(&app, "/api/villages?name=x.csv", "text/csv", csv.as_bytes().to_vec()).json();
+    assert_eq!(s["errors"], 2, "{}", s["issues"]);
+    assert_eq!(s["commune"], "phường Hạc Thành");
+    let villages: Vec<(&str, u64)> = s["villages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(villages, [("thôn Đông", 2), ("thôn Tây", 3), ("thôn Nam", 4)]);
+    let rows = s["table"]["rows"].as_array().unwrap();
+    let texts = |i: usize| -> Vec<String> {
+        rows[i]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["text"].as_str().unwrap().into())
+            .collect()
+    };
+    assert!(texts(0).is_empty());
+    assert!(texts(1).iter().any(|t| t.starts_with("villages.csv:3: lỗi")), "{:?}", texts(1));
+    assert!(texts(2).iter().any(|t| t.starts_with("villages.csv:4: lỗi")), "{:?}", texts(2));
+}
+
+#[test]
+fn refusals_of_the_http_layer_are_in_vietnamese() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let big = vec![b'a'; canhbao::serve::MAX_UPLOAD + 1];
+    let r = post(&app, "/api/villages?name=v.csv", "text/csv", big);
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"], "tệp quá lớn: tối đa 20 MB");
+    let r = post(&app, "/api/campaign", "application/json", b"{not json".to_vec());
+    assert!(r.status.is_client_error());
+    assert_eq!(r.json()["error"], "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng");
+    let r = get(&app, "/api/preview?village=minus-one");
+    assert!(r.status.is_client_error());
+    assert_eq!(r.json()["error"], "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng");
+    assert_eq!(get(&app, "/no/such/page").json()["error"], "không có trang này");
+}
+
+#[test]
+fn a_campaign_file_broken_by_hand_is_explained_in_vietnamese() {
+    let dir = example("hac-thanh");
+    let path = dir.path().join("campaign.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let form = get(&app(dir.path()), "/api/state").json()["form"].to_string().into_bytes();
+    // An unclosed quote, as Notepad leaves it.
+    std::fs::write(&path, text.replacen("\"0237 3852 113\"", "\"0237 3852 113", 1)).unwrap();
+    let app = app(dir.path());
+    let s = get(&app, "/api/state").json();
+    let why = s["form_error"].as_str().unwrap();
+    assert!(
+        why.contains("Notepad") && !why.contains("parse") && !why.contains("expected"),
+        "{why}"
+    );
+    let first = s["issues"][0]["text"].as_str().unwrap();
+    assert!(first.starts_with("campaign.toml:29"), "{first}");
+    let r = post(&app, "/api/campaign", "application/json", form);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"], why);
+    assert!(!dir.path().join("campaign.toml.bak").exists());
 }

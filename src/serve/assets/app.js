@@ -10,10 +10,15 @@ const WORDS = {
     start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây, canhbao tạo sẵn tệp campaign.toml và bảng danh sách thôn mẫu.",
     commune: "Tên xã/phường (không ghi chữ “xã”)",
     kind: "Loại",
-    province: "Tỉnh/thành phố (không ghi chữ “tỉnh”)",
     duty_phone: "Số trực ban Công an xã (đường dây nóng)",
     issuer: "Đơn vị phát hành (in ở cuối tờ rơi)",
     create: "Tạo chiến dịch",
+    creating: "Đang tạo…",
+    pick_province: "— Chọn tỉnh, thành phố —",
+    province_pick: "Tỉnh/thành phố (theo danh sách từ 1/7/2025)",
+    unlisted: "Đơn vị mới, chưa có trong danh sách",
+    use_this: (u) => "Dùng: " + [u.kind, u.name].filter(Boolean).join(" ") + (u.province ? (u.name ? " (" + u.province + ")" : u.province) : ""),
+    offline: "không kết nối được với canhbao; cửa sổ lệnh của canhbao còn mở không?",
     tab_form: "1. Thông tin chiến dịch",
     tab_villages: "2. Danh sách thôn",
     tab_build: "3. Tạo tệp in",
@@ -65,8 +70,8 @@ const WORDS = {
     building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
     done: (w, s, p, sec) => `Xong trong ${sec} giây: ${w} tệp mới, ${s} tệp không đổi, ${p} trang.`,
     order_head: ["Mẫu", "Khổ giấy", "Số tệp", "Số bản in"],
-    failed: "Không tạo được:",
-    warnings: "Cảnh báo:",
+    failed: "Không tạo được",
+    warnings: "Cảnh báo, xem lại trước khi in",
     loa: (n) => `Bài phát thanh loa: ${n} tệp.`,
     dl_print: "Tải gói cho nhà in (.zip)",
     dl_loa: "Tải bài phát thanh loa (.zip)",
@@ -82,10 +87,15 @@ const WORDS = {
     start_intro: "This folder has no campaign yet. Fill in these lines; canhbao writes campaign.toml and a sample village table.",
     commune: "Commune or ward name (without “xã”)",
     kind: "Kind",
-    province: "Province or city (without “tỉnh”)",
     duty_phone: "Commune police duty phone (hotline)",
     issuer: "Issuing unit (printed at the bottom)",
     create: "Create campaign",
+    creating: "Creating…",
+    pick_province: "— Choose a province or city —",
+    province_pick: "Province or city (list of 1 July 2025)",
+    unlisted: "New unit, not on the list yet",
+    use_this: (u) => "Use: " + [u.kind, u.name].filter(Boolean).join(" ") + (u.province ? (u.name ? " (" + u.province + ")" : u.province) : ""),
+    offline: "cannot reach canhbao; is its command window still open?",
     tab_form: "1. Campaign",
     tab_villages: "2. Villages",
     tab_build: "3. Build print files",
@@ -137,8 +147,8 @@ const WORDS = {
     building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
     done: (w, s, p, sec) => `Done in ${sec} s: ${w} new files, ${s} unchanged, ${p} pages.`,
     order_head: ["Layout", "Paper", "Files", "Copies"],
-    failed: "Could not make:",
-    warnings: "Warnings:",
+    failed: "Could not make",
+    warnings: "Warnings, check before printing",
     loa: (n) => `Loudspeaker scripts: ${n} files.`,
     dl_print: "Download the print shop package (.zip)",
     dl_loa: "Download loudspeaker scripts (.zip)",
@@ -169,8 +179,14 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+// fetch, with the browser's own (English) network error told in the page's words.
+async function send(path, opts) {
+  try { return await fetch(path, Object.assign({ credentials: "same-origin" }, opts)); }
+  catch (e) { throw new Error(T.offline); }
+}
+
 async function api(path, opts) {
-  const r = await fetch(path, Object.assign({ credentials: "same-origin" }, opts));
+  const r = await send(path, opts);
   const body = r.headers.get("content-type")?.includes("json") ? await r.json() : await r.text();
   if (!r.ok) throw new Error(body.error || body);
   return body;
@@ -224,29 +240,73 @@ function tabs() {
 function startForm() {
   const w = WORDS.vi;
   const kinds = ["xã", "phường", "đặc khu"];
+  // The official list: provinces in alphabetical order, then the chosen province's communes.
+  const provinces = [...S.provinces].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  const units = el("datalist", { id: "s-units" });
+  const field = (id, label, input) => el("div", { class: "field", id: id + "-field" },
+    el("label", { for: id, text: label }), input, el("div", { class: "field-problem", id: id + "-problem" }));
+  const province = el("select", { id: "s-province", name: "province", required: true },
+    el("option", { value: "", text: w.pick_province }),
+    provinces.map((p) => el("option", { value: p.name, text: p.name })));
+  const name = el("input", { type: "text", id: "s-name", name: "name", required: true, list: "s-units", autocomplete: "off" });
+  const kind = el("select", { id: "s-kind", name: "kind" }, kinds.map((k) => el("option", { value: k, text: k })));
+  const issuer = el("input", { type: "text", id: "s-issuer", name: "issuer", required: true });
+  const fillIssuer = () => { if (!issuer.dataset.touched) issuer.value = "Công an " + kind.value + " " + name.value.trim(); };
+  const listUnits = () => {
+    const p = provinces.find((x) => x.name === province.value);
+    units.replaceChildren(...(p ? p.units : []).map(([n, k]) => el("option", { value: n, text: k + " " + n })));
+  };
+  // A name picked from the list brings its kind (xã, phường, đặc khu) with it.
+  const matchKind = () => {
+    const p = provinces.find((x) => x.name === province.value);
+    const u = p && p.units.find(([n]) => n === name.value.trim());
+    if (u) kind.value = u[1];
+  };
+  province.addEventListener("change", () => { listUnits(); matchKind(); fillIssuer(); });
+  name.addEventListener("input", () => { matchKind(); fillIssuer(); });
+  kind.addEventListener("change", fillIssuer);
+  issuer.addEventListener("input", () => { issuer.dataset.touched = "1"; });
+  const fields = { name, kind, province };
+  const clearProblems = () => f.querySelectorAll(".field-problem").forEach((p) => p.replaceChildren());
+  // Each problem under its field, with the official name to use when the list has a close one.
+  const showProblems = (problems) => {
+    clearProblems();
+    for (const pr of problems) {
+      const box = f.querySelector(`#s-${pr.field}-problem`);
+      const offer = pr.use ? el("button", { type: "button", class: "small", text: w.use_this(pr.use), onclick: () => {
+        if (pr.use.province) { province.value = pr.use.province; listUnits(); }
+        if (pr.use.name) name.value = pr.use.name;
+        if (pr.use.kind) kind.value = pr.use.kind;
+        fillIssuer();
+        clearProblems();
+      } }) : null;
+      box.append(el("p", { text: pr.message }), pr.hint ? el("p", { class: "muted", text: pr.hint }) : null, offer);
+    }
+    const first = problems[0] && fields[problems[0].field];
+    if (first) first.focus();
+  };
   const f = el("form", { class: "card", id: "start", onsubmit: async (ev) => {
     ev.preventDefault();
     const d = new FormData(f);
+    setStatus(w.creating);
     try {
-      await api("/api/init", { method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ commune: { name: d.get("name"), kind: d.get("kind"), province: d.get("province") },
-          issuer: d.get("issuer"), phone: d.get("phone") }) });
+      const r = await send("/api/init", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ commune: { name: d.get("name"), kind: d.get("kind"), province: d.get("province"),
+          unlisted: d.get("unlisted") === "on" }, issuer: d.get("issuer"), phone: d.get("phone") }) });
+      const body = r.headers.get("content-type")?.includes("json") ? await r.json() : { error: await r.text() };
+      if (r.status === 422 && body.problems) { setStatus(w.error + body.error); showProblems(body.problems); return; }
+      if (!r.ok) throw new Error(body.error);
       await refresh();
     } catch (e) { setStatus(w.error + e.message); }
   } },
-    el("h2", { text: w.start_title }), el("p", { text: w.start_intro }),
-    el("label", { for: "s-name", text: w.commune }), el("input", { type: "text", id: "s-name", name: "name", required: true }),
-    el("label", { for: "s-kind", text: w.kind }),
-    el("select", { id: "s-kind", name: "kind" }, kinds.map((k) => el("option", { value: k, text: k }))),
-    el("label", { for: "s-province", text: w.province }), el("input", { type: "text", id: "s-province", name: "province", required: true }),
-    el("label", { for: "s-phone", text: w.duty_phone }), el("input", { type: "text", id: "s-phone", name: "phone", required: true, inputmode: "tel" }),
-    el("label", { for: "s-issuer", text: w.issuer }), el("input", { type: "text", id: "s-issuer", name: "issuer", required: true }),
+    el("h2", { text: w.start_title }), el("p", { text: w.start_intro }), units,
+    field("s-province", w.province_pick, province),
+    field("s-name", w.commune, name),
+    field("s-kind", w.kind, kind),
+    el("label", { class: "check" }, el("input", { type: "checkbox", id: "s-unlisted", name: "unlisted" }), w.unlisted),
+    field("s-phone", w.duty_phone, el("input", { type: "text", id: "s-phone", name: "phone", required: true, inputmode: "tel" })),
+    field("s-issuer", w.issuer, issuer),
     el("p", {}, el("button", { class: "primary", type: "submit", text: w.create })));
-  f.querySelector("#s-name").addEventListener("input", (e) => {
-    const iss = f.querySelector("#s-issuer");
-    if (!iss.dataset.touched) iss.value = "Công an " + f.querySelector("#s-kind").value + " " + e.target.value;
-  });
-  f.querySelector("#s-issuer").addEventListener("input", (e) => { e.target.dataset.touched = "1"; });
   return f;
 }
 
@@ -312,7 +372,14 @@ function campaignForm() {
       el("label", { for: "commune-kind", text: T.kind }),
       el("select", { id: "commune-kind", onchange: (e) => { F.commune.kind = e.target.value; touch(); } },
         S.choices.kinds.map((k) => el("option", { value: k, text: k, selected: F.commune.kind === k }))),
-      ...text("commune-province", F.commune.province, T.province, (v) => { F.commune.province = v; }),
+      el("label", { for: "commune-province", text: T.province_pick }),
+      el("select", { id: "commune-province", onchange: (e) => { F.commune.province = e.target.value; touch(); } },
+        // A province written in the file but not on the list stays selectable, so saving never changes it.
+        (S.choices.provinces.includes(F.commune.province) ? [] : [F.commune.province])
+          .concat([...S.choices.provinces].sort((a, b) => a.localeCompare(b, "vi")))
+          .map((p) => el("option", { value: p, text: p, selected: F.commune.province === p }))),
+      el("label", { class: "check" }, el("input", { type: "checkbox", id: "commune-unlisted", checked: F.commune.unlisted,
+        onchange: (e) => { F.commune.unlisted = e.target.checked; touch(); } }), T.unlisted),
       ...text("issuer-name", F.issuer.name, T.issuer, (v) => { F.issuer.name = v; })),
     el("fieldset", {}, el("legend", { text: T.sec_contacts }), contacts),
     el("fieldset", {}, el("legend", { text: T.sec_channels }), channels),
@@ -393,7 +460,7 @@ async function loadPreview() {
   if (view.sheet) {
     pages.replaceChildren();
     try {
-      const r = await fetch(`/api/sheet?layout=${encodeURIComponent(view.layout)}`);
+      const r = await send(`/api/sheet?layout=${encodeURIComponent(view.layout)}`);
       if (!r.ok) throw new Error((await r.json()).error);
       const cols = Number(r.headers.get("x-sheet-cols")), count = Number(r.headers.get("x-sheet-count"));
       const img = el("img", { src: URL.createObjectURL(await r.blob()), alt: T.all_villages, id: "sheet-image" });
@@ -461,19 +528,25 @@ async function pollBuild() {
   }
   const s = st.summary;
   if (!s) return;
+  // The layout's title, as in the form, rather than its id.
+  const title = (id) => (S.choices.layouts.find((l) => l.id === id) || { title: id }).title;
+  // Downloads first: a long list of warnings must not push them off the screen.
+  const list = (label, items, cls) => !items.length ? null
+    : el("details", { class: "list", open: items.length <= 3 }, el("summary", { text: `${label} (${items.length})` }),
+      el("ul", { class: "issues" }, items.map((f) => el("li", { class: cls, text: f }))));
   box.replaceChildren(el("div", { id: "summary" },
     el("progress", { id: "progress", max: 1, value: 1 }),
     el("p", { class: "ok", text: T.done(s.written, s.skipped, s.pages, s.seconds) }),
     el("table", {}, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
-      s.order.map((o) => el("tr", {}, [o.layout, o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
+      s.order.map((o) => el("tr", {}, [title(o.layout), o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
     s.loa ? el("p", { text: T.loa(s.loa) }) : null,
-    s.failed.length ? el("div", {}, el("p", { text: T.failed }), el("ul", { class: "issues" }, s.failed.map((f) => el("li", { text: f })))) : null,
-    s.warnings.length ? el("div", {}, el("p", { text: T.warnings }), el("ul", { class: "issues" }, s.warnings.map((f) => el("li", { class: "warning", text: f })))) : null,
     el("p", { class: "muted", text: T.print_note }),
     el("div", { class: "downloads" },
       el("a", { id: "dl-print", href: "/download/print.zip", text: T.dl_print, download: true }),
       s.loa ? el("a", { id: "dl-loa", href: "/download/loa.zip", text: T.dl_loa, download: true }) : null,
-      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true }))));
+      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true })),
+    list(T.failed, s.failed, ""),
+    list(T.warnings, s.warnings, "warning")));
 }
 
 // ---- live refresh --------------------------------------------------------
