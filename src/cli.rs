@@ -130,10 +130,10 @@ pub struct PreviewArgs {
     /// Thư mục ghi ảnh [mặc định: <thư mục chiến dịch>/out/preview].
     #[arg(long, short, value_name = "THƯ_MỤC")]
     pub out: Option<PathBuf>,
-    /// Print checks on every document: `strict` fails a file that breaks a
-    /// rule (split or glued number, text in the margin or across a fold,
-    /// type too small), `warn` only warns (for a designer at work), `off`
-    /// skips them [default: warn while the built-in layouts are being fixed].
+    /// Kiểm tra trước khi in trên mọi tệp: `strict` không ghi tệp phạm quy
+    /// tắc (số bị ngắt dòng hay dính chữ, chữ sát mép xén hay vắt qua nếp gấp,
+    /// chữ quá nhỏ), `warn` chỉ cảnh báo (cho người thiết kế mẫu), `off` bỏ
+    /// qua [mặc định: strict].
     #[arg(long, value_name = "MODE")]
     pub preflight: Option<crate::preflight::Mode>,
 }
@@ -213,10 +213,10 @@ pub struct BuildArgs {
     /// Thư mục phông chữ thêm (ghi nhiều lần được); không bao giờ dùng phông của máy.
     #[arg(long = "font-path", value_name = "THƯ_MỤC")]
     pub font_dirs: Vec<PathBuf>,
-    /// Print checks on every document: `strict` fails a file that breaks a
-    /// rule (split or glued number, text in the margin or across a fold,
-    /// type too small), `warn` only warns (for a designer at work), `off`
-    /// skips them [default: warn while the built-in layouts are being fixed].
+    /// Kiểm tra trước khi in trên mọi tệp: `strict` không ghi tệp phạm quy
+    /// tắc (số bị ngắt dòng hay dính chữ, chữ sát mép xén hay vắt qua nếp gấp,
+    /// chữ quá nhỏ), `warn` chỉ cảnh báo (cho người thiết kế mẫu), `off` bỏ
+    /// qua [mặc định: strict].
     #[arg(long, value_name = "MODE")]
     pub preflight: Option<crate::preflight::Mode>,
 }
