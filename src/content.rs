@@ -374,16 +374,18 @@ mod tests {
         let pack = Pack::builtin("vi").unwrap();
         let text = BUILTIN.iter().find(|(c, _)| *c == "vi").unwrap().1;
         let tactic = |id: &str| pack.table["tactics"][id]["body"].as_str().unwrap().to_string();
-        assert!(tactic("fake_police").contains("Công an không bao giờ yêu cầu chuyển tiền"));
+        assert!(tactic("fake_police").contains("Công an không bao giờ gọi điện bắt chuyển tiền"));
         // It would contradict the officer's number printed on the same leaflet.
         assert!(!text.contains("không làm việc qua điện thoại"));
-        assert!(tactic("account_rental").contains("100–150 triệu đồng"));
+        // Decree 340/2025 fines renting or selling a bank account, not a SIM card.
+        assert!(tactic("account_rental").contains("bán tài khoản: phạt 100–150 triệu đồng"));
+        assert!(tactic("account_rental").contains("tài khoản ngân hàng"));
         assert!(tactic("job_abroad").contains("mua bán người"));
         let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
         assert!(steps.contains("số in trên thẻ hoặc trong ứng dụng ngân hàng"), "{steps}");
         assert!(steps.contains("VNeID"), "{steps}");
         assert!(steps.contains("không gọi số tìm trên mạng"), "{steps}");
-        assert!(steps.contains("tắt máy"), "{steps}");
+        assert!(steps.contains("tắt nguồn điện thoại"), "{steps}");
         assert!(!steps.contains("để khóa giao dịch và tài khoản nhận tiền"), "{steps}");
         // "Công an" is the force: always capitalised; the "công an viên" post
         // was merged away on 1 July 2024.

@@ -106,7 +106,14 @@ pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
         }
     };
     let full = make(false);
-    if full.seconds > max_seconds { make(true) } else { full }
+    let mut script = if full.seconds > max_seconds { make(true) } else { full };
+    // An example's numbers are invented: its script says so on its first line,
+    // which is not read aloud and so is not counted in the reading time.
+    let notice = string(pack, "example_notice");
+    if c.example && !notice.is_empty() {
+        script.text = format!("{notice}\n{}", script.text);
+    }
+    script
 }
 
 /// Spoken syllables: every word with a letter or a digit in it.

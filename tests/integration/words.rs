@@ -235,7 +235,9 @@ fn each_audience_prints_its_own_tactics() {
         ("border", &["job_abroad"], &["free_trip"]),
     ];
     let must_have: &[(&str, &[&str])] = &[
-        ("households", &["investment", "job_abroad", "online_kidnap"]),
+        // Households: the fake police and a hijacked friend's account (the most
+        // common, editor's review), investment and jobs abroad (issue 12).
+        ("households", &["fake_police", "hijacked_account", "investment", "job_abroad"]),
         ("schools", &["online_kidnap", "easy_job"]),
         ("elderly", &["fake_police", "fake_staff_apps", "free_trip"]),
     ];
