@@ -358,6 +358,9 @@ impl Glue {
 /// end reads as two words). Each short: any column holds it.
 pub const FIXED: &[&str] = &[
     "Công an",
+    "bà con",
+    "cán bộ",
+    "phụ trách",
     "yêu cầu",
     "tài khoản",
     "ngân hàng",
