@@ -92,7 +92,7 @@ fn walk_overrides(
             (None, _) => {
                 let best = base
                     .keys()
-                    .min_by_key(|k| crate::campaign::edit_distance(key, k))
+                    .min_by_key(|k| strsim::levenshtein(key, k))
                     .map(|k| format!("có phải ý bạn là “{path}.{k}”?"))
                     .unwrap_or_default();
                 issues.push(

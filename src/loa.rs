@@ -6,9 +6,41 @@
 //! numbers are spelt out digit group by digit group so they can be read aloud
 //! and written down. `--week N` picks the tactic.
 
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::campaign::{Campaign, Village};
 use crate::content::Pack;
+use crate::output;
 use crate::phone::Phone;
+
+/// The scripts stage: writes `loa/<village>.txt` for every village, in
+/// parallel; a script already on disk unchanged is not rewritten. Returns
+/// how many were written or found unchanged; stops early on `stop`.
+pub fn write_all(
+    c: &Campaign,
+    pack: &Pack,
+    villages: &[usize],
+    week: u32,
+    out: &Path,
+    stop: &AtomicBool,
+) -> Result<usize, String> {
+    use rayon::prelude::*;
+    villages
+        .par_iter()
+        .map(|&i| {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(0);
+            }
+            let v = &c.villages[i];
+            let text = script(c, v, pack, week).text;
+            // `out` exists: the batch made it.
+            let path = output::place(out, &format!("loa/{}.txt", v.slug))?;
+            output::write_if_changed(&path, text.as_bytes())?;
+            Ok(1)
+        })
+        .sum()
+}
 
 /// Placeholders only the loudspeaker script has (besides the pack's own).
 pub const PLACEHOLDERS: &[&str] = &[

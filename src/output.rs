@@ -53,6 +53,28 @@ pub fn foreign(out: &Path) -> Option<String> {
     ))
 }
 
+/// An `--out` folder holding someone else's files is not written into
+/// unless the user says so (`allow`): a build would replace its
+/// `manifest.json`, `print-order.csv`, `loa/` and `print/` files. The
+/// campaign's own `out/` is canhbao's by convention (`check` and `preview`
+/// write there too).
+pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::diag::Issues> {
+    use crate::diag::{Issue, Issues};
+    let own = match (out.canonicalize(), dir.join("out").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match foreign(out) {
+        Some(why) if !own && !allow => {
+            let issue = Issue::error(Path::new("--out"), why).hint(
+                "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out nếu chắc chắn muốn ghi vào thư mục này",
+            );
+            Err(Issues(vec![issue]))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));

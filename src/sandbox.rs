@@ -101,6 +101,13 @@ pub fn resolve(root: &Path, rel: &str, need: Need) -> Result<PathBuf, Escape> {
     }
 }
 
+/// A file of the campaign folder named by the campaign's data (the village
+/// table, the logo, a layout registry): [`resolve`] with the refusal said
+/// in Vietnamese.
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
+    resolve(dir, rel, Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,14 +184,8 @@ fn state_json(s: &Shared) -> Value {
     }
     let doc = document(root);
     let (issues, project) = match loaded(s) {
-        Ok(l) => {
-            let c = &l.project.campaign;
-            let chosen: Vec<_> =
-                c.layouts.iter().filter_map(|id| l.project.layout(id).ok().cloned()).collect();
-            let mut warnings = c.warnings.clone();
-            warnings.extend(crate::logo_warnings(c, &chosen));
-            (warnings, Some(l))
-        }
+        // `crate::load` validates: the logo's warnings are in the list.
+        Ok(l) => (l.project.campaign.warnings.clone(), Some(l)),
         Err(issues) => (issues, None),
     };
     let rel = villages_file(doc.as_ref().ok());

@@ -51,6 +51,13 @@ fn cases() -> Vec<Case> {
             vec!["campaign.toml:", "https"],
         ),
         (
+            // The PDF got no date at all before: a day checked on the calendar.
+            "day not on the calendar",
+            ("date = \"2026-03-15\"", "date = \"2026-02-31\""),
+            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
+            vec!["campaign.toml:13:", "2026-02-31", "có 28 ngày"],
+        ),
+        (
             "empty name",
             keep,
             format!("{HEADER},thôn,A,0912345678,10\n"),
@@ -88,17 +95,31 @@ fn bad_input_is_reported_with_place_and_writes_nothing() {
     }
 }
 
+/// An unknown `--layout` or `--village` is bad input in every verb that
+/// takes it: exit 2, the name and the choices said, nothing written.
 #[test]
-fn unknown_layout_flag_is_refused() {
-    let out = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(canhbao()
-        .arg("build")
-        .arg(repo().join("examples/tien-trang"))
-        .args(["--layout", "poster-a9", "--out"])
-        .arg(out.path().join("o")));
-    assert_eq!(code, 2);
-    assert!(err.contains("poster-a9") && err.contains("leaflet-a5"), "{err}");
-    assert!(!out.path().join("o").exists());
+fn unknown_layout_or_village_is_bad_input_in_every_verb() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (["--layout", "poster-a9"], ["--layout", "poster-a9", "leaflet-a5"]),
+        (["--village", "Thôn Không Có"], ["--village", "Thôn Không Có", "Đông Hải"]),
+    ];
+    for (flag, said) in cases {
+        for verb in ["build", "preview"] {
+            let out = tmp.path().join(format!("{verb}{}", flag[0]));
+            let (code, _, err) = run(canhbao()
+                .arg(verb)
+                .arg(repo().join("examples/tien-trang"))
+                .args(flag)
+                .arg("--out")
+                .arg(&out));
+            assert_eq!(code, 2, "{verb} {flag:?}: {err}");
+            for word in said {
+                assert!(err.contains(word), "{verb} {flag:?} must say {word}: {err}");
+            }
+            assert!(!out.exists(), "{verb} {flag:?} wrote {}", out.display());
+        }
+    }
 }
 
 #[test]

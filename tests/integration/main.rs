@@ -6,6 +6,7 @@ mod formats;
 mod icons;
 mod input;
 mod leaflet;
+mod library;
 mod loa;
 mod preflight;
 mod print;

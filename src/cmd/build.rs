@@ -1,0 +1,147 @@
+//! `canhbao build`: every file of the campaign, with a progress bar and a
+//! summary of what to print.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
+
+use canhbao::batch::Outcome as JobOutcome;
+use canhbao::cli::BuildArgs;
+use canhbao::{BuildError, BuildOptions};
+
+use super::Outcome;
+
+/// Builds the campaign and prints what was made.
+pub fn run(args: BuildArgs) -> Outcome {
+    // The global pool's size is the number of render lanes (`--jobs`), and
+    // it runs the other parallel loops (scripts, contact sheet). Typst's
+    // layout and memo code recurse deeply; rayon's default 2 MiB stacks
+    // overflowed on a 1,000-village run, so give its threads room.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(canhbao::batch::WORKER_STACK);
+    if let Some(n) = args.jobs {
+        pool = pool.num_threads(n.max(1));
+    }
+    let _ = pool.build_global();
+    let opts = BuildOptions {
+        out: args.out,
+        layouts: args.layouts,
+        villages: args.villages,
+        shard: args.shard,
+        force: args.force,
+        allow_nonempty_out: args.allow_nonempty_out,
+        emit_data: args.emit_data,
+        png_dpi: args.png,
+        font_dirs: args.font_dirs,
+        no_package: args.no_package,
+        marks: args.marks,
+        bleed_mm: args.bleed,
+        pdf_a: args.pdf_standard.is_some(),
+        week: args.week,
+        preflight: args.preflight.unwrap_or_default(),
+    };
+    let start = Instant::now();
+    let bar = indicatif::ProgressBar::hidden();
+    let tty = std::io::stderr().is_terminal();
+    let done = AtomicUsize::new(0);
+    let total = AtomicUsize::new(0);
+    let on_planned = |n: usize| {
+        total.store(n, Ordering::Relaxed);
+        if tty {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(n as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .expect("valid template"),
+            );
+        }
+    };
+    let tick = |job: &canhbao::plan::Job, outcome: &JobOutcome| {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let _ = outcome; // failures are listed once, at the end
+        if tty {
+            bar.set_position(n as u64);
+            bar.set_message(job.name.clone());
+        } else {
+            // Plain lines for logs: about ten per run.
+            let total = total.load(Ordering::Relaxed).max(1);
+            let step = (total / 10).max(1);
+            if n.is_multiple_of(step) || n == total {
+                eprintln!("  {n}/{total} tệp");
+            }
+        }
+    };
+    let stop = AtomicBool::new(false);
+    let result = canhbao::build(&args.campaign, &opts, &tick, &on_planned, &stop);
+    bar.finish_and_clear();
+    match result {
+        Err(e @ BuildError::Input(_)) => {
+            super::report(&e);
+            eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
+            Outcome::BadInput
+        }
+        Err(e) => super::report(&e),
+        Ok(built) => {
+            for w in &built.project.campaign.warnings {
+                eprintln!("{w}");
+            }
+            let r = &built.report;
+            for (village, layout, text) in &r.warnings {
+                eprintln!("cảnh báo ({village}, {layout}):\n{text}");
+            }
+            eprintln!(
+                "{} tệp mới, {} tệp không đổi, {} trang, {} lỗi, {} cảnh báo, {:.1} giây → {}",
+                r.written,
+                r.skipped,
+                r.pages,
+                r.failed.len(),
+                r.warnings.len() + built.project.campaign.warnings.len(),
+                start.elapsed().as_secs_f64(),
+                built.out.display()
+            );
+            print_order_summary(&built.order);
+            if built.loa_files > 0 {
+                eprintln!(
+                    "Bài phát thanh (tuần {}): {} tệp trong loa/",
+                    opts.week.max(1),
+                    built.loa_files
+                );
+            }
+            if r.written == 0 && built.package_written == 0 && r.failed.is_empty() && r.skipped > 0
+            {
+                eprintln!("Không có gì thay đổi kể từ lần trước; dùng --force để tạo lại tất cả.");
+            }
+            if r.failed.is_empty() {
+                Outcome::Done
+            } else {
+                for (village, layout, why) in &r.failed {
+                    eprintln!("không tạo được: {village} — {layout}: {why}");
+                }
+                Outcome::Failed
+            }
+        }
+    }
+}
+
+/// The copies to print, per layout, as a small table.
+fn print_order_summary(order: &[canhbao::package::OrderLine]) {
+    let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
+    for line in order {
+        // The 2-up sheets (sra4) and the proof set (a5) of one layout are
+        // counted apart: sheets and leaflets do not add up.
+        match totals.iter_mut().find(|t| t.0 == line.layout && t.1 == line.paper) {
+            Some(t) => {
+                t.2 += 1;
+                t.3 += line.copies;
+            }
+            None => totals.push((line.layout.clone(), line.paper.clone(), 1, line.copies)),
+        }
+    }
+    if totals.is_empty() {
+        return;
+    }
+    eprintln!("{:<22} {:<12} {:>8} {:>10}", "Mẫu", "Khổ giấy", "Số tệp", "Số bản in");
+    for (layout, paper, files, copies) in totals {
+        eprintln!("{layout:<22} {paper:<12} {files:>8} {copies:>10}");
+    }
+    eprintln!("Chi tiết cho nhà in: print-order.csv");
+}

@@ -1,0 +1,89 @@
+//! `canhbao check`: the data checked, the villages listed, the proof written.
+
+use std::path::PathBuf;
+
+use canhbao::cli::CheckArgs;
+use canhbao::{BuildOptions, Project};
+
+use super::Outcome;
+
+/// Checks the campaign, prints its villages and writes the proof.
+pub fn run(args: CheckArgs) -> Outcome {
+    let project = match canhbao::check(&args.campaign, &BuildOptions::default()) {
+        Ok(project) => project,
+        Err(issues) => {
+            eprintln!("{issues}");
+            return Outcome::BadInput;
+        }
+    };
+    for w in &project.campaign.warnings {
+        eprintln!("{w}");
+    }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    if village_table(&project).is_err() || args.no_proof {
+        return Outcome::Done;
+    }
+    proof(&project, args.proof)
+}
+
+/// Writes the proof of the campaign's first per-village layout.
+fn proof(project: &Project, path: Option<PathBuf>) -> Outcome {
+    let c = &project.campaign;
+    let path = path.unwrap_or_else(|| c.root.join("out/kiem-tra.pdf"));
+    let layout = c
+        .layouts
+        .iter()
+        .filter_map(|id| project.layout(id).ok())
+        .find(|l| l.scope == "village" && l.format == "pdf");
+    let Some(layout) = layout else {
+        println!("Không có mẫu in theo từng thôn: không ghi bản kiểm tra.");
+        return Outcome::Done;
+    };
+    match canhbao::proof::write(project, layout, &[], &path) {
+        Ok(found) => {
+            println!("Bản kiểm tra ({} trang): {}", found.pages, path.display());
+            if found.problems.is_empty() {
+                return Outcome::Done;
+            }
+            for (village, problem) in &found.problems {
+                eprintln!("lỗi: {village}: {problem}");
+            }
+            eprintln!(
+                "{} lỗi, khoanh đỏ trong bản kiểm tra: hãy sửa rồi chạy lại.",
+                found.problems.len()
+            );
+            Outcome::Failed
+        }
+        Err(msg) => {
+            eprintln!("lỗi: {msg}");
+            Outcome::Failed
+        }
+    }
+}
+
+/// Prints the villages with their officer and copies to print.
+fn village_table(project: &Project) -> std::io::Result<()> {
+    use std::io::Write;
+    let c = &project.campaign;
+    let mut out = std::io::stdout().lock();
+    let hotline = &c.hotline.phone;
+    writeln!(
+        out,
+        "{} — {} — đường dây nóng {hotline}",
+        c.commune.full(),
+        c.commune.province_full()
+    )?;
+    let first = c.layouts.first().and_then(|id| project.layout(id).ok());
+    let (v, o, p, h, n) = ("Thôn", "Cán bộ phụ trách", "SĐT", "Số hộ", "Số bản in");
+    writeln!(out, "  {v:<30} {o:<26} {p:<14} {h:>6} {n:>10}")?;
+    for (i, v) in c.villages.iter().enumerate() {
+        let copies = first.map_or(0, |l| canhbao::package::copies(l, c, Some(i)));
+        let (name, phone) = (v.full(), v.phone.to_string());
+        writeln!(
+            out,
+            "  {name:<30} {:<26} {phone:<14} {:>6} {copies:>10}",
+            v.officer, v.households
+        )?;
+    }
+    writeln!(out, "Dữ liệu hợp lệ: {} thôn.", c.villages.len())
+}

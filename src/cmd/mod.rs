@@ -1,0 +1,50 @@
+//! One module per verb. Each turns its arguments into one library call and
+//! prints the result; the work itself is in the library.
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod layouts;
+pub mod preview;
+pub mod serve;
+pub mod usage;
+
+use std::process::ExitCode;
+
+use canhbao::BuildError;
+
+/// How a verb ended; `main` maps it to the exit code (see `main.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was done.
+    Done,
+    /// The input was good but not everything could be made.
+    Failed,
+    /// Bad input: nothing was written.
+    BadInput,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+            Outcome::BadInput => ExitCode::from(2),
+        }
+    }
+}
+
+/// Prints a library error the same way in every verb and says which
+/// outcome it is: the issues of bad input, or the message of a failure.
+pub fn report(e: &BuildError) -> Outcome {
+    match e {
+        BuildError::Input(issues) => {
+            eprintln!("{issues}");
+            Outcome::BadInput
+        }
+        BuildError::Other(msg) => {
+            eprintln!("lỗi: {msg}");
+            Outcome::Failed
+        }
+    }
+}

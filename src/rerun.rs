@@ -1,0 +1,42 @@
+//! "Did the inputs change": the key of everything a run's documents share.
+//! A document is made again when this key, its own data or a file it read
+//! changed (`batch` folds the key into each document's input hash, and the
+//! package's combined files hash the documents they hold).
+
+use crate::campaign::Campaign;
+use crate::{BuildOptions, batch, layouts, output, world};
+
+/// Hash of everything shared by all jobs: tool, layouts, fonts, options.
+pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
+    let mut bytes = batch::tool_version().into_bytes();
+    bytes.extend_from_slice(layouts::BUILTIN_REGISTRY.as_bytes());
+    for (name, content) in layouts::BUILTIN_FILES {
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&output::sha256(content).into_bytes());
+    }
+    for font in world::builtin_fonts() {
+        bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
+    }
+    bytes.extend_from_slice(
+        // The preflight mode too: a file written with warnings must be
+        // checked again, not skipped, when a strict build follows.
+        format!("{:?}{:?}{:?}{:?}", opts.font_dirs, c.print.pdf_a, c.date, opts.preflight)
+            .as_bytes(),
+    );
+    if let Some(logo) = &c.logo {
+        bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());
+    }
+    if let Some((dir, _)) = &c.custom_layouts {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        // Regular files only: reading a FIFO would block the run.
+        paths.retain(|p| p.is_file());
+        paths.sort();
+        for p in paths {
+            bytes.extend_from_slice(p.to_string_lossy().as_bytes());
+            bytes.extend_from_slice(&std::fs::read(&p).unwrap_or_default());
+        }
+    }
+    output::sha256(&bytes)
+}
