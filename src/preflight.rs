@@ -17,6 +17,7 @@
 //!    above the cap height), not on the line's cap height.
 //! 3. **Folds and cuts.** No glyph across a fold (`folds_mm`, per page), and
 //!    on card sheets (`cut`) every glyph inside one card's safe area.
+//!    An example campaign's "MẪU — KHÔNG PHÁT" strips hide no text.
 //! 4. **Type size.** No glyph below the label minimum, no paragraph of two
 //!    lines or more (body text) below the body minimum; both raised by the
 //!    job's `layout.raise` (15 % for elderly readers), the very number the
@@ -289,12 +290,37 @@ pub fn check(doc: &PagedDocument, expect: &Expect) -> Vec<Problem> {
     for (i, page) in doc.pages().iter().enumerate() {
         walk(&page.frame, Transform::identity(), i + 1, &mut runs);
     }
-    // The sample band is no reader's text: no rule applies to it.
+    // The sample band is no reader's text: no rule applies to it; but no
+    // text may hide under its strip (from 1.2 em above its baseline to
+    // 0.5 em below: the strip is 1.6 em high, its capitals centred).
+    let mut strips = Vec::new();
     if let Some(band) = &expect.band {
-        runs.retain(|r| r.item.text.trim().to_uppercase() != *band);
+        let is_band = |r: &Run| r.item.text.trim().to_uppercase() == *band;
+        strips = runs
+            .iter()
+            .filter(|r| is_band(r))
+            .map(|r| (r.page, r.y - 1.2 * r.size, r.y + 0.5 * r.size))
+            .collect();
+        runs.retain(|r| !is_band(r));
     }
     let stream = Stream::new(&runs);
     let mut out = Vec::new();
+    for run in &runs {
+        let c = coarse(run);
+        let near = |&&(page, top, foot): &&(usize, f64, f64)| {
+            page == run.page && c[1] < foot && c[3] > top
+        };
+        if let Some(&(_, top, foot)) = strips.iter().find(near)
+            && ink(run).is_some_and(|i| i[1] < foot && i[3] > top)
+        {
+            out.push(Problem {
+                page: run.page,
+                field: excerpt(&run.item.text),
+                message: "bị dải “mẫu” che mất".into(),
+                warning: false,
+            });
+        }
+    }
     values(&stream, &runs, expect, &mut out);
     for (i, page) in doc.pages().iter().enumerate() {
         let size = page.frame.size();
