@@ -266,7 +266,7 @@ fn one(
     previous: &HashMap<&str, &Entry>,
     save: &dyn Fn(String, Vec<u8>, Option<Entry>) -> Result<(), Failure>,
 ) -> Outcome {
-    let file = format!("{}.{}", job.stem, job.layout.format);
+    let file = format!("{}.{}", job.stem, job.layout.format.ext());
     let path = opts.out.join(&file);
     let data = match planner.data(job) {
         Ok(d) => d,
@@ -311,7 +311,7 @@ fn render_one(
     // Before export: a document that breaks a print rule is not written.
     compiled.warnings.extend(preflight::apply(&compiled.doc, expect, opts.preflight)?);
     let io = |e: String| Failure::Io(e);
-    let pdf = if job.layout.format == "png" {
+    let pdf = if job.layout.format == crate::layouts::Format::Png {
         // Screen images: the first page as PNG is the product.
         render::png(&compiled.doc, job.layout.dpi).map_err(io)?.swap_remove(0)
     } else {

@@ -40,6 +40,7 @@ Tùy chọn:
     name = "canhbao",
     version,
     help_template = ROOT_HELP,
+    override_usage = "canhbao <LỆNH> [TÙY_CHỌN]",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
@@ -63,7 +64,8 @@ pub enum Command {
     /// Tạo tệp in cho mọi thôn của chiến dịch.
     ///
     /// Ví dụ: canhbao build examples/tien-trang --out out
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao build [TÙY_CHỌN] <THƯ_MỤC>")]
     Build(BuildArgs),
     /// Kiểm tra dữ liệu và ghi bản kiểm tra (check).
     ///
@@ -75,32 +77,38 @@ pub enum Command {
     /// thì không ghi gì cả.
     ///
     /// Ví dụ: canhbao check examples/tien-trang
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao check [TÙY_CHỌN] <THƯ_MỤC>")]
     Check(CheckArgs),
     /// Liệt kê các mẫu có sẵn.
     ///
     /// Ví dụ: canhbao layouts
-    #[command(help_template = PLAIN_HELP, disable_help_flag = true)]
+    #[command(help_template = PLAIN_HELP, disable_help_flag = true,
+        override_usage = "canhbao layouts")]
     Layouts,
     /// Tạo thư mục chiến dịch mới để điền.
     ///
     /// Ví dụ: canhbao init xa-tien-trang
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao init <THƯ_MỤC>")]
     Init(InitArgs),
     /// Xem trước một tài liệu của một thôn (ảnh PNG từng trang).
     ///
     /// Ví dụ: canhbao preview examples/tien-trang --village "Đông Hải" --layout poster-a4
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao preview [TÙY_CHỌN] <THƯ_MỤC>")]
     Preview(PreviewArgs),
     /// Mở trang làm việc của chiến dịch trong trình duyệt trên máy này.
     ///
     /// Ví dụ: canhbao serve examples/tien-trang
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao serve [TÙY_CHỌN] [THƯ_MỤC]")]
     Serve(ServeArgs),
     /// In mã tự hoàn thành lệnh cho shell (bash, zsh, fish, powershell).
     ///
     /// Ví dụ: canhbao completions bash > /etc/bash_completion.d/canhbao
-    #[command(help_template = VERB_HELP, disable_help_flag = true)]
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao completions <SHELL>")]
     Completions(CompletionsArgs),
 }
 
@@ -124,28 +132,30 @@ pub struct PreviewArgs {
     /// Mẫu cần xem [mặc định: mẫu đầu tiên trong campaign.toml].
     #[arg(long, short = 'l', value_name = "MẪU")]
     pub layout: Option<String>,
-    /// Độ phân giải, điểm ảnh mỗi inch (36–600).
-    #[arg(long, default_value_t = 100.0, value_name = "DPI", value_parser = parse_dpi, allow_negative_numbers = true)]
+    /// Độ phân giải, điểm ảnh mỗi inch (36–600) [mặc định: 100].
+    #[arg(long, default_value_t = 100.0, hide_default_value = true, value_name = "DPI",
+        value_parser = parse_dpi, allow_negative_numbers = true)]
     pub dpi: f32,
     /// Thư mục ghi ảnh [mặc định: <thư mục chiến dịch>/out/preview].
     #[arg(long, short, value_name = "THƯ_MỤC")]
     pub out: Option<PathBuf>,
-    /// Kiểm tra trước khi in trên mọi tệp: `strict` không ghi tệp phạm quy
-    /// tắc (số bị ngắt dòng hay dính chữ, chữ sát mép xén hay vắt qua nếp gấp,
-    /// chữ quá nhỏ), `warn` chỉ cảnh báo (cho người thiết kế mẫu), `off` bỏ
-    /// qua [mặc định: strict].
-    #[arg(long, value_name = "MODE")]
+    /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
+    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
+    /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
+    /// [mặc định: strict].
+    #[arg(long, value_name = "CHẾ_ĐỘ")]
     pub preflight: Option<crate::preflight::Mode>,
 }
 
 /// `canhbao serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Thư mục chiến dịch (tạo mới nếu chưa có; trang sẽ mời lập chiến dịch).
-    #[arg(default_value = ".", value_name = "THƯ_MỤC")]
+    /// Thư mục chiến dịch (tạo mới nếu chưa có; trang sẽ mời lập chiến dịch)
+    /// [mặc định: thư mục đang đứng].
+    #[arg(default_value = ".", hide_default_value = true, value_name = "THƯ_MỤC")]
     pub dir: PathBuf,
     /// Cổng trên 127.0.0.1 [mặc định: cổng trống bất kỳ].
-    #[arg(long, default_value_t = 0, value_name = "CỔNG")]
+    #[arg(long, default_value_t = 0, hide_default_value = true, value_name = "CỔNG")]
     pub port: u16,
     /// Không mở trình duyệt (chỉ in địa chỉ).
     #[arg(long)]
@@ -155,8 +165,8 @@ pub struct ServeArgs {
 /// `canhbao completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// Tên shell.
-    #[arg(value_name = "SHELL")]
+    /// Tên shell: bash, elvish, fish, powershell hoặc zsh.
+    #[arg(value_name = "SHELL", hide_possible_values = true)]
     pub shell: clap_complete::Shell,
 }
 
@@ -195,8 +205,10 @@ pub struct BuildArgs {
     /// Ghi thêm ảnh PNG từng trang ở độ phân giải này (điểm ảnh mỗi inch, 36–600).
     #[arg(long, value_name = "DPI", value_parser = parse_dpi, allow_negative_numbers = true)]
     pub png: Option<f32>,
-    /// Số tuần, 1–53: chọn chiêu lừa đọc trong bài phát thanh (out/loa/).
-    #[arg(long, default_value_t = 1, value_name = "N", value_parser = parse_week, allow_negative_numbers = true)]
+    /// Số tuần, 1–53: chọn chiêu lừa đọc trong bài phát thanh (out/loa/)
+    /// [mặc định: 1].
+    #[arg(long, default_value_t = 1, hide_default_value = true, value_name = "N",
+        value_parser = parse_week, allow_negative_numbers = true)]
     pub week: u32,
     /// In dấu cắt ở góc, ngoài lề xén.
     #[arg(long)]
@@ -205,7 +217,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "MM", value_parser = parse_bleed, allow_negative_numbers = true)]
     pub bleed: Option<f64>,
     /// Ghi PDF/A (chỉ nhận `a-2b`).
-    #[arg(long, value_name = "CHUẨN", value_parser = ["a-2b"])]
+    #[arg(long, value_name = "CHUẨN", value_parser = ["a-2b"], hide_possible_values = true)]
     pub pdf_standard: Option<String>,
     /// Không tạo gói cho nhà in (tệp gộp, tờ ghép 2 bản, danh sách số bản in).
     #[arg(long)]
@@ -213,11 +225,11 @@ pub struct BuildArgs {
     /// Thư mục phông chữ thêm (ghi nhiều lần được); không bao giờ dùng phông của máy.
     #[arg(long = "font-path", value_name = "THƯ_MỤC")]
     pub font_dirs: Vec<PathBuf>,
-    /// Kiểm tra trước khi in trên mọi tệp: `strict` không ghi tệp phạm quy
-    /// tắc (số bị ngắt dòng hay dính chữ, chữ sát mép xén hay vắt qua nếp gấp,
-    /// chữ quá nhỏ), `warn` chỉ cảnh báo (cho người thiết kế mẫu), `off` bỏ
-    /// qua [mặc định: strict].
-    #[arg(long, value_name = "MODE")]
+    /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
+    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
+    /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
+    /// [mặc định: strict].
+    #[arg(long, value_name = "CHẾ_ĐỘ")]
     pub preflight: Option<crate::preflight::Mode>,
 }
 

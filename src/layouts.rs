@@ -4,7 +4,7 @@
 //! minimum QR size. The promise is checked after every compile: a document
 //! with more pages than declared is an overflow, not a longer leaflet.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -43,8 +43,8 @@ pub struct Layout {
     pub height_mm: f64,
     /// Exact page count.
     pub pages: usize,
-    /// `village` (one document per village) or `commune` (one per commune).
-    pub scope: String,
+    /// One document per village or one per commune.
+    pub scope: Scope,
     /// Smallest printed QR symbol, in millimetres.
     #[serde(default)]
     pub qr_min_mm: f64,
@@ -55,16 +55,16 @@ pub struct Layout {
     /// household plus spares), `places` (shops + public places), `one`, or
     /// `none` (screen only, not in the print order).
     #[serde(default = "default_copies")]
-    pub copies: String,
+    pub copies: Copies,
     /// Extra imposition for the print package: `2up-a4` (two per A4 sheet).
     #[serde(default)]
-    pub impose: Option<String>,
+    pub impose: Option<Impose>,
     /// Documents per printed sheet (card sheets): copies are divided by it.
     #[serde(default = "one")]
     pub per_sheet: u32,
     /// `pdf` (default) or `png` (screen images).
     #[serde(default = "pdf")]
-    pub format: String,
+    pub format: Format,
     /// Resolution of PNG output.
     #[serde(default = "default_dpi")]
     pub dpi: f32,
@@ -77,6 +77,58 @@ pub struct Layout {
     /// What the preflight holds the layout to (`[<id>.preflight]`).
     #[serde(default)]
     pub preflight: Rules,
+}
+
+/// How many documents a layout makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// One document per village.
+    Village,
+    /// One document for the whole commune.
+    Commune,
+}
+
+/// How many copies of each document the print order asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Copies {
+    /// One per household, plus the campaign's spare percentage.
+    Households,
+    /// One per shop and public place.
+    Places,
+    /// One.
+    One,
+    /// None: screen only, not in the print order.
+    None,
+}
+
+/// What a layout's documents are written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Print-ready PDF.
+    Pdf,
+    /// PNG images for screens.
+    Png,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// An extra imposition the print package makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Impose {
+    /// Two copies on an SRA4 sheet (`2up-a4`).
+    #[serde(rename = "2up-a4")]
+    TwoUpA4,
 }
 
 /// A layout's print rules, checked on every document before export (see
@@ -145,16 +197,16 @@ fn four() -> f64 {
     4.0
 }
 
-fn default_copies() -> String {
-    "households".into()
+fn default_copies() -> Copies {
+    Copies::Households
 }
 
 fn one() -> u32 {
     1
 }
 
-fn pdf() -> String {
-    "pdf".into()
+fn pdf() -> Format {
+    Format::Pdf
 }
 
 fn default_dpi() -> f32 {
@@ -190,9 +242,10 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
 /// is checked here, with its line, before anything is built from it.
 pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
     let toml_issue = |e: toml::de::Error| {
-        let mut issue = Issue::error(file, e.message().to_string());
-        if let Some(span) = e.span() {
-            let (line, col) = line_col(text, span.start);
+        let at = e.span().map(|span| line_col(text, span.start));
+        let key = at.and_then(|(line, _)| text.lines().nth(line - 1)?.split('=').next());
+        let mut issue = Issue::error(file, registry_message(e.message(), key.unwrap_or("")));
+        if let Some((line, col)) = at {
             issue = issue.line(line).column(col);
         }
         vec![issue]
@@ -228,6 +281,28 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
     Ok(out)
 }
 
+/// serde's message for a value outside an enum (`key` is where it is
+/// written), said for a designer; other messages (syntax, a missing key)
+/// as they are.
+fn registry_message(msg: &str, key: &str) -> String {
+    let Some(rest) = msg.trim().strip_prefix("unknown variant `") else {
+        return msg.to_string();
+    };
+    let value = rest.split('`').next().unwrap_or(rest);
+    let expected = rest.split_once("expected").map_or("", |(_, e)| e);
+    let options: Vec<String> =
+        expected.split('`').skip(1).step_by(2).map(|o| format!("“{o}”")).collect();
+    let key = key.trim();
+    let what = match key {
+        "scope" => "phạm vi",
+        "copies" => "số bản in",
+        "format" => "định dạng",
+        "impose" => "cách bình trang",
+        _ => "giá trị",
+    };
+    format!("{what} ({key}) “{value}” không dùng được; chọn một trong: {}", options.join(", "))
+}
+
 /// What is wrong with one declaration: (key, message, hint).
 fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
     let mut out = Vec::new();
@@ -248,13 +323,6 @@ fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
                 l.file
             ),
             "ví dụ file = \"the.typ\" hoặc file = \"rieng/the.typ\"",
-        ));
-    }
-    if !matches!(l.format.as_str(), "pdf" | "png") {
-        out.push((
-            Some("format"),
-            format!("định dạng “{}” không dùng được", l.format),
-            "chọn \"pdf\" hoặc \"png\"",
         ));
     }
     if !(l.dpi.is_finite() && DPI_RANGE.contains(&l.dpi)) {
@@ -329,7 +397,7 @@ mod tests {
         for l in builtin() {
             let r = &l.preflight;
             // Printed sheets are trimmed; a screen image (png) is not.
-            let least = if l.format == "png" { 2.0 } else { 4.0 };
+            let least = if l.format == Format::Png { 2.0 } else { 4.0 };
             assert!(r.safe_mm >= least, "{}", l.id);
             assert!(r.label_pt > 0.0 && r.body_pt >= r.label_pt, "{}", l.id);
         }

@@ -96,6 +96,8 @@ pub struct Built {
     pub package_written: usize,
     /// Loudspeaker scripts written.
     pub loa_files: usize,
+    /// The run was stopped (Ctrl-C) before every document was made.
+    pub stopped: bool,
 }
 
 /// Why a build stopped before or during rendering.
@@ -161,7 +163,11 @@ pub fn build(
     };
     let report =
         batch::run(&base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
-    let whole_run = opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty();
+    // A stopped run keeps what it finished (the manifest lists exactly
+    // that) and makes nothing from a part: no package, no scripts.
+    let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
+    let whole_run =
+        opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
         package::make(&base, c, &layouts, &jobs, &out, &report.manifest)
             .map_err(BuildError::Other)?
@@ -170,12 +176,12 @@ pub fn build(
     };
     // Loudspeaker scripts belong to the campaign's whole set of material:
     // `--layout X` builds exactly X.
-    let loa_files = if opts.layouts.is_empty() {
+    let loa_files = if opts.layouts.is_empty() && !stopped {
         loa::write_all(c, &project.pack, &villages, opts.week, &out, stop)
             .map_err(BuildError::Other)?
     } else {
         0
     };
     let jobs = jobs.len();
-    Ok(Built { project, out, report, jobs, order, package_written, loa_files })
+    Ok(Built { project, out, report, jobs, order, package_written, loa_files, stopped })
 }

@@ -29,7 +29,7 @@ use typst::foundations::Bytes;
 
 use crate::batch::tool_version;
 use crate::campaign::Campaign;
-use crate::layouts::Layout;
+use crate::layouts::{Copies, Impose, Layout};
 use crate::output::{self, Entry, Manifest};
 use crate::plan::Job;
 use crate::render::{self, PdfSettings};
@@ -72,13 +72,12 @@ pub struct OrderLine {
 /// Copies of one document of `layout` for a village.
 pub fn copies(layout: &Layout, c: &Campaign, village: Option<usize>) -> u64 {
     let spare = |n: u64| (n as f64 * (1.0 + c.print.spare_percent / 100.0)).ceil() as u64;
-    let n = match (layout.copies.as_str(), village.map(|i| &c.villages[i])) {
-        ("none", _) => 0,
-        ("one", _) => 1,
-        ("places", Some(v)) => u64::from(v.shops + v.public_places),
-        ("households", Some(v)) => spare(u64::from(v.households)),
-        ("households" | "places", None) => 1,
-        _ => 1,
+    let n = match (layout.copies, village.map(|i| &c.villages[i])) {
+        (Copies::None, _) => 0,
+        (Copies::One, _) => 1,
+        (Copies::Places, Some(v)) => u64::from(v.shops + v.public_places),
+        (Copies::Households, Some(v)) => spare(u64::from(v.households)),
+        (Copies::Households | Copies::Places, None) => 1,
     };
     n.div_ceil(u64::from(layout.per_sheet.max(1)))
 }
@@ -134,7 +133,7 @@ pub fn make(
     };
     let mut order = Vec::new();
     let mut written = 0;
-    for layout in layouts.iter().filter(|l| l.copies != "none") {
+    for layout in layouts.iter().filter(|l| l.copies != Copies::None) {
         let docs: Vec<Doc> = jobs
             .iter()
             .filter(|j| j.layout.id == layout.id)
@@ -144,7 +143,7 @@ pub fn make(
                     .map(|entry| Doc { village: j.village, entry })
             })
             .collect();
-        let sheets = if layout.impose.as_deref() == Some("2up-a4") {
+        let sheets = if layout.impose == Some(Impose::TwoUpA4) {
             two_up_all(base, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?
         } else {
             Vec::new()

@@ -117,7 +117,7 @@ pub fn plan(campaign: &Campaign, layouts: &[Layout], villages: &[usize], pack: &
     let commune_slug = crate::text::file_slug(&campaign.commune.full());
     let mut jobs = Vec::new();
     for layout in layouts {
-        let targets: Vec<Option<usize>> = if layout.scope == "commune" {
+        let targets: Vec<Option<usize>> = if layout.scope == crate::layouts::Scope::Commune {
             vec![None]
         } else {
             villages.iter().map(|i| Some(*i)).collect()

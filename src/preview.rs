@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Issue, Issues};
-use crate::layouts::Layout;
+use crate::layouts::{Layout, Scope};
 use crate::{BuildError, Project, output, plan, preflight, render, select, world};
 
 /// What `canhbao preview` draws.
@@ -43,10 +43,10 @@ pub fn write(project: &Project, opts: &PreviewOptions) -> Result<Previewed, Buil
         }
     };
     let layout = select::layout(project, id).map_err(input)?;
-    let village = match (&opts.village, layout.scope.as_str()) {
-        (_, "commune") => None,
-        (Some(name), _) => Some(select::village(project, name).map_err(input)?),
-        (None, _) => Some(0),
+    let village = match (&opts.village, layout.scope) {
+        (_, Scope::Commune) => None,
+        (Some(name), Scope::Village) => Some(select::village(project, name).map_err(input)?),
+        (None, Scope::Village) => Some(0),
     };
     let base = project.base(&[]).map_err(BuildError::Other)?;
     let (pages, warnings) = project

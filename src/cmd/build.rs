@@ -2,6 +2,7 @@
 //! summary of what to print.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -10,6 +11,23 @@ use canhbao::cli::BuildArgs;
 use canhbao::{BuildError, BuildOptions};
 
 use super::Outcome;
+
+/// A flag that Ctrl-C (SIGINT) or SIGTERM sets: the lanes take no new
+/// document, the files being written land whole, and the manifest lists
+/// exactly what is done. A second signal quits at once (a half-written
+/// temporary file is swept by the next run).
+fn stop_on_signal() -> Arc<AtomicBool> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // The order matters: the shutdown looks at the flag before it is set.
+        // Without the handlers, a signal still ends the run, as before.
+        let _ = flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop));
+        let _ = flag::register(signal, Arc::clone(&stop));
+    }
+    stop
+}
 
 /// Builds the campaign and prints what was made.
 pub fn run(args: BuildArgs) -> Outcome {
@@ -70,7 +88,7 @@ pub fn run(args: BuildArgs) -> Outcome {
             }
         }
     };
-    let stop = AtomicBool::new(false);
+    let stop = stop_on_signal();
     let result = canhbao::build(&args.campaign, &opts, &tick, &on_planned, &stop);
     bar.finish_and_clear();
     match result {
@@ -105,6 +123,14 @@ pub fn run(args: BuildArgs) -> Outcome {
                     opts.week.max(1),
                     built.loa_files
                 );
+            }
+            if built.stopped {
+                eprintln!(
+                    "Đã dừng theo yêu cầu: {} trong {} tệp đã xong và có trong manifest. Chạy lại đúng lệnh này để làm nốt phần còn lại.",
+                    r.written + r.skipped,
+                    built.jobs
+                );
+                return Outcome::Stopped;
             }
             if r.written == 0 && built.package_written == 0 && r.failed.is_empty() && r.skipped > 0
             {

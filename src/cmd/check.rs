@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use canhbao::cli::CheckArgs;
+use canhbao::layouts::{Format, Scope};
 use canhbao::{BuildOptions, Project};
 
 use super::Outcome;
@@ -34,7 +35,7 @@ fn proof(project: &Project, path: Option<PathBuf>) -> Outcome {
         .layouts
         .iter()
         .filter_map(|id| project.layout(id).ok())
-        .find(|l| l.scope == "village" && l.format == "pdf");
+        .find(|l| l.scope == Scope::Village && l.format == Format::Pdf);
     let Some(layout) = layout else {
         println!("Không có mẫu in theo từng thôn: không ghi bản kiểm tra.");
         return Outcome::Done;

@@ -22,6 +22,8 @@ pub enum Outcome {
     Failed,
     /// Bad input: nothing was written.
     BadInput,
+    /// Stopped by Ctrl-C or SIGTERM: what was finished is kept.
+    Stopped,
 }
 
 impl From<Outcome> for ExitCode {
@@ -30,6 +32,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::Failed => ExitCode::from(1),
             Outcome::BadInput => ExitCode::from(2),
+            Outcome::Stopped => ExitCode::from(130),
         }
     }
 }

@@ -382,9 +382,9 @@ pub async fn preview(State(s): S, Query(q): Query<PreviewQuery>) -> Response {
         let c = &p.campaign;
         let id = q.layout.unwrap_or_else(|| c.layouts[0].clone());
         let layout = p.layout(&id).map_err(|e| json!({ "error": e }))?;
-        let village = match layout.scope.as_str() {
-            "commune" => None,
-            _ => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
+        let village = match layout.scope {
+            crate::layouts::Scope::Commune => None,
+            crate::layouts::Scope::Village => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
         };
         let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| json!({ "error": e }))?;
         let doc = p
@@ -586,7 +586,7 @@ pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
                 .project
                 .layouts
                 .iter()
-                .filter(|l| l.format == "png")
+                .filter(|l| l.format == crate::layouts::Format::Png)
                 .map(|l| l.id.clone())
                 .collect(),
             Err(_) => vec!["social".into()],

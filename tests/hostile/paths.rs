@@ -133,6 +133,45 @@ fn registry_names_that_leave_out_are_refused_with_their_line() {
     }
 }
 
+/// The registry's `scope`, `copies`, `format` and `impose` are fixed lists:
+/// a typo is refused with the registry's line and the values there are, in
+/// every verb, instead of falling back to a silent default.
+#[test]
+fn registry_values_outside_their_list_are_refused_with_their_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    // (registry, line, words of the message)
+    let cases = [
+        (
+            registry("").replace("scope = \"village\"", "scope = \"vilage\""),
+            8,
+            "“vilage”",
+            "“commune”",
+        ),
+        (registry("copies = \"household\"\n"), 9, "“household”", "“households”"),
+        (registry("format = \"PDF\"\n"), 9, "định dạng (format) “PDF”", "“png”"),
+        (registry("impose = \"2up-a3\"\n"), 9, "“2up-a3”", "“2up-a4”"),
+    ];
+    for (text, line, value, option) in cases {
+        let _ = fs::remove_dir_all(&campaign);
+        custom_campaign(&campaign, &text, &card(""));
+        for verb in ["check", "build", "preview"] {
+            let out = tmp.path().join("out");
+            let mut cmd = canhbao();
+            cmd.arg(verb).arg(&campaign);
+            match verb {
+                "check" => cmd.arg("--no-proof"),
+                _ => cmd.arg("--out").arg(&out),
+            };
+            let (code, _, err) = run(&mut cmd);
+            assert_eq!(code, 2, "{verb} {text}: {err}");
+            assert!(!out.exists(), "{verb} wrote despite {text}");
+            assert!(err.contains(&format!("mau/layouts.toml:{line}:")), "{verb}: {err}");
+            assert!(err.contains(value) && err.contains(option), "{verb}: {err}");
+        }
+    }
+}
+
 /// Defect 1: every output path goes through one check, so a symlinked
 /// subfolder of `--out` cannot carry the files elsewhere.
 #[test]

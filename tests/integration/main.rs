@@ -12,6 +12,7 @@ mod preflight;
 mod print;
 mod props;
 mod readable;
+mod readme;
 mod sandbox;
 mod units;
 mod util;

@@ -424,9 +424,9 @@ fn minimums(layout: &str) -> (f64, f64) {
 const BODY_GLYPHS: usize = 20;
 
 /// A 2 × 3 affine matrix [a b c d e f].
-type Mat = [f64; 6];
+pub(crate) type Mat = [f64; 6];
 
-fn mul(m: &Mat, n: &Mat) -> Mat {
+pub(crate) fn mul(m: &Mat, n: &Mat) -> Mat {
     [
         m[0] * n[0] + m[1] * n[2],
         m[0] * n[1] + m[1] * n[3],
@@ -437,7 +437,7 @@ fn mul(m: &Mat, n: &Mat) -> Mat {
     ]
 }
 
-fn nums(ops: &[Object]) -> Vec<f64> {
+pub(crate) fn nums(ops: &[Object]) -> Vec<f64> {
     ops.iter().map(num).collect()
 }
 
@@ -499,39 +499,47 @@ fn runs_in(
                 out.push((size * scale, glyphs, m[5]));
             }
             "Do" => {
-                let Some(res) = res else { continue };
-                let name = op.operands[0].as_name().unwrap();
-                let Ok(xobjs) = res.get(b"XObject").and_then(|x| doc.dereference(x)) else {
-                    continue;
-                };
-                let Ok(id) = xobjs.1.as_dict().unwrap().get(name).and_then(Object::as_reference)
-                else {
-                    continue;
-                };
-                let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else { continue };
-                if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
-                    continue;
+                if let Some((content, sub, inner)) = form_xobject(doc, res, &op.operands, &ctm) {
+                    runs_in(doc, &content, sub.as_ref().or(res), inner, out);
                 }
-                let m = stream
-                    .dict
-                    .get(b"Matrix")
-                    .and_then(Object::as_array)
-                    .map(|a| nums(a))
-                    .unwrap_or_else(|_| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-                let inner = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], &ctm);
-                let content = stream.decompressed_content().unwrap_or(stream.content.clone());
-                let sub = stream
-                    .dict
-                    .get(b"Resources")
-                    .and_then(|r| doc.dereference(r))
-                    .and_then(|r| r.1.as_dict())
-                    .ok()
-                    .cloned();
-                runs_in(doc, &content, sub.as_ref().or(Some(res)), inner, out);
             }
             _ => {}
         }
     }
+}
+
+/// The form XObject a `Do` operator paints (`operands`, with the resources
+/// `res` in effect): its content, its own resources and its matrix times
+/// `ctm`. None for an image or a name not found.
+pub(crate) fn form_xobject(
+    doc: &Document,
+    res: Option<&lopdf::Dictionary>,
+    operands: &[Object],
+    ctm: &Mat,
+) -> Option<(Vec<u8>, Option<lopdf::Dictionary>, Mat)> {
+    let name = operands.first()?.as_name().ok()?;
+    let (_, xobjs) = res?.get(b"XObject").and_then(|x| doc.dereference(x)).ok()?;
+    let id = xobjs.as_dict().ok()?.get(name).and_then(Object::as_reference).ok()?;
+    let stream = doc.get_object(id).and_then(Object::as_stream).ok()?;
+    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+        return None;
+    }
+    let m = stream
+        .dict
+        .get(b"Matrix")
+        .and_then(Object::as_array)
+        .map(|a| nums(a))
+        .unwrap_or_else(|_| vec![1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+    let inner = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], ctm);
+    let content = stream.decompressed_content().unwrap_or(stream.content.clone());
+    let sub = stream
+        .dict
+        .get(b"Resources")
+        .and_then(|r| doc.dereference(r))
+        .and_then(|r| r.1.as_dict())
+        .ok()
+        .cloned();
+    Some((content, sub, inner))
 }
 
 #[test]
@@ -597,12 +605,12 @@ fn sheet_edges(doc: &Document, page: u32) -> (f64, f64) {
 
 /// A word's box in mm from the page's top-left corner (MediaBox).
 #[derive(Debug)]
-struct Word {
-    text: String,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+pub(crate) struct Word {
+    pub text: String,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
 }
 
 /// Be Vietnam Pro: ascender 1000, descender 265, the highest glyph (a
@@ -615,7 +623,7 @@ const TOP: f64 = 1.231;
 
 /// The words of every page of a PDF (`pdftotext -bbox`), in mm, without
 /// the sample band.
-fn words(pdf: &Path) -> Vec<Vec<Word>> {
+pub(crate) fn words(pdf: &Path) -> Vec<Vec<Word>> {
     let mut pages = all_words(pdf);
     pages.iter_mut().for_each(drop_sample_band);
     pages
@@ -797,8 +805,11 @@ fn qr_codes_print_at_least_20_mm_on_leaflets() {
                     }
                 }
             }
-            if found < 2 {
-                problems.add(format!("{}: {found} QR codes found, want 2", pdf.display()));
+            // The A5 for elderly readers prints its channel as words only
+            // (its room goes to a third tactic): the hotline's QR alone.
+            let want = if case.elderly && layout == "leaflet-a5" { 1 } else { 2 };
+            if found < want {
+                problems.add(format!("{}: {found} QR codes found, want {want}", pdf.display()));
             }
         }
     }
