@@ -146,7 +146,7 @@ pub struct PreviewArgs {
     /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
     /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
-    /// [mặc định: warn].
+    /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
     pub preflight: Option<crate::preflight::Mode>,
 }
@@ -232,7 +232,7 @@ pub struct BuildArgs {
     /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
     /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
-    /// [mặc định: warn].
+    /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
     pub preflight: Option<crate::preflight::Mode>,
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::campaign::{Campaign, Village};
 use crate::content::{self, Pack, Words};
-use crate::layouts::Layout;
+use crate::layouts::{ELDERLY_RAISE, Layout};
 use crate::qr;
 
 /// One document to render. Its data is made only when it is rendered
@@ -162,6 +162,23 @@ pub fn plan(campaign: &Campaign, layouts: &[Layout], villages: &[usize], pack: &
     jobs
 }
 
+/// Whom a job's document is for: the campaign's audience when it sets
+/// one, else the layout's.
+pub fn audience<'a>(c: &'a Campaign, layout: &'a Layout) -> &'a str {
+    if c.audience_set {
+        c.audience.as_str()
+    } else {
+        layout.audience.as_deref().unwrap_or(&c.audience)
+    }
+}
+
+/// The factor a job's type sizes and minimums are raised by: 1, or
+/// [`ELDERLY_RAISE`] for readers over 60. The layout receives it as
+/// `layout.raise`, the preflight multiplies the layout's minimums by it.
+pub fn raise(c: &Campaign, layout: &Layout) -> f64 {
+    if audience(c, layout) == "elderly" { ELDERLY_RAISE } else { 1.0 }
+}
+
 /// The one JSON value a layout receives (schema in `layouts/DATA.md`).
 fn job_data(
     c: &Campaign,
@@ -175,11 +192,7 @@ fn job_data(
     let glue = Glue::new(c, village);
     glue.value(&mut text);
     glue.value(&mut tactics);
-    let audience = if c.audience_set {
-        c.audience.as_str()
-    } else {
-        layout.audience.as_deref().unwrap_or(&c.audience)
-    };
+    let audience = audience(c, layout);
     let parent = c
         .issuer
         .name
@@ -204,6 +217,7 @@ fn job_data(
         "layout": {
             "id": layout.id, "paper": layout.paper, "width_mm": layout.width_mm,
             "height_mm": layout.height_mm, "pages": layout.pages, "qr_min_mm": layout.qr_min_mm,
+            "raise": raise(c, layout),
         },
         "audience": audience,
         "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks, "banner_qr": c.print.banner_qr},
@@ -241,6 +255,26 @@ const NBSP: &str = "\u{a0}";
 /// column; such a phrase breaks after "Công an" instead.
 const MAX_GLUED: usize = 24;
 
+/// The longest village name kept on one line: "Khu tập thể Cơ khí Mai
+/// Động" (27). A village name never stands in the narrow step or tactic
+/// columns, only in the greeting, the officer's label, the poster's place
+/// line and the trifold cover, all wider than 32 characters of their type.
+/// A longer name breaks between words like any text of its sentence (a
+/// reader expects a 110-character name to wrap), and the preflight lets
+/// it (`may_break`); a phone number, an address or a person's name never.
+const MAX_GLUED_NAME: usize = 32;
+
+/// Whether the plan keeps a phrase whole (glues its words).
+pub fn glued(phrase: &str) -> bool {
+    phrase.chars().count() <= MAX_GLUED
+}
+
+/// Whether a place name (village, commune) is too long to be kept on one
+/// line, so that it may break at a space between its words.
+pub fn may_break(name: &str) -> bool {
+    name.trim().chars().count() > MAX_GLUED_NAME
+}
+
 /// Names and fixed phrases that a line must never break inside ("xã Tiên
 /// Trang" / "Công an xã" / "trực ban", the officer's name, a phone number
 /// written into a sentence): their spaces become no-break spaces in every
@@ -268,13 +302,16 @@ impl Glue {
         ];
         phrases.extend(FIXED.iter().map(|p| p.to_string()));
         phrases.extend(c.contacts.iter().map(|k| k.phone.to_string()));
-        if let Some(v) = village {
-            phrases.extend([v.full(), v.name.clone(), v.officer.clone(), v.phone.to_string()]);
-        }
         let capitals: Vec<String> = phrases.iter().map(|p| crate::text::capitalize(p)).collect();
         phrases.extend(capitals);
-        // A name longer than a line of a narrow column may break, at a space.
-        phrases.retain(|p| p.contains(' ') && p.chars().count() <= MAX_GLUED);
+        // A phrase longer than a line of a narrow column may break, at a space.
+        phrases.retain(|p| glued(p));
+        if let Some(v) = village {
+            let names = [v.full(), v.name.clone(), v.officer.clone(), v.phone.to_string()];
+            let capitals = names.clone().map(|p| crate::text::capitalize(&p));
+            phrases.extend(names.into_iter().chain(capitals).filter(|p| !may_break(p)));
+        }
+        phrases.retain(|p| p.contains(' '));
         phrases.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         phrases.dedup();
         let glued = phrases.iter().map(|p| p.replace(' ', NBSP));
@@ -316,9 +353,25 @@ impl Glue {
     }
 }
 
-/// Phrases of the locale packs that read wrong when broken across lines.
-const FIXED: &[&str] = &[
+/// Phrases of the locale packs that read wrong when broken across lines,
+/// and the two-syllable words a reader reads as one ("yêu / cầu" at a line
+/// end reads as two words). Each short: any column holds it.
+pub const FIXED: &[&str] = &[
     "Công an",
+    "bà con",
+    "cán bộ",
+    "phụ trách",
+    "yêu cầu",
+    "tài khoản",
+    "ngân hàng",
+    "điện thoại",
+    "lừa đảo",
+    "ứng dụng",
+    "đường dẫn",
+    "cảnh giác",
+    "tố giác",
+    "kẻ gian",
+    "trúng thưởng",
     "người lạ",
     "trực ban",
     "Cảnh sát khẩn cấp",
@@ -329,3 +382,41 @@ const FIXED: &[&str] = &[
     "việc nhẹ lương cao",
     "nước ngoài",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campaign(dir: &str) -> Campaign {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        crate::load(&dir).unwrap_or_else(|_| panic!("{} loads", dir.display())).campaign
+    }
+
+    #[test]
+    fn two_syllable_words_and_short_names_are_glued() {
+        let c = campaign("examples/tien-trang");
+        let g = Glue::new(&c, Some(&c.villages[0]));
+        assert_eq!(g.text("Không làm theo yêu cầu lạ"), "Không làm theo yêu\u{a0}cầu lạ");
+        assert_eq!(
+            g.text("Báo ngay Công an xã Tiên Trang."),
+            "Báo ngay Công\u{a0}an\u{a0}xã\u{a0}Tiên\u{a0}Trang."
+        );
+    }
+
+    #[test]
+    fn a_village_name_is_glued_up_to_its_limit_and_breaks_beyond() {
+        let c = campaign("tests/fixtures/long-names");
+        let v = c.villages.iter().find(|v| v.name.starts_with("Khu")).unwrap();
+        let g = Glue::new(&c, Some(v));
+        // "Khu tập thể Cơ khí Mai Động" (27): one line; "tổ dân phố Khu …"
+        // (38): may break between the kind and the name only.
+        assert!(!may_break(&v.name) && may_break(&v.full()));
+        assert_eq!(g.text(&v.full()), format!("tổ dân phố {}", v.name.replace(' ', NBSP)));
+        // "Công an phường Hoàng Văn Thụ" (28) breaks after "Công an".
+        assert!(!glued("Công an phường Hoàng Văn Thụ"));
+        assert_eq!(
+            g.text("Báo Công an phường Hoàng Văn Thụ"),
+            "Báo Công\u{a0}an phường\u{a0}Hoàng\u{a0}Văn\u{a0}Thụ"
+        );
+    }
+}

@@ -17,9 +17,11 @@
 //!    above the cap height), not on the line's cap height.
 //! 3. **Folds and cuts.** No glyph across a fold (`folds_mm`, per page), and
 //!    on card sheets (`cut`) every glyph inside one card's safe area.
+//!    An example campaign's "MẪU — KHÔNG PHÁT" strips hide no text.
 //! 4. **Type size.** No glyph below the label minimum, no paragraph of two
-//!    lines or more (body text) below the body minimum; the `elderly` set
-//!    applies when the campaign's audience is `elderly`.
+//!    lines or more (body text) below the body minimum; both raised by the
+//!    job's `layout.raise` (15 % for elderly readers), the very number the
+//!    layout multiplies its sizes by.
 //! 5. **Warnings only:** a runt (the last line of a paragraph holding one
 //!    short word), and a line break inside a fixed phrase ("xã Tiên
 //!    Trang", "Công an xã", "trực ban", the village's full name) unless
@@ -53,7 +55,7 @@ pub enum Mode {
 /// The mode of a build that does not say `--preflight`: a broken rule fails
 /// its file, as text overflow does; `--preflight warn` is for a designer at
 /// work.
-pub const DEFAULT_MODE: Mode = Mode::Warn;
+pub const DEFAULT_MODE: Mode = Mode::Strict;
 
 impl Default for Mode {
     fn default() -> Mode {
@@ -123,6 +125,9 @@ struct Value {
     field: String,
     /// The value and its upper-case form (layouts set titles in capitals).
     forms: Vec<Vec<char>>,
+    /// A place name too long to keep on one line ([`crate::plan::may_break`]):
+    /// it may break at a space between its words, never inside one.
+    may_break: bool,
 }
 
 /// Everything one document is checked against, prepared once per job.
@@ -136,8 +141,8 @@ pub struct Expect {
     folds: Vec<Vec<f64>>,
     cells: Vec<[f64; 4]>,
     /// The "MẪU — KHÔNG PHÁT" band of an example campaign (`example =
-    /// true`): it marks a file that must never reach a print shop, and runs
-    /// across the sheet on purpose, so trim, fold and cut rules skip it.
+    /// true`): it marks a file that must never reach a print shop, and lies
+    /// on the trim's edges on purpose, so no rule applies to it.
     band: Option<String>,
 }
 
@@ -168,9 +173,7 @@ impl Expect {
     /// The values, phrases and limits of one job.
     pub fn new(c: &Campaign, layout: &Layout, village: Option<&Village>) -> Expect {
         let r = &layout.preflight;
-        let elderly = c.audience_set && c.audience == "elderly";
-        let (body_pt, label_pt) =
-            if elderly { (r.elderly_body(), r.elderly_label()) } else { (r.body_pt, r.label_pt) };
+        let (body_pt, label_pt) = r.minimums(crate::plan::raise(c, layout));
         let mut values = vec![value("hotline", &c.hotline.phone.to_string())];
         for (i, k) in c.contacts.iter().enumerate() {
             values.push(value(&format!("contacts.{i}"), &k.phone.to_string()));
@@ -178,14 +181,23 @@ impl Expect {
         for (i, ch) in c.channels.iter().enumerate() {
             values.push(value(&format!("channels.{i}"), &ch.display));
         }
-        values.push(value("commune.name", &c.commune.name));
-        let mut phrases = vec![c.commune.full(), format!("Công an {}", c.commune.kind)];
-        phrases.push("trực ban".into());
+        values.push(place("commune.name", &c.commune.name));
+        // The phrases the plan keeps whole ([`crate::plan`]'s `Glue`): "Công
+        // an xã" only where "Công an xã Tiên Trang" is short enough to glue;
+        // a longer one ("Công an phường Nam Gia Nghĩa") breaks after "Công
+        // an" by design, keeping "phường Nam Gia Nghĩa" whole.
+        let mut phrases = vec![c.commune.full()];
+        phrases.extend(crate::plan::FIXED.iter().map(|p| p.to_string()));
+        if crate::plan::glued(&format!("Công an {}", c.commune.full())) {
+            phrases.push(format!("Công an {}", c.commune.kind));
+        }
         if let Some(v) = village {
             values.push(value("village.officer.phone", &v.phone.to_string()));
             values.push(value("village.officer.name", &v.officer));
-            values.push(value("village.name", &v.name));
-            phrases.push(v.full());
+            values.push(place("village.name", &v.name));
+            if !crate::plan::may_break(&v.full()) {
+                phrases.push(v.full());
+            }
         }
         // Longest first: a value found inside a longer one (113 inside a
         // hotline ending in 113) is that longer value, not a glued one.
@@ -216,7 +228,12 @@ fn value(field: &str, text: &str) -> Value {
     if upper != forms[0] {
         forms.push(upper);
     }
-    Value { field: field.into(), forms }
+    Value { field: field.into(), forms, may_break: false }
+}
+
+/// A place name: may break between words when it is too long for a line.
+fn place(field: &str, text: &str) -> Value {
+    Value { may_break: crate::plan::may_break(text), ..value(field, text) }
 }
 
 /// The cards of a `sw` × `sh` mm sheet (left, top, right, bottom in pt):
@@ -273,8 +290,37 @@ pub fn check(doc: &PagedDocument, expect: &Expect) -> Vec<Problem> {
     for (i, page) in doc.pages().iter().enumerate() {
         walk(&page.frame, Transform::identity(), i + 1, &mut runs);
     }
+    // The sample band is no reader's text: no rule applies to it; but no
+    // text may hide under its strip (from 1.2 em above its baseline to
+    // 0.5 em below: the strip is 1.6 em high, its capitals centred).
+    let mut strips = Vec::new();
+    if let Some(band) = &expect.band {
+        let is_band = |r: &Run| r.item.text.trim().to_uppercase() == *band;
+        strips = runs
+            .iter()
+            .filter(|r| is_band(r))
+            .map(|r| (r.page, r.y - 1.2 * r.size, r.y + 0.5 * r.size))
+            .collect();
+        runs.retain(|r| !is_band(r));
+    }
     let stream = Stream::new(&runs);
     let mut out = Vec::new();
+    for run in &runs {
+        let c = coarse(run);
+        let near = |&&(page, top, foot): &&(usize, f64, f64)| {
+            page == run.page && c[1] < foot && c[3] > top
+        };
+        if let Some(&(_, top, foot)) = strips.iter().find(near)
+            && ink(run).is_some_and(|i| i[1] < foot && i[3] > top)
+        {
+            out.push(Problem {
+                page: run.page,
+                field: excerpt(&run.item.text),
+                message: "bị dải “mẫu” che mất".into(),
+                warning: false,
+            });
+        }
+    }
     values(&stream, &runs, expect, &mut out);
     for (i, page) in doc.pages().iter().enumerate() {
         let size = page.frame.size();
@@ -383,16 +429,29 @@ fn same(a: char, b: char, fold: bool) -> bool {
     a == b || (fold && a.to_lowercase().eq(b.to_lowercase()))
 }
 
+/// Where a match crossed a line end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Break {
+    /// On one line.
+    No,
+    /// At a space between two words.
+    Space,
+    /// Inside a word or a number ("Tr-" / "ang", "02" / "37").
+    Word,
+}
+
 /// Matches `pat` at `i`: any run of spaces in `pat` matches one or more
 /// spaces or line ends; a word may continue over a line end (after a
-/// hyphen or not). Returns the end and whether a line end was crossed.
-fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, bool)> {
-    let (mut si, mut pi, mut broke) = (i, 0, false);
+/// hyphen or not). Returns the end and where a line end was crossed.
+fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, Break)> {
+    let (mut si, mut pi, mut broke) = (i, 0, Break::No);
     while pi < pat.len() {
         if is_space(pat[pi]) {
             let start = si;
             while si < s.len() && s[si].is_whitespace() {
-                broke |= s[si] == '\n';
+                if s[si] == '\n' {
+                    broke = broke.max(Break::Space);
+                }
                 si += 1;
             }
             if si == start {
@@ -417,7 +476,7 @@ fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, bo
                 k += 1;
             }
             if s.get(k).is_some_and(|&c| same(c, pat[pi], fold)) {
-                broke = true;
+                broke = Break::Word;
                 si = k;
                 continue;
             }
@@ -427,8 +486,8 @@ fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, bo
     Some((si, broke))
 }
 
-/// Every match of `pat` in the stream: (start, end, crossed a line end).
-fn find_all(s: &[char], pat: &[char], fold: bool) -> Vec<(usize, usize, bool)> {
+/// Every match of `pat` in the stream: (start, end, where it broke).
+fn find_all(s: &[char], pat: &[char], fold: bool) -> Vec<(usize, usize, Break)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
@@ -474,9 +533,10 @@ fn values(s: &Stream, runs: &[Run], expect: &Expect, out: &mut Vec<Problem>) {
                 let left = glued(chars[a], a.checked_sub(1).map(|i| chars[i]), true);
                 let right = glued(chars[b - 1], chars.get(b).copied(), false);
                 // Alphanumeric on both sides: a piece of a longer word.
-                if left.is_some() && right.is_some() && !broke {
+                if left.is_some() && right.is_some() && broke == Break::No {
                     continue;
                 }
+                let broke = broke == Break::Word || (broke == Break::Space && !v.may_break);
                 taken.push((a, b));
                 let page = runs[s.run_near(a)].page;
                 let shown = form.iter().collect::<String>();
@@ -569,9 +629,6 @@ fn mm(pt: f64) -> String {
 
 /// Rules 2 and 3: margin, folds, cuts.
 fn placement(run: &Run, (w, h): (f64, f64), e: &Expect, out: &mut Vec<Problem>) {
-    if e.band.as_deref().is_some_and(|b| run.item.text.trim().to_uppercase() == b) {
-        return;
-    }
     let c = coarse(run);
     let near_edge =
         e.safe > 0.0 && (c[0] < e.safe || c[1] < e.safe || c[2] > w - e.safe || c[3] > h - e.safe);
@@ -733,7 +790,7 @@ fn paragraph(s: &Stream, para: &[Line], e: &Expect, out: &mut Vec<Problem>) {
             // Wider than the paragraph even at the minimum size: may break.
             let per_char = widest / (last.to - last.from).max(1) as f64;
             let at_min = per_char * (b - a) as f64 * e.label_pt.max(1.0) / first.size;
-            if broke && at_min <= widest {
+            if broke != Break::No && at_min <= widest {
                 out.push(Problem {
                     page: first.page,
                     field: format!("cụm “{phrase}”"),
@@ -756,9 +813,11 @@ mod tests {
     #[test]
     fn a_value_split_over_two_lines_is_found() {
         let s = chars("Gọi 0237 3868\n113 ngay");
-        assert_eq!(find_all(&s, &chars("0237 3868 113"), false), vec![(4, 17, true)]);
+        assert_eq!(find_all(&s, &chars("0237 3868 113"), false), vec![(4, 17, Break::Space)]);
         let s = chars("xã Tiên Tr-\nang");
-        assert_eq!(find_all(&s, &chars("Tiên Trang"), false), vec![(3, 15, true)]);
+        assert_eq!(find_all(&s, &chars("Tiên Trang"), false), vec![(3, 15, Break::Word)]);
+        let s = chars("02\n37 3868");
+        assert_eq!(find_all(&s, &chars("0237 3868"), false), vec![(0, 10, Break::Word)]);
         let s = chars("Công an xã");
         assert_eq!(find_all(&s, &chars("công an xã"), true).len(), 1);
     }

@@ -320,12 +320,13 @@ fn every_number_and_name_prints_whole_and_apart() {
                 let mut names: Vec<&str> = case.names.to_vec();
                 // What the document must print whole, each on one line.
                 let mut whole: Vec<&str> = vec![case.hotline];
+                // (The banner prints 113 after the hotline too.)
+                numbers.extend(case.contacts);
                 if let Some(r) = row {
                     numbers.push(&r.phone);
                     names.extend([r.officer.as_str(), r.full.as_str()]);
                     whole.extend([r.phone.as_str(), r.officer.as_str()]);
                     whole.extend(case.contacts);
-                    numbers.extend(case.contacts);
                 }
                 if ["leaflet-a5", "leaflet-a4-trifold"].contains(layout) {
                     whole.push(case.url);
@@ -342,6 +343,45 @@ fn every_number_and_name_prints_whole_and_apart() {
         }
     }
     problems.check("numbers or names not whole");
+}
+
+#[test]
+fn the_sample_band_hides_no_text_and_reads_as_a_line_of_its_own() {
+    // The examples' "MẪU — KHÔNG PHÁT" band: on every page, at the top and
+    // the foot, each band alone on its line of `pdftotext -layout` (it once
+    // lay across the issuer's name: "CÔNG AN PHƯỜNG MẪU —NGHĨA"), and no
+    // word of the page within the band's height.
+    let mut problems = Problems::default();
+    for case in CASES.iter().filter(|c| c.dir.starts_with("examples/")) {
+        let out = built(case);
+        let rows = rows(case);
+        for layout in LAYOUTS {
+            for (pdf, _) in documents(case, out, layout, &rows) {
+                let doc = format!("{}/{}", case.dir, pdf.strip_prefix(out).unwrap().display());
+                for (n, text) in page_texts(&pdf).iter().enumerate() {
+                    let bands: Vec<&str> = text.lines().filter(|l| l.contains("MẪU")).collect();
+                    if bands.len() != 2 || bands.iter().any(|l| l.trim() != "MẪU — KHÔNG PHÁT")
+                    {
+                        problems.add(format!("{doc} p{}: band lines {bands:?}", n + 1));
+                    }
+                }
+                for (n, mut page) in all_words(&pdf).into_iter().enumerate() {
+                    let band: Vec<(f64, f64)> = page
+                        .iter()
+                        .filter(|w| w.text == "MẪU")
+                        .map(|w| (w.y0 - 0.5, w.y1 + 0.5))
+                        .collect();
+                    drop_sample_band(&mut page);
+                    for w in &page {
+                        if band.iter().any(|&(a, b)| w.y1 > a && w.y0 < b) {
+                            problems.add(format!("{doc} p{}: {:?} under the band", n + 1, w.text));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems.check("pages where the sample band hides or interleaves with text");
 }
 
 #[test]
@@ -401,10 +441,11 @@ pub(crate) fn nums(ops: &[Object]) -> Vec<f64> {
     ops.iter().map(num).collect()
 }
 
-/// Every text-showing operator of a page: (size in pt as printed, glyphs).
+/// Every text-showing operator of a page: (size in pt as printed, glyphs,
+/// baseline height in pt from the MediaBox's foot).
 /// The size is the Tf size scaled by the text matrix and the CTM (q/Q/cm),
 /// following form XObjects. Fonts are Identity-H (2 bytes a glyph).
-fn text_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize)> {
+fn text_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64)> {
     let mut out = Vec::new();
     let content = doc.get_page_content(page).unwrap();
     let res = doc.get_page_resources(page).unwrap().0.cloned();
@@ -417,7 +458,7 @@ fn runs_in(
     content: &[u8],
     res: Option<&lopdf::Dictionary>,
     ctm0: Mat,
-    out: &mut Vec<(f64, usize)>,
+    out: &mut Vec<(f64, usize, f64)>,
 ) {
     let ops = Content::decode(content).unwrap().operations;
     let mut stack = vec![ctm0];
@@ -455,7 +496,7 @@ fn runs_in(
                     .sum();
                 let m = mul(&tm, &ctm);
                 let scale = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
-                out.push((size * scale, glyphs));
+                out.push((size * scale, glyphs, m[5]));
             }
             "Do" => {
                 if let Some((content, sub, inner)) = form_xobject(doc, res, &op.operands, &ctm) {
@@ -510,13 +551,26 @@ fn type_is_at_least_the_layouts_minimum() {
         let raise = if case.elderly { 1.15 } else { 1.0 };
         for layout in LAYOUTS {
             let (label, body) = minimums(layout);
+            let margin = canhbao::layouts::builtin()
+                .into_iter()
+                .find(|l| l.id == *layout)
+                .map_or(4.0, |l| l.preflight.safe_mm)
+                * MM_PT;
             let (label, body) = (label * raise, body * raise);
             for (pdf, _) in documents(case, out, layout, &rows) {
                 let doc = Document::load(&pdf).unwrap();
                 for (n, page) in doc.get_pages() {
                     let runs = text_runs(&doc, page);
                     assert!(!runs.is_empty(), "{}: page {n} has no text", pdf.display());
-                    for (size, glyphs) in runs {
+                    // Within the safe margin of the sheet's top or foot
+                    // stands only the examples' sample band (the preflight
+                    // fails any other text there): no reader's text.
+                    let (foot, top) = sheet_edges(&doc, n);
+                    let band = |y: f64| y < foot + margin || y > top - margin;
+                    for (size, glyphs, y) in runs {
+                        if band(y) {
+                            continue;
+                        }
                         let min = if glyphs >= BODY_GLYPHS { body } else { label };
                         if size < min - 0.01 {
                             problems.add(format!(
@@ -531,6 +585,20 @@ fn type_is_at_least_the_layouts_minimum() {
         }
     }
     problems.check("text runs below the minimum size");
+}
+
+const MM_PT: f64 = 72.0 / 25.4;
+
+/// The foot and top of a page's trim (its MediaBox on the card sheet, which
+/// has no bleed), in pt from the MediaBox's foot.
+fn sheet_edges(doc: &Document, page: u32) -> (f64, f64) {
+    let dict = doc.get_dictionary(doc.get_pages()[&page]).unwrap();
+    let get = |k: &[u8]| -> Vec<f64> {
+        dict.get(k).unwrap().as_array().unwrap().iter().map(num).collect()
+    };
+    let media = get(b"MediaBox");
+    let trim = if dict.has(b"TrimBox") { get(b"TrimBox") } else { media.clone() };
+    (trim[1] - media[1], trim[3] - media[1])
 }
 
 // ------------------------------------------------- trim, folds, cut lines --
@@ -553,8 +621,16 @@ const ASC: f64 = 1.0;
 const DESC: f64 = 0.265;
 const TOP: f64 = 1.231;
 
-/// The words of every page of a PDF (`pdftotext -bbox`), in mm.
+/// The words of every page of a PDF (`pdftotext -bbox`), in mm, without
+/// the sample band.
 pub(crate) fn words(pdf: &Path) -> Vec<Vec<Word>> {
+    let mut pages = all_words(pdf);
+    pages.iter_mut().for_each(drop_sample_band);
+    pages
+}
+
+/// The words of every page of a PDF (`pdftotext -bbox`), in mm.
+fn all_words(pdf: &Path) -> Vec<Vec<Word>> {
     let out = Command::new("pdftotext").args(["-bbox", "-enc", "UTF-8"]).arg(pdf).arg("-").output();
     let html = String::from_utf8_lossy(&out.expect("pdftotext runs").stdout).into_owned();
     let mm = |pt: f64| pt * 25.4 / 72.0;
@@ -579,19 +655,18 @@ pub(crate) fn words(pdf: &Path) -> Vec<Vec<Word>> {
             });
         }
     }
-    pages.iter_mut().for_each(drop_sample_band);
     pages
 }
 
 /// The examples' "MẪU — KHÔNG PHÁT" band marks a file that must never be
-/// printed and runs across the sheet on purpose (the preflight skips it
-/// too): its four words, on one line, are not a reader's text.
+/// printed and lies on the trim's edges on purpose (the preflight skips it
+/// too): its four words, on one line (at the top and the foot of each
+/// page), are not a reader's text.
 fn drop_sample_band(words: &mut Vec<Word>) {
     const BAND: [&str; 4] = ["MẪU", "—", "KHÔNG", "PHÁT"];
-    let at = words.windows(4).position(|w| {
+    while let Some(i) = words.windows(4).position(|w| {
         w.iter().zip(BAND).all(|(w, b)| w.text == b) && (w[0].y1 - w[3].y1).abs() < 0.5
-    });
-    if let Some(i) = at {
+    }) {
         words.drain(i..i + 4);
     }
 }
