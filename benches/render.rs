@@ -26,9 +26,11 @@ fn world_line(base: &canhbao::world::Base, span: typst::syntax::Span) -> Option<
 }
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    // `cargo bench` appends `--bench`: only the plain arguments are ours.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(3);
     let mode: canhbao::preflight::Mode =
-        std::env::args().nth(2).map_or(Ok(Default::default()), |m| m.parse()).expect("MODE");
+        args.get(1).map_or(Ok(Default::default()), |m| m.parse()).expect("MODE");
     let preflight = mode != canhbao::preflight::Mode::Off;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tien-trang");
     let project = canhbao::load(&dir).expect("example loads");
