@@ -268,7 +268,9 @@ fn each_audience_prints_its_own_tactics() {
         // At least two, each with its pictogram at 10.5 pt (elderly: 15 %
         // larger), in rows of two; a third when the next row fits beside the
         // numbers block. The rest are on the trifold and the social images.
-        let least = 2;
+        // Households: all three of issue 12 (fake police, investment, jobs
+        // abroad) print on the A5 itself.
+        let least = if audience == "households" { 3 } else { 2 };
         assert!(printed >= least.min(ids.len()), "{audience}: only {printed} tactics on the A5");
         for id in &ids[printed..] {
             assert!(!leaflet.contains(&title(id)), "{audience}: “{id}” printed out of order");
