@@ -138,7 +138,6 @@ pub struct Print {
     pub marks: bool,
     /// Spare copies in percent.
     pub spare_percent: f64,
-    /// Write PDF/A-2b.
     /// Print a QR code on the banner too.
     pub banner_qr: bool,
 }
