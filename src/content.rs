@@ -215,7 +215,10 @@ pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, Str
     ]
 }
 
-/// Replaces `{name}` placeholders in every string of `v`, once ([`crate::text::fill`]).
+/// Replaces `{name}` placeholders in every string of `v` with
+/// [`crate::text::fill`], the one filler of print and loudspeaker: names
+/// expand once, in the template only (a village named `{hotline}` stays
+/// literal).
 fn fill(v: &mut Value, vars: &[(&str, String)]) {
     match v {
         Value::String(s) if s.contains('{') => *s = crate::text::fill(s, vars),
@@ -223,13 +226,6 @@ fn fill(v: &mut Value, vars: &[(&str, String)]) {
         Value::Object(o) => o.values_mut().for_each(|x| fill(x, vars)),
         _ => {}
     }
-}
-
-/// Fills the placeholders of one string (the loudspeaker script's sentences).
-pub fn fill_str(s: &str, vars: &[(&str, String)]) -> String {
-    let mut v = Value::String(s.to_string());
-    fill(&mut v, vars);
-    v.as_str().unwrap_or_default().to_string()
 }
 
 /// Deep-merges `over` into `base` (tables merge, everything else replaces).

@@ -128,7 +128,7 @@ pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
             .chain(tactic.is_some().then_some("tactic"))
             .chain(["slogan", "scammed", "officer", "hotline", "repeat", closing]);
         let paragraphs: Vec<String> =
-            keys.map(|k| crate::content::fill_str(&string(pack, k), &vars)).collect();
+            keys.map(|k| crate::text::fill(&string(pack, k), &vars)).collect();
         let syllables = count(&paragraphs);
         Script {
             text: paragraphs.join("\n") + "\n",
