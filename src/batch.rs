@@ -59,7 +59,7 @@ pub struct BatchOptions {
     /// Also write PNG pages at this resolution.
     pub png_dpi: Option<f32>,
     /// PDF date (issue date).
-    pub date: Option<(i32, u8, u8)>,
+    pub date: Option<time::Date>,
     /// Hash of everything shared by the jobs (layouts, fonts, tool, options).
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).

@@ -432,7 +432,7 @@ fn job_data<'a>(
             province_full: c.commune.province_full(),
         },
         contacts,
-        date: c.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        date: c.date.map(|d| d.to_string()),
         example: c.example,
         hotline: HotlineData {
             display: c.hotline.phone.printed(),

@@ -71,7 +71,7 @@ impl Base {
         layouts: LayoutSource,
         campaign: Option<&Path>,
         font_dirs: &[PathBuf],
-        date: Option<(i32, u8, u8)>,
+        date: Option<time::Date>,
     ) -> Result<Base, String> {
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
@@ -88,7 +88,7 @@ impl Base {
                 })
             })
             .transpose()?;
-        let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
+        let today = date.map(Datetime::Date);
         Ok(Base {
             library: LazyHash::new(library),
             book: LazyHash::new(book),

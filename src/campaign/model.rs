@@ -29,8 +29,8 @@ pub struct Campaign {
     pub locale: String,
     /// Layouts built by default.
     pub layouts: Vec<String>,
-    /// Issue date (year, month, day).
-    pub date: Option<(i32, u8, u8)>,
+    /// Issue date: a day on the calendar (checked when the file is read).
+    pub date: Option<time::Date>,
     /// The commune.
     pub commune: Commune,
     /// Who issues the material.

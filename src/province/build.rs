@@ -252,7 +252,7 @@ fn summary(
     crate::output::write_atomic(&order, &w.into_inner().map_err(|e| e.to_string())?)?;
     let data = json!({
         "province": crate::text::capitalize(&report.province),
-        "date": date.map(|(y, m, d)| format!("{d:02}/{m:02}/{y}")),
+        "date": date.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())),
         "example": example,
         "layouts": report.layouts,
         "communes": rows,
