@@ -106,8 +106,15 @@ pub struct Built {
 pub enum BuildError {
     /// Bad input: nothing was written.
     Input(Issues),
-    /// Anything else (disk full, …).
-    Other(String),
+    /// Anything else (disk full, …), said in Vietnamese.
+    Other(diag::Fault),
+}
+
+impl BuildError {
+    /// A failure that is not the input's, from a stage's fault or message.
+    pub fn other(e: impl Into<diag::Fault>) -> BuildError {
+        BuildError::Other(e.into())
+    }
 }
 
 /// Loads and validates a campaign folder for a run with `opts`, collecting
@@ -158,14 +165,14 @@ pub fn build_project(
 ) -> Result<Built, BuildError> {
     let (layouts, villages) = select::select(&project, opts).map_err(BuildError::Input)?;
     let c = &project.campaign;
-    let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::Other)?;
+    let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::other)?;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack);
     on_planned(jobs.len());
     let own_base;
     let base = match base {
         Some(b) => b,
         None => {
-            own_base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+            own_base = project.base(&opts.font_dirs).map_err(BuildError::other)?;
             &own_base
         }
     };
@@ -185,7 +192,7 @@ pub fn build_project(
         preflight: opts.preflight,
     };
     let report =
-        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::other)?;
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
@@ -193,7 +200,7 @@ pub fn build_project(
         opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
         package::make(base, c, &layouts, &jobs, &out, &report.manifest)
-            .map_err(BuildError::Other)?
+            .map_err(BuildError::other)?
     } else {
         (Vec::new(), 0)
     };
@@ -201,7 +208,7 @@ pub fn build_project(
     // `--layout X` builds exactly X.
     let loa_files = if opts.layouts.is_empty() && !stopped {
         loa::write_all(c, &project.pack, &villages, opts.week, &out, stop)
-            .map_err(BuildError::Other)?
+            .map_err(BuildError::other)?
     } else {
         0
     };

@@ -24,7 +24,7 @@ pub fn write_all(
     week: u32,
     out: &Path,
     stop: &AtomicBool,
-) -> Result<usize, String> {
+) -> Result<usize, crate::diag::Fault> {
     use rayon::prelude::*;
     villages
         .par_iter()

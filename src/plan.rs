@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::campaign::{Campaign, Village};
 use crate::content::{self, Pack, Words};
+use crate::diag::Fault;
 use crate::layouts::{ELDERLY_RAISE, Layout};
 use crate::qr;
 
@@ -45,7 +46,7 @@ struct Shared {
 
 impl Shared {
     /// Encodes the campaign-wide QR codes once.
-    fn new(c: &Campaign) -> Result<Shared, String> {
+    fn new(c: &Campaign) -> Result<Shared, Fault> {
         let hotline_qr = qr::matrix(&c.hotline.phone.tel())?;
         let channels = c
             .channels
@@ -59,7 +60,7 @@ impl Shared {
                     value: ch.value.clone(),
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, Fault>>()?;
         let contacts = c
             .contacts
             .iter()
@@ -84,7 +85,7 @@ pub struct Planner<'a> {
 
 impl<'a> Planner<'a> {
     /// Encodes the campaign-wide QR codes once.
-    pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, String> {
+    pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, Fault> {
         Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
     }
 
@@ -95,7 +96,7 @@ impl<'a> Planner<'a> {
 
     /// The job's data as compact JSON (every job's data is parsed by Typst
     /// once more, so no pretty-printing here).
-    pub fn data(&self, job: &Job) -> Result<Vec<u8>, String> {
+    pub fn data(&self, job: &Job) -> Result<Vec<u8>, Fault> {
         let village = job.village.map(|i| &self.campaign.villages[i]);
         let words = self.words(job.layout.audience.as_deref());
         let mut data =
@@ -105,7 +106,9 @@ impl<'a> Planner<'a> {
             let one = data.tactics.get(t).cloned().unwrap_or(Value::Null);
             data.tactics = vec![one];
         }
-        serde_json::to_vec(&data).map_err(|e| e.to_string())
+        // Typed data of strings and numbers: serialising it cannot fail.
+        serde_json::to_vec(&data)
+            .map_err(|e| Fault::Other(format!("dữ liệu của “{}”: {e}", job.stem)))
     }
 
     fn words(&self, audience: Option<&str>) -> Arc<Words> {
@@ -384,7 +387,7 @@ fn job_data<'a>(
     words: &Words,
     pack: &'a Pack,
     shared: &'a Shared,
-) -> Result<JobData<'a>, String> {
+) -> Result<JobData<'a>, Fault> {
     let (mut text, mut tactics) = words.fill(c, village);
     let glue = Glue::new(c, village);
     glue.value(&mut text);
