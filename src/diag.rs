@@ -190,6 +190,33 @@ impl From<Fault> for String {
     }
 }
 
+/// Why a run (build, preview, a province) stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Bad input: nothing was written.
+    Input(Issues),
+    /// Anything else (disk full, …), said in Vietnamese.
+    Other(Fault),
+}
+
+impl BuildError {
+    /// A failure that is not the input's, from a stage's fault or message.
+    pub fn other(e: impl Into<Fault>) -> BuildError {
+        BuildError::Other(e.into())
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            BuildError::Input(issues) => write!(f, "{issues}"),
+            BuildError::Other(fault) => write!(f, "{fault}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
 /// A list of problems that stopped the run.
 #[derive(Debug, Clone, Default)]
 pub struct Issues(pub Vec<Issue>);

@@ -41,6 +41,8 @@ use std::sync::atomic::AtomicBool;
 
 use diag::Issues;
 
+pub use diag::BuildError;
+
 pub use preview::{PreviewOptions, Previewed};
 pub use project::Project;
 pub use select::{select, shard_of};
@@ -99,22 +101,6 @@ pub struct Built {
     pub loa_files: usize,
     /// The run was stopped (Ctrl-C) before every document was made.
     pub stopped: bool,
-}
-
-/// Why a build stopped before or during rendering.
-#[derive(Debug)]
-pub enum BuildError {
-    /// Bad input: nothing was written.
-    Input(Issues),
-    /// Anything else (disk full, …), said in Vietnamese.
-    Other(diag::Fault),
-}
-
-impl BuildError {
-    /// A failure that is not the input's, from a stage's fault or message.
-    pub fn other(e: impl Into<diag::Fault>) -> BuildError {
-        BuildError::Other(e.into())
-    }
 }
 
 /// Loads and validates a campaign folder for a run with `opts`, collecting
