@@ -39,7 +39,7 @@ pub struct Job {
 
 /// QR matrices and number lists shared by all jobs of a campaign.
 struct Shared {
-    hotline_qr: Value,
+    hotline_qr: qr::Matrix,
     channels: Vec<ChannelData>,
     contacts: Vec<ContactData>,
 }
@@ -324,7 +324,7 @@ pub struct PhoneData {
     /// Digit groups joined by no-break spaces.
     pub display: String,
     /// The QR matrix of `tel`.
-    pub qr: Value,
+    pub qr: qr::Matrix,
     /// `tel:0912345678`.
     pub tel: String,
 }
@@ -337,7 +337,7 @@ pub struct HotlineData<'a> {
     /// The hotline's label, glued.
     pub label: String,
     /// The QR matrix of `tel` (encoded once per campaign).
-    pub qr: &'a Value,
+    pub qr: &'a qr::Matrix,
     /// `tel:…`.
     pub tel: String,
 }
@@ -361,7 +361,7 @@ pub struct ChannelData {
     /// What the channel is for.
     pub label: String,
     /// The QR matrix of `value`.
-    pub qr: Value,
+    pub qr: qr::Matrix,
     /// The link or `tel:` number the QR code holds.
     pub value: String,
 }
