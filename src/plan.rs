@@ -103,8 +103,7 @@ impl<'a> Planner<'a> {
             job_data(self.campaign, &job.layout, village, &words, self.pack, &self.shared)?;
         if let Some(t) = job.tactic {
             // Per-tactic layouts (social images): only that tactic.
-            let one = data.tactics.get(t).cloned().unwrap_or(Value::Null);
-            data.tactics = vec![one];
+            data.tactics = data.tactics.get(t).cloned().into_iter().collect();
         }
         // Typed data of strings and numbers: serialising it cannot fail.
         serde_json::to_vec(&data)
@@ -132,11 +131,7 @@ pub fn plan(campaign: &Campaign, layouts: &[Layout], villages: &[usize], pack: &
         // tactics a layout shows does not depend on the village.
         let tactic_ids: Vec<String> = if layout.per_tactic {
             let all = content::tactics(pack, campaign, None, layout.audience.as_deref());
-            all.as_array()
-                .map(|a| a.iter().map(|t| t["id"].as_str().unwrap_or("tactic").replace('_', "-")))
-                .into_iter()
-                .flatten()
-                .collect()
+            all.iter().map(|t| t.id.replace('_', "-")).collect()
         } else {
             Vec::new()
         };
@@ -219,7 +214,7 @@ pub struct JobData<'a> {
     /// The schema's version (1).
     pub schema: u32,
     /// The tactics chosen for this campaign and audience, placeholders filled.
-    pub tactics: Vec<Value>,
+    pub tactics: Vec<content::Tactic>,
     /// The locale pack's `[text]` with the campaign's overrides, filled.
     pub text: Value,
     /// The colours, CMYK in percent.
@@ -391,7 +386,7 @@ fn job_data<'a>(
     let (mut text, mut tactics) = words.fill(c, village);
     let glue = Glue::new(c, village);
     glue.value(&mut text);
-    glue.value(&mut tactics);
+    tactics.iter_mut().for_each(|t| t.map_strings(|s| glue.text(s)));
     let parent = c
         .issuer
         .name
@@ -465,10 +460,7 @@ fn job_data<'a>(
             marks: c.print.marks,
         },
         schema: 1,
-        tactics: match tactics {
-            Value::Array(a) => a,
-            _ => Vec::new(),
-        },
+        tactics,
         text,
         theme: ThemeData {
             accent: c.theme.accent,
