@@ -659,6 +659,28 @@ mod tests {
     }
 
     #[test]
+    fn job_data_keeps_its_keys_in_alphabetical_order() {
+        // The order the JSON had when it was a serde_json::Value (whose maps
+        // sort): a field added out of order would change the bytes Typst
+        // reads and every document's input hash, so every file would be
+        // made again after an upgrade.
+        let c = campaign("examples/hac-thanh");
+        let pack = crate::content::Pack::builtin(&c.locale).unwrap();
+        let planner = Planner::new(&c, &pack).unwrap();
+        let layouts = crate::layouts::builtin();
+        for job in plan(&c, &layouts, &[0], &pack) {
+            let bytes = planner.data(&job).unwrap();
+            let value: Value = serde_json::from_slice(&bytes).unwrap();
+            let sorted = serde_json::to_vec(&value).unwrap();
+            assert!(
+                bytes == sorted,
+                "{}: JobData's fields are not in alphabetical order",
+                job.stem
+            );
+        }
+    }
+
+    #[test]
     fn two_syllable_words_and_short_names_are_glued() {
         let c = campaign("examples/tien-trang");
         let g = Glue::new(&c, Some(&c.villages[0]));
