@@ -265,7 +265,7 @@ fn cut_out(page: &Frame, [x0, y0, x1, y1]: [f64; 4]) -> Result<Vec<u8>, String> 
     };
     typst_render::render(&page, &options)
         .encode_png()
-        .map_err(|e| format!("failed to encode PNG ({e})"))
+        .map_err(|e| format!("không tạo được ảnh PNG ({e})"))
 }
 
 /// Only the digits of `s`.

@@ -153,7 +153,7 @@ pub fn png(doc: &PagedDocument, dpi: f32) -> Result<Vec<Vec<u8>>, String> {
             };
             typst_render::render(page, &options)
                 .encode_png()
-                .map_err(|e| format!("failed to encode PNG ({e})"))
+                .map_err(|e| format!("không tạo được ảnh PNG ({e})"))
         })
         .collect()
 }
