@@ -1,7 +1,7 @@
 //! canhbao: a commune's data in, print-ready anti-fraud material out.
 //!
 //! The data flows one way (see `../shared/DESIGN.md`), one module per stage:
-//! load ([`project`]) → validate ([`validate`]) → select ([`select`]) →
+//! load ([`project`]) → validate ([`validate`]) → select ([`mod@select`]) →
 //! plan ([`plan`]) → render ([`batch`], Typst in a sandboxed [`world`]) →
 //! package ([`package`]) → scripts ([`loa`]). This file is the module list
 //! and the pipeline; the binary and the web page call it and print results.

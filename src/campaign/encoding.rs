@@ -184,7 +184,7 @@ fn line_at_bytes(before: &[u8]) -> usize {
     line
 }
 
-/// 1-based line of byte `offset` of `text` (line breaks as [`line_at_bytes`]).
+/// 1-based line of byte `offset` of `text` (line breaks as `line_at_bytes`).
 pub fn line_at(text: &str, offset: usize) -> usize {
     line_at_bytes(&text.as_bytes()[..offset.min(text.len())])
 }

@@ -1,9 +1,9 @@
 //! Loading a campaign folder: `campaign.toml` plus the village table.
 //!
 //! Two stages, like ripgrep's low/high args: [`raw`] mirrors the files
-//! exactly; [`load`] checks every value and builds the [`Campaign`] the rest
+//! exactly; [`load()`] checks every value and builds the [`Campaign`] the rest
 //! of the program trusts. All problems are collected before giving up. One
-//! module per job: [`model`] the checked campaign, [`load`] reading the
+//! module per job: [`model`] the checked campaign, [`mod@load`] reading the
 //! file, [`validate`] its values, [`rows`] the village table's rows.
 
 pub mod encoding;

@@ -1,4 +1,4 @@
-//! Checking `campaign.toml` value by value. [`Ctx`] holds the text (for
+//! Checking `campaign.toml` value by value. `Ctx` holds the text (for
 //! line numbers) and the issues so far; every problem is recorded at its
 //! line and column, and the checks go on so one run lists them all.
 

@@ -19,7 +19,7 @@ use crate::text::{clean, fold};
 /// A header matches after removing case, spaces and punctuation, keeping its
 /// diacritics: `Họ` (surname) is not `Hộ` (households). A header typed
 /// without any diacritics matches an alias with them removed (`So ho`),
-/// except where that is ambiguous ([`AMBIGUOUS_ASCII`]).
+/// except where that is ambiguous (`AMBIGUOUS_ASCII`).
 pub const COLUMNS: &[(&str, &[&str])] = &[
     ("name", &["name", "village", "tên", "tên thôn", "tên thôn bản", "thôn", "tên địa bàn"]),
     ("kind", &["kind", "type", "loại", "loại địa bàn", "cấp"]),
