@@ -45,10 +45,10 @@ fn own_layouts_folder_is_used_and_its_errors_point_at_the_line() {
         "[the-xa]\nfile = \"the.typ\"\ntitle = \"Thẻ của xã\"\npaper = \"a6\"\nwidth_mm = 105\nheight_mm = 148\npages = 1\nscope = \"village\"\n",
     )
     .unwrap();
-    // Reuses the built-in lib.typ; prints the village and the officer.
+    // Reuses the built-in kit.typ; prints the village and the officer.
     fs::write(
         mine.join("the.typ"),
-        "#import \"lib.typ\": *\n#let data = json(sys.inputs.at(\"data\", default: \"sample.json\"))\n\
+        "#import \"kit.typ\": *\n#let data = json(sys.inputs.at(\"data\", default: \"sample.json\"))\n\
          #set page(paper: \"a6\")\n#set text(font: \"Be Vietnam Pro\", fill: cmyk(0%, 0%, 0%, 100%))\n\
          #data.village.full_title — #data.village.officer.name\n",
     )
