@@ -178,7 +178,7 @@ impl Base {
     fn load_layout(&self, rel: &str) -> FileResult<Bytes> {
         match &self.layouts {
             LayoutSource::Builtin => builtin_layout(rel),
-            // The campaign's own folder first; the built-in files (lib.typ…)
+            // The campaign's own folder first; the built-in files (kit.typ…)
             // stay available so custom layouts can reuse the shared library.
             LayoutSource::Dir(dir) => {
                 read_inside(dir, rel).or_else(|err| builtin_layout(rel).map_err(|_| err))

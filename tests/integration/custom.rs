@@ -29,7 +29,7 @@ fn logo_is_printed_and_a_low_resolution_one_is_flagged() {
 
 #[test]
 fn own_layouts_folder_is_used_and_its_errors_point_at_the_line() {
-    // mau/the.typ reuses the built-in lib.typ; it prints the village and
+    // mau/the.typ reuses the built-in kit.typ; it prints the village and
     // the officer.
     let dir = fixture("own-layouts");
     let mine = dir.path().join("mau");
