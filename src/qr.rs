@@ -7,6 +7,8 @@
 use qrcode::{Color, EcLevel, QrCode};
 use serde::Serialize;
 
+use crate::diag::Fault;
+
 /// A QR symbol as a layout draws it (`qr` in `layouts/DATA.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Matrix {
@@ -17,9 +19,9 @@ pub struct Matrix {
 }
 
 /// Encodes `payload` (error correction M).
-pub fn matrix(payload: &str) -> Result<Matrix, String> {
+pub fn matrix(payload: &str) -> Result<Matrix, Fault> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-        .map_err(|e| format!("không tạo được mã QR cho “{payload}” ({e})"))?;
+        .map_err(|e| Fault::Other(format!("không tạo được mã QR cho “{payload}” ({e})")))?;
     let size = code.width();
     let colors = code.to_colors();
     let mut runs = Vec::new();
