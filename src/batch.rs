@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use crate::diag::Fault;
 use crate::output::{self, Entry, Manifest};
 use crate::plan::{Job, Planner};
 use crate::preflight;
@@ -59,7 +60,7 @@ pub struct BatchOptions {
     /// Also write PNG pages at this resolution.
     pub png_dpi: Option<f32>,
     /// PDF date (issue date).
-    pub date: Option<(i32, u8, u8)>,
+    pub date: Option<time::Date>,
     /// Hash of everything shared by the jobs (layouts, fonts, tool, options).
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
@@ -106,10 +107,8 @@ pub fn run(
     opts: &BatchOptions,
     tick: &(dyn Fn(&Job, &Outcome) + Sync),
     stop: &AtomicBool,
-) -> Result<BatchReport, String> {
-    std::fs::create_dir_all(&opts.out).map_err(|e| {
-        format!("không tạo được thư mục “{}” ({})", opts.out.display(), crate::diag::io_error(&e))
-    })?;
+) -> Result<BatchReport, Fault> {
+    std::fs::create_dir_all(&opts.out).map_err(Fault::io("không tạo được thư mục", &opts.out))?;
     let mut report = BatchReport { cleaned: output::clean_temp(&opts.out), ..Default::default() };
     let manifest_path = opts.out.join(&opts.manifest_name);
     // The manifest, with the journal of a run that was killed folded in.
@@ -151,7 +150,7 @@ pub fn run(
             let save = |rel: String, bytes: Vec<u8>, entry: Option<Entry>| {
                 queue
                     .send(Write { job: i, rel, bytes, entry })
-                    .map_err(|_| Failure::Io("the writer thread stopped".into()))
+                    .map_err(|_| Failure::Io("luồng ghi tệp đã dừng".into()))
             };
             let outcome = one(base, planner, &jobs[i], opts, &previous, &save);
             tick(&jobs[i], &outcome);
@@ -164,7 +163,7 @@ pub fn run(
     let (mut done, write_errors) = std::thread::scope(|scope| {
         let out = &opts.out;
         let writer = scope.spawn(move || {
-            let mut errors: HashMap<usize, String> = HashMap::new();
+            let mut errors: HashMap<usize, Fault> = HashMap::new();
             for w in pending {
                 let written = output::place(out, &w.rel)
                     .and_then(|path| output::write_atomic(&path, &w.bytes));
@@ -194,20 +193,20 @@ pub fn run(
                     .num_threads(1)
                     .stack_size(WORKER_STACK)
                     .build()
-                    .map_err(|e| format!("không khởi động được luồng xử lý ({e})"))?;
+                    .map_err(|e| Fault::Other(format!("không khởi động được luồng xử lý ({e})")))?;
                 let queue = queue.clone();
                 Ok(scope.spawn(move || lane.install(|| work(queue))))
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, Fault>>()?;
         drop(queue);
         let done: Vec<(usize, Outcome)> =
             handles.into_iter().flat_map(|h| h.join().expect("a worker thread finishes")).collect();
-        Ok::<_, String>((done, writer.join().expect("the writer thread finishes")))
+        Ok::<_, Fault>((done, writer.join().expect("the writer thread finishes")))
     })?;
     // A file that could not be written is a failed job, not a written one.
     for (i, outcome) in &mut done {
         if let Some(e) = write_errors.get(i) {
-            *outcome = Outcome::Failed(Failure::Io(e.clone()));
+            *outcome = Outcome::Failed(Failure::Io(e.to_string()));
         }
     }
     done.sort_by_key(|(i, _)| *i);
@@ -268,7 +267,7 @@ fn one(
     let path = opts.out.join(&file);
     let data = match planner.data(job) {
         Ok(d) => d,
-        Err(e) => return Outcome::Failed(Failure::Io(e)),
+        Err(e) => return Outcome::Failed(Failure::Io(e.to_string())),
     };
     let inputs = input_hash(&opts.run_key, job, &data);
     if !opts.force

@@ -15,15 +15,18 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::diag::Fault;
+
 /// Suffix of temporary files; the next run deletes leftovers.
 pub const TMP_SUFFIX: &str = ".canhbao-tmp";
 
 /// Where a file named by data (`leaflet-a5/thon-dong-hai.pdf`) goes in the
 /// output folder `out`, which must exist. Refuses a name that leaves `out`
 /// by its text (`..`, absolute, backslash) or through a symbolic link.
-pub fn place(out: &Path, rel: &str) -> Result<PathBuf, String> {
+pub fn place(out: &Path, rel: &str) -> Result<PathBuf, Fault> {
     use crate::sandbox::{Need, resolve};
-    resolve(out, rel, Need::Place).map_err(|e| e.explain(rel, "thư mục kết quả (--out)"))
+    resolve(out, rel, Need::Place)
+        .map_err(|e| Fault::Other(e.explain(rel, "thư mục kết quả (--out)")))
 }
 
 /// Why `out` must not be written into without being asked: it is a folder
@@ -76,11 +79,9 @@ pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::
 }
 
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fault> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| {
-        format!("không tạo được thư mục “{}” ({})", dir.display(), crate::diag::io_error(&e))
-    })?;
+    fs::create_dir_all(dir).map_err(Fault::io("không tạo được thư mục", dir))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
     let result = (|| {
@@ -91,13 +92,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("không ghi được tệp “{}” ({})", path.display(), crate::diag::io_error(&e))
+        Fault::io("không ghi được tệp", path)(e)
     })
 }
 
 /// [`write_atomic`], unless the file already holds exactly `bytes` (then it
 /// is left untouched, with its date). Returns whether it wrote.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, String> {
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, Fault> {
     // Only a regular file is compared: reading a FIFO would block.
     let regular = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
     if regular && fs::read(path).is_ok_and(|old| old == bytes) {
@@ -228,9 +229,10 @@ impl Manifest {
 
     /// Writes the manifest atomically, files sorted; its journal, now
     /// folded in, is removed.
-    pub fn write(&mut self, path: &Path) -> Result<(), String> {
+    pub fn write(&mut self, path: &Path) -> Result<(), Fault> {
         self.files.sort_by(|a, b| a.file.cmp(&b.file));
-        let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| Fault::io("không ghi được tệp", path)(e.into()))?;
         write_atomic(path, &json)?;
         let _ = fs::remove_file(journal_path(path));
         Ok(())
@@ -276,12 +278,12 @@ impl Journal {
     pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
     /// Opens (creating) the journal for appending.
-    pub fn open(path: &Path) -> Result<Journal, String> {
+    pub fn open(path: &Path) -> Result<Journal, Fault> {
         let file = fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("failed to open `{}` ({e})", path.display()))?;
+            .map_err(Fault::io("không mở được tệp", path))?;
         Ok(Journal { file, unsynced: false, synced: std::time::Instant::now() })
     }
 

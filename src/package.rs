@@ -104,7 +104,7 @@ pub fn write_order(out: &Path, lines: &[OrderLine]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    output::write_atomic(&out.join("print-order.csv"), &bytes)
+    Ok(output::write_atomic(&out.join("print-order.csv"), &bytes)?)
 }
 
 /// One village's document of a layout, as the run made it.

@@ -19,6 +19,7 @@ use typst::foundations::{Bytes, Content, Smart};
 use typst::layout::{Abs, Frame, FrameItem, Point, Sides, Size, Transform};
 
 use crate::Project;
+use crate::diag::Fault;
 use crate::layouts::Layout;
 use crate::package::{self, PdfCat};
 use crate::plan::{self, Job, Planner};
@@ -52,7 +53,7 @@ pub fn write(
     layout: &Layout,
     font_dirs: &[PathBuf],
     path: &Path,
-) -> Result<Proofed, String> {
+) -> Result<Proofed, Fault> {
     let c = &project.campaign;
     let base = project.base(font_dirs)?;
     let planner = Planner::new(c, &project.pack)?;
@@ -97,7 +98,7 @@ fn page(
     index: usize,
     total: usize,
     ident: &str,
-) -> Result<(Vec<u8>, Problems), String> {
+) -> Result<(Vec<u8>, Problems), Fault> {
     let mut cells = Vec::new();
     let mut extra = Vec::new();
     let mut problems = Vec::new();
@@ -123,11 +124,14 @@ fn page(
         "pages": total,
         "cells": cells,
     });
-    let bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
+    // A value of strings and numbers: serialising it cannot fail.
+    let bytes =
+        serde_json::to_vec(&data).map_err(|e| Fault::Other(format!("kiem-tra.pdf: {e}")))?;
     let world = base.job_with("proof.typ", bytes, extra);
-    let compiled = render::compile(&world, 1).map_err(|e| format!("kiem-tra.pdf: {e}"))?;
+    let compiled =
+        render::compile(&world, 1).map_err(|e| Fault::Other(format!("kiem-tra.pdf: {e}")))?;
     let settings = PdfSettings { ident: ident.to_string(), date: c.date };
-    let pdf = render::pdf(&compiled.doc, &settings).map_err(|e| e.to_string())?;
+    let pdf = render::pdf(&compiled.doc, &settings)?;
     Ok((pdf, problems))
 }
 
@@ -162,7 +166,7 @@ fn cell(
     }
     let mut made = None;
     match planner.data(job) {
-        Err(e) => problems.push(e),
+        Err(e) => problems.push(e.to_string()),
         Ok(data) => {
             let world = base.job(&job.layout.file, data);
             match render::compile(&world, layout.pages) {
@@ -261,7 +265,7 @@ fn cut_out(page: &Frame, [x0, y0, x1, y1]: [f64; 4]) -> Result<Vec<u8>, String> 
     };
     typst_render::render(&page, &options)
         .encode_png()
-        .map_err(|e| format!("failed to encode PNG ({e})"))
+        .map_err(|e| format!("không tạo được ảnh PNG ({e})"))
 }
 
 /// Only the digits of `s`.
