@@ -118,10 +118,7 @@ pub fn run(
     let known = old.with_others(&opts.out, &opts.manifest_name);
     let previous: HashMap<&str, &Entry> = known.iter().map(|e| (e.file.as_str(), e)).collect();
 
-    let chunk_size: usize =
-        std::env::var("CANHBAO_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
-    let max_age: usize =
-        std::env::var("CANHBAO_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_AGE);
+    let (chunk_size, max_age) = eviction();
     // One lane per core takes the next job until none is left: no barrier
     // between chunks, so no core waits for the slowest job of a chunk. The
     // jobs are not items of one shared rayon loop: Typst and the PDF writer
@@ -154,7 +151,7 @@ pub fn run(
             };
             let outcome = one(base, planner, &jobs[i], opts, &previous, &save);
             tick(&jobs[i], &outcome);
-            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size.max(1)) {
+            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size) {
                 comemo::evict(max_age);
             }
             mine.push((i, outcome));
@@ -244,6 +241,18 @@ pub fn run(
     manifest.write(&manifest_path)?;
     report.manifest = manifest_path;
     Ok(report)
+}
+
+/// Documents made between two evictions of Typst's memo cache, and the
+/// number of evictions an unused entry survives: [`CHUNK`] and [`MAX_AGE`],
+/// or `CANHBAO_CHUNK` and `CANHBAO_EVICT` for benchmarks. Every stage that
+/// compiles documents in bulk (the render batch, the 2-up sheets, the proof
+/// of `check`) ages the cache by this measure.
+pub fn eviction() -> (usize, usize) {
+    let var = |name: &str, default: usize| {
+        std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    };
+    (var("CANHBAO_CHUNK", CHUNK).max(1), var("CANHBAO_EVICT", MAX_AGE))
 }
 
 /// The hash of one job's inputs.

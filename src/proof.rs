@@ -70,7 +70,8 @@ pub fn write(
     let mut first = 0;
     while first < total {
         let n = wave.min(total - first);
-        let pages = package::on_lanes(n, |k| {
+        // A page compiles its villages' documents and itself.
+        let pages = package::on_lanes(n, PER_PAGE + 1, |k| {
             let p = first + k;
             let end = ((p + 1) * PER_PAGE).min(jobs.len());
             page(project, &base, &planner, layout, &jobs[p * PER_PAGE..end], p, total, &ident)
