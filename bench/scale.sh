@@ -11,7 +11,8 @@
 # CANHBAO_BIN=path times that binary instead of building the release one
 # (e.g. a copy of the previous main's, for a before/after in one session).
 # The output folders and the proof (gigabytes at 10,000) are deleted at the
-# end unless SCALE_KEEP is set.
+# end unless SCALE_KEEP is set. SCALE_TAG=x names them out-package-x and
+# kiem-tra-x.pdf, so two binaries can be measured side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +43,7 @@ def run(args):
     return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 small, large = sys.argv[1:]
+tag = f"-{os.environ['SCALE_TAG']}" if os.environ.get("SCALE_TAG") else ""
 rss = {}
 only_package = os.environ.get("SCALE_ONLY") == "package"
 for n in (() if only_package else (small, large)):
@@ -57,18 +59,18 @@ if not only_package:
 # package file is made), then `check` with its proof.
 for n in (small, large):
     d = f"target/bench-scale-{n}"
-    subprocess.run(["rm", "-rf", f"{d}/out-package"], check=True)
-    wall, rss[n] = run(["build", f"{d}/campaign", "--out", f"{d}/out-package"])
+    subprocess.run(["rm", "-rf", f"{d}/out-package{tag}"], check=True)
+    wall, rss[n] = run(["build", f"{d}/campaign", "--out", f"{d}/out-package{tag}"])
     print(f"{int(n):>6} villages, default build with the print package  {wall:7.1f} s"
           f"  peak RSS {rss[n]:6.0f} MiB")
 print(f"package RSS ratio {large} / {small}: {rss[large] / rss[small]:.2f}"
       f"   (target <= 1.2, both < 500 MiB)")
 d = f"target/bench-scale-{large}"
-wall, peak = run(["check", f"{d}/campaign", "--proof", f"{d}/kiem-tra.pdf"])
+wall, peak = run(["check", f"{d}/campaign", "--proof", f"{d}/kiem-tra{tag}.pdf"])
 if os.environ.get("SCALE_KEEP") is None:  # gigabytes of PDFs: the disk is shared
     for n in (small, large):
-        subprocess.run(["rm", "-rf", f"target/bench-scale-{n}/out-package"], check=True)
-    subprocess.run(["rm", "-f", f"{d}/kiem-tra.pdf"], check=True)
+        subprocess.run(["rm", "-rf", f"target/bench-scale-{n}/out-package{tag}"], check=True)
+    subprocess.run(["rm", "-f", f"{d}/kiem-tra{tag}.pdf"], check=True)
 print(f"{int(large):>6} villages, check with its proof  {wall:7.1f} s  peak RSS {peak:6.0f} MiB"
       f"   (target < 500 MiB)")
 if only_package:
