@@ -8,12 +8,19 @@
 #
 # Usage: bench/scale.sh [SMALL] [LARGE]
 # SCALE_ONLY=package skips the first part (render only) and the cold start.
+# CANHBAO_BIN=path times that binary instead of building the release one
+# (e.g. a copy of the previous main's, for a before/after in one session).
+# The output folders and the proof (gigabytes at 10,000) are deleted at the
+# end unless SCALE_KEEP is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SMALL=${1:-1000}
 LARGE=${2:-10000}
-cargo build --release --quiet
+if [ -z "${CANHBAO_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
+export CANHBAO_BIN=${CANHBAO_BIN:-target/release/canhbao}
 
 for n in "$SMALL" "$LARGE"; do
   [ -f "target/bench-scale-$n/campaign/villages.csv" ] ||
@@ -26,7 +33,7 @@ import os, statistics, subprocess, sys, time
 def run(args):
     """Wall seconds and peak RSS (MiB) of one canhbao run."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(["target/release/canhbao", *args],
+    p = subprocess.Popen([os.environ["CANHBAO_BIN"], *args],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
@@ -58,6 +65,10 @@ print(f"package RSS ratio {large} / {small}: {rss[large] / rss[small]:.2f}"
       f"   (target <= 1.2, both < 500 MiB)")
 d = f"target/bench-scale-{large}"
 wall, peak = run(["check", f"{d}/campaign", "--proof", f"{d}/kiem-tra.pdf"])
+if os.environ.get("SCALE_KEEP") is None:  # gigabytes of PDFs: the disk is shared
+    for n in (small, large):
+        subprocess.run(["rm", "-rf", f"target/bench-scale-{n}/out-package"], check=True)
+    subprocess.run(["rm", "-f", f"{d}/kiem-tra.pdf"], check=True)
 print(f"{int(large):>6} villages, check with its proof  {wall:7.1f} s  peak RSS {peak:6.0f} MiB"
       f"   (target < 500 MiB)")
 if only_package:

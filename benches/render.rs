@@ -19,7 +19,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// The line of a span in its layout source.
 fn world_line(base: &canhbao::world::Base, span: typst::syntax::Span) -> Option<u32> {
     use typst::{World, WorldExt};
-    let world = base.job("lib.typ", Vec::new());
+    let world = base.job("kit.typ", Vec::new());
     let source = world.source(span.id()?).ok()?;
     let range = world.range(span)?;
     Some(source.lines().byte_to_line(range.start)? as u32 + 1)

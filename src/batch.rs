@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use crate::diag::Fault;
 use crate::output::{self, Entry, Manifest};
 use crate::plan::{Job, Planner};
 use crate::preflight;
@@ -59,7 +60,7 @@ pub struct BatchOptions {
     /// Also write PNG pages at this resolution.
     pub png_dpi: Option<f32>,
     /// PDF date (issue date).
-    pub date: Option<(i32, u8, u8)>,
+    pub date: Option<time::Date>,
     /// Hash of everything shared by the jobs (layouts, fonts, tool, options).
     pub run_key: String,
     /// Manifest file name (differs per shard so shards can share a folder).
@@ -106,10 +107,8 @@ pub fn run(
     opts: &BatchOptions,
     tick: &(dyn Fn(&Job, &Outcome) + Sync),
     stop: &AtomicBool,
-) -> Result<BatchReport, String> {
-    std::fs::create_dir_all(&opts.out).map_err(|e| {
-        format!("không tạo được thư mục “{}” ({})", opts.out.display(), crate::diag::io_error(&e))
-    })?;
+) -> Result<BatchReport, Fault> {
+    std::fs::create_dir_all(&opts.out).map_err(Fault::io("không tạo được thư mục", &opts.out))?;
     let mut report = BatchReport { cleaned: output::clean_temp(&opts.out), ..Default::default() };
     let manifest_path = opts.out.join(&opts.manifest_name);
     // The manifest, with the journal of a run that was killed folded in.
@@ -119,10 +118,7 @@ pub fn run(
     let known = old.with_others(&opts.out, &opts.manifest_name);
     let previous: HashMap<&str, &Entry> = known.iter().map(|e| (e.file.as_str(), e)).collect();
 
-    let chunk_size: usize =
-        std::env::var("CANHBAO_CHUNK").ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK);
-    let max_age: usize =
-        std::env::var("CANHBAO_EVICT").ok().and_then(|v| v.parse().ok()).unwrap_or(MAX_AGE);
+    let (chunk_size, max_age) = eviction();
     // One lane per core takes the next job until none is left: no barrier
     // between chunks, so no core waits for the slowest job of a chunk. The
     // jobs are not items of one shared rayon loop: Typst and the PDF writer
@@ -151,11 +147,11 @@ pub fn run(
             let save = |rel: String, bytes: Vec<u8>, entry: Option<Entry>| {
                 queue
                     .send(Write { job: i, rel, bytes, entry })
-                    .map_err(|_| Failure::Io("the writer thread stopped".into()))
+                    .map_err(|_| Failure::Io("luồng ghi tệp đã dừng".into()))
             };
             let outcome = one(base, planner, &jobs[i], opts, &previous, &save);
             tick(&jobs[i], &outcome);
-            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size.max(1)) {
+            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(chunk_size) {
                 comemo::evict(max_age);
             }
             mine.push((i, outcome));
@@ -164,7 +160,7 @@ pub fn run(
     let (mut done, write_errors) = std::thread::scope(|scope| {
         let out = &opts.out;
         let writer = scope.spawn(move || {
-            let mut errors: HashMap<usize, String> = HashMap::new();
+            let mut errors: HashMap<usize, Fault> = HashMap::new();
             for w in pending {
                 let written = output::place(out, &w.rel)
                     .and_then(|path| output::write_atomic(&path, &w.bytes));
@@ -194,20 +190,20 @@ pub fn run(
                     .num_threads(1)
                     .stack_size(WORKER_STACK)
                     .build()
-                    .map_err(|e| format!("không khởi động được luồng xử lý ({e})"))?;
+                    .map_err(|e| Fault::Other(format!("không khởi động được luồng xử lý ({e})")))?;
                 let queue = queue.clone();
                 Ok(scope.spawn(move || lane.install(|| work(queue))))
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, Fault>>()?;
         drop(queue);
         let done: Vec<(usize, Outcome)> =
             handles.into_iter().flat_map(|h| h.join().expect("a worker thread finishes")).collect();
-        Ok::<_, String>((done, writer.join().expect("the writer thread finishes")))
+        Ok::<_, Fault>((done, writer.join().expect("the writer thread finishes")))
     })?;
     // A file that could not be written is a failed job, not a written one.
     for (i, outcome) in &mut done {
         if let Some(e) = write_errors.get(i) {
-            *outcome = Outcome::Failed(Failure::Io(e.clone()));
+            *outcome = Outcome::Failed(Failure::Io(e.to_string()));
         }
     }
     done.sort_by_key(|(i, _)| *i);
@@ -247,6 +243,18 @@ pub fn run(
     Ok(report)
 }
 
+/// Documents made between two evictions of Typst's memo cache, and the
+/// number of evictions an unused entry survives: [`CHUNK`] and [`MAX_AGE`],
+/// or `CANHBAO_CHUNK` and `CANHBAO_EVICT` for benchmarks. Every stage that
+/// compiles documents in bulk (the render batch, the 2-up sheets, the proof
+/// of `check`) ages the cache by this measure.
+pub fn eviction() -> (usize, usize) {
+    let var = |name: &str, default: usize| {
+        std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    };
+    (var("CANHBAO_CHUNK", CHUNK).max(1), var("CANHBAO_EVICT", MAX_AGE))
+}
+
 /// The hash of one job's inputs.
 pub fn input_hash(run_key: &str, job: &Job, data: &[u8]) -> String {
     let mut bytes = run_key.as_bytes().to_vec();
@@ -268,7 +276,7 @@ fn one(
     let path = opts.out.join(&file);
     let data = match planner.data(job) {
         Ok(d) => d,
-        Err(e) => return Outcome::Failed(Failure::Io(e)),
+        Err(e) => return Outcome::Failed(Failure::Io(e.to_string())),
     };
     let inputs = input_hash(&opts.run_key, job, &data);
     if !opts.force

@@ -6,6 +6,7 @@
 //! `{village_full}` are filled here, in Rust, so user data reaches Typst
 //! only as JSON strings — never as Typst source.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::campaign::{Campaign, Village};
@@ -123,7 +124,32 @@ fn walk_overrides(
 #[derive(Debug, Clone)]
 pub struct Words {
     text: Value,
-    tactics: Value,
+    tactics: Vec<Tactic>,
+}
+
+/// One tactic of the locale pack (`tactics` in `layouts/DATA.md`). Fields
+/// in alphabetical order, as the JSON had them when it was a
+/// `serde_json::Value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tactic {
+    /// What the tactic is and what to do, as printed.
+    pub body: String,
+    /// The pack's key (`fake_police`).
+    pub id: String,
+    /// The loudspeaker's variant: heard, not read.
+    pub spoken: String,
+    /// The headline.
+    pub title: String,
+}
+
+impl Tactic {
+    /// Applies `f` to every string of the tactic (the id has no
+    /// placeholder and no space: `f` leaves it as it is).
+    pub fn map_strings(&mut self, f: impl Fn(&str) -> String) {
+        for s in [&mut self.body, &mut self.id, &mut self.spoken, &mut self.title] {
+            *s = f(s);
+        }
+    }
 }
 
 impl Words {
@@ -142,12 +168,12 @@ impl Words {
         Words { text, tactics: unfilled_tactics(pack, campaign, layout_audience) }
     }
 
-    /// The `text` and `tactics` values for one job, placeholders filled.
-    pub fn fill(&self, campaign: &Campaign, village: Option<&Village>) -> (Value, Value) {
+    /// The `text` and `tactics` for one job, placeholders filled.
+    pub fn fill(&self, campaign: &Campaign, village: Option<&Village>) -> (Value, Vec<Tactic>) {
         let vars = placeholders(campaign, village);
         let (mut text, mut tactics) = (self.text.clone(), self.tactics.clone());
         fill(&mut text, &vars);
-        fill(&mut tactics, &vars);
+        fill_tactics(&mut tactics, &vars);
         (text, tactics)
     }
 }
@@ -159,9 +185,9 @@ pub fn tactics(
     campaign: &Campaign,
     village: Option<&Village>,
     layout_audience: Option<&str>,
-) -> Value {
+) -> Vec<Tactic> {
     let mut tactics = unfilled_tactics(pack, campaign, layout_audience);
-    fill(&mut tactics, &placeholders(campaign, village));
+    fill_tactics(&mut tactics, &placeholders(campaign, village));
     tactics
 }
 
@@ -175,20 +201,34 @@ fn audience<'a>(campaign: &'a Campaign, layout_audience: Option<&'a str>) -> &'a
     }
 }
 
-fn unfilled_tactics(pack: &Pack, campaign: &Campaign, layout_audience: Option<&str>) -> Value {
+fn unfilled_tactics(
+    pack: &Pack,
+    campaign: &Campaign,
+    layout_audience: Option<&str>,
+) -> Vec<Tactic> {
     let audience = audience(campaign, layout_audience);
     let ids = campaign.tactics.clone().unwrap_or_else(|| pack.audience_tactics(audience));
     let all = pack.sub("tactics").cloned().unwrap_or_default();
-    let tactics: Vec<Value> = ids
-        .iter()
+    ids.iter()
         .filter_map(|id| {
             let t = all.get(id)?;
-            let mut obj = toml_to_json(t.clone());
-            obj.as_object_mut()?.insert("id".into(), Value::String(id.clone()));
-            Some(obj)
+            // Every tactic of a built-in pack has the three (tested).
+            let text = |key: &str| t.get(key).and_then(|v| v.as_str()).map(crate::text::nfc);
+            Some(Tactic {
+                body: text("body").unwrap_or_default(),
+                id: id.clone(),
+                spoken: text("spoken").unwrap_or_default(),
+                title: text("title").unwrap_or_default(),
+            })
         })
-        .collect();
-    Value::Array(tactics)
+        .collect()
+}
+
+/// [`fill`] for the tactics.
+fn fill_tactics(tactics: &mut [Tactic], vars: &[(&str, String)]) {
+    for t in tactics {
+        t.map_strings(|s| crate::text::fill(s, vars));
+    }
 }
 
 /// The placeholder values for a job.
@@ -215,7 +255,10 @@ pub fn placeholders(c: &Campaign, v: Option<&Village>) -> Vec<(&'static str, Str
     ]
 }
 
-/// Replaces `{name}` placeholders in every string of `v`, once ([`crate::text::fill`]).
+/// Replaces `{name}` placeholders in every string of `v` with
+/// [`crate::text::fill`], the one filler of print and loudspeaker: names
+/// expand once, in the template only (a village named `{hotline}` stays
+/// literal).
 fn fill(v: &mut Value, vars: &[(&str, String)]) {
     match v {
         Value::String(s) if s.contains('{') => *s = crate::text::fill(s, vars),
@@ -223,13 +266,6 @@ fn fill(v: &mut Value, vars: &[(&str, String)]) {
         Value::Object(o) => o.values_mut().for_each(|x| fill(x, vars)),
         _ => {}
     }
-}
-
-/// Fills the placeholders of one string (the loudspeaker script's sentences).
-pub fn fill_str(s: &str, vars: &[(&str, String)]) -> String {
-    let mut v = Value::String(s.to_string());
-    fill(&mut v, vars);
-    v.as_str().unwrap_or_default().to_string()
 }
 
 /// Deep-merges `over` into `base` (tables merge, everything else replaces).

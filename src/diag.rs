@@ -121,6 +121,102 @@ pub fn io_error(e: &std::io::Error) -> String {
     }
 }
 
+/// A failure that is not a mistake in the user's input: a folder that
+/// cannot be made, a disk that is full, a QR code that cannot be encoded.
+/// Each says in Vietnamese what was being done and to which file.
+#[derive(Debug)]
+pub enum Fault {
+    /// Reading or writing `path` failed while doing `what` ("không ghi
+    /// được tệp"); the system's reason is said in Vietnamese ([`io_error`]).
+    Io {
+        /// What was being done, as the start of the sentence.
+        what: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The system's error.
+        error: std::io::Error,
+    },
+    /// A document could not be laid out or exported.
+    Render(crate::render::Failure),
+    /// Any other failure, said in Vietnamese.
+    Other(String),
+}
+
+impl Fault {
+    /// A failed read or write of `path` while doing `what`.
+    pub fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Fault {
+        let path = path.to_path_buf();
+        move |error| Fault::Io { what, path, error }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Fault::Io { what, path, error } => {
+                write!(f, "{what} “{}” ({})", path.display(), io_error(error))
+            }
+            Fault::Render(failure) => write!(f, "{failure}"),
+            Fault::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Fault {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Fault::Io { error, .. } => Some(error),
+            Fault::Render(_) | Fault::Other(_) => None,
+        }
+    }
+}
+
+impl From<crate::render::Failure> for Fault {
+    fn from(failure: crate::render::Failure) -> Fault {
+        Fault::Render(failure)
+    }
+}
+
+impl From<String> for Fault {
+    fn from(message: String) -> Fault {
+        Fault::Other(message)
+    }
+}
+
+/// For the stages that still pass a message on (the package step).
+impl From<Fault> for String {
+    fn from(fault: Fault) -> String {
+        fault.to_string()
+    }
+}
+
+/// Why a run (build, preview, a province) stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Bad input: nothing was written.
+    Input(Issues),
+    /// Anything else (disk full, …), said in Vietnamese.
+    Other(Fault),
+}
+
+impl BuildError {
+    /// A failure that is not the input's, from a stage's fault or message.
+    pub fn other(e: impl Into<Fault>) -> BuildError {
+        BuildError::Other(e.into())
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            BuildError::Input(issues) => write!(f, "{issues}"),
+            BuildError::Other(fault) => write!(f, "{fault}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
 /// A list of problems that stopped the run.
 #[derive(Debug, Clone, Default)]
 pub struct Issues(pub Vec<Issue>);
@@ -178,6 +274,17 @@ mod tests {
     fn io_errors_are_vietnamese() {
         let e = std::fs::read("/không/có/tệp/này").unwrap_err();
         assert_eq!(io_error(&e), "không tìm thấy, mã lỗi 2");
+    }
+
+    #[test]
+    fn a_fault_names_the_file_and_the_reason_in_vietnamese() {
+        let e = std::fs::read("/không/có/tệp/này").unwrap_err();
+        let fault =
+            Fault::io("không đọc được tệp", Path::new("/không/có/tệp/này"))(e);
+        assert_eq!(
+            fault.to_string(),
+            "không đọc được tệp “/không/có/tệp/này” (không tìm thấy, mã lỗi 2)"
+        );
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub const BUILTIN_REGISTRY: &str = include_str!("../layouts/layouts.toml");
 
 /// The built-in layout files, served to Typst from memory.
 pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
-    ("lib.typ", include_bytes!("../layouts/lib.typ")),
+    ("kit.typ", include_bytes!("../layouts/kit.typ")),
     ("leaflet-a5.typ", include_bytes!("../layouts/leaflet-a5.typ")),
     ("leaflet-a5-lib.typ", include_bytes!("../layouts/leaflet-a5-lib.typ")),
     ("sample.json", include_bytes!("../layouts/sample.json")),
@@ -227,11 +227,13 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("province-summary.typ", include_bytes!("../layouts/province-summary.typ")),
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
     ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
+    ("poster-lib.typ", include_bytes!("../layouts/poster-lib.typ")),
     ("leaflet-a4-trifold.typ", include_bytes!("../layouts/leaflet-a4-trifold.typ")),
     ("trifold-lib.typ", include_bytes!("../layouts/trifold-lib.typ")),
     ("banner.typ", include_bytes!("../layouts/banner.typ")),
     ("card.typ", include_bytes!("../layouts/card.typ")),
     ("card-sheet.typ", include_bytes!("../layouts/card-sheet.typ")),
+    ("card-lib.typ", include_bytes!("../layouts/card-lib.typ")),
     ("social.typ", include_bytes!("../layouts/social.typ")),
     ("social-lib.typ", include_bytes!("../layouts/social-lib.typ")),
     ("social-square.typ", include_bytes!("../layouts/social-square.typ")),

@@ -41,6 +41,8 @@ use std::sync::atomic::AtomicBool;
 
 use diag::Issues;
 
+pub use diag::BuildError;
+
 pub use preview::{PreviewOptions, Previewed};
 pub use project::Project;
 pub use select::{select, shard_of};
@@ -101,15 +103,6 @@ pub struct Built {
     pub stopped: bool,
 }
 
-/// Why a build stopped before or during rendering.
-#[derive(Debug)]
-pub enum BuildError {
-    /// Bad input: nothing was written.
-    Input(Issues),
-    /// Anything else (disk full, …).
-    Other(String),
-}
-
 /// Loads and validates a campaign folder for a run with `opts`, collecting
 /// every problem: the one entry point of `check`, `build`, `preview` and
 /// `serve`. Warnings are in the campaign's `warnings`.
@@ -158,14 +151,14 @@ pub fn build_project(
 ) -> Result<Built, BuildError> {
     let (layouts, villages) = select::select(&project, opts).map_err(BuildError::Input)?;
     let c = &project.campaign;
-    let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::Other)?;
+    let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::other)?;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack);
     on_planned(jobs.len());
     let own_base;
     let base = match base {
         Some(b) => b,
         None => {
-            own_base = project.base(&opts.font_dirs).map_err(BuildError::Other)?;
+            own_base = project.base(&opts.font_dirs).map_err(BuildError::other)?;
             &own_base
         }
     };
@@ -185,7 +178,7 @@ pub fn build_project(
         preflight: opts.preflight,
     };
     let report =
-        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::Other)?;
+        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::other)?;
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
@@ -193,7 +186,7 @@ pub fn build_project(
         opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
         package::make(base, c, &layouts, &jobs, &out, &report.manifest)
-            .map_err(BuildError::Other)?
+            .map_err(BuildError::other)?
     } else {
         (Vec::new(), 0)
     };
@@ -201,7 +194,7 @@ pub fn build_project(
     // `--layout X` builds exactly X.
     let loa_files = if opts.layouts.is_empty() && !stopped {
         loa::write_all(c, &project.pack, &villages, opts.week, &out, stop)
-            .map_err(BuildError::Other)?
+            .map_err(BuildError::other)?
     } else {
         0
     };

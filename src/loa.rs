@@ -24,7 +24,7 @@ pub fn write_all(
     week: u32,
     out: &Path,
     stop: &AtomicBool,
-) -> Result<usize, String> {
+) -> Result<usize, crate::diag::Fault> {
     use rayon::prelude::*;
     villages
         .par_iter()
@@ -96,8 +96,8 @@ pub fn spoken(phone: &Phone, pack: &Pack) -> String {
 pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
     let words = crate::content::Words::new(pack, c, Some("households"));
     let (text, tactics) = words.fill(c, Some(v));
-    let list = tactics.as_array().cloned().unwrap_or_default();
-    let tactic = (!list.is_empty()).then(|| list[(week.max(1) as usize - 1) % list.len()].clone());
+    let tactic =
+        (!tactics.is_empty()).then(|| &tactics[(week.max(1) as usize - 1) % tactics.len()]);
     let slogan = &text["slogan"];
     let titles = |key: &str| {
         let items = slogan[key].as_array().cloned().unwrap_or_default();
@@ -114,9 +114,9 @@ pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
     }
     vars.push(("slogan_no", titles("no")));
     vars.push(("slogan_must", titles("must")));
-    if let Some(t) = &tactic {
-        let spoken = t["spoken"].as_str().or(t["body"].as_str()).unwrap_or("");
-        vars.push(("tactic_spoken", spoken.to_string()));
+    if let Some(t) = tactic {
+        let spoken = if t.spoken.is_empty() { &t.body } else { &t.spoken };
+        vars.push(("tactic_spoken", spoken.clone()));
     }
     let pace = number(pack, "syllables_per_minute").max(1) as f64 / 60.0;
     let max_seconds = number(pack, "max_seconds") as f64;
@@ -128,7 +128,7 @@ pub fn script(c: &Campaign, v: &Village, pack: &Pack, week: u32) -> Script {
             .chain(tactic.is_some().then_some("tactic"))
             .chain(["slogan", "scammed", "officer", "hotline", "repeat", closing]);
         let paragraphs: Vec<String> =
-            keys.map(|k| crate::content::fill_str(&string(pack, k), &vars)).collect();
+            keys.map(|k| crate::text::fill(&string(pack, k), &vars)).collect();
         let syllables = count(&paragraphs);
         Script {
             text: paragraphs.join("\n") + "\n",

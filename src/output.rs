@@ -15,15 +15,18 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::diag::Fault;
+
 /// Suffix of temporary files; the next run deletes leftovers.
 pub const TMP_SUFFIX: &str = ".canhbao-tmp";
 
 /// Where a file named by data (`leaflet-a5/thon-dong-hai.pdf`) goes in the
 /// output folder `out`, which must exist. Refuses a name that leaves `out`
 /// by its text (`..`, absolute, backslash) or through a symbolic link.
-pub fn place(out: &Path, rel: &str) -> Result<PathBuf, String> {
+pub fn place(out: &Path, rel: &str) -> Result<PathBuf, Fault> {
     use crate::sandbox::{Need, resolve};
-    resolve(out, rel, Need::Place).map_err(|e| e.explain(rel, "thư mục kết quả (--out)"))
+    resolve(out, rel, Need::Place)
+        .map_err(|e| Fault::Other(e.explain(rel, "thư mục kết quả (--out)")))
 }
 
 /// Why `out` must not be written into without being asked: it is a folder
@@ -76,28 +79,36 @@ pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::
 }
 
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fault> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `fill` writes, streamed to the file (through a
+/// buffer) instead of held whole in memory first.
+fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+) -> Result<(), Fault> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| {
-        format!("không tạo được thư mục “{}” ({})", dir.display(), crate::diag::io_error(&e))
-    })?;
+    fs::create_dir_all(dir).map_err(Fault::io("không tạo được thư mục", dir))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(fs::File::create(&tmp)?);
+        fill(&mut out)?;
+        let file = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);
-        format!("không ghi được tệp “{}” ({})", path.display(), crate::diag::io_error(&e))
+        Fault::io("không ghi được tệp", path)(e)
     })
 }
 
 /// [`write_atomic`], unless the file already holds exactly `bytes` (then it
 /// is left untouched, with its date). Returns whether it wrote.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, String> {
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, Fault> {
     // Only a regular file is compared: reading a FIFO would block.
     let regular = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
     if regular && fs::read(path).is_ok_and(|old| old == bytes) {
@@ -227,11 +238,13 @@ impl Manifest {
     }
 
     /// Writes the manifest atomically, files sorted; its journal, now
-    /// folded in, is removed.
-    pub fn write(&mut self, path: &Path) -> Result<(), String> {
+    /// folded in, is removed. The JSON is streamed to the file: 10,000
+    /// villages make a manifest of several MB, not held a second time.
+    pub fn write(&mut self, path: &Path) -> Result<(), Fault> {
         self.files.sort_by(|a, b| a.file.cmp(&b.file));
-        let json = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        write_atomic(path, &json)?;
+        write_atomic_with(path, |out| {
+            serde_json::to_writer_pretty(out, self).map_err(std::io::Error::from)
+        })?;
         let _ = fs::remove_file(journal_path(path));
         Ok(())
     }
@@ -276,12 +289,12 @@ impl Journal {
     pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
     /// Opens (creating) the journal for appending.
-    pub fn open(path: &Path) -> Result<Journal, String> {
+    pub fn open(path: &Path) -> Result<Journal, Fault> {
         let file = fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| format!("failed to open `{}` ({e})", path.display()))?;
+            .map_err(Fault::io("không mở được tệp", path))?;
         Ok(Journal { file, unsynced: false, synced: std::time::Instant::now() })
     }
 
@@ -338,6 +351,21 @@ mod tests {
         let names: Vec<_> =
             fs::read_dir(dir.path().join("a")).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn the_streamed_manifest_is_the_whole_pretty_json_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.json");
+        // Enough entries to pass the write buffer several times over.
+        let files: Vec<Entry> =
+            (0..2000).rev().map(|i| entry(&format!("thon-{i:04}.pdf"), "s")).collect();
+        let mut manifest = Manifest { tool: "t".into(), files };
+        manifest.write(&path).unwrap();
+        let written = fs::read(&path).unwrap();
+        assert!(written.len() > 8 * 8192, "the test passes the buffer: {} bytes", written.len());
+        assert_eq!(manifest.files[0].file, "thon-0000.pdf", "sorted by file");
+        assert_eq!(written, serde_json::to_vec_pretty(&manifest).unwrap());
     }
 
     #[test]

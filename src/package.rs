@@ -104,7 +104,7 @@ pub fn write_order(out: &Path, lines: &[OrderLine]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    output::write_atomic(&out.join("print-order.csv"), &bytes)
+    Ok(output::write_atomic(&out.join("print-order.csv"), &bytes)?)
 }
 
 /// One village's document of a layout, as the run made it.
@@ -300,20 +300,31 @@ fn two_up_all(
         };
         Ok((entry, true))
     };
-    on_lanes(docs.len(), one)?.into_iter().collect()
+    on_lanes(docs.len(), 1, one)?.into_iter().collect()
 }
 
-/// Items made by [`on_lanes`] in this process, over all its calls: the memo
-/// cache is aged every 16th, also when each call makes only a few (the
-/// proof of `check` makes four pages per call; counted per call, its cache
-/// was never aged and 10,000 villages grew past 1.5 GB).
+/// Typst documents made by [`on_lanes`] in this process, over all its
+/// calls: the memo cache is aged every [`crate::batch::eviction`] documents
+/// (16), counted over the calls, since a call may make only a few items (the
+/// proof of `check` makes a wave of four pages per call; counted per call,
+/// its cache was never aged and 10,000 villages grew past 1.5 GB), and
+/// counted in documents, since an item may make several (a proof page
+/// compiles its three villages' leaflets and itself: aged every 16 pages,
+/// the cache held 64 documents and `check` peaked near 500 MiB on 1,000
+/// villages).
 static MADE_ON_LANES: AtomicUsize = AtomicUsize::new(0);
 
 /// Runs `f(0..n)` on one lane per thread of the global pool and returns the
-/// results in index order. Like the render batch, each lane is a one-thread
-/// rayon pool, so Typst's inner parallel loops stay on the lane and only one
-/// document per lane is in flight; Typst's memo cache is aged as it goes.
-pub fn on_lanes<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Result<Vec<T>, String> {
+/// results in index order; each call of `f` compiles at most `docs` Typst
+/// documents. Like the render batch, each lane is a one-thread rayon pool,
+/// so Typst's inner parallel loops stay on the lane and only one item per
+/// lane is in flight; Typst's memo cache is aged as it goes.
+pub fn on_lanes<T: Send>(
+    n: usize,
+    docs: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Result<Vec<T>, String> {
+    let (every, max_age) = crate::batch::eviction();
     let next = AtomicUsize::new(0);
     let lanes = rayon::current_num_threads().clamp(1, n.max(1));
     let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
@@ -334,9 +345,9 @@ pub fn on_lanes<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Result<Vec<
                                 return mine;
                             }
                             mine.push((i, f(i)));
-                            let made = MADE_ON_LANES.fetch_add(1, Ordering::Relaxed) + 1;
-                            if made.is_multiple_of(16) {
-                                comemo::evict(1);
+                            let before = MADE_ON_LANES.fetch_add(docs, Ordering::Relaxed);
+                            if (before + docs) / every > before / every {
+                                comemo::evict(max_age);
                             }
                         }
                     })

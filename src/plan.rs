@@ -8,10 +8,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::campaign::{Campaign, Village};
 use crate::content::{self, Pack, Words};
+use crate::diag::Fault;
 use crate::layouts::{ELDERLY_RAISE, Layout};
 use crate::qr;
 
@@ -35,38 +37,40 @@ pub struct Job {
     pub ident: String,
 }
 
-/// QR matrices shared by all jobs of a campaign.
+/// QR matrices and number lists shared by all jobs of a campaign.
 struct Shared {
-    hotline_qr: Value,
-    channels: Value,
-    contacts: Value,
+    hotline_qr: qr::Matrix,
+    channels: Vec<ChannelData>,
+    contacts: Vec<ContactData>,
 }
 
 impl Shared {
     /// Encodes the campaign-wide QR codes once.
-    fn new(c: &Campaign) -> Result<Shared, String> {
+    fn new(c: &Campaign) -> Result<Shared, Fault> {
         let hotline_qr = qr::matrix(&c.hotline.phone.tel())?;
         let channels = c
             .channels
             .iter()
             .map(|ch| {
                 // A `tel:` channel shows a grouped number: keep it whole.
-                Ok(json!({
-                    "label": ch.label, "value": ch.value, "display": ch.display.replace(' ', NBSP),
-                    "qr": qr::matrix(&ch.value)?,
-                }))
+                Ok(ChannelData {
+                    display: ch.display.replace(' ', NBSP),
+                    label: ch.label.clone(),
+                    qr: qr::matrix(&ch.value)?,
+                    value: ch.value.clone(),
+                })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, Fault>>()?;
         let contacts = c
             .contacts
             .iter()
-            .map(|k| json!({"label": k.label, "display": k.phone.printed(), "tel": k.phone.tel()}))
+            .map(|k| ContactData {
+                display: k.phone.printed(),
+                label: k.label.clone(),
+                tel: k.phone.tel(),
+            })
             .collect();
-        Ok(Shared {
-            hotline_qr,
-            channels: Value::Array(channels),
-            contacts: Value::Array(contacts),
-        })
+        Ok(Shared { hotline_qr, channels, contacts })
     }
 }
 
@@ -81,7 +85,7 @@ pub struct Planner<'a> {
 
 impl<'a> Planner<'a> {
     /// Encodes the campaign-wide QR codes once.
-    pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, String> {
+    pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, Fault> {
         Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
     }
 
@@ -92,17 +96,18 @@ impl<'a> Planner<'a> {
 
     /// The job's data as compact JSON (every job's data is parsed by Typst
     /// once more, so no pretty-printing here).
-    pub fn data(&self, job: &Job) -> Result<Vec<u8>, String> {
+    pub fn data(&self, job: &Job) -> Result<Vec<u8>, Fault> {
         let village = job.village.map(|i| &self.campaign.villages[i]);
         let words = self.words(job.layout.audience.as_deref());
         let mut data =
             job_data(self.campaign, &job.layout, village, &words, self.pack, &self.shared)?;
         if let Some(t) = job.tactic {
             // Per-tactic layouts (social images): only that tactic.
-            let one = data["tactics"].get(t).cloned().unwrap_or(Value::Null);
-            data["tactics"] = Value::Array(vec![one]);
+            data.tactics = data.tactics.get(t).cloned().into_iter().collect();
         }
-        serde_json::to_vec(&data).map_err(|e| e.to_string())
+        // Typed data of strings and numbers: serialising it cannot fail.
+        serde_json::to_vec(&data)
+            .map_err(|e| Fault::Other(format!("dữ liệu của “{}”: {e}", job.stem)))
     }
 
     fn words(&self, audience: Option<&str>) -> Arc<Words> {
@@ -126,11 +131,7 @@ pub fn plan(campaign: &Campaign, layouts: &[Layout], villages: &[usize], pack: &
         // tactics a layout shows does not depend on the village.
         let tactic_ids: Vec<String> = if layout.per_tactic {
             let all = content::tactics(pack, campaign, None, layout.audience.as_deref());
-            all.as_array()
-                .map(|a| a.iter().map(|t| t["id"].as_str().unwrap_or("tactic").replace('_', "-")))
-                .into_iter()
-                .flatten()
-                .collect()
+            all.iter().map(|t| t.id.replace('_', "-")).collect()
         } else {
             Vec::new()
         };
@@ -179,73 +180,296 @@ pub fn raise(c: &Campaign, layout: &Layout) -> f64 {
     if audience(c, layout) == "elderly" { ELDERLY_RAISE } else { 1.0 }
 }
 
-/// The one JSON value a layout receives (schema in `layouts/DATA.md`).
-fn job_data(
-    c: &Campaign,
-    layout: &Layout,
+/// The one value a layout receives; `layouts/DATA.md` documents every field
+/// (a test holds the two together). The fields of each struct are in
+/// alphabetical order, the order the JSON had when it was built as a
+/// `serde_json::Value`: the bytes Typst reads, and so every document's input
+/// hash in the manifest, stay those of earlier versions.
+#[derive(Debug, Serialize)]
+pub struct JobData<'a> {
+    /// The campaign's audience, else the layout's.
+    pub audience: &'a str,
+    /// The reporting channels, each with its QR code.
+    pub channels: &'a [ChannelData],
+    /// The commune.
+    pub commune: CommuneData,
+    /// The campaign's other numbers, labels glued.
+    pub contacts: Vec<ContactData>,
+    /// Issue date, ISO (`2026-03-15`).
+    pub date: Option<String>,
+    /// A demonstration campaign: every page carries the sample band.
+    pub example: bool,
+    /// The commune's hotline.
+    pub hotline: HotlineData<'a>,
+    /// Who issues the document.
+    pub issuer: IssuerData,
+    /// The layout's page facts.
+    pub layout: LayoutData<'a>,
+    /// The locale pack's code.
+    pub locale: &'a str,
+    /// The logo's path in the virtual file system.
+    pub logo: Option<String>,
+    /// Print options.
+    pub print: PrintData,
+    /// The schema's version (1).
+    pub schema: u32,
+    /// The tactics chosen for this campaign and audience, placeholders filled.
+    pub tactics: Vec<content::Tactic>,
+    /// The locale pack's `[text]` with the campaign's overrides, filled.
+    pub text: Value,
+    /// The colours, CMYK in percent.
+    pub theme: ThemeData,
+    /// The village, or `None` for commune-level layouts.
+    pub village: Option<VillageData>,
+}
+
+/// `JobData::layout`.
+#[derive(Debug, Serialize)]
+pub struct LayoutData<'a> {
+    /// Trimmed height.
+    pub height_mm: f64,
+    /// The layout's id.
+    pub id: &'a str,
+    /// Pages in the document.
+    pub pages: usize,
+    /// Paper name.
+    pub paper: &'a str,
+    /// The smallest QR code the layout may print.
+    pub qr_min_mm: f64,
+    /// The factor type sizes are raised by ([`raise`]).
+    pub raise: f64,
+    /// Trimmed width.
+    pub width_mm: f64,
+}
+
+/// `JobData::print`.
+#[derive(Debug, Serialize)]
+pub struct PrintData {
+    /// Whether the banner prints a QR code.
+    pub banner_qr: bool,
+    /// Bleed around the trim.
+    pub bleed_mm: f64,
+    /// Whether crop marks are drawn.
+    pub marks: bool,
+}
+
+/// `JobData::commune`.
+#[derive(Debug, Serialize)]
+pub struct CommuneData {
+    /// `xã Tiên Trang`.
+    pub full: String,
+    /// `Xã Tiên Trang`.
+    pub full_title: String,
+    /// `xã`, `phường`, `đặc khu`.
+    pub kind: String,
+    /// `Tiên Trang`.
+    pub name: String,
+    /// `Thanh Hóa`.
+    pub province: String,
+    /// `tỉnh Thanh Hóa`.
+    pub province_full: String,
+}
+
+/// `JobData::issuer`.
+#[derive(Debug, Serialize)]
+pub struct IssuerData {
+    /// The issuer's address, if the campaign gives one.
+    pub address: Option<String>,
+    /// The issuer's name, glued.
+    pub name: String,
+    /// The unit above a "Công an …" issuer.
+    pub parent: Option<String>,
+}
+
+/// `JobData::village`.
+#[derive(Debug, Serialize)]
+pub struct VillageData {
+    /// `thôn Đông Hải`, glued.
+    pub full: String,
+    /// `Thôn Đông Hải`, glued.
+    pub full_title: String,
+    /// Households in the village.
+    pub households: u32,
+    /// `thôn`, `bản`, `tổ dân phố` …
+    pub kind: String,
+    /// `Đông Hải`, glued.
+    pub name: String,
+    /// The village's police officer.
+    pub officer: OfficerData,
+    /// Public places (notice boards).
+    pub public_places: u32,
+    /// Shops.
+    pub shops: u32,
+    /// The village's file-name slug.
+    pub slug: String,
+}
+
+/// `VillageData::officer`.
+#[derive(Debug, Serialize)]
+pub struct OfficerData {
+    /// The officer's name, glued.
+    pub name: String,
+    /// The officer's number.
+    pub phone: PhoneData,
+}
+
+/// A phone number with its QR code.
+#[derive(Debug, Serialize)]
+pub struct PhoneData {
+    /// Digit groups joined by no-break spaces.
+    pub display: String,
+    /// The QR matrix of `tel`.
+    pub qr: qr::Matrix,
+    /// `tel:0912345678`.
+    pub tel: String,
+}
+
+/// `JobData::hotline`.
+#[derive(Debug, Serialize)]
+pub struct HotlineData<'a> {
+    /// Digit groups joined by no-break spaces.
+    pub display: String,
+    /// The hotline's label, glued.
+    pub label: String,
+    /// The QR matrix of `tel` (encoded once per campaign).
+    pub qr: &'a qr::Matrix,
+    /// `tel:…`.
+    pub tel: String,
+}
+
+/// One of `JobData::contacts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactData {
+    /// Digit groups joined by no-break spaces.
+    pub display: String,
+    /// `Cảnh sát khẩn cấp`.
+    pub label: String,
+    /// `tel:113`.
+    pub tel: String,
+}
+
+/// One of `JobData::channels`.
+#[derive(Debug, Serialize)]
+pub struct ChannelData {
+    /// The value as printed, no-break spaces in a grouped number.
+    pub display: String,
+    /// What the channel is for.
+    pub label: String,
+    /// The QR matrix of `value`.
+    pub qr: qr::Matrix,
+    /// The link or `tel:` number the QR code holds.
+    pub value: String,
+}
+
+/// `JobData::theme`.
+#[derive(Debug, Serialize)]
+pub struct ThemeData {
+    /// The accent colour.
+    pub accent: [f64; 4],
+    /// Text: 100 % K.
+    pub ink: [u8; 4],
+    /// The paper: no ink.
+    pub paper: [u8; 4],
+    /// The primary colour.
+    pub primary: [f64; 4],
+}
+
+/// The one value a layout receives for `layout` and `village`.
+fn job_data<'a>(
+    c: &'a Campaign,
+    layout: &'a Layout,
     village: Option<&Village>,
     words: &Words,
-    pack: &Pack,
-    shared: &Shared,
-) -> Result<Value, String> {
+    pack: &'a Pack,
+    shared: &'a Shared,
+) -> Result<JobData<'a>, Fault> {
     let (mut text, mut tactics) = words.fill(c, village);
     let glue = Glue::new(c, village);
     glue.value(&mut text);
-    glue.value(&mut tactics);
-    let audience = audience(c, layout);
+    tactics.iter_mut().for_each(|t| t.map_strings(|s| glue.text(s)));
     let parent = c
         .issuer
         .name
         .starts_with("Công an")
         .then(|| glue.text(&format!("Công an {}", c.commune.province_full())));
     let village = match village {
-        Some(v) => json!({
-            "name": glue.text(&v.name), "kind": v.kind, "full": glue.text(&v.full()),
-            "full_title": glue.text(&crate::text::capitalize(&v.full())), "slug": v.slug,
-            "households": v.households, "shops": v.shops, "public_places": v.public_places,
-            "officer": {
-                "name": glue.text(&v.officer),
-                "phone": {"display": v.phone.printed(), "tel": v.phone.tel(),
-                          "qr": qr::matrix(&v.phone.tel())?},
+        Some(v) => Some(VillageData {
+            full: glue.text(&v.full()),
+            full_title: glue.text(&crate::text::capitalize(&v.full())),
+            households: v.households,
+            kind: v.kind.clone(),
+            name: glue.text(&v.name),
+            officer: OfficerData {
+                name: glue.text(&v.officer),
+                phone: PhoneData {
+                    display: v.phone.printed(),
+                    qr: qr::matrix(&v.phone.tel())?,
+                    tel: v.phone.tel(),
+                },
             },
+            public_places: v.public_places,
+            shops: v.shops,
+            slug: v.slug.clone(),
         }),
-        None => Value::Null,
+        None => None,
     };
-    let date = c.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
-    Ok(json!({
-        "schema": 1,
-        "layout": {
-            "id": layout.id, "paper": layout.paper, "width_mm": layout.width_mm,
-            "height_mm": layout.height_mm, "pages": layout.pages, "qr_min_mm": layout.qr_min_mm,
-            "raise": raise(c, layout),
+    let contacts = shared
+        .contacts
+        .iter()
+        .map(|k| ContactData { label: glue.text(&k.label), ..k.clone() })
+        .collect();
+    Ok(JobData {
+        audience: audience(c, layout),
+        channels: &shared.channels,
+        commune: CommuneData {
+            full: c.commune.full(),
+            full_title: crate::text::capitalize(&c.commune.full()),
+            kind: c.commune.kind.clone(),
+            name: c.commune.name.clone(),
+            province: c.commune.province.clone(),
+            province_full: c.commune.province_full(),
         },
-        "audience": audience,
-        "print": {"bleed_mm": c.print.bleed_mm, "marks": c.print.marks, "banner_qr": c.print.banner_qr},
-        "locale": pack.code,
-        "date": date,
-        "example": c.example,
-        "commune": {
-            "name": c.commune.name, "kind": c.commune.kind, "full": c.commune.full(),
-            "full_title": crate::text::capitalize(&c.commune.full()),
-            "province": c.commune.province, "province_full": c.commune.province_full(),
+        contacts,
+        date: c.date.map(|d| d.to_string()),
+        example: c.example,
+        hotline: HotlineData {
+            display: c.hotline.phone.printed(),
+            label: glue.text(&c.hotline.label),
+            qr: &shared.hotline_qr,
+            tel: c.hotline.phone.tel(),
         },
-        "issuer": {"name": glue.text(&c.issuer.name), "address": c.issuer.address,
-                   "parent": parent},
-        "village": village,
-        "hotline": {
-            "label": glue.text(&c.hotline.label), "display": c.hotline.phone.printed(),
-            "tel": c.hotline.phone.tel(), "qr": shared.hotline_qr,
+        issuer: IssuerData {
+            address: c.issuer.address.clone(),
+            name: glue.text(&c.issuer.name),
+            parent,
         },
-        "contacts": glue.labels(&shared.contacts),
-        "channels": shared.channels,
-        "tactics": tactics,
-        "text": text,
-        "theme": {
-            "primary": c.theme.primary, "accent": c.theme.accent,
-            "ink": [0, 0, 0, 100], "paper": [0, 0, 0, 0],
+        layout: LayoutData {
+            height_mm: layout.height_mm,
+            id: &layout.id,
+            pages: layout.pages,
+            paper: &layout.paper,
+            qr_min_mm: layout.qr_min_mm,
+            raise: raise(c, layout),
+            width_mm: layout.width_mm,
         },
-        "logo": c.logo.as_ref().map(|l| format!("{}/{l}", crate::world::CAMPAIGN_DIR)),
-    }))
+        locale: &pack.code,
+        logo: c.logo.as_ref().map(|l| format!("{}/{l}", crate::world::CAMPAIGN_DIR)),
+        print: PrintData {
+            banner_qr: c.print.banner_qr,
+            bleed_mm: c.print.bleed_mm,
+            marks: c.print.marks,
+        },
+        schema: 1,
+        tactics,
+        text,
+        theme: ThemeData {
+            accent: c.theme.accent,
+            ink: [0, 0, 0, 100],
+            paper: [0, 0, 0, 0],
+            primary: c.theme.primary,
+        },
+        village,
+    })
 }
 
 const NBSP: &str = "\u{a0}";
@@ -338,19 +562,6 @@ impl Glue {
             _ => {}
         }
     }
-
-    /// The contacts with their labels glued.
-    fn labels(&self, contacts: &Value) -> Value {
-        let mut out = contacts.clone();
-        if let Some(a) = out.as_array_mut() {
-            for k in a {
-                if let Some(Value::String(l)) = k.get_mut("label") {
-                    *l = self.text(l);
-                }
-            }
-        }
-        out
-    }
 }
 
 /// Phrases of the locale packs that read wrong when broken across lines,
@@ -390,6 +601,83 @@ mod tests {
     fn campaign(dir: &str) -> Campaign {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         crate::load(&dir).unwrap_or_else(|_| panic!("{} loads", dir.display())).campaign
+    }
+
+    /// Every key path of a JSON value (`village.officer.phone.tel`; an
+    /// array's objects as `tactics[]`), except inside the locale's `text`.
+    fn key_paths(v: &Value, at: &str, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    let here = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+                    out.insert(here.clone());
+                    if here != "text" {
+                        key_paths(x, &here, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| key_paths(x, &format!("{at}[]"), out)),
+            _ => {}
+        }
+    }
+
+    /// The example value in `layouts/DATA.md`, its comments removed.
+    fn documented() -> Value {
+        let md = include_str!("../layouts/DATA.md");
+        let block = md.split("```jsonc\n").nth(1).and_then(|b| b.split("```").next()).unwrap();
+        let mut json = String::new();
+        for line in block.lines() {
+            // A comment starts at " //" (a URL's "://" is not one).
+            let line = line.find(" //").map_or(line, |i| &line[..i]);
+            let line = match (line.find("/*"), line.find("*/")) {
+                (Some(a), Some(b)) => format!("{}{}", &line[..a], &line[b + 2..]),
+                _ => line.to_string(),
+            };
+            json.push_str(&line);
+            json.push('\n');
+        }
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("DATA.md's example: {e}\n{json}"))
+    }
+
+    #[test]
+    fn data_md_names_every_field_of_job_data() {
+        let c = campaign("examples/tien-trang");
+        let pack = crate::content::Pack::builtin(&c.locale).unwrap();
+        let layout = crate::layouts::builtin().into_iter().find(|l| l.id == "leaflet-a5").unwrap();
+        let jobs = plan(&c, &[layout], &[0], &pack);
+        let data = Planner::new(&c, &pack).unwrap().data(&jobs[0]).unwrap();
+        let (mut sent, mut doc) = (Default::default(), Default::default());
+        key_paths(&serde_json::from_slice(&data).unwrap(), "", &mut sent);
+        key_paths(&documented(), "", &mut doc);
+        let missing: Vec<_> = sent.difference(&doc).collect();
+        let unknown: Vec<_> = doc.difference(&sent).collect();
+        assert!(missing.is_empty(), "layouts/DATA.md does not name {missing:?}");
+        assert!(
+            unknown.is_empty(),
+            "layouts/DATA.md names fields a layout never gets: {unknown:?}"
+        );
+    }
+
+    #[test]
+    fn job_data_keeps_its_keys_in_alphabetical_order() {
+        // The order the JSON had when it was a serde_json::Value (whose maps
+        // sort): a field added out of order would change the bytes Typst
+        // reads and every document's input hash, so every file would be
+        // made again after an upgrade.
+        let c = campaign("examples/hac-thanh");
+        let pack = crate::content::Pack::builtin(&c.locale).unwrap();
+        let planner = Planner::new(&c, &pack).unwrap();
+        let layouts = crate::layouts::builtin();
+        for job in plan(&c, &layouts, &[0], &pack) {
+            let bytes = planner.data(&job).unwrap();
+            let value: Value = serde_json::from_slice(&bytes).unwrap();
+            let sorted = serde_json::to_vec(&value).unwrap();
+            assert!(
+                bytes == sorted,
+                "{}: JobData's fields are not in alphabetical order",
+                job.stem
+            );
+        }
     }
 
     #[test]

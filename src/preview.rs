@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Issue, Issues};
+use crate::diag::{Fault, Issue, Issues};
 use crate::layouts::{Layout, Scope};
 use crate::{BuildError, Project, output, plan, preflight, render, select, world};
 
@@ -48,22 +48,21 @@ pub fn write(project: &Project, opts: &PreviewOptions) -> Result<Previewed, Buil
         (Some(name), Scope::Village) => Some(select::village(project, name).map_err(input)?),
         (None, Scope::Village) => Some(0),
     };
-    let base = project.base(&[]).map_err(BuildError::Other)?;
+    let base = project.base(&[]).map_err(BuildError::other)?;
     let (pages, warnings) = project
         .preview(&base, layout, village, opts.dpi, opts.preflight)
-        .map_err(BuildError::Other)?;
+        .map_err(BuildError::other)?;
     let out = opts.out.clone().unwrap_or_else(|| c.root.join("out/preview"));
     let slug =
         village.map_or(crate::text::file_slug(&c.commune.full()), |i| c.villages[i].slug.clone());
     let written =
-        write_pages(&out, &format!("{}-{slug}", layout.id), &pages).map_err(BuildError::Other)?;
+        write_pages(&out, &format!("{}-{slug}", layout.id), &pages).map_err(BuildError::other)?;
     Ok(Previewed { pages: written, warnings })
 }
 
 /// Writes `<stem>-<n>.png` for every page into `out`.
-fn write_pages(out: &Path, stem: &str, pages: &[Vec<u8>]) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| format!("không tạo được thư mục “{}” ({e})", out.display()))?;
+fn write_pages(out: &Path, stem: &str, pages: &[Vec<u8>]) -> Result<Vec<PathBuf>, Fault> {
+    std::fs::create_dir_all(out).map_err(Fault::io("không tạo được thư mục", out))?;
     let mut written = Vec::new();
     for (i, png) in pages.iter().enumerate() {
         let path = output::place(out, &format!("{stem}-{}.png", i + 1))?;
@@ -82,7 +81,7 @@ impl Project {
         village: Option<usize>,
         dpi: f32,
         pages: usize,
-    ) -> Result<Vec<Vec<u8>>, String> {
+    ) -> Result<Vec<Vec<u8>>, Fault> {
         let planner = plan::Planner::new(&self.campaign, &self.pack)?;
         let off = preflight::Mode::Off;
         Ok(self.png_with(base, &planner, layout, village, dpi, pages, off)?.0)
@@ -97,7 +96,7 @@ impl Project {
         village: Option<usize>,
         dpi: f32,
         mode: preflight::Mode,
-    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), Fault> {
         let planner = plan::Planner::new(&self.campaign, &self.pack)?;
         self.png_with(base, &planner, layout, village, dpi, usize::MAX, mode)
     }
@@ -113,14 +112,14 @@ impl Project {
         dpi: f32,
         pages: usize,
         mode: preflight::Mode,
-    ) -> Result<(Vec<Vec<u8>>, Vec<String>), String> {
+    ) -> Result<(Vec<Vec<u8>>, Vec<String>), Fault> {
         let mut doc = self.document(base, planner, layout, village)?;
         let expect = preflight::Expect::new(
             &self.campaign,
             layout,
             village.map(|i| &self.campaign.villages[i]),
         );
-        let warnings = preflight::apply(&doc, &expect, mode).map_err(|e| e.to_string())?;
+        let warnings = preflight::apply(&doc, &expect, mode)?;
         let keep = pages.min(doc.pages().len());
         let pages: Vec<_> = doc.pages()[..keep].to_vec();
         doc = typst_layout::PagedDocument::new(pages.into_iter().collect(), Default::default());
@@ -134,18 +133,18 @@ impl Project {
         planner: &plan::Planner,
         layout: &Layout,
         village: Option<usize>,
-    ) -> Result<typst_layout::PagedDocument, String> {
+    ) -> Result<typst_layout::PagedDocument, Fault> {
         let villages: Vec<usize> = village.into_iter().collect();
         let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
-        let job = jobs.first().ok_or("không có gì để vẽ")?;
+        let job = jobs.first().ok_or_else(|| Fault::Other("không có gì để vẽ".into()))?;
         let world = base.job(&job.layout.file, planner.data(job)?);
-        let compiled = render::compile(&world, layout.pages).map_err(|e| e.to_string())?;
+        let compiled = render::compile(&world, layout.pages)?;
         Ok(compiled.doc)
     }
 
     /// One image with the first page of every village's document, for a
     /// one-glance review of the whole run.
-    pub fn contact_sheet(&self, layout: &Layout, font_dirs: &[PathBuf]) -> Result<Vec<u8>, String> {
+    pub fn contact_sheet(&self, layout: &Layout, font_dirs: &[PathBuf]) -> Result<Vec<u8>, Fault> {
         use rayon::prelude::*;
         let base = self.base(font_dirs)?;
         let planner = plan::Planner::new(&self.campaign, &self.pack)?;
@@ -155,9 +154,10 @@ impl Project {
             .map(|i| {
                 let (png, _) =
                     self.png_with(&base, &planner, layout, Some(i), 24.0, 1, preflight::Mode::Off)?;
-                image::load_from_memory(&png[0]).map(|im| im.to_rgba8()).map_err(|e| e.to_string())
+                let image = image::load_from_memory(&png[0]).map(|im| im.to_rgba8());
+                image.map_err(|e| Fault::Other(format!("không đọc được ảnh trang ({e})")))
             })
-            .collect::<Result<_, String>>()?;
+            .collect::<Result<_, Fault>>()?;
         let (tw, th) = thumbs.first().map_or((1, 1), |t| t.dimensions());
         let cols = 8.min(n.max(1)) as u32;
         let rows = (n as u32).div_ceil(cols);
@@ -177,7 +177,9 @@ impl Project {
             );
         }
         let mut out = std::io::Cursor::new(Vec::new());
-        sheet.write_to(&mut out, image::ImageFormat::Png).map_err(|e| e.to_string())?;
+        sheet
+            .write_to(&mut out, image::ImageFormat::Png)
+            .map_err(|e| Fault::Other(format!("không tạo được ảnh tổng hợp ({e})")))?;
         Ok(out.into_inner())
     }
 }

@@ -49,7 +49,7 @@ pub fn from_campaign(campaign: Campaign) -> Project {
 
 impl Project {
     /// The shared Typst world for this campaign.
-    pub fn base(&self, font_dirs: &[PathBuf]) -> Result<world::Base, String> {
+    pub fn base(&self, font_dirs: &[PathBuf]) -> Result<world::Base, crate::diag::Fault> {
         let c = &self.campaign;
         let source = match &c.custom_layouts {
             Some((dir, _)) => world::LayoutSource::Dir(dir.clone()),

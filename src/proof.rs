@@ -19,6 +19,7 @@ use typst::foundations::{Bytes, Content, Smart};
 use typst::layout::{Abs, Frame, FrameItem, Point, Sides, Size, Transform};
 
 use crate::Project;
+use crate::diag::Fault;
 use crate::layouts::Layout;
 use crate::package::{self, PdfCat};
 use crate::plan::{self, Job, Planner};
@@ -52,7 +53,7 @@ pub fn write(
     layout: &Layout,
     font_dirs: &[PathBuf],
     path: &Path,
-) -> Result<Proofed, String> {
+) -> Result<Proofed, Fault> {
     let c = &project.campaign;
     let base = project.base(font_dirs)?;
     let planner = Planner::new(c, &project.pack)?;
@@ -69,7 +70,8 @@ pub fn write(
     let mut first = 0;
     while first < total {
         let n = wave.min(total - first);
-        let pages = package::on_lanes(n, |k| {
+        // A page compiles its villages' documents and itself.
+        let pages = package::on_lanes(n, PER_PAGE + 1, |k| {
             let p = first + k;
             let end = ((p + 1) * PER_PAGE).min(jobs.len());
             page(project, &base, &planner, layout, &jobs[p * PER_PAGE..end], p, total, &ident)
@@ -97,7 +99,7 @@ fn page(
     index: usize,
     total: usize,
     ident: &str,
-) -> Result<(Vec<u8>, Problems), String> {
+) -> Result<(Vec<u8>, Problems), Fault> {
     let mut cells = Vec::new();
     let mut extra = Vec::new();
     let mut problems = Vec::new();
@@ -123,11 +125,14 @@ fn page(
         "pages": total,
         "cells": cells,
     });
-    let bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
+    // A value of strings and numbers: serialising it cannot fail.
+    let bytes =
+        serde_json::to_vec(&data).map_err(|e| Fault::Other(format!("kiem-tra.pdf: {e}")))?;
     let world = base.job_with("proof.typ", bytes, extra);
-    let compiled = render::compile(&world, 1).map_err(|e| format!("kiem-tra.pdf: {e}"))?;
+    let compiled =
+        render::compile(&world, 1).map_err(|e| Fault::Other(format!("kiem-tra.pdf: {e}")))?;
     let settings = PdfSettings { ident: ident.to_string(), date: c.date };
-    let pdf = render::pdf(&compiled.doc, &settings).map_err(|e| e.to_string())?;
+    let pdf = render::pdf(&compiled.doc, &settings)?;
     Ok((pdf, problems))
 }
 
@@ -162,7 +167,7 @@ fn cell(
     }
     let mut made = None;
     match planner.data(job) {
-        Err(e) => problems.push(e),
+        Err(e) => problems.push(e.to_string()),
         Ok(data) => {
             let world = base.job(&job.layout.file, data);
             match render::compile(&world, layout.pages) {
@@ -261,7 +266,7 @@ fn cut_out(page: &Frame, [x0, y0, x1, y1]: [f64; 4]) -> Result<Vec<u8>, String> 
     };
     typst_render::render(&page, &options)
         .encode_png()
-        .map_err(|e| format!("failed to encode PNG ({e})"))
+        .map_err(|e| format!("không tạo được ảnh PNG ({e})"))
 }
 
 /// Only the digits of `s`.

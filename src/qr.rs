@@ -5,10 +5,19 @@
 //! draws each as a rectangle in 100 % K.
 
 use qrcode::{Color, EcLevel, QrCode};
-use serde_json::{Value, json};
+use serde::Serialize;
 
-/// Encodes `payload` (error correction M) as `{size, runs: [[row, col, len]]}`.
-pub fn matrix(payload: &str) -> Result<Value, String> {
+/// A QR symbol as a layout draws it (`qr` in `layouts/DATA.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matrix {
+    /// The dark modules, row by row, as `[row, column, length]` runs.
+    pub runs: Vec<[usize; 3]>,
+    /// The symbol's width in modules, without the quiet zone.
+    pub size: usize,
+}
+
+/// Encodes `payload` (error correction M).
+pub fn matrix(payload: &str) -> Result<Matrix, String> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
         .map_err(|e| format!("không tạo được mã QR cho “{payload}” ({e})"))?;
     let size = code.width();
@@ -22,13 +31,13 @@ pub fn matrix(payload: &str) -> Result<Value, String> {
                 while col < size && colors[row * size + col] == Color::Dark {
                     col += 1;
                 }
-                runs.push(json!([row, start, col - start]));
+                runs.push([row, start, col - start]);
             } else {
                 col += 1;
             }
         }
     }
-    Ok(json!({ "size": size, "runs": runs }))
+    Ok(Matrix { runs, size })
 }
 
 #[cfg(test)]
@@ -38,9 +47,8 @@ mod tests {
     #[test]
     fn runs_cover_finder_pattern() {
         let m = matrix("tel:113").unwrap();
-        let size = m["size"].as_u64().unwrap();
-        assert_eq!(size, 21);
+        assert_eq!(m.size, 21);
         // The top-left finder pattern starts with a 7-module dark run.
-        assert_eq!(m["runs"][0], json!([0, 0, 7]));
+        assert_eq!(m.runs[0], [0, 0, 7]);
     }
 }

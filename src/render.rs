@@ -42,7 +42,7 @@ pub struct PdfSettings {
     /// Stable document id (campaign/layout/village), for reproducible files.
     pub ident: String,
     /// Issue date written as the PDF date (none: no date at all).
-    pub date: Option<(i32, u8, u8)>,
+    pub date: Option<time::Date>,
 }
 
 /// A compiled document with its warnings, formatted.
@@ -89,8 +89,7 @@ fn format_diag(world: &JobWorld, diag: &SourceDiagnostic) -> String {
 
 /// Exports the document as PDF.
 pub fn pdf(doc: &PagedDocument, settings: &PdfSettings) -> Result<Vec<u8>, Failure> {
-    let timestamp =
-        settings.date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d)).map(Timestamp::new_utc);
+    let timestamp = settings.date.map(|d| Timestamp::new_utc(Datetime::Date(d)));
     let options = PdfOptions {
         ident: Smart::Custom(settings.ident.clone()),
         creator: Smart::Custom(Some(format!("canhbao {}", env!("CARGO_PKG_VERSION")))),
@@ -154,7 +153,7 @@ pub fn png(doc: &PagedDocument, dpi: f32) -> Result<Vec<Vec<u8>>, String> {
             };
             typst_render::render(page, &options)
                 .encode_png()
-                .map_err(|e| format!("failed to encode PNG ({e})"))
+                .map_err(|e| format!("không tạo được ảnh PNG ({e})"))
         })
         .collect()
 }

@@ -20,7 +20,7 @@ pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
     bytes.extend_from_slice(
         // The preflight mode too: a file written with warnings must be
         // checked again, not skipped, when a strict build follows.
-        format!("{:?}{:?}{:?}", opts.font_dirs, c.date, opts.preflight).as_bytes(),
+        format!("{:?}{:?}{:?}", opts.font_dirs, ymd(c.date), opts.preflight).as_bytes(),
     );
     if let Some(logo) = &c.logo {
         bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());
@@ -38,4 +38,10 @@ pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         }
     }
     output::sha256(&bytes)
+}
+
+/// The date as it was hashed when the campaign kept it as a tuple: a new
+/// version of the type does not make every document of a campaign again.
+fn ymd(date: Option<time::Date>) -> Option<(i32, u8, u8)> {
+    date.map(|d| (d.year(), u8::from(d.month()), d.day()))
 }

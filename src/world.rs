@@ -21,6 +21,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::diag::Fault;
+
 /// Where each job's data is served. Layouts read `sys.inputs.data`.
 pub const DATA_PATH: &str = "/job/data.json";
 
@@ -71,8 +73,8 @@ impl Base {
         layouts: LayoutSource,
         campaign: Option<&Path>,
         font_dirs: &[PathBuf],
-        date: Option<(i32, u8, u8)>,
-    ) -> Result<Base, String> {
+        date: Option<time::Date>,
+    ) -> Result<Base, Fault> {
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
         let library = Library::builder().with_inputs(inputs).build();
@@ -82,13 +84,9 @@ impl Base {
         }
         let book = FontBook::from_fonts(&fonts);
         let campaign = campaign
-            .map(|c| {
-                c.canonicalize().map_err(|e| {
-                    format!("không mở được “{}” ({})", c.display(), crate::diag::io_error(&e))
-                })
-            })
+            .map(|c| c.canonicalize().map_err(Fault::io("không mở được", c)))
             .transpose()?;
-        let today = date.and_then(|(y, m, d)| Datetime::from_ymd(y, m, d));
+        let today = date.map(Datetime::Date);
         Ok(Base {
             library: LazyHash::new(library),
             book: LazyHash::new(book),
@@ -180,7 +178,7 @@ impl Base {
     fn load_layout(&self, rel: &str) -> FileResult<Bytes> {
         match &self.layouts {
             LayoutSource::Builtin => builtin_layout(rel),
-            // The campaign's own folder first; the built-in files (lib.typ…)
+            // The campaign's own folder first; the built-in files (kit.typ…)
             // stay available so custom layouts can reuse the shared library.
             LayoutSource::Dir(dir) => {
                 read_inside(dir, rel).or_else(|err| builtin_layout(rel).map_err(|_| err))
@@ -214,14 +212,9 @@ pub fn builtin_fonts() -> &'static [Font] {
 
 /// Loads every font file in `dir` (not recursive). A font "file" that is
 /// not a regular file (a FIFO would block the run forever) is refused.
-fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        format!(
-            "không đọc được thư mục phông chữ “{}” ({})",
-            dir.display(),
-            crate::diag::io_error(&e)
-        )
-    })?;
+fn scan_fonts(dir: &Path) -> Result<Vec<Font>, Fault> {
+    let entries =
+        std::fs::read_dir(dir).map_err(Fault::io("không đọc được thư mục phông chữ", dir))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     let mut fonts = Vec::new();
@@ -229,15 +222,11 @@ fn scan_fonts(dir: &Path) -> Result<Vec<Font>, String> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
             if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                return Err(format!("phông chữ “{}” không phải là tệp thường", path.display()));
+                let why = format!("phông chữ “{}” không phải là tệp thường", path.display());
+                return Err(Fault::Other(why));
             }
-            let data = std::fs::read(&path).map_err(|e| {
-                format!(
-                    "không đọc được phông chữ “{}” ({})",
-                    path.display(),
-                    crate::diag::io_error(&e)
-                )
-            })?;
+            let data =
+                std::fs::read(&path).map_err(Fault::io("không đọc được phông chữ", &path))?;
             fonts.extend(Font::iter(Bytes::new(data)));
         }
     }

@@ -29,8 +29,8 @@ pub struct Campaign {
     pub locale: String,
     /// Layouts built by default.
     pub layouts: Vec<String>,
-    /// Issue date (year, month, day).
-    pub date: Option<(i32, u8, u8)>,
+    /// Issue date: a day on the calendar (checked when the file is read).
+    pub date: Option<time::Date>,
     /// The commune.
     pub commune: Commune,
     /// Who issues the material.
@@ -138,7 +138,6 @@ pub struct Print {
     pub marks: bool,
     /// Spare copies in percent.
     pub spare_percent: f64,
-    /// Write PDF/A-2b.
     /// Print a QR code on the banner too.
     pub banner_qr: bool,
 }

@@ -352,7 +352,7 @@ impl Ctx {
             .collect()
     }
 
-    fn date(&mut self, raw: &Spanned<String>) -> Option<(i32, u8, u8)> {
+    fn date(&mut self, raw: &Spanned<String>) -> Option<time::Date> {
         let parsed = parse_date(raw.get_ref());
         if let Err(msg) = &parsed {
             self.err(
@@ -512,7 +512,7 @@ pub fn check_url(url: &str) -> Result<(String, String), String> {
 
 /// Parses `YYYY-MM-DD` into a day that exists on the calendar (a year
 /// from 1990 to 2100): `2026-02-31` is refused, never printed as no date.
-pub fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
+pub fn parse_date(s: &str) -> Result<time::Date, String> {
     let shape = || format!("ngày “{s}” không đúng dạng năm-tháng-ngày");
     let mut it = s.trim().splitn(3, '-');
     let mut part = || it.next().and_then(|p| p.parse::<u16>().ok()).ok_or_else(shape);
@@ -526,7 +526,7 @@ pub fn parse_date(s: &str) -> Result<(i32, u8, u8), String> {
     };
     let year = i32::from(y);
     match u8::try_from(d).ok().map(|d| time::Date::from_calendar_date(year, month, d)) {
-        Some(Ok(date)) => Ok((year, u8::from(month), date.day())),
+        Some(Ok(date)) => Ok(date),
         _ => Err(format!(
             "ngày “{s}” không có trên lịch: tháng {} năm {y} có {} ngày",
             u8::from(month),
@@ -550,8 +550,11 @@ mod tests {
 
     #[test]
     fn dates_exist_on_the_calendar() {
-        assert_eq!(parse_date("2026-03-15"), Ok((2026, 3, 15)));
-        assert_eq!(parse_date("2028-02-29"), Ok((2028, 2, 29)));
+        // Kept as a calendar date; printed ISO, as the layouts read it.
+        let iso = |s: &str| parse_date(s).map(|d| d.to_string());
+        assert_eq!(iso("2026-03-15"), Ok("2026-03-15".into()));
+        assert_eq!(iso("2028-02-29"), Ok("2028-02-29".into()));
+        assert_eq!(iso(" 1990-1-5"), Ok("1990-01-05".into()));
         assert!(parse_date("2026-02-31").unwrap_err().contains("tháng 2 năm 2026 có 28 ngày"));
         assert!(parse_date("2026-02-29").unwrap_err().contains("có 28 ngày"));
         assert!(parse_date("2026-04-31").unwrap_err().contains("có 30 ngày"));

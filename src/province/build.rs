@@ -94,12 +94,12 @@ pub fn build(
         // killed run can be run again.
         Manifest { tool: manifest.tool.clone(), files: Vec::new() }
             .write(&manifest_path)
-            .map_err(BuildError::Other)?;
+            .map_err(BuildError::other)?;
     }
     // One Typst world for every commune: they share the folder, the date
     // and the layouts (all from the shared campaign.toml).
     let base = match province.ready().next() {
-        Some((_, p)) => Some(p.base(&opts.font_dirs).map_err(BuildError::Other)?),
+        Some((_, p)) => Some(p.base(&opts.font_dirs).map_err(BuildError::other)?),
         None => None,
     };
     let Province { full, communes: members, example, .. } = province;
@@ -171,17 +171,17 @@ pub fn build(
             let base = base.as_ref().expect("a built commune had a world");
             // Whole communes: no village is left out by `--shard`.
             let whole = BuildOptions { shard: None, ..opts.clone() };
-            package(done, base, &whole).map_err(BuildError::Other)?;
+            package(done, base, &whole).map_err(BuildError::other)?;
         }
         for e in Manifest::read(&done.built.report.manifest).files {
             manifest.files.push(Entry { file: format!("{}/{}", c.slug, e.file), ..e });
         }
     }
-    manifest.write(&manifest_path).map_err(BuildError::Other)?;
+    manifest.write(&manifest_path).map_err(BuildError::other)?;
     let mut report = Report { province: full, out, communes, layouts, summary: Vec::new() };
     let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty();
     if let Some(base) = base.as_ref().filter(|_| whole && report.communes.iter().all(Commune::ok)) {
-        report.summary = summary(&report, base, example).map_err(BuildError::Other)?;
+        report.summary = summary(&report, base, example).map_err(BuildError::other)?;
     }
     Ok(report)
 }
@@ -258,7 +258,7 @@ fn summary(
     crate::output::write_atomic(&order, &w.into_inner().map_err(|e| e.to_string())?)?;
     let data = json!({
         "province": crate::text::capitalize(&report.province),
-        "date": date.map(|(y, m, d)| format!("{d:02}/{m:02}/{y}")),
+        "date": date.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())),
         "example": example,
         "layouts": report.layouts,
         "communes": rows,

@@ -282,9 +282,9 @@ fn replace(root: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     let path = root.join(name);
     if path.exists() {
         std::fs::copy(&path, root.join(format!("{name}.bak")))
-            .map_err(|e| format!("không sao lưu được {name} ({e})"))?;
+            .map_err(|e| format!("không sao lưu được {name} ({})", crate::diag::io_error(&e)))?;
     }
-    write_atomic(&path, bytes)
+    Ok(write_atomic(&path, bytes)?)
 }
 
 #[derive(Deserialize)]
@@ -314,7 +314,7 @@ pub async fn init(State(s): S, Json(f): Json<StartForm>) -> Response {
         crate::init::init(&root, crate::init::today())?;
         let mut doc = document(&root)?;
         form::start(&mut doc, &f.commune, &f.issuer, &f.phone);
-        write_atomic(&root.join("campaign.toml"), doc.to_string().as_bytes())
+        Ok(write_atomic(&root.join("campaign.toml"), doc.to_string().as_bytes())?)
     })
     .await;
     match result {
@@ -460,8 +460,9 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
         let old = villages_file(Some(&doc));
         let path = root.join(&name);
         if path.exists() {
-            std::fs::copy(&path, root.join(format!("{name}.bak")))
-                .map_err(|e| format!("không sao lưu được {name} ({e})"))?;
+            std::fs::copy(&path, root.join(format!("{name}.bak"))).map_err(|e| {
+                format!("không sao lưu được {name} ({})", crate::diag::io_error(&e))
+            })?;
         }
         if old != name {
             // The table changes kind (csv → xlsx): campaign.toml must name the new file.
@@ -498,7 +499,8 @@ pub async fn preview(State(s): S, Query(q): Query<PreviewQuery>) -> Response {
             crate::layouts::Scope::Commune => None,
             crate::layouts::Scope::Village => Some(q.village.unwrap_or(0).min(c.villages.len().saturating_sub(1))),
         };
-        let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| json!({ "error": e }))?;
+        let planner =
+            crate::plan::Planner::new(c, &p.pack).map_err(|e| json!({ "error": e.to_string() }))?;
         let doc = p
             .document(&l.base, &planner, layout, village)
             .map_err(|e| json!({ "error": format!("không vẽ được trang: {e}") }))?;
@@ -651,7 +653,7 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
             st.error = Some("Không tạo tệp nào: hãy sửa các lỗi dưới đây rồi bấm lại.".into());
             st.issues = issues.0.iter().map(|i| issue_json(root, i)).collect();
         }
-        Err(crate::BuildError::Other(msg)) => st.error = Some(msg),
+        Err(crate::BuildError::Other(msg)) => st.error = Some(msg.to_string()),
         Ok(built) => {
             let r = &built.report;
             let mut order: Vec<Value> = Vec::new();

@@ -163,3 +163,23 @@ fn shard_manifests_merge_into_a_whole_run_that_renders_nothing() {
     assert!(out.join("print/leaflet-a5-all.pdf").is_file());
     assert!(out.join("print-order.csv").is_file());
 }
+
+/// A failure of the disk, not of the input, is said in Vietnamese with the
+/// file it concerns (the journal's was "failed to open `…` (Is a directory
+/// (os error 21))"), and exits 1.
+#[test]
+fn a_journal_that_cannot_be_opened_is_named_in_vietnamese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir_all(out.join("manifest.journal")).unwrap();
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(repo().join("examples/tien-trang"))
+        .args(["--village", "Đông Hải", "--layout", "card", "--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 1, "{err}");
+    let journal = out.join("manifest.journal");
+    let want = format!("lỗi: không mở được tệp “{}” (đây là thư mục", journal.display());
+    assert!(err.contains(&want), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+}

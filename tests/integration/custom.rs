@@ -6,16 +6,8 @@ use crate::util::*;
 
 #[test]
 fn logo_is_printed_and_a_low_resolution_one_is_flagged() {
-    let dir = example_copy();
-    let logo = image::RgbImage::from_fn(120, 60, |x, _| image::Rgb([(x * 2) as u8, 0, 120]));
-    logo.save(dir.path().join("logo.png")).unwrap();
-    let path = dir.path().join("campaign.toml");
-    let toml = fs::read_to_string(&path).unwrap().replacen(
-        "locale = \"vi\"",
-        "locale = \"vi\"\nlogo = \"logo.png\"",
-        1,
-    );
-    fs::write(&path, toml).unwrap();
+    // logo.png: 120 × 60 pixels.
+    let dir = fixture("logo-low-res");
     let out = dir.path().join("out");
     let (code, _, err) = run(canhbao()
         .arg("build")
@@ -37,29 +29,10 @@ fn logo_is_printed_and_a_low_resolution_one_is_flagged() {
 
 #[test]
 fn own_layouts_folder_is_used_and_its_errors_point_at_the_line() {
-    let dir = example_copy();
+    // mau/the.typ reuses the built-in kit.typ; it prints the village and
+    // the officer.
+    let dir = fixture("own-layouts");
     let mine = dir.path().join("mau");
-    fs::create_dir(&mine).unwrap();
-    fs::write(
-        mine.join("layouts.toml"),
-        "[the-xa]\nfile = \"the.typ\"\ntitle = \"Thẻ của xã\"\npaper = \"a6\"\nwidth_mm = 105\nheight_mm = 148\npages = 1\nscope = \"village\"\n",
-    )
-    .unwrap();
-    // Reuses the built-in lib.typ; prints the village and the officer.
-    fs::write(
-        mine.join("the.typ"),
-        "#import \"lib.typ\": *\n#let data = json(sys.inputs.at(\"data\", default: \"sample.json\"))\n\
-         #set page(paper: \"a6\")\n#set text(font: \"Be Vietnam Pro\", fill: cmyk(0%, 0%, 0%, 100%))\n\
-         #data.village.full_title — #data.village.officer.name\n",
-    )
-    .unwrap();
-    let path = dir.path().join("campaign.toml");
-    let toml = fs::read_to_string(&path).unwrap().replacen(
-        "layouts = [\"leaflet-a5\"]",
-        "layouts = [\"the-xa\"]\nlayouts_dir = \"mau\"",
-        1,
-    );
-    fs::write(&path, toml).unwrap();
     let out = dir.path().join("out");
     let build = || {
         run(canhbao()

@@ -4,85 +4,23 @@ use std::fs;
 
 use crate::util::*;
 
-const HEADER: &str = "name,kind,officer,officer_phone,households\n";
-
-/// (case, campaign.toml edit (from, to), villages.csv, expected in stderr)
-type Case = (&'static str, (&'static str, &'static str), String, Vec<&'static str>);
-
-fn cases() -> Vec<Case> {
-    let keep = ("", "");
-    vec![
-        (
-            "missing column",
-            keep,
-            "name,kind,officer,households\nĐông Hải,thôn,Lê Văn Bình,10\n".into(),
-            vec!["villages.csv:1", "officer_phone"],
-        ),
-        (
-            "bad phone",
-            keep,
-            format!(
-                "{HEADER}Đông Hải,thôn,Lê Văn Bình,0912 345,10\nTây Hải,thôn,Lê An,09123456789,5\n"
-            ),
-            vec!["villages.csv:2", "villages.csv:3", "10 chữ số"],
-        ),
-        (
-            "duplicate village",
-            keep,
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\nĐÔNG HẢI,thôn,B,0912345679,5\n"),
-            vec!["villages.csv:3", "trùng", "dòng 2"],
-        ),
-        (
-            "unknown layout",
-            ("layouts = [\"leaflet-a5\"]", "layouts = [\"leaflet-a9\"]"),
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
-            vec!["campaign.toml:", "leaflet-a9", "leaflet-a5"],
-        ),
-        (
-            "unknown key",
-            ("[issuer]", "[issuer]\nadress = \"x\""),
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
-            vec!["campaign.toml:", "adress", "address"],
-        ),
-        (
-            "bad url scheme",
-            ("https://tinnhiemmang.vn", "http://tinnhiemmang.vn"),
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
-            vec!["campaign.toml:", "https"],
-        ),
-        (
-            // The PDF got no date at all before: a day checked on the calendar.
-            "day not on the calendar",
-            ("date = \"2026-03-15\"", "date = \"2026-02-31\""),
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,10\n"),
-            vec!["campaign.toml:13:", "2026-02-31", "có 28 ngày"],
-        ),
-        (
-            "empty name",
-            keep,
-            format!("{HEADER},thôn,A,0912345678,10\n"),
-            vec!["villages.csv:2", "trống"],
-        ),
-        (
-            "letters in households",
-            keep,
-            format!("{HEADER}Đông Hải,thôn,A,0912345678,mười\n"),
-            vec!["villages.csv:2", "households"],
-        ),
-    ]
-}
-
+/// Every campaign folder under `tests/fixtures/bad-input/` is bad input:
+/// `build` and `check` exit 2 and write nothing, and the message says each
+/// line of the case's `expect.txt` (file and line, the value, the fix).
 #[test]
 fn bad_input_is_reported_with_place_and_writes_nothing() {
-    for (name, (from, to), csv, wants) in cases() {
-        let dir = example_copy();
-        if !from.is_empty() {
-            let path = dir.path().join("campaign.toml");
-            let toml = fs::read_to_string(&path).unwrap();
-            assert!(toml.contains(from), "{name}: fixture lacks {from}");
-            fs::write(&path, toml.replacen(from, to, 1)).unwrap();
-        }
-        fs::write(dir.path().join("villages.csv"), csv).unwrap();
+    let cases = repo().join("tests/fixtures/bad-input");
+    let mut names: Vec<_> = fs::read_dir(&cases).unwrap().flatten().map(|e| e.path()).collect();
+    names.sort();
+    assert!(names.len() >= 9, "the bad-input cases are gone: {names:?}");
+    for case in names {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expect = fs::read_to_string(case.join("expect.txt")).unwrap();
+        let wants: Vec<&str> =
+            expect.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
+        assert!(!wants.is_empty(), "{name}: expect.txt says nothing");
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&case, dir.path());
         let out = dir.path().join("out");
         let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
         assert_eq!(code, 2, "{name}: exit code\n{err}");

@@ -2,22 +2,15 @@
 //! layouts in tests/fixtures/preflight, one per rule), `--preflight warn`
 //! turns the failure into a warning, and a clean document passes silently.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::util::*;
 
-/// The example campaign with the fixture layouts as its own layouts folder.
-fn campaign(audience: Option<&str>) -> tempfile::TempDir {
-    let dir = example_copy();
+/// The campaign `tests/fixtures/<case>`, its own layouts folder `mau` the
+/// preflight's fixture layouts.
+fn campaign(case: &str) -> tempfile::TempDir {
+    let dir = fixture(case);
     copy_dir(&repo().join("tests/fixtures/preflight"), &dir.path().join("mau"));
-    let path = dir.path().join("campaign.toml");
-    let mut extra = String::from("layouts = [\"pf-clean\"]\nlayouts_dir = \"mau\"");
-    if let Some(a) = audience {
-        extra.push_str(&format!("\naudience = \"{a}\""));
-    }
-    let toml = fs::read_to_string(&path).unwrap().replacen("layouts = [\"leaflet-a5\"]", &extra, 1);
-    fs::write(&path, toml).unwrap();
     dir
 }
 
@@ -38,7 +31,7 @@ fn build(dir: &Path, layout: &str, mode: &str) -> (i32, String, PathBuf) {
 /// mode the same findings are warnings and the file is written.
 #[track_caller]
 fn fails_then_warns(layout: &str, expected: &[&str]) {
-    let dir = campaign(None);
+    let dir = campaign("preflight-rules");
     let (code, err, pdf) = build(dir.path(), layout, "strict");
     assert_eq!(code, 1, "{layout} passed:\n{err}");
     assert!(!pdf.exists(), "{layout}: a failed file was written");
@@ -59,7 +52,7 @@ fn fails_then_warns(layout: &str, expected: &[&str]) {
 
 #[test]
 fn a_clean_document_passes_strict_with_no_warning() {
-    let dir = campaign(None);
+    let dir = campaign("preflight-rules");
     let (code, err, pdf) = build(dir.path(), "pf-clean", "strict");
     assert_eq!(code, 0, "{err}");
     assert!(pdf.exists());
@@ -117,7 +110,7 @@ fn body_text_below_its_minimum_fails() {
 fn elderly_readers_raise_the_minimum() {
     // pf-clean's 12 pt body passes 10.5 pt, not the elderly 10.5 × 1.15 =
     // 12.075 pt (shown rounded).
-    let dir = campaign(Some("elderly"));
+    let dir = campaign("preflight-rules-elderly");
     let (code, err, _) = build(dir.path(), "pf-clean", "strict");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("nhỏ hơn cỡ chữ thân bài tối thiểu 12,1 pt"), "{err}");
@@ -126,7 +119,7 @@ fn elderly_readers_raise_the_minimum() {
 /// Warnings only: the file is written in strict mode too.
 #[track_caller]
 fn warns_in_strict(layout: &str, expected: &str) {
-    let dir = campaign(None);
+    let dir = campaign("preflight-rules");
     let (code, err, pdf) = build(dir.path(), layout, "strict");
     assert_eq!(code, 0, "{err}");
     assert!(pdf.exists());
@@ -146,7 +139,7 @@ fn a_fixed_phrase_broken_over_two_lines_is_a_warning() {
 
 #[test]
 fn preview_reports_the_preflight_too() {
-    let dir = campaign(None);
+    let dir = campaign("preflight-rules");
     let out = dir.path().join("preview");
     let preview = |mode: &str| {
         run(canhbao()
@@ -186,7 +179,7 @@ fn every_layout_of_every_example_passes_with_no_warning() {
 #[test]
 fn strict_is_the_default() {
     // pf-split without `--preflight`: it fails, and its file is not written.
-    let dir = campaign(None);
+    let dir = campaign("preflight-rules");
     let out = dir.path().join("out");
     let (code, _, err) = run(canhbao()
         .arg("build")

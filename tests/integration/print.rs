@@ -272,11 +272,7 @@ fn social_images_are_1080_px_wide_one_per_tactic() {
 
 #[test]
 fn every_layout_renders_in_english_too() {
-    let dir = example_copy();
-    let path = dir.path().join("campaign.toml");
-    let toml =
-        std::fs::read_to_string(&path).unwrap().replace("locale = \"vi\"", "locale = \"en\"");
-    std::fs::write(&path, toml).unwrap();
+    let dir = fixture("english");
     let mut cmd = canhbao();
     cmd.arg("build").arg(dir.path()).args(["--village", "Đông Hải", "--no-package", "--out"]);
     cmd.arg(dir.path().join("out"));
@@ -317,18 +313,10 @@ fn sample_json_is_the_example_data() {
 fn every_audience_renders_every_layout_without_overflow() {
     let ids: Vec<String> = canhbao::layouts::builtin().iter().map(|l| l.id.clone()).collect();
     for audience in ["households", "shops", "schools", "border", "elderly"] {
-        let dir = example_copy();
-        let path = dir.path().join("campaign.toml");
-        let toml = std::fs::read_to_string(&path).unwrap();
-        let toml = toml.replacen(
-            "locale = \"vi\"",
-            &format!("locale = \"vi\"\naudience = \"{audience}\""),
-            1,
-        );
-        std::fs::write(&path, toml).unwrap();
-        // The edit took: a changed example line would otherwise test households five times.
+        let dir = fixture(&format!("audience-{audience}"));
+        // Each fixture names its audience: otherwise households is tested five times.
         let project = canhbao::load(dir.path()).unwrap();
-        assert_eq!(project.campaign.audience, audience, "the example's locale line changed");
+        assert_eq!(project.campaign.audience, audience, "the fixture's audience line");
         let mut cmd = canhbao();
         cmd.arg("build")
             .arg(dir.path())

@@ -22,10 +22,7 @@ fn typst_syntax_in_a_village_name_prints_literally() {
 
 #[test]
 fn logo_outside_the_campaign_is_refused() {
-    let dir = example_copy();
-    let toml = fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
-    let toml = toml.replace("locale = \"vi\"", "locale = \"vi\"\nlogo = \"../../etc/passwd\"");
-    fs::write(dir.path().join("campaign.toml"), toml).unwrap();
+    let dir = fixture("logo-outside");
     let out = dir.path().join("out");
     let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
     assert_eq!(code, 2, "{err}");

@@ -43,6 +43,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A fresh copy of the campaign folder `tests/fixtures/<case>` in a temp
+/// dir (a build writes into the campaign's `out/`).
+pub fn fixture(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = repo().join("tests/fixtures").join(case);
+    assert!(from.join("campaign.toml").is_file(), "no fixture {}", from.display());
+    copy_dir(&from, dir.path());
+    dir
+}
+
 /// A fresh copy of the example campaign in a temp dir.
 pub fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -37,21 +37,16 @@ fn flat_page(pdf: &Path, page: Option<usize>) -> String {
 }
 
 /// The example campaign with `edit` applied to its campaign.toml.
-fn edited_example(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = example_copy();
+/// The example campaign as a real commune writes it (no `example` line,
+/// a real-looking duty number), its duty number replaced by `number`.
+fn real_campaign_calling(number: &str) -> tempfile::TempDir {
+    let dir = fixture("real-commune");
     let path = dir.path().join("campaign.toml");
     let toml = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, edit(&toml)).unwrap();
+    assert!(!toml.lines().any(|l| l.starts_with("example")), "the fixture is a sample");
+    assert!(toml.contains("\"0237 3852 607\""), "the fixture's duty number changed");
+    std::fs::write(&path, toml.replace("\"0237 3852 607\"", &format!("\"{number}\""))).unwrap();
     dir
-}
-
-/// The example campaign as a real commune would write it: no `example` line.
-fn real_campaign(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    edited_example(|t| {
-        let t = t.replace("example = true\n", "");
-        assert!(!t.lines().any(|l| l.starts_with("example")), "the flag was not removed");
-        edit(&t.replace("0237 3868 113", "0237 3852 607"))
-    })
 }
 
 #[test]
@@ -112,7 +107,7 @@ fn every_placeholder_pattern_is_refused_with_its_place() {
     ];
     for n in numbers {
         // The duty line in campaign.toml.
-        let dir = real_campaign(|t| t.replace("0237 3852 607", n));
+        let dir = real_campaign_calling(n);
         let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
         assert_eq!(code, 2, "{n} as the duty line was accepted\n{err}");
         let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
@@ -124,19 +119,14 @@ fn every_placeholder_pattern_is_refused_with_its_place() {
         }
     }
     // An officer's number in the village table, and a channel's tel: number.
-    let dir = real_campaign(|t| {
-        t.replace("url = \"https://tinnhiemmang.vn\"", "url = \"tel:0912345678\"")
-    });
-    let csv_path = dir.path().join("villages.csv");
-    let csv = std::fs::read_to_string(&csv_path).unwrap().replace("0912 000 101", "0351 234 567");
-    std::fs::write(&csv_path, csv).unwrap();
+    let dir = fixture("fake-numbers");
     let (code, _, err) = run(canhbao().arg("build").arg(dir.path()));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("villages.csv:3: lỗi: [officer_phone] số “0351 234 567”"), "{err}");
     assert!(err.contains("số “0912 345 678”"), "the channel's tel: number was accepted\n{err}");
     assert!(!dir.path().join("out").exists(), "a refused build wrote files");
     // The same campaign with real-looking numbers builds.
-    let dir = real_campaign(|t| t.to_string());
+    let dir = fixture("real-commune");
     let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
     assert_eq!(code, 0, "{err}");
 }
@@ -182,7 +172,7 @@ fn an_example_campaign_prints_the_sample_band_on_every_page() {
         }
     }
     // A real campaign carries no band.
-    let dir = real_campaign(|t| t.to_string());
+    let dir = fixture("real-commune");
     let out = dir.path().join("out");
     let (code, _, err) = run(canhbao()
         .arg("build")
@@ -242,9 +232,7 @@ fn each_audience_prints_its_own_tactics() {
         ("elderly", &["fake_police", "fake_staff_apps", "free_trip"]),
     ];
     for &(audience, first, absent) in cases {
-        let dir = edited_example(|t| {
-            t.replacen("locale = \"vi\"", &format!("locale = \"vi\"\naudience = \"{audience}\""), 1)
-        });
+        let dir = fixture(&format!("audience-{audience}"));
         let out = dir.path().join("out");
         let (code, _, err) = run(canhbao()
             .arg("build")
