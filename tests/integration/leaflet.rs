@@ -105,23 +105,13 @@ fn layouts_lists_leaflet() {
 /// The A5 back sizes its tactics on a probe, a twin of the real block
 /// (leaflet-a5-lib.typ, `back-flow(…, probe: true)`): edited apart, the two
 /// would measure differently, and the back would lose a tactic or overflow.
-/// tests/fixtures/probe measures both for every number of the village's
+/// The campaign tests/fixtures/probe has a layout of its own
+/// (`mau/probe-check.typ`) that measures both for every number of the village's
 /// tactics, in one and two columns, at the households' and the elderly
 /// readers' body size, and prints "LỆCH" for each case that differs.
 #[test]
 fn a5_back_probe_measures_like_its_block() {
-    let dir = example_copy();
-    let mine = dir.path().join("mau");
-    copy_dir(&repo().join("tests/fixtures/probe"), &mine);
-    let path = dir.path().join("campaign.toml");
-    let before = std::fs::read_to_string(&path).unwrap();
-    let toml = before.replacen(
-        "layouts = [\"leaflet-a5\"]",
-        "layouts = [\"probe-check\"]\nlayouts_dir = \"mau\"",
-        1,
-    );
-    assert_ne!(toml, before, "the example's campaign.toml no longer lists leaflet-a5 alone");
-    std::fs::write(&path, toml).unwrap();
+    let dir = fixture("probe");
     let out = dir.path().join("out");
     let (code, _, err) = run(canhbao()
         .arg("build")
