@@ -26,15 +26,15 @@ pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
 
 /// [`load`] from the text of `campaign.toml` at `toml_path`. A province run
 /// (`crate::province`) loads each commune this way, from the shared file
-/// with the commune's own keys added around it; `commune` then keeps only
-/// the rows of a shared village table whose `commune` column names it
-/// ([`crate::province::commune_key`]).
+/// with the commune's own keys added around it; `rows` is then the
+/// commune's part of a shared village table, read once for the province
+/// (its rows keep their line numbers), and the `villages` key is not read.
 pub fn load_text(
     dir: &Path,
     toml_path: std::path::PathBuf,
     text: String,
     known: &Known,
-    commune: Option<&str>,
+    rows: Option<villages::Table>,
 ) -> Result<Campaign, Issues> {
     let one = |i: Issue| Issues(vec![i]);
     if let Some((at, c)) = text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
@@ -43,8 +43,7 @@ pub fn load_text(
     }
     let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
     let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
-    let only = commune.map(str::to_string);
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example, only };
+    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example, given: rows };
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);

@@ -21,7 +21,8 @@ impl Ctx {
                 return Vec::new();
             }
         };
-        let table = match villages::read_table(&path, &shown) {
+        let table = match self.given.take().map_or_else(|| villages::read_table(&path, &shown), Ok)
+        {
             Ok(t) => t,
             Err(issue) => {
                 self.issues.push(issue);
@@ -43,12 +44,6 @@ impl Ctx {
         let mut out: Vec<Village> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (line, row) in &table.rows {
-            let theirs = |only: &String| {
-                crate::province::commune_key(table.cell(row, "commune").unwrap_or("")) != *only
-            };
-            if self.only.as_ref().is_some_and(theirs) {
-                continue;
-            }
             let Some(v) = self.village(&table, row, *line, &shown, default_kind) else { continue };
             if let Some(first) = seen.get(&v.slug) {
                 self.issues.push(

@@ -21,8 +21,9 @@ pub(super) struct Ctx {
     pub(super) issues: Issues,
     /// `example = true`: invented phone numbers are allowed.
     pub(super) example: bool,
-    /// Only the village rows of this commune (a province's shared table).
-    pub(super) only: Option<String>,
+    /// The village table, already read: a commune's rows of a province's
+    /// shared table ([`super::load_text`]).
+    pub(super) given: Option<villages::Table>,
 }
 
 impl Ctx {

@@ -155,6 +155,12 @@ pub fn build(
                 }
             }
         };
+        // A commune's own parts (hotline, issuer, officers) are never laid
+        // out again once it is done: the memo cache is aged at its end, so
+        // they leave the cache one commune sooner. Measured on 40 communes
+        // × 40 documents, two runs each: peak RSS 200–207 MiB instead of
+        // 220–232, CPU time no higher.
+        comemo::evict(1);
         let commune = Commune { full: m.full, slug: m.slug, line: m.line, outcome };
         on_commune(&commune);
         communes.push(commune);

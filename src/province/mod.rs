@@ -15,7 +15,7 @@
 pub mod build;
 pub mod init;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -366,7 +366,10 @@ pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> 
         province_line: head.province.as_ref().map_or(1, at),
         known: crate::project::known(),
         opts,
+        villages: None,
+        by_commune: HashMap::new(),
     };
+    let ctx = ctx.with_shared_villages();
     let mut communes: Vec<Member> = Vec::new();
     let mut slugs: HashMap<String, usize> = HashMap::new();
     for (line, row) in &table.rows {
@@ -447,9 +450,39 @@ struct Ctx<'a> {
     known: crate::campaign::Known,
     /// The run's options (print flags override the shared file).
     opts: &'a crate::BuildOptions,
+    /// The shared village table (its file as shown, the table), when some
+    /// commune uses it and it could be read.
+    villages: Option<(PathBuf, Table)>,
+    /// Its rows by [`commune_key`] of their `commune` cell.
+    by_commune: HashMap<String, Vec<(usize, Vec<String>)>>,
 }
 
 impl Ctx<'_> {
+    /// Reads the shared village table once for every commune: read again
+    /// for each commune, a province's table (thousands of rows) cost
+    /// seconds. An unreadable table is left for each commune's own load to
+    /// report, as a single-commune campaign reports it.
+    fn with_shared_villages(mut self) -> Self {
+        let users = self
+            .table
+            .rows
+            .iter()
+            .filter(|(_, r)| self.table.cell(r, "villages").unwrap_or("").is_empty());
+        if users.count() == 0 {
+            return self;
+        }
+        let rel = self.head.villages.as_ref().map_or("villages.csv".into(), |v| clean(v.get_ref()));
+        let shown = self.dir.join(&rel);
+        let Ok(path) = crate::campaign::inside(self.dir, &rel) else { return self };
+        let Ok(table) = villages::read_table(&path, &shown) else { return self };
+        for (line, row) in &table.rows {
+            let key = commune_key(table.cell(row, "commune").unwrap_or(""));
+            self.by_commune.entry(key).or_default().push((*line, row.clone()));
+        }
+        self.villages = Some((shown, table));
+        self
+    }
+
     /// One commune from its row.
     fn member(&self, line: usize, row: &[String]) -> Member {
         let t = self.table;
@@ -521,14 +554,24 @@ impl Ctx<'_> {
             tail.push((pair("phone", phone.trim()), col("contacts")));
         }
         let text = Text { head, shared, tail };
-        let own_villages = !cell("villages").is_empty();
-        let only = (!own_villages).then(|| commune_key(&name));
+        // The commune's rows of the shared table (none: its load finds
+        // "no village"), or its own table, read by its load.
+        let rows = match &self.villages {
+            Some((_, shared)) if cell("villages").is_empty() => Some(Table {
+                columns: shared.columns.clone(),
+                headers: shared.headers.clone(),
+                header_line: shared.header_line,
+                rows: self.by_commune.get(&commune_key(&name)).cloned().unwrap_or_default(),
+                decimals: shared.decimals.clone(),
+            }),
+            _ => None,
+        };
         let loaded = crate::campaign::load_text(
             self.dir,
             self.toml_path.to_path_buf(),
             text.render(),
             &self.known,
-            only.as_deref(),
+            rows,
         )
         .and_then(|c| {
             let mut p = crate::project::from_campaign(c);
@@ -584,33 +627,25 @@ impl Ctx<'_> {
     /// The shared village table (when communes use it): every row names a
     /// commune of the communes table.
     fn shared_villages(&self, communes: &[Member]) -> Vec<Issue> {
-        let users = self
-            .table
-            .rows
-            .iter()
-            .filter(|(_, r)| self.table.cell(r, "villages").unwrap_or("").is_empty());
-        if users.count() == 0 {
-            return Vec::new();
-        }
-        let rel = self.head.villages.as_ref().map_or("villages.csv".into(), |v| clean(v.get_ref()));
-        let shown = self.dir.join(&rel);
         // An unreadable table is reported by every commune's own load.
-        let Ok(path) = crate::campaign::inside(self.dir, &rel) else { return Vec::new() };
-        let Ok(table) = villages::read_table(&path, &shown) else { return Vec::new() };
+        let Some((shown, table)) = &self.villages else { return Vec::new() };
         if !table.columns.contains(&Some("commune")) {
-            return vec![Issue::error(&shown, "bảng thôn dùng chung cho nhiều xã chưa có cột “commune” (Xã)")
+            return vec![Issue::error(shown, "bảng thôn dùng chung cho nhiều xã chưa có cột “commune” (Xã)")
                 .line(table.header_line)
                 .hint("thêm cột “Xã” ghi tên xã, phường của từng thôn, hoặc ghi tệp thôn riêng của từng xã ở cột villages của bảng xã")];
         }
         let names: Vec<(String, &str)> =
             communes.iter().map(|m| (commune_key(&m.full), m.full.as_str())).collect();
+        // A set, and each row's key made once: a province has thousands of
+        // villages and hundreds of communes.
+        let known: HashSet<&str> = names.iter().map(|(k, _)| k.as_str()).collect();
         let mut issues = Vec::new();
         for (line, row) in &table.rows {
             let cell = table.cell(row, "commune").unwrap_or("");
-            if names.iter().any(|(k, _)| *k == commune_key(cell)) {
+            let wanted = commune_key(cell);
+            if known.contains(wanted.as_str()) {
                 continue;
             }
-            let wanted = commune_key(cell);
             let nearest = names.iter().min_by_key(|(k, _)| strsim::levenshtein(k, &wanted)).filter(
                 |(k, _)| strsim::levenshtein(k, &wanted) <= (wanted.chars().count() / 3).max(1),
             );
@@ -624,7 +659,7 @@ impl Ctx<'_> {
                 format!("xã “{cell}” không có trong bảng xã")
             };
             issues.push(
-                Issue::error(&shown, msg).line(*line).field(table.header("commune")).hint(hint),
+                Issue::error(shown, msg).line(*line).field(table.header("commune")).hint(hint),
             );
         }
         issues
