@@ -99,19 +99,29 @@ const ROWS: &[[&str; 7]] = &[
 /// The files `init` writes, in this order.
 pub const FILES: [&str; 4] = ["campaign.toml", "villages.csv", "villages.xlsx", "HUONG-DAN.txt"];
 
+/// Refuses to create anything in `dir` if one of `files` is already there
+/// (even a dangling link): `init` and `init --province` never replace a
+/// user's file. The message lists the files found.
+pub fn refuse_taken(dir: &Path, files: &[&str]) -> Result<(), String> {
+    let taken: Vec<&str> =
+        files.iter().copied().filter(|f| dir.join(f).symlink_metadata().is_ok()).collect();
+    if taken.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "thư mục “{}” đã có {}; không tạo gì để khỏi ghi đè dữ liệu cũ",
+        dir.display(),
+        taken.join(", ")
+    ))
+}
+
 /// Creates a campaign folder. Never replaces a file: if any of [`FILES`]
 /// is already there (even a dangling link), nothing is written and the
 /// message lists them.
 pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> {
-    let taken: Vec<&str> =
-        FILES.into_iter().filter(|f| dir.join(f).symlink_metadata().is_ok()).collect();
-    if !taken.is_empty() {
-        return Err(format!(
-            "thư mục “{}” đã có {}; không tạo gì để khỏi ghi đè dữ liệu cũ\n  gợi ý: chọn một thư mục khác (hoặc chưa có), ví dụ canhbao init xa-moi",
-            dir.display(),
-            taken.join(", ")
-        ));
-    }
+    refuse_taken(dir, &FILES).map_err(|e| {
+        format!("{e}\n  gợi ý: chọn một thư mục khác (hoặc chưa có), ví dụ canhbao init xa-moi")
+    })?;
     let (y, m, d) = today;
     let toml = CAMPAIGN_TOML.replace("{date}", &format!("{y:04}-{m:02}-{d:02}"));
     let mut csv = String::from("\u{feff}");

@@ -51,15 +51,7 @@ pub fn init(dir: &Path, province: &str, today: (i32, u32, u32)) -> Result<Vec<Pa
         ));
     };
     let files = ["campaign.toml", "communes.csv", "villages.csv"];
-    let taken: Vec<&str> =
-        files.into_iter().filter(|f| dir.join(f).symlink_metadata().is_ok()).collect();
-    if !taken.is_empty() {
-        return Err(format!(
-            "thư mục “{}” đã có {}; không tạo gì để khỏi ghi đè dữ liệu cũ",
-            dir.display(),
-            taken.join(", ")
-        ));
-    }
+    crate::init::refuse_taken(dir, &files)?;
     let kind = crate::units::province_kind(&p.name).unwrap_or("tỉnh");
     let full = format!("{kind} {}", p.name);
     let (y, m, d) = today;

@@ -305,6 +305,13 @@ fn init_province_lists_every_official_unit_and_refuses_to_build_unfilled() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("communes.csv:2: lỗi: [Số trực ban]"), "{err}");
     assert!(!folder.join("out").exists());
+    // A second init into the same folder replaces nothing the user has filled.
+    fs::write(folder.join("communes.csv"), "đã điền").unwrap();
+    let (code, _, err) = run(canhbao().arg("init").arg(&folder).args(["--province", "Thanh Hóa"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("campaign.toml, communes.csv, villages.csv"), "{err}");
+    assert!(err.contains("không tạo gì"), "{err}");
+    assert_eq!(fs::read_to_string(folder.join("communes.csv")).unwrap(), "đã điền");
     let (code, _, err) =
         run(canhbao().arg("init").arg(dir.path().join("x")).args(["--province", "Thanh Hoa"]));
     assert_eq!(code, 2, "{err}");
