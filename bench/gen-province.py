@@ -30,6 +30,16 @@ from importlib import import_module  # noqa: E402
 
 gen = import_module("gen-campaign")
 
+# The numbers and channels every generated campaign.toml ends with.
+TAIL = """[[contacts]]
+label = "Cảnh sát khẩn cấp"
+phone = "113"
+
+[[channels]]
+label = "Kiểm tra trang web lừa đảo"
+url = "https://tinnhiemmang.vn"
+"""
+
 SHARED = """# Synthetic province campaign ({n} communes x {v} villages); every number is invented.
 example = true    # invented numbers: every page carries the "MẪU" band
 province = "{province}"
@@ -39,13 +49,6 @@ locale = "vi"
 layouts = [{layouts}]
 date = "2026-03-15"
 
-[[contacts]]
-label = "Cảnh sát khẩn cấp"
-phone = "113"
-
-[[channels]]
-label = "Kiểm tra trang web lừa đảo"
-url = "https://tinnhiemmang.vn"
 """
 
 SINGLE = """# Synthetic commune campaign; every number is invented.
@@ -68,13 +71,6 @@ label = "{label}"
 phone = "{hotline}"
 hotline = true
 
-[[contacts]]
-label = "Cảnh sát khẩn cấp"
-phone = "113"
-
-[[channels]]
-label = "Kiểm tra trang web lừa đảo"
-url = "https://tinnhiemmang.vn"
 """
 
 
@@ -110,7 +106,7 @@ def main():
     singles = arg("--singles", None)
     out.mkdir(parents=True, exist_ok=True)
     (out / "campaign.toml").write_text(
-        SHARED.format(n=len(rows), v=v, province=province, layouts=layouts), encoding="utf-8")
+        SHARED.format(n=len(rows), v=v, province=province, layouts=layouts) + TAIL, encoding="utf-8")
     communes = [["name", "kind", "hotline", "issuer"]]
     villages = [["commune", "name", "kind", "officer", "officer_phone", "households",
                  "shops", "public_places"]]
@@ -140,7 +136,7 @@ def main():
             (d / "campaign.toml").write_text(SINGLE.format(
                 layouts=layouts, name=u["unit"], kind=u["unit_kind"], province=province,
                 issuer=issuer, label=f"Trực ban Công an {u['unit_kind']} {u['unit']}",
-                hotline=phone), encoding="utf-8")
+                hotline=phone) + TAIL, encoding="utf-8")
             write(d / "villages.csv", own)
     write(out / "communes.csv", communes)
     write(out / "villages.csv", villages)

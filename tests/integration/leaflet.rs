@@ -112,13 +112,7 @@ fn layouts_lists_leaflet() {
 #[test]
 fn a5_back_probe_measures_like_its_block() {
     let dir = fixture("probe");
-    let out = dir.path().join("out");
-    let (code, _, err) = run(canhbao()
-        .arg("build")
-        .arg(dir.path())
-        .args(["--village", "Đông Hải", "--no-package", "--out"])
-        .arg(&out));
-    assert_eq!(code, 0, "{err}");
+    let out = build_dong_hai(dir.path());
     let text = pdf_text(&out.join("probe-check/thon-dong-hai.pdf"));
     let (matched, total) = text
         .split("khớp: ")

@@ -53,6 +53,19 @@ pub fn fixture(case: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Builds the village Đông Hải of the campaign in `dir` (no print package)
+/// into `dir/out`, asserts the build succeeded and returns that folder.
+pub fn build_dong_hai(dir: &Path) -> PathBuf {
+    let out = dir.join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir)
+        .args(["--village", "Đông Hải", "--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
 /// A fresh copy of the example campaign in a temp dir.
 pub fn example_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -173,13 +173,7 @@ fn an_example_campaign_prints_the_sample_band_on_every_page() {
     }
     // A real campaign carries no band.
     let dir = fixture("real-commune");
-    let out = dir.path().join("out");
-    let (code, _, err) = run(canhbao()
-        .arg("build")
-        .arg(dir.path())
-        .args(["--village", "Đông Hải", "--no-package", "--out"])
-        .arg(&out));
-    assert_eq!(code, 0, "{err}");
+    let out = build_dong_hai(dir.path());
     let text = pdf_text(&out.join("leaflet-a5/thon-dong-hai.pdf"));
     assert!(text.contains("Đông Hải") && !text.contains("MẪU"), "{text}");
 }
