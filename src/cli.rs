@@ -76,7 +76,14 @@ pub enum Command {
     /// được khoanh đỏ, ghi rõ lý do. Không ghi tệp nào khác; với --no-proof
     /// thì không ghi gì cả.
     ///
+    /// Với thư mục chiến dịch cấp tỉnh (campaign.toml có khóa communes): kiểm
+    /// tra từng xã, phường, in mỗi xã một dòng và ghi bản kiểm tra của mỗi xã
+    /// hợp lệ vào out/<tỉnh>/<xã>/kiem-tra.pdf (thư mục mà lệnh build ghi xã
+    /// đó); --proof là một thư mục, mỗi xã một tệp <xã>.pdf. Xã có lỗi dữ liệu
+    /// không có bản kiểm tra (mã thoát 2), các xã khác vẫn có.
+    ///
     /// Ví dụ: canhbao check examples/tien-trang
+    ///        canhbao check examples/tinh-thanh-hoa
     #[command(help_template = VERB_HELP, disable_help_flag = true,
         override_usage = "canhbao check [TÙY_CHỌN] <THƯ_MỤC>")]
     Check(CheckArgs),
@@ -243,7 +250,9 @@ pub struct CheckArgs {
     /// Thư mục chiến dịch (có tệp campaign.toml).
     #[arg(value_name = "THƯ_MỤC")]
     pub campaign: PathBuf,
-    /// Nơi ghi bản kiểm tra PDF [mặc định: <thư mục chiến dịch>/out/kiem-tra.pdf].
+    /// Nơi ghi bản kiểm tra PDF [mặc định: <thư mục chiến dịch>/out/kiem-tra.pdf];
+    /// với chiến dịch cấp tỉnh: thư mục ghi mỗi xã một tệp <xã>.pdf [mặc định:
+    /// out/<tỉnh>/<xã>/kiem-tra.pdf].
     #[arg(long, value_name = "TỆP", alias = "contact-sheet")]
     pub proof: Option<PathBuf>,
     /// Chỉ kiểm tra dữ liệu, không ghi bản kiểm tra (không ghi tệp nào).

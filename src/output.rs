@@ -63,10 +63,7 @@ pub fn foreign(out: &Path) -> Option<String> {
 /// write there too).
 pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::diag::Issues> {
     use crate::diag::{Issue, Issues};
-    let own = match (out.canonicalize(), dir.join("out").canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
+    let own = own_out(dir, out);
     match foreign(out) {
         Some(why) if !own && !allow => {
             let issue = Issue::error(Path::new("--out"), why).hint(
@@ -75,6 +72,14 @@ pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::
             Err(Issues(vec![issue]))
         }
         _ => Ok(()),
+    }
+}
+
+/// Whether `out` is the campaign folder `dir`'s own `out/`.
+pub fn own_out(dir: &Path, out: &Path) -> bool {
+    match (out.canonicalize(), dir.join("out").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -10,9 +10,11 @@
 //!
 //! The proof is written as it goes: a wave of pages is made on the render
 //! lanes, then copied into the file ([`crate::package::PdfCat`]), so memory
-//! does not grow with the villages.
+//! does not grow with the villages. The caller gives the Typst world, so a
+//! province's `check` makes it once for all its communes, as its build does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
 use typst::foundations::{Bytes, Content, Smart};
@@ -20,7 +22,7 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Sides, Size, Transform};
 
 use crate::Project;
 use crate::diag::Fault;
-use crate::layouts::Layout;
+use crate::layouts::{Format, Layout, Scope};
 use crate::package::{self, PdfCat};
 use crate::plan::{self, Job, Planner};
 use crate::render::{self, PdfSettings};
@@ -45,17 +47,33 @@ pub struct Proofed {
     pub pages: usize,
     /// (village, problem) for every village framed in red.
     pub problems: Problems,
+    /// Stopped (Ctrl-C) before the end: no file was written.
+    pub stopped: bool,
 }
 
-/// Writes the proof of `layout` (a per-village layout) for every village.
+/// The layout a proof shows: the campaign's first per-village PDF layout
+/// (none: a campaign of posters for the commune only has nothing to proof
+/// per village).
+pub fn layout(project: &Project) -> Option<&Layout> {
+    let c = &project.campaign;
+    c.layouts
+        .iter()
+        .filter_map(|id| project.layout(id).ok())
+        .find(|l| l.scope == Scope::Village && l.format == Format::Pdf)
+}
+
+/// Writes the proof of `layout` (a per-village layout) for every village,
+/// made in `base` (the campaign's world, [`Project::base`]). When `stop` is
+/// set, the pages in flight are finished, then the run ends without a file
+/// (a proof that lacks villages would look complete).
 pub fn write(
     project: &Project,
+    base: &Base,
     layout: &Layout,
-    font_dirs: &[PathBuf],
     path: &Path,
+    stop: &AtomicBool,
 ) -> Result<Proofed, Fault> {
     let c = &project.campaign;
-    let base = project.base(font_dirs)?;
     let planner = Planner::new(c, &project.pack)?;
     let villages: Vec<usize> = (0..c.villages.len()).collect();
     let mut jobs = plan::plan(c, std::slice::from_ref(layout), &villages, &project.pack);
@@ -69,12 +87,17 @@ pub fn write(
     let wave = 2 * rayon::current_num_threads().max(1);
     let mut first = 0;
     while first < total {
+        if stop.load(Ordering::Relaxed) {
+            // Dropped unfinished, the file leaves no temporary behind.
+            drop(cat);
+            return Ok(Proofed { stopped: true, ..found });
+        }
         let n = wave.min(total - first);
         // A page compiles its villages' documents and itself.
         let pages = package::on_lanes(n, PER_PAGE + 1, |k| {
             let p = first + k;
             let end = ((p + 1) * PER_PAGE).min(jobs.len());
-            page(project, &base, &planner, layout, &jobs[p * PER_PAGE..end], p, total, &ident)
+            page(project, base, &planner, layout, &jobs[p * PER_PAGE..end], p, total, &ident)
         })?;
         for made in pages {
             let (pdf, problems) = made?;

@@ -16,7 +16,7 @@ use super::Outcome;
 /// document, the files being written land whole, and the manifest lists
 /// exactly what is done. A second signal quits at once (a half-written
 /// temporary file is swept by the next run).
-fn stop_on_signal() -> Arc<AtomicBool> {
+pub(super) fn stop_on_signal() -> Arc<AtomicBool> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     use signal_hook::flag;
     let stop = Arc::new(AtomicBool::new(false));

@@ -1,17 +1,26 @@
 //! `canhbao check`: the data checked, the villages listed, the proof written.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use canhbao::cli::CheckArgs;
-use canhbao::layouts::{Format, Scope};
+use canhbao::province::check::Proofs;
 use canhbao::{BuildOptions, Project};
 
 use super::Outcome;
 
-/// Checks the campaign, prints its villages and writes the proof.
+/// Checks the campaign, prints its villages and writes the proof (one per
+/// commune of a province).
 pub fn run(args: CheckArgs) -> Outcome {
+    // Ctrl-C as in `build`: the pages in flight finish, no half proof is left.
+    let stop = super::build::stop_on_signal();
     if canhbao::province::is_province(&args.campaign) {
-        return super::province(canhbao::province::check(&args.campaign));
+        let proofs = match (args.no_proof, args.proof) {
+            (true, _) => Proofs::Off,
+            (false, Some(dir)) => Proofs::In(dir),
+            (false, None) => Proofs::Beside,
+        };
+        return super::province(canhbao::province::check::cli(&args.campaign, &proofs, &stop));
     }
     let project = match canhbao::check(&args.campaign, &BuildOptions::default()) {
         Ok(project) => project,
@@ -27,23 +36,25 @@ pub fn run(args: CheckArgs) -> Outcome {
     if village_table(&project).is_err() || args.no_proof {
         return Outcome::Done;
     }
-    proof(&project, args.proof)
+    proof(&project, args.proof, &stop)
 }
 
 /// Writes the proof of the campaign's first per-village layout.
-fn proof(project: &Project, path: Option<PathBuf>) -> Outcome {
+fn proof(project: &Project, path: Option<PathBuf>, stop: &AtomicBool) -> Outcome {
     let c = &project.campaign;
     let path = path.unwrap_or_else(|| c.root.join("out/kiem-tra.pdf"));
-    let layout = c
-        .layouts
-        .iter()
-        .filter_map(|id| project.layout(id).ok())
-        .find(|l| l.scope == Scope::Village && l.format == Format::Pdf);
-    let Some(layout) = layout else {
-        println!("Không có mẫu in theo từng thôn: không ghi bản kiểm tra.");
+    let Some(layout) = canhbao::proof::layout(project) else {
+        println!("{}", canhbao::province::check::NO_LAYOUT);
         return Outcome::Done;
     };
-    match canhbao::proof::write(project, layout, &[], &path) {
+    let written = project
+        .base(&[])
+        .and_then(|base| canhbao::proof::write(project, &base, layout, &path, stop));
+    match written {
+        Ok(found) if found.stopped => {
+            eprintln!("Đã dừng theo yêu cầu: chưa ghi bản kiểm tra.");
+            Outcome::Stopped
+        }
         Ok(found) => {
             println!("Bản kiểm tra ({} trang): {}", found.pages, path.display());
             if found.problems.is_empty() {

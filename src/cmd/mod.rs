@@ -42,6 +42,7 @@ pub fn province(code: u8) -> Outcome {
     match code {
         0 => Outcome::Done,
         1 => Outcome::Failed,
+        130 => Outcome::Stopped,
         _ => Outcome::BadInput,
     }
 }

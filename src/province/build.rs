@@ -76,8 +76,11 @@ pub fn build(
             );
         return Err(BuildError::Input(Issues(vec![issue])));
     }
-    let out = opts.out.clone().unwrap_or_else(|| dir.join("out")).join(&province.slug);
-    if let Some(why) = crate::output::foreign(&out).filter(|_| !opts.allow_nonempty_out) {
+    let out = province.out(opts.out.as_deref());
+    // The campaign's own `out/` is canhbao's by convention: `check` writes
+    // each commune's proof there before any build.
+    let own = opts.out.as_deref().is_none_or(|o| crate::output::own_out(dir, o));
+    if let Some(why) = crate::output::foreign(&out).filter(|_| !opts.allow_nonempty_out && !own) {
         let issue = Issue::error(Path::new("--out"), why).hint(
             "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out",
         );

@@ -13,6 +13,7 @@
 //! commune's row or villages fails that commune only.
 
 pub mod build;
+pub mod check;
 pub mod init;
 
 use std::collections::{HashMap, HashSet};
@@ -153,6 +154,13 @@ pub struct Member {
 }
 
 impl Province {
+    /// The folder a province run writes into: `<root>/<province>/`, one
+    /// folder per commune in it; `root` is `--out`, or the campaign's own
+    /// `out/`. `build` and `check` (its proofs) both place files by it.
+    pub fn out(&self, root: Option<&Path>) -> PathBuf {
+        root.map_or_else(|| self.dir.join("out"), Path::to_path_buf).join(&self.slug)
+    }
+
     /// Communes that loaded, with their projects.
     pub fn ready(&self) -> impl Iterator<Item = (&Member, &Project)> {
         self.communes.iter().filter_map(|m| m.project.as_ref().ok().map(|p| (m, p)))
@@ -664,50 +672,6 @@ impl Ctx<'_> {
         }
         issues
     }
-}
-
-/// `canhbao check` of a province folder: every problem with its file and
-/// line, then one line per commune (duty phone, issuer, villages). Exit 0
-/// when every commune is ready, 2 otherwise.
-pub fn check(dir: &Path) -> u8 {
-    let province = match load(dir, &crate::BuildOptions::default()) {
-        Ok(p) => p,
-        Err(issues) => {
-            eprintln!("{issues}");
-            return 2;
-        }
-    };
-    let mut bad = 0;
-    println!("{} — {} xã, phường", province.full, province.communes.len());
-    for m in &province.communes {
-        match &m.project {
-            Ok(p) => {
-                let c = &p.campaign;
-                for w in &c.warnings {
-                    eprintln!("{w}");
-                }
-                println!(
-                    "  {:<28} {:<16} {:<36} {:>4} thôn",
-                    m.full,
-                    c.hotline.phone.to_string(),
-                    c.issuer.name,
-                    c.villages.len()
-                );
-            }
-            Err(issues) => {
-                bad += 1;
-                eprintln!("{} (dòng {} của bảng xã):", m.full, m.line);
-                eprintln!("{issues}");
-                println!("  {:<28} LỖI (dòng {} của bảng xã)", m.full, m.line);
-            }
-        }
-    }
-    if bad > 0 {
-        println!("{bad} xã, phường còn lỗi: sửa rồi chạy lại; các xã khác đã hợp lệ.");
-        return 2;
-    }
-    println!("Dữ liệu hợp lệ: {} xã, phường.", province.communes.len());
-    0
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod preflight;
 mod print;
 mod props;
 mod province;
+mod province_proof;
 mod readable;
 mod readme;
 mod sandbox;
