@@ -99,6 +99,40 @@ pub struct BatchReport {
     pub manifest: PathBuf,
 }
 
+/// The jobs not yet taken, `front..back`: even lanes take from the front,
+/// odd lanes from the back. The jobs come grouped by layout, and the first
+/// document of a group lays out the parts every village shares (the
+/// commune's hotline, issuer, channels); two lanes starting the same group
+/// at once would both lay them out, since Typst's memo cache does not wait
+/// for a computation in flight. Taken from both ends, two lanes meet in one
+/// group only, where it is already warm. Counted with cachegrind, a
+/// province of 5 communes × 20 villages × 2 layouts against one commune of
+/// 100 villages (rendering only): each commune cost 268 million
+/// instructions more than its villages' share; 175 million taken from both
+/// ends.
+struct Ends(std::sync::Mutex<(usize, usize)>);
+
+impl Ends {
+    fn new(n: usize) -> Self {
+        Ends(std::sync::Mutex::new((0, n)))
+    }
+
+    fn take(&self, from_back: bool) -> Option<usize> {
+        let mut ends = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (front, back) = &mut *ends;
+        if front >= back {
+            return None;
+        }
+        Some(if from_back {
+            *back -= 1;
+            *back
+        } else {
+            *front += 1;
+            *front - 1
+        })
+    }
+}
+
 /// Renders and writes every job; `tick` is called once per finished job.
 pub fn run(
     base: &Base,
@@ -133,15 +167,15 @@ pub fn run(
     // idles while the disk flushes: measured on 1,000 leaflets, fsync in the
     // workers cost 0.3–0.8 s of 7 s. The queue is bounded, so memory stays
     // flat if the disk is slower than the renderer.
-    let next = AtomicUsize::new(0);
+    let next = Ends::new(jobs.len());
     let finished = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().clamp(1, jobs.len().max(1));
     let (queue, pending) = std::sync::mpsc::sync_channel::<Write>(WRITE_QUEUE);
-    let work = |queue: std::sync::mpsc::SyncSender<Write>| {
+    let work = |lane: usize, queue: std::sync::mpsc::SyncSender<Write>| {
         let mut mine = Vec::new();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= jobs.len() || stop.load(Ordering::Relaxed) {
+            let Some(i) = next.take(lane % 2 == 1) else { return mine };
+            if stop.load(Ordering::Relaxed) {
                 return mine;
             }
             let save = |rel: String, bytes: Vec<u8>, entry: Option<Entry>| {
@@ -181,18 +215,18 @@ pub fn run(
             errors
         });
         let handles: Vec<_> = (0..workers)
-            .map(|_| {
+            .map(|lane| {
                 // Each lane is a one-thread rayon pool: the parallel loops
                 // inside Typst and the PDF writer run on the lane's own
                 // thread instead of handing work to (and waiting on) threads
                 // that are busy with other documents.
-                let lane = rayon::ThreadPoolBuilder::new()
+                let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(1)
                     .stack_size(WORKER_STACK)
                     .build()
                     .map_err(|e| Fault::Other(format!("không khởi động được luồng xử lý ({e})")))?;
                 let queue = queue.clone();
-                Ok(scope.spawn(move || lane.install(|| work(queue))))
+                Ok(scope.spawn(move || pool.install(|| work(lane, queue))))
             })
             .collect::<Result<_, Fault>>()?;
         drop(queue);
@@ -374,4 +408,20 @@ fn extras_present(job: &Job, opts: &BatchOptions) -> bool {
 /// `canhbao x.y.z`.
 pub fn tool_version() -> String {
     format!("canhbao {}", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ends;
+
+    #[test]
+    fn two_lanes_take_every_job_once_from_both_ends() {
+        let ends = Ends::new(5);
+        let taken: Vec<_> = [false, true, false, true, false, true]
+            .into_iter()
+            .map(|back| ends.take(back))
+            .collect();
+        assert_eq!(taken, [Some(0), Some(4), Some(1), Some(3), Some(2), None]);
+        assert_eq!(Ends::new(0).take(false), None);
+    }
 }

@@ -8,15 +8,7 @@ use crate::{BuildOptions, batch, layouts, output, world};
 
 /// Hash of everything shared by all jobs: tool, layouts, fonts, options.
 pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
-    let mut bytes = batch::tool_version().into_bytes();
-    bytes.extend_from_slice(layouts::BUILTIN_REGISTRY.as_bytes());
-    for (name, content) in layouts::BUILTIN_FILES {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.extend_from_slice(&output::sha256(content).into_bytes());
-    }
-    for font in world::builtin_fonts() {
-        bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
-    }
+    let mut bytes = builtin_key().to_vec();
     bytes.extend_from_slice(
         // The preflight mode too: a file written with warnings must be
         // checked again, not skipped, when a strict build follows.
@@ -38,6 +30,26 @@ pub fn run_key(opts: &BuildOptions, c: &Campaign) -> String {
         }
     }
     output::sha256(&bytes)
+}
+
+/// The part of the key that is built into the binary: tool, layouts,
+/// fonts. Hashed once per process: the fonts are several megabytes, and a
+/// province run asks for the key of every commune (hashing them anew cost
+/// 32 million instructions per commune, measured with cachegrind).
+fn builtin_key() -> &'static [u8] {
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let mut bytes = batch::tool_version().into_bytes();
+        bytes.extend_from_slice(layouts::BUILTIN_REGISTRY.as_bytes());
+        for (name, content) in layouts::BUILTIN_FILES {
+            bytes.extend_from_slice(name.as_bytes());
+            bytes.extend_from_slice(&output::sha256(content).into_bytes());
+        }
+        for font in world::builtin_fonts() {
+            bytes.extend_from_slice(output::sha256(font.data()).as_bytes());
+        }
+        bytes
+    })
 }
 
 /// The date as it was hashed when the campaign kept it as a tuple: a new
