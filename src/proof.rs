@@ -51,6 +51,9 @@ pub struct Proofed {
     pub stopped: bool,
 }
 
+/// Said when the campaign has no per-village layout to proof.
+pub const NO_LAYOUT: &str = "Không có mẫu in theo từng thôn: không ghi bản kiểm tra.";
+
 /// The layout a proof shows: the campaign's first per-village PDF layout
 /// (none: a campaign of posters for the commune only has nothing to proof
 /// per village).

@@ -44,7 +44,7 @@ fn proof(project: &Project, path: Option<PathBuf>, stop: &AtomicBool) -> Outcome
     let c = &project.campaign;
     let path = path.unwrap_or_else(|| c.root.join("out/kiem-tra.pdf"));
     let Some(layout) = canhbao::proof::layout(project) else {
-        println!("{}", canhbao::province::check::NO_LAYOUT);
+        println!("{}", canhbao::proof::NO_LAYOUT);
         return Outcome::Done;
     };
     let written = project

@@ -9,9 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::Province;
 use crate::world::Base;
 
-/// Said when the campaign has no per-village layout to proof.
-pub const NO_LAYOUT: &str = "Không có mẫu in theo từng thôn: không ghi bản kiểm tra.";
-
 /// A proof's file name in a commune's output folder.
 pub const PROOF: &str = "kiem-tra.pdf";
 
@@ -139,7 +136,7 @@ pub fn cli(dir: &Path, proofs: &Proofs, stop: &AtomicBool) -> u8 {
         }
     }
     if no_layout {
-        println!("{NO_LAYOUT}");
+        println!("{}", crate::proof::NO_LAYOUT);
     }
     if bad > 0 {
         println!("{bad} xã, phường còn lỗi: sửa rồi chạy lại; các xã khác đã hợp lệ.");
