@@ -162,3 +162,39 @@ fn a_village_framed_in_red_is_named_with_its_commune_and_exits_1() {
     let proof = dir.path().join(OUT).join("xa-phu-xuan/kiem-tra.pdf");
     assert!(pdf_text(&proof).contains("Lỗi"), "the proof shows it");
 }
+
+/// Ctrl-C (SIGINT) during the proofs of a province: the proofs finished
+/// stay, the one in flight leaves nothing behind, exit 130.
+#[test]
+fn ctrl_c_keeps_the_finished_proofs_and_leaves_no_half_file() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::copy_dir(&crate::util::repo().join("examples/tinh-thanh-hoa"), dir.path());
+    let all = communes(dir.path()).len();
+    let root = dir.path().join(OUT);
+    let proofs = || all_files(&root).iter().filter(|p| p.ends_with("kiem-tra.pdf")).count();
+    let child = canhbao()
+        .arg("check")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while proofs() < 2 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(sent.unwrap().success());
+    let done = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{err}");
+    assert!(err.contains("Đã dừng theo yêu cầu"), "{err}");
+    let landed = proofs();
+    assert!((2..all).contains(&landed), "{landed} of {all} proofs: not stopped midway");
+    let names: Vec<PathBuf> = all_files(&root);
+    assert!(
+        names.iter().all(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
+        "a temporary file is left: {names:?}"
+    );
+}
