@@ -29,6 +29,7 @@ use typst::foundations::Bytes;
 
 use crate::batch::tool_version;
 use crate::campaign::Campaign;
+use crate::diag::Fault;
 use crate::layouts::{Copies, Impose, Layout};
 use crate::output::{self, Entry, Manifest};
 use crate::plan::Job;
@@ -337,7 +338,7 @@ pub fn on_lanes<T: Send>(
                     .num_threads(1)
                     .stack_size(crate::batch::WORKER_STACK)
                     .build()
-                    .map_err(|e| format!("failed to start a worker thread ({e})"))?;
+                    .map_err(|e| format!("không khởi động được luồng xử lý ({e})"))?;
                 let (next, f) = (&next, &f);
                 Ok(scope.spawn(move || {
                     lane.install(|| {
@@ -448,11 +449,11 @@ impl PdfCat {
     pub fn create(path: &Path, ident: &str) -> Result<PdfCat, String> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)
-            .map_err(|e| format!("failed to create `{}` ({e})", dir.display()))?;
+            .map_err(|e| Fault::io("không tạo được thư mục", dir)(e).to_string())?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let tmp = dir.join(format!(".{name}.{}{}", std::process::id(), output::TMP_SUFFIX));
-        let file = File::create(&tmp)
-            .map_err(|e| format!("failed to write `{}` ({e})", path.display()))?;
+        let file =
+            File::create(&tmp).map_err(|e| Fault::io("không ghi được tệp", path)(e).to_string())?;
         let mut cat = PdfCat {
             out: Some(Counting::new(BufWriter::new(file))),
             tmp,
@@ -470,8 +471,10 @@ impl PdfCat {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let path = self.path.display().to_string();
-        self.out().write_all(bytes).map_err(|e| format!("failed to write `{path}` ({e})"))
+        let path = self.path.clone();
+        self.out()
+            .write_all(bytes)
+            .map_err(|e| Fault::io("không ghi được tệp", &path)(e).to_string())
     }
 
     /// Copies every page of `pdf`, in order.
@@ -564,7 +567,7 @@ impl PdfCat {
         let bytes = out.count;
         let sha: String = out.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         let path = self.path.clone();
-        let fail = |e: std::io::Error| format!("failed to write `{}` ({e})", path.display());
+        let fail = |e: std::io::Error| Fault::io("không ghi được tệp", &path)(e).to_string();
         let file = out.inner.into_inner().map_err(|e| fail(e.into_error()))?;
         file.sync_all().map_err(fail)?;
         std::fs::rename(&self.tmp, &self.path).map_err(fail)?;
@@ -720,5 +723,23 @@ fn name(n: &[u8], buf: &mut Vec<u8>) {
         } else {
             buf.push(b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PdfCat;
+
+    #[test]
+    fn a_combined_file_that_cannot_be_made_is_named_in_vietnamese() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        // A file where a folder should be: refused even to root.
+        let blocker = dir.path().join("print");
+        std::fs::write(&blocker, b"").expect("a file");
+        let path = blocker.join("leaflet-a5-all.pdf");
+        let Err(msg) = PdfCat::create(&path, "x") else { panic!("made under a file") };
+        assert!(msg.starts_with("không tạo được thư mục “"), "{msg}");
+        assert!(msg.contains(&blocker.display().to_string()), "{msg}");
+        assert!(!msg.contains("failed"), "{msg}");
     }
 }
