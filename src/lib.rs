@@ -182,10 +182,11 @@ pub fn build_project(
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
-    let whole_run =
-        opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
+    // A refused document leaves the others' package whole: it is listed
+    // in the order instead (`package::Refused`).
+    let whole_run = opts.villages.is_empty() && opts.shard.is_none() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
-        package::make(base, c, &layouts, &jobs, &out, &report.manifest)
+        package::make(base, c, &layouts, &jobs, &out, &report.manifest, &report.failed)
             .map_err(BuildError::other)?
     } else {
         (Vec::new(), 0)

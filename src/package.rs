@@ -88,11 +88,54 @@ pub fn paper_name(l: &Layout) -> String {
     if l.paper == "custom" { format!("{}x{}mm", l.width_mm, l.height_mm) } else { l.paper.clone() }
 }
 
-/// Writes `print-order.csv`.
-pub fn write_order(out: &Path, lines: &[OrderLine]) -> Result<(), String> {
+/// A document of the run that was not written (refused by the preflight,
+/// too long for its box): listed in the order, with no file, so the shop
+/// and the officer see what is missing from the package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// Village (or commune).
+    pub village: String,
+    /// Layout id.
+    pub layout: String,
+    /// The pages concerned (`1, 2`), empty when the reason names none.
+    pub pages: String,
+    /// Why, on one line.
+    pub why: String,
+}
+
+impl Refused {
+    /// From a failed job of the run: (village, layout, reason).
+    pub fn of((village, layout, why): &(String, String, String)) -> Refused {
+        let mut pages: Vec<&str> = Vec::new();
+        for line in why.lines() {
+            let line = line.trim_start().trim_start_matches("- ");
+            if let Some(rest) = line.strip_prefix("trang ")
+                && let Some(n) = rest.split([',', ' ']).next().filter(|n| !n.is_empty())
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && !pages.contains(&n)
+            {
+                pages.push(n);
+            }
+        }
+        let why = why.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
+        Refused {
+            village: village.clone(),
+            layout: layout.clone(),
+            pages: pages.join(", "),
+            why: why.join(" "),
+        }
+    }
+}
+
+/// The columns of `print-order.csv`, in Vietnamese: the shop's words.
+pub const ORDER_HEADER: [&str; 8] =
+    ["tệp", "mẫu", "thôn", "khổ giấy", "số mặt", "số bản", "trang", "lý do không in"];
+
+/// Writes `print-order.csv`: the jobs, then the refused documents (no file,
+/// 0 copies, the pages and why).
+pub fn write_order(out: &Path, lines: &[OrderLine], refused: &[Refused]) -> Result<(), String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["file", "layout", "village", "paper", "sides", "copies"];
-    w.write_record(header).map_err(|e| e.to_string())?;
+    w.write_record(ORDER_HEADER).map_err(|e| e.to_string())?;
     for l in lines {
         w.write_record([
             l.file.as_str(),
@@ -101,8 +144,14 @@ pub fn write_order(out: &Path, lines: &[OrderLine]) -> Result<(), String> {
             &l.paper,
             &l.sides.to_string(),
             &l.copies.to_string(),
+            "",
+            "",
         ])
         .map_err(|e| e.to_string())?;
+    }
+    for r in refused {
+        w.write_record(["", &r.layout, &r.village, "", "", "0", &r.pages, &r.why])
+            .map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     Ok(output::write_atomic(&out.join("print-order.csv"), &bytes)?)
@@ -116,6 +165,10 @@ struct Doc<'a> {
 
 /// Writes the print-shop package of a run and adds it to the manifest:
 /// returns the print order and how many package files were written anew.
+/// `failed` are the run's failed jobs (village, layout, reason): their
+/// documents are left out of the package (a file of an earlier run is not
+/// sent) and listed in the order as refused; every other document is
+/// packaged.
 pub fn make(
     base: &Base,
     c: &Campaign,
@@ -123,6 +176,7 @@ pub fn make(
     jobs: &[Job],
     out: &Path,
     manifest_path: &Path,
+    failed: &[(String, String, String)],
 ) -> Result<(Vec<OrderLine>, usize), String> {
     let mut manifest = Manifest::read(manifest_path);
     // The manifest's entries by file, moved (not copied): one entry per
@@ -140,6 +194,7 @@ pub fn make(
         let docs: Vec<Doc> = jobs
             .iter()
             .filter(|j| j.layout.id == layout.id)
+            .filter(|j| !failed.iter().any(|f| f.0 == j.name && f.1 == j.layout.id))
             .filter_map(|j| {
                 by_file
                     .get(&format!("{}.pdf", j.stem))
@@ -192,7 +247,8 @@ pub fn make(
         // in a province run, the next commune) set up the imposition from
         // nothing: 21 million instructions per commune (cachegrind).
     }
-    write_order(out, &order)?;
+    let refused: Vec<Refused> = failed.iter().map(Refused::of).collect();
+    write_order(out, &order, &refused)?;
     // A package file made again replaces its old entry (one map insert per
     // file: a scan of the manifest per file was quadratic in the villages).
     for entry in made {

@@ -119,7 +119,7 @@ pub fn run(args: BuildArgs) -> Outcome {
                 start.elapsed().as_secs_f64(),
                 built.out.display()
             );
-            print_order_summary(&built.order);
+            print_order_summary(&built.order, &r.failed);
             if built.loa_files > 0 {
                 eprintln!(
                     "Bài phát thanh (tuần {}): {} tệp trong loa/",
@@ -151,8 +151,9 @@ pub fn run(args: BuildArgs) -> Outcome {
     }
 }
 
-/// The copies to print, per layout, as a small table.
-fn print_order_summary(order: &[canhbao::package::OrderLine]) {
+/// The copies to print, per layout, as a small table; then the documents
+/// the order lists as refused (not in the package).
+fn print_order_summary(order: &[canhbao::package::OrderLine], failed: &[(String, String, String)]) {
     let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
     for line in order {
         // The 2-up sheets (sra4) and the proof set (a5) of one layout are
@@ -173,4 +174,16 @@ fn print_order_summary(order: &[canhbao::package::OrderLine]) {
         eprintln!("{layout:<22} {paper:<12} {files:>8} {copies:>10}");
     }
     eprintln!("Chi tiết cho nhà in: print-order.csv");
+    if !failed.is_empty() {
+        eprintln!(
+            "KHÔNG IN ĐƯỢC {} tệp (không có trong gói in; print-order.csv ghi lý do):",
+            failed.len()
+        );
+        for f in failed {
+            let r = canhbao::package::Refused::of(f);
+            let pages =
+                if r.pages.is_empty() { String::new() } else { format!(" trang {}", r.pages) };
+            eprintln!("  - {} — {}{pages}", r.village, r.layout);
+        }
+    }
 }

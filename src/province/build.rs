@@ -202,6 +202,7 @@ fn package(done: &mut Done, base: &crate::world::Base, opts: &BuildOptions) -> R
         &jobs,
         &done.built.out,
         &done.built.report.manifest,
+        &done.built.report.failed,
     )?;
     done.built.order = order;
     done.built.package_written = written;

@@ -413,14 +413,84 @@ fn small_example(n: usize) -> tempfile::TempDir {
     dir
 }
 
-/// print-order.csv as rows of fields.
+/// The columns of print-order.csv, as the shop reads them.
+const ORDER_HEADER: [&str; 6] = ["tệp", "mẫu", "thôn", "khổ giấy", "số mặt", "số bản"];
+
+/// print-order.csv as rows of fields: the jobs to print (file first; the
+/// refused documents, listed after them with no file, are left out), the
+/// columns in the order of [`ORDER_HEADER`].
 fn order_rows(out: &Path) -> Vec<Vec<String>> {
+    order_table(out)
+        .into_iter()
+        .filter(|r| !r["tệp"].is_empty())
+        .map(|r| ORDER_HEADER.iter().map(|h| r[*h].clone()).collect())
+        .collect()
+}
+
+/// print-order.csv as one map (header → field) per row.
+fn order_table(out: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
-    assert_eq!(
-        r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["file", "layout", "village", "paper", "sides", "copies"]
-    );
-    r.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    for h in ORDER_HEADER {
+        assert!(headers.iter().any(|x| x == h), "no column {h}: {headers:?}");
+    }
+    r.records()
+        .map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+#[test]
+fn a_refused_document_leaves_the_package_of_the_others_and_is_named() {
+    // Three villages; the second's name cannot fit any layout.
+    let dir = small_example(3);
+    let path = dir.path().join("villages.csv");
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let huge = "Đông Hải ".repeat(44);
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    let second = lines[3].split(',').next().unwrap().to_string();
+    lines[3] = lines[3].replacen(&second, huge.trim(), 1);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--layout", "leaflet-a5", "--layout", "poster-a4", "--out"])
+        .arg(&out));
+    assert_eq!(code, 1, "some documents failed: the exit code says so\n{err}");
+    // The package of the two good villages is written.
+    let vs = villages();
+    let (first, third) = (&vs[0], &vs[2]);
+    for v in [first, third] {
+        let sheet = out.join(format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug));
+        assert!(sheet.is_file(), "{}: no 2-up sheet\n{err}", v.name);
+    }
+    assert_eq!(files(&out.join("print/leaflet-a5-2up-sra4"), "pdf").len(), 2);
+    assert!(out.join("print/leaflet-a5-all.pdf").is_file());
+    let rows = order_table(&out);
+    let jobs: Vec<_> = rows.iter().filter(|r| !r["tệp"].is_empty()).collect();
+    for v in [first, third] {
+        for layout in ["leaflet-a5", "poster-a4"] {
+            assert!(
+                jobs.iter().any(|r| r["mẫu"] == layout && r["thôn"] == v.full()),
+                "{} {layout} not ordered: {rows:?}",
+                v.name
+            );
+        }
+    }
+    // The refused ones are in the order, with no file, their layout and why.
+    let refused: Vec<_> = rows.iter().filter(|r| r["tệp"].is_empty()).collect();
+    assert_eq!(refused.len(), 2, "{rows:?}");
+    for (r, layout) in refused.iter().zip(["leaflet-a5", "poster-a4"]) {
+        assert_eq!(r["mẫu"], layout, "{r:?}");
+        assert!(r["thôn"].contains("Đông Hải Đông Hải"), "{r:?}");
+        assert_eq!(r["số bản"], "0", "{r:?}");
+        assert!(r["lý do không in"].contains("village.name"), "{r:?}");
+        assert!(r.contains_key("trang"), "{r:?}");
+    }
+    // And in the summary, after the table.
+    let tail = &err[err.find("Chi tiết cho nhà in").expect("the order's summary")..];
+    assert!(tail.contains("KHÔNG IN ĐƯỢC 2 tệp"), "{err}");
+    assert!(tail.contains("poster-a4") && tail.contains("Đông Hải Đông Hải"), "{err}");
 }
 
 /// Relative paths of every PDF under `out/print`.
