@@ -42,6 +42,7 @@ struct Shared {
     hotline_qr: qr::Matrix,
     channels: Vec<ChannelData>,
     contacts: Vec<ContactData>,
+    fit: Option<FitData>,
 }
 
 impl Shared {
@@ -70,7 +71,7 @@ impl Shared {
                 tel: k.phone.tel(),
             })
             .collect();
-        Ok(Shared { hotline_qr, channels, contacts })
+        Ok(Shared { hotline_qr, channels, contacts, fit: FitData::of(c) })
     }
 }
 
@@ -199,6 +200,10 @@ pub struct JobData<'a> {
     pub date: Option<String>,
     /// A demonstration campaign: every page carries the sample band.
     pub example: bool,
+    /// The campaign's longest village values, the same for every job: a
+    /// layout decides what goes on a page with them, so every village of
+    /// the campaign gets the same blocks and tactics.
+    pub fit: Option<&'a FitData>,
     /// The commune's hotline.
     pub hotline: HotlineData<'a>,
     /// Who issues the document.
@@ -221,6 +226,37 @@ pub struct JobData<'a> {
     pub theme: ThemeData,
     /// The village, or `None` for commune-level layouts.
     pub village: Option<VillageData>,
+}
+
+/// `JobData::fit`: the campaign's longest village values (each the longest
+/// of its kind, in characters, glued as that village's own would be).
+#[derive(Debug, Serialize)]
+pub struct FitData {
+    /// The longest village's full name (`tổ dân phố Xóm Đồng Muối …`).
+    pub full: String,
+    /// The longest village name.
+    pub name: String,
+    /// The longest officer name.
+    pub officer: String,
+    /// The longest officer number, as printed.
+    pub phone: String,
+}
+
+impl FitData {
+    /// None for a campaign with no village.
+    fn of(c: &Campaign) -> Option<FitData> {
+        let longest = |f: &dyn Fn(&Village) -> String| {
+            c.villages.iter().map(f).max_by_key(|s| s.chars().count()).unwrap_or_default()
+        };
+        let glue = |s: String| if may_break(&s) { s } else { s.replace(' ', NBSP) };
+        let v = c.villages.iter().max_by_key(|v| v.full().chars().count())?;
+        Some(FitData {
+            full: Glue::new(c, Some(v)).text(&v.full()),
+            name: glue(longest(&|v| v.name.clone())),
+            officer: glue(longest(&|v| v.officer.clone())),
+            phone: longest(&|v| v.phone.printed()),
+        })
+    }
 }
 
 /// `JobData::layout`.
@@ -432,6 +468,7 @@ fn job_data<'a>(
         contacts,
         date: c.date.map(|d| d.to_string()),
         example: c.example,
+        fit: shared.fit.as_ref(),
         hotline: HotlineData {
             display: c.hotline.phone.printed(),
             label: glue.text(&c.hotline.label),

@@ -549,3 +549,34 @@ fn every_printed_tactic_and_slogan_item_has_its_pictogram_beside_it_and_no_text_
         assert!(checked.get(layout).copied().unwrap_or(0) >= 12, "{layout}: {checked:?}");
     }
 }
+
+/// Filled ten-cornered polygons (a five-pointed star: `m`, nine `l`, `h`,
+/// then a fill) drawn on a page.
+fn stars(doc: &Document, page: lopdf::ObjectId) -> usize {
+    let content = Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+    let ops: Vec<&str> = content.operations.iter().map(|o| o.operator.as_str()).collect();
+    let mut found = 0;
+    for (i, op) in ops.iter().enumerate() {
+        if *op != "m" || i + 11 >= ops.len() {
+            continue;
+        }
+        let corners = ops[i + 1..i + 10].iter().all(|o| *o == "l");
+        if corners && ops[i + 10] == "h" && ["f", "f*", "B", "b"].contains(&ops[i + 11]) {
+            found += 1;
+        }
+    }
+    found
+}
+
+#[test]
+fn the_fake_police_pictogram_prints_no_police_star_on_the_criminal() {
+    let (_dir, out) = build("icons-each", None);
+    let pdf = pdf_of(&out, "icons-each");
+    let doc = Document::load(&pdf).unwrap();
+    let ids = expected_ids();
+    let pages = doc.get_pages();
+    let page_of = |id: &str| pages[&(ids.iter().position(|i| i == id).unwrap() as u32 + 1)];
+    // The real police (phải tố giác: call the police) keep their star.
+    assert!(stars(&doc, page_of("must_report")) > 0, "the star is found where it is");
+    assert_eq!(stars(&doc, page_of("fake_police")), 0, "a star on the impostor");
+}
