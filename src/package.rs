@@ -202,7 +202,8 @@ pub fn make(
             })
             .collect();
         let sheets = if layout.impose == Some(Impose::TwoUpA4) {
-            two_up_all(base, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?
+            let commune = crate::text::capitalize(&c.commune.full());
+            two_up_all(base, &commune, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?
         } else {
             Vec::new()
         };
@@ -302,6 +303,19 @@ fn two_up_data(l: &Layout, bleed: f64) -> Value {
     })
 }
 
+/// The slug of each side of a village's imposed sheet (printed outside the
+/// trim): commune, village, layout, side, and which of the layout's `n`
+/// sheet files this is (`k`).
+fn slugs(commune: &str, village: &str, layout: &Layout, k: usize, n: usize) -> Vec<String> {
+    let sides = ["mặt trước", "mặt sau"];
+    (0..layout.pages)
+        .map(|p| {
+            let side = sides.get(p).map_or_else(|| format!("trang {}", p + 1), |s| s.to_string());
+            format!("{commune} · {village} · {} · {side} · tờ {k}/{n}", layout.id)
+        })
+        .collect()
+}
+
 /// Fixed virtual path of the d-th source document of a sheet.
 fn src_path(d: usize) -> String {
     format!("/print/{d}.pdf")
@@ -309,8 +323,10 @@ fn src_path(d: usize) -> String {
 
 /// The 2-up sheets of every village of a layout, one file each, made on
 /// the render lanes. Unchanged ones are kept. In village order.
+#[allow(clippy::too_many_arguments)] // one call site; the campaign's parts it reads
 fn two_up_all(
     base: &Base,
+    commune: &str,
     layout: &Layout,
     docs: &[Doc],
     bleed: f64,
@@ -319,11 +335,13 @@ fn two_up_all(
     previous: &HashMap<String, Entry>,
 ) -> Result<Vec<(Entry, bool)>, String> {
     let data = two_up_data(layout, bleed);
-    let data_bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
     let impose =
         crate::layouts::BUILTIN_FILES.iter().find(|f| f.0 == "impose.typ").map_or(&[][..], |f| f.1);
     let one = |i: usize| -> Result<(Entry, bool), String> {
         let doc = docs[i].entry;
+        let mut data = data.clone();
+        data["slugs"] = json!(slugs(commune, &doc.village, layout, i + 1, docs.len()));
+        let data_bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
         let name = doc.file.rsplit('/').next().unwrap_or(&doc.file);
         let file = format!("print/{}-2up-sra4/{name}", layout.id);
         let mut key = tool_version().into_bytes();

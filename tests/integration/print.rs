@@ -616,6 +616,46 @@ fn two_up_sheet_is_one_village_twice_on_sra4_with_bleed_and_crop_marks() {
 }
 
 #[test]
+fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
+    let dir = small_example(3);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let vs = villages();
+    for (k, v) in vs.iter().take(3).enumerate() {
+        let pdf = out.join(format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug));
+        let doc = Document::load(&pdf).unwrap();
+        let t = trim_box(&doc);
+        let (_, mh) = box_mm(&doc, 1, b"MediaBox");
+        for (page, side) in [(1, "mặt trước"), (2, "mặt sau")] {
+            let o = std::process::Command::new("pdftotext")
+                .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            let html = String::from_utf8_lossy(&o.stdout);
+            // Words whose box lies wholly below the TrimBox (pdftotext
+            // measures from the top of the sheet).
+            let below: Vec<String> = html
+                .lines()
+                .filter(|l| l.contains("<word"))
+                .filter(|l| {
+                    let at = l.find("yMin=\"").unwrap() + 6;
+                    let y: f64 = l[at..].split('"').next().unwrap().parse().unwrap();
+                    y * 25.4 / 72.0 > mh - t[1]
+                })
+                .map(|l| l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string())
+                .collect();
+            let slug = below.join(" ");
+            let want =
+                format!("Xã Tiên Trang · {} · leaflet-a5 · {side} · tờ {}/3", v.full(), k + 1);
+            assert_eq!(slug, want, "{} p{page}", v.name);
+        }
+    }
+}
+
+#[test]
 fn marks_reach_every_imposed_file_and_the_combined_file_keeps_boxes() {
     let dir = small_example(3);
     let out = dir.path().join("out");
