@@ -207,7 +207,13 @@ pub fn make(
         } else {
             Vec::new()
         };
-        let combined = combined_all(layout, &docs, &settings, out, &by_file)?;
+        // A commune's one document (the 5 m banner) is its own proof: no
+        // combined file, ordered once.
+        let combined = if layout.scope == crate::layouts::Scope::Commune {
+            Vec::new()
+        } else {
+            combined_all(layout, &docs, &settings, out, &by_file)?
+        };
         for (i, doc) in docs.iter().enumerate() {
             let n = copies(layout, c, doc.village);
             order.push(match sheets.get(i) {

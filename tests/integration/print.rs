@@ -656,6 +656,24 @@ fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
 }
 
 #[test]
+fn the_banner_is_ordered_once() {
+    let dir = small_example(2);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--layout", "banner", "--layout", "leaflet-a5", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let rows = order_table(&out);
+    let banners: Vec<_> = rows.iter().filter(|r| r["mẫu"] == "banner").collect();
+    assert_eq!(banners.len(), 1, "{banners:?}");
+    assert_eq!(banners[0]["số bản"], "1", "{banners:?}");
+    assert!(out.join(&banners[0]["tệp"]).is_file(), "{banners:?}");
+    assert!(!out.join("print/banner-all.pdf").exists(), "a 5 m proof ordered as a print");
+}
+
+#[test]
 fn marks_reach_every_imposed_file_and_the_combined_file_keeps_boxes() {
     let dir = small_example(3);
     let out = dir.path().join("out");
