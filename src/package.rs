@@ -76,7 +76,9 @@ pub fn copies(layout: &Layout, c: &Campaign, village: Option<usize>) -> u64 {
     let n = match (layout.copies, village.map(|i| &c.villages[i])) {
         (Copies::None, _) => 0,
         (Copies::One, _) => 1,
-        (Copies::Places, Some(v)) => u64::from(v.shops + v.public_places),
+        // Spares on every item: a poster torn while it is put up is
+        // replaced from the same print run.
+        (Copies::Places, Some(v)) => spare(u64::from(v.shops + v.public_places)),
         (Copies::Households, Some(v)) => spare(u64::from(v.households)),
         (Copies::Households | Copies::Places, None) => 1,
     };

@@ -674,6 +674,26 @@ fn the_banner_is_ordered_once() {
 }
 
 #[test]
+fn posters_are_ordered_with_the_campaigns_spares_too() {
+    let dir = small_example(2);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--layout", "poster-a4", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let rows = order_table(&out);
+    for v in villages().iter().take(2) {
+        let row = rows.iter().find(|r| r["thôn"] == v.full()).unwrap_or_else(|| panic!("{rows:?}"));
+        // One per shop and public place, plus 5 %, rounded up.
+        let n = (f64::from(v.shops + v.public_places) * 1.05).ceil() as u64;
+        assert!(n > u64::from(v.shops + v.public_places), "{}: no spare to see", v.name);
+        assert_eq!(row["số bản"], n.to_string(), "{row:?}");
+    }
+}
+
+#[test]
 fn marks_reach_every_imposed_file_and_the_combined_file_keeps_boxes() {
     let dir = small_example(3);
     let out = dir.path().join("out");
