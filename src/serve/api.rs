@@ -221,7 +221,7 @@ fn table_json(root: &Path, rel: &str, table: &Table, issues: &[Issue]) -> Value 
             json!({ "line": line, "cells": cells, "issues": here })
         })
         .collect();
-    json!({ "file": rel, "headers": table.headers, "rows": rows })
+    json!({ "file": rel, "headers": table.headers, "columns": table.columns, "rows": rows })
 }
 
 /// Everything the page shows, read fresh from disk.

@@ -480,6 +480,17 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
             if tab == "build" && w == 390 {
                 d.click("#build");
                 built(&d);
+            } else if tab == "build" {
+                // Back on tab 3 later: the last build's summary is shown again.
+                built(&d);
+            }
+            // What the officer reads is in his words: no file or trade jargon.
+            let words = d.script("return document.body.innerText");
+            for jargon in ["campaign.toml", ".bak", "Fanpage", "sra4", "leaflet-a5", "(social)"] {
+                assert!(
+                    !words.as_str().unwrap().contains(jargon),
+                    "{jargon} on tab {tab}: {words}"
+                );
             }
             let v = d.script(OVERFLOW);
             assert!(
@@ -488,6 +499,7 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
             );
             if w == 390 || w == 1366 {
                 d.full_screenshot(&review.join(format!("{w}-{tab}.png")), w, h);
+                d.screenshot(&review.join(format!("{w}-{tab}-first-screen.png")));
             }
         }
     }
@@ -551,8 +563,9 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
         json!(0)
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
-    d.wait_text("#status", "Đã lưu");
-    let tab = d.script("return document.querySelector('#tab-villages').textContent");
+    let tab = d.wait("return document.querySelector('#tab-villages').textContent", |v| {
+        v == &json!("2. Danh sách thôn")
+    });
     assert_eq!(tab, json!("2. Danh sách thôn"), "no error left on tab 2");
 }
 
@@ -562,6 +575,7 @@ fn the_all_villages_view_names_each_village_and_its_officers_phone() {
         return;
     }
     let (_dir, d, _profile) = open("hac-thanh");
+    d.viewport(1366, 768);
     d.click("#sheet-toggle");
     d.wait_text(".tile-name", "tổ dân phố Lam Sơn 1");
     d.wait_text(".tile-phone", "Trần Quốc Bảo · 0915 000 303");
@@ -583,7 +597,12 @@ fn a_commune_typed_without_marks_is_offered_from_the_list() {
     d.click("#s-province option[value=\"Nghệ An\"]");
     d.type_into("#s-name", "cua lo");
     d.wait_text("#s-name-suggest", "phường Cửa Lò");
-    d.screenshot(&shots().join("start-suggest.png"));
+    d.viewport(390, 844);
+    let v = d.script(OVERFLOW);
+    assert!(v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]), "{v}");
+    d.full_screenshot(&shots().join("review/390-start.png"), 390, 844);
+    d.viewport(1366, 768);
+    d.full_screenshot(&shots().join("review/1366-start.png"), 1366, 768);
     d.click("#s-name-suggest button");
     assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Cửa Lò"));
     assert_eq!(d.script("return document.querySelector('#s-kind').value"), json!("phường"));

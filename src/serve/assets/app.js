@@ -84,6 +84,11 @@ const WORDS = {
     dl_social: "Tải ảnh đăng mạng xã hội (.zip)",
     print_note: "Gửi gói này cho nhà in. Trong gói có các tờ in ghép sẵn (thư mục print), bảng số bản cần in của từng thôn (print-order.csv) và tệp PDF của từng thôn.",
     error: "Lỗi: ",
+    error_word: "Lỗi: ",
+    warning_word: "Cảnh báo: ",
+    hint_word: "Gợi ý: ",
+    columns: { name: "Tên thôn", kind: "Loại", officer: "Cán bộ phụ trách", officer_phone: "SĐT cán bộ",
+      households: "Số hộ", shops: "Số cửa hàng", public_places: "Nơi công cộng" },
     audiences: { households: "Hộ gia đình", shops: "Cửa hàng, cơ sở kinh doanh", schools: "Trường học, người trẻ", border: "Vùng biên giới", elderly: "Người cao tuổi" },
     locales: { vi: "Tiếng Việt", en: "Tiếng Anh" },
   },
@@ -167,6 +172,11 @@ const WORDS = {
     dl_social: "Download social media images (.zip)",
     print_note: "Send this to the print shop: print/, print-order.csv (copies) and each village's PDFs.",
     error: "Error: ",
+    error_word: "Error: ",
+    warning_word: "Warning: ",
+    hint_word: "Hint: ",
+    columns: { name: "Village", kind: "Kind", officer: "Officer", officer_phone: "Officer's phone",
+      households: "Households", shops: "Shops", public_places: "Public places" },
     audiences: { households: "Households", shops: "Shops", schools: "Schools, young people", border: "Border areas", elderly: "Elderly people" },
     locales: { vi: "Vietnamese", en: "English" },
   },
@@ -237,6 +247,8 @@ function render() {
   app.replaceChildren(el("div", { class: "cols" }, left, previewPane()));
   showProblems();
   loadPreview();
+  // Back on tab 3: the last build's summary (or why it did not run) again.
+  if (tab === "build") pollBuild();
 }
 
 // The save button, in a bar of its own below the form: it never covers a field.
@@ -254,9 +266,18 @@ function showProblems() {
   setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
 }
 
+// An issue as the officer reads it: the village table's (and any file's)
+// with its file and line as he named them; the campaign's, which he edits
+// in the form and not in a file, in words only.
+function issueWords(i) {
+  if (i.file !== "campaign.toml") return i.text;
+  const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
+  return (i.warning ? T.warning_word : T.error_word) + cap(i.message) + (i.hint ? "\n" + T.hint_word + i.hint : "");
+}
+
 function issuesList(issues) {
   return el("ul", { class: "issues", id: "issues" },
-    issues.map((i) => el("li", { class: i.warning ? "warning" : "", text: i.text })));
+    issues.map((i) => el("li", { class: i.warning ? "warning" : "", text: issueWords(i) })));
 }
 
 function tabs() {
@@ -458,6 +479,7 @@ async function saveForm() {
     }
     S = body;
     dirty = false;
+    buildRefusal = null;
     T = WORDS[S.locale === "en" ? "en" : "vi"];
     render();
     setStatus(T.saved);
@@ -484,7 +506,8 @@ function villagesPane() {
     ondrop: (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); } });
   const t = S.table;
   const table = !t ? null : el("table", { id: "village-table" },
-    el("thead", {}, el("tr", {}, el("th", { text: T.line }), t.headers.map((h) => el("th", { text: h })))),
+    el("thead", {}, el("tr", {}, el("th", { text: T.line }),
+      t.headers.map((h, i) => el("th", { text: T.columns[t.columns[i]] || h, title: h })))),
     el("tbody", {}, t.rows.map((r) => {
       const bad = new Set(r.issues.map((i) => i.column));
       const row = el("tr", { "data-line": r.line }, el("td", { text: r.line }),
@@ -602,6 +625,7 @@ async function loadPreview() {
 // ---- build ---------------------------------------------------------------
 
 let buildTimer = null;
+let buildRefusal = null; // why the last "Tạo tệp in" built nothing (unsaved edits that could not be saved)
 
 function buildPane() {
   return el("div", { class: "card" }, el("p", { text: T.build_intro }),
@@ -612,13 +636,13 @@ function buildPane() {
 // The build uses the files on disk: edits not yet saved are saved first,
 // and when they cannot be, nothing is built and the button's place says why.
 async function startBuild() {
+  buildRefusal = null;
   if (dirty) {
     const why = await saveForm();
     if (why) {
+      buildRefusal = T.unsaved_build(why);
       tab = "build";
       render();
-      document.getElementById("build-status").replaceChildren(
-        el("p", { class: "issues", id: "build-refused", text: T.unsaved_build(why) }));
       return;
     }
   }
@@ -628,6 +652,11 @@ async function startBuild() {
 
 async function pollBuild() {
   clearTimeout(buildTimer);
+  if (buildRefusal) {
+    const box = document.getElementById("build-status");
+    if (box) box.replaceChildren(el("p", { class: "issues", id: "build-refused", text: buildRefusal }));
+    return;
+  }
   const st = await api("/api/build");
   const box = document.getElementById("build-status");
   const btn = document.getElementById("build");
