@@ -375,7 +375,7 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.wait_text("#preview-village", "thôn Đông Hải");
     d.wait_text("#tab-villages", "lỗi)");
     d.click("#tab-villages");
-    d.wait_text("#village-table", "villages.xlsx:2");
+    d.wait_text("#village-table tr.problem", "Lỗi: ");
     d.screenshot(&shots.join("0-start-created.png"));
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
     assert!(toml.lines().any(|l| l == "phone = \"0237 3868 457\""), "{toml}");
@@ -544,7 +544,7 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     d.wait_text(".page-text", "Phạm Thu Trang");
     d.wait_text("#preview-note", "1 thôn còn lỗi");
     // The error shows once, on its row of tab 2, not on tab 1.
-    let count = "return [...document.querySelectorAll('#left *')].filter(e => e.children.length === 0 && e.textContent.includes('3O3') && e.textContent.includes('lỗi')).length";
+    let count = "return [...document.querySelectorAll('#left *')].filter(e => e.children.length === 0 && e.textContent.includes('3O3') && e.textContent.includes('không phải chữ số')).length";
     d.click("#tab-form");
     assert_eq!(d.script(count), json!(0), "village errors are not on tab 1");
     d.click("#tab-villages");

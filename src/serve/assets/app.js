@@ -269,8 +269,8 @@ function showProblems() {
 // An issue as the officer reads it: the village table's (and any file's)
 // with its file and line as he named them; the campaign's, which he edits
 // in the form and not in a file, in words only.
-function issueWords(i) {
-  if (i.file !== "campaign.toml") return i.text;
+function issueWords(i, onItsRow) {
+  if (i.file !== "campaign.toml" && !onItsRow) return i.text;
   const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
   return (i.warning ? T.warning_word : T.error_word) + cap(i.message) + (i.hint ? "\n" + T.hint_word + i.hint : "");
 }
@@ -517,7 +517,7 @@ function villagesPane() {
           onkeydown: (e) => { if (e.key === "Enter") editCell(e.currentTarget, r.line, i, r.cells[i] ?? ""); } })));
       if (!r.issues.length) return row;
       return [row, el("tr", { class: "problem" }, el("td", {}),
-        el("td", { class: "note", colspan: t.headers.length, text: r.issues.map((x) => x.text).join("\n") }))];
+        el("td", { class: "note", colspan: t.headers.length, text: r.issues.map((x) => issueWords(x, true)).join("\n") }))];
     }).flat()));
   return el("div", { class: "card" }, input, drop,
     t ? el("p", { class: "muted", text: `${T.table_file}${t.file} — ${T.villages_count(t.rows.length)}. ${T.edit_hint}` }) : null,
