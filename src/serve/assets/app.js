@@ -70,7 +70,8 @@ const WORDS = {
     page: (i, n) => `Trang ${i}/${n}`,
     words: "Chữ trên trang",
     rendering: "Đang vẽ…",
-    fix_first: "Sửa các lỗi ở bên trái rồi xem lại.",
+    fix_first: "Sửa các lỗi được chỉ ra ở thẻ 1 và thẻ 2 rồi xem lại.",
+    no_village: "— Chưa có thôn nào xem trước được —",
     build: "Tạo tệp in cho mọi thôn",
     build_intro: "Tạo tệp PDF cho từng thôn, gói gửi nhà in, bài phát thanh trên loa và ảnh đăng mạng xã hội (nếu chọn mẫu ảnh), trong thư mục out bên trong thư mục chiến dịch.",
     building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
@@ -158,7 +159,8 @@ const WORDS = {
     page: (i, n) => `Page ${i}/${n}`,
     words: "Words on the page",
     rendering: "Rendering…",
-    fix_first: "Fix the problems on the left, then look again.",
+    fix_first: "Fix the problems shown on tabs 1 and 2, then look again.",
+    no_village: "— No village can be previewed yet —",
     build: "Build print files for every village",
     build_intro: "Makes each village's PDFs, the print shop package, loudspeaker scripts and social images, in out/.",
     building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
@@ -572,7 +574,9 @@ function previewPane() {
   const layoutSel = el("select", { id: "preview-layout", onchange: (e) => { view.layout = e.target.value; loadPreview(); } },
     S.choices.layouts.filter((l) => !S.form || S.form.layouts.includes(l.id) || l.id === view.layout)
       .map((l) => el("option", { value: l.id, text: l.title, selected: l.id === view.layout })));
+  const none = !S.villages.some((v) => v.index !== null);
   const villageSel = el("select", { id: "preview-village", onchange: (e) => { view.village = Number(e.target.value); view.sheet = false; render(); } },
+    none ? el("option", { value: "", text: T.no_village, selected: true }) : null,
     S.villages.map((v) => el("option", { value: v.index ?? "", disabled: v.index === null,
       text: v.index === null ? T.village_with_errors(v.name, v.line) : v.name, selected: v.index === view.village })));
   const toggle = el("button", { type: "button", class: "small", id: "sheet-toggle", text: view.sheet ? T.one_village : T.all_villages,
