@@ -31,6 +31,7 @@ pub mod rerun;
 pub mod sandbox;
 pub mod select;
 pub mod serve;
+pub mod summary;
 pub mod text;
 pub mod units;
 pub mod validate;

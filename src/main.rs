@@ -22,6 +22,10 @@ mod cmd;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Opened by a double-click (no arguments, no terminal): the page.
+    if std::env::args_os().len() == 1 && cmd::serve::double_clicked() {
+        return cmd::serve::double_click().into();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cmd::usage::error(&e).into(),

@@ -99,9 +99,14 @@ pub fn fingerprint(root: &Path) -> String {
 pub struct Loaded {
     pub project: crate::Project,
     pub base: crate::world::Base,
+    /// Every problem of the campaign when only its valid villages could be
+    /// loaded (see [`valid_villages`]); empty when the whole campaign is.
+    pub errors: Vec<Issue>,
 }
 
-/// The loaded campaign for the current files, or every problem found.
+/// The loaded campaign for the current files, or every problem found. When
+/// the only errors are rows of the village table, the other villages are
+/// loaded (with the errors kept), so the officer previews them meanwhile.
 fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
     let version = fingerprint(&s.root);
     if let Some((v, l)) = s.loaded.lock().expect("lock").as_ref()
@@ -109,11 +114,47 @@ fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
     {
         return Ok(l.clone());
     }
-    let project = crate::load(&s.root).map_err(|i| i.0)?;
+    let (project, errors) = match crate::load(&s.root) {
+        Ok(p) => (p, Vec::new()),
+        Err(issues) => match valid_villages(&s.root, &issues.0) {
+            Some(p) => (p, issues.0),
+            None => return Err(issues.0),
+        },
+    };
     let base = project.base(&[]).map_err(|e| vec![Issue::error(&s.root, e)])?;
-    let l = Arc::new(Loaded { project, base });
+    let l = Arc::new(Loaded { project, base, errors });
     *s.loaded.lock().expect("lock") = Some((version, l.clone()));
     Ok(l)
+}
+
+/// The campaign with only the villages of its table that have no error,
+/// checked by the same loader as `check`; `None` when some error is not a
+/// village row's (the campaign file, the header, the logo) or no row is left.
+fn valid_villages(root: &Path, issues: &[Issue]) -> Option<crate::Project> {
+    let doc = document(root).ok()?;
+    let rel = villages_file(Some(&doc));
+    let path = crate::campaign::inside(root, &rel).ok()?;
+    let shown = root.join(&rel);
+    let mut bad = std::collections::HashSet::new();
+    for i in issues.iter().filter(|i| !i.warning) {
+        let line = i.line.filter(|_| i.file == shown || i.file == path)?;
+        bad.insert(line);
+    }
+    let mut table = read_table(&path, &shown).ok()?;
+    if bad.contains(&table.header_line) {
+        return None;
+    }
+    table.rows.retain(|(line, _)| !bad.contains(line));
+    if table.rows.is_empty() {
+        return None;
+    }
+    let toml = root.join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).ok()?;
+    let known = crate::project::known();
+    let campaign = crate::campaign::load_text(root, toml, text, &known, Some(table)).ok()?;
+    let mut project = crate::project::from_campaign(campaign);
+    crate::validate::validate(&mut project, &crate::BuildOptions::default()).ok()?;
+    Some(project)
 }
 
 /// `campaign.toml` as an editable document.
@@ -145,7 +186,9 @@ fn issue_text(root: &Path, issue: &Issue) -> String {
 
 /// [`issue_text`] with the parts the page places on a row and cell.
 fn issue_json(root: &Path, issue: &Issue) -> Value {
+    let file = issue.file.strip_prefix(root).unwrap_or(&issue.file);
     json!({
+        "file": file.to_string_lossy().replace('\\', "/"),
         "text": issue_text(root, issue),
         "line": issue.line,
         "field": issue.field,
@@ -178,7 +221,7 @@ fn table_json(root: &Path, rel: &str, table: &Table, issues: &[Issue]) -> Value 
             json!({ "line": line, "cells": cells, "issues": here })
         })
         .collect();
-    json!({ "file": rel, "headers": table.headers, "rows": rows })
+    json!({ "file": rel, "headers": table.headers, "columns": table.columns, "rows": rows })
 }
 
 /// Everything the page shows, read fresh from disk.
@@ -203,37 +246,58 @@ fn state_json(s: &Shared) -> Value {
     let doc = document(root);
     let (issues, project) = match loaded(s) {
         // `crate::load` validates: the logo's warnings are in the list.
-        Ok(l) => (l.project.campaign.warnings.clone(), Some(l)),
+        Ok(l) if l.errors.is_empty() => (l.project.campaign.warnings.clone(), Some(l)),
+        // Only the valid villages are loaded: every problem is listed.
+        Ok(l) => (l.errors.clone(), Some(l)),
         Err(issues) => (issues, None),
     };
     let rel = villages_file(doc.as_ref().ok());
     let grid = crate::campaign::inside(root, &rel)
         .ok()
         .and_then(|p| read_table(&p, &root.join(&rel)).ok());
-    let table = grid.as_ref().map(|t| table_json(root, &rel, t, &issues));
+    let table = grid.as_ref().map(|t| {
+        let mut j = table_json(root, &rel, t, &issues);
+        // What a cell edit must be based on: the file as the page shows it.
+        j["revision"] = json!(form::revision(&std::fs::read(root.join(&rel)).unwrap_or_default()));
+        j
+    });
     let layouts = match &project {
         Some(l) => l.project.layouts.clone(),
         None => crate::layouts::builtin(),
     };
     let vi = crate::content::Pack::builtin("vi").expect("the vi pack is built in");
+    // Every row of the table, as written, with its line; the ones loaded
+    // (all, or those without an error) carry their index for the preview.
+    let as_written = |t: &Table, row: &[String]| {
+        let cell = |c| t.cell(row, c).unwrap_or("").trim();
+        format!("{} {}", cell("kind"), cell("name")).trim().to_string()
+    };
     let villages: Vec<Value> = match (&project, &grid) {
+        (Some(l), Some(t)) if !l.errors.is_empty() => t
+            .rows
+            .iter()
+            .map(|(line, row)| {
+                let vs = &l.project.campaign.villages;
+                match vs.iter().position(|v| v.line == *line) {
+                    Some(i) => json!({"name": vs[i].full(), "slug": vs[i].slug, "line": line, "index": i}),
+                    None => json!({"name": as_written(t, row), "slug": null, "line": line, "index": null}),
+                }
+            })
+            .collect(),
         (Some(l), _) => l
             .project
             .campaign
             .villages
             .iter()
-            .map(|v| json!({"name": v.full(), "slug": v.slug, "line": v.line}))
+            .enumerate()
+            .map(|(i, v)| json!({"name": v.full(), "slug": v.slug, "line": v.line, "index": i}))
             .collect(),
         // The campaign has errors: still list every row the table has, as
         // written, each with its line, so the officer sees which is which.
         (None, Some(t)) => t
             .rows
             .iter()
-            .map(|(line, row)| {
-                let cell = |c| t.cell(row, c).unwrap_or("").trim();
-                let name = format!("{} {}", cell("kind"), cell("name")).trim().to_string();
-                json!({ "name": name, "slug": null, "line": line })
-            })
+            .map(|(line, row)| json!({ "name": as_written(t, row), "slug": null, "line": line, "index": null }))
             .collect(),
         (None, None) => Vec::new(),
     };
@@ -241,7 +305,11 @@ fn state_json(s: &Shared) -> Value {
         "ready": true,
         "version": version,
         "folder": root.display().to_string(),
-        "form": doc.as_ref().ok().map(form::read),
+        "form": doc.as_ref().ok().map(|d| {
+            let mut f = form::read(d);
+            f.revision = revision(root);
+            f
+        }),
         "form_error": doc.as_ref().err(),
         "locale": doc.as_ref().ok().map(form::read).map_or("vi".into(), |f| f.locale),
         // While the village table still has cells to fill, the name comes from the form.
@@ -256,7 +324,9 @@ fn state_json(s: &Shared) -> Value {
         "villages": villages,
         "choices": {
             "layouts": layouts.iter().map(|l| json!({
-                "id": l.id, "title": l.title, "scope": l.scope, "format": l.format, "pages": l.pages,
+                // "Fanpage" is a word of the trade; the page says "trang Facebook".
+                "id": l.id, "title": l.title.replace("Fanpage", "trang Facebook"),
+                "scope": l.scope, "format": l.format, "pages": l.pages,
             })).collect::<Vec<_>>(),
             "audiences": vi.audience_ids(),
             "locales": crate::content::BUILTIN.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
@@ -323,19 +393,61 @@ pub async fn init(State(s): S, Json(f): Json<StartForm>) -> Response {
     }
 }
 
-/// Saves the campaign form into `campaign.toml` (previous file kept as `.bak`).
-pub async fn save_campaign(State(s): S, Json(f): Json<form::Form>) -> Response {
+/// The [`form::revision`] of the campaign file as it is now on disk.
+fn revision(root: &Path) -> String {
+    form::revision(&std::fs::read(root.join("campaign.toml")).unwrap_or_default())
+}
+
+/// Said when a save comes from a form read before another save.
+const STALE: &str = "Chưa lưu: thông tin chiến dịch vừa được lưu từ một thẻ (cửa sổ) khác hoặc \
+                     sửa bằng chương trình khác sau khi trang này mở ra. Ghi lại những gì bạn \
+                     vừa sửa, tải lại trang (phím F5) rồi sửa lại.";
+
+/// Saves the campaign form into `campaign.toml` (previous file kept as
+/// `.bak`). A form lacking a required value or past the command line's
+/// limits is refused (422), a form read from an older file too (409):
+/// either way nothing is written.
+pub async fn save_campaign(
+    State(s): S,
+    body: Result<Json<form::Form>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let f = match body {
+        Ok(Json(f)) => f,
+        Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Chưa lưu: biểu mẫu gửi lên thiếu thông tin bắt buộc (xã, đơn vị phát hành, \
+                 số điện thoại, mẫu in). Tải lại trang (phím F5) rồi thử lại.",
+            );
+        }
+        Err(e) => return fail(e.status(), "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng"),
+    };
+    let problems = form::problems(&f);
+    if !problems.is_empty() {
+        let list: Vec<Value> =
+            problems.iter().map(|(id, m)| json!({ "field": id, "message": m })).collect();
+        let first = problems.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": format!("Chưa lưu. {first}"), "problems": list })),
+        )
+            .into_response();
+    }
     let _w = s.writing.lock().await;
     let root = s.root.clone();
-    let result = blocking(move || -> Result<(), String> {
-        let mut doc = document(&root)?;
+    let result = blocking(move || -> Result<(), (StatusCode, String)> {
+        let bad = |e| (StatusCode::BAD_REQUEST, e);
+        let mut doc = document(&root).map_err(bad)?;
+        if f.revision != revision(&root) {
+            return Err((StatusCode::CONFLICT, STALE.to_string()));
+        }
         form::apply(&mut doc, &f);
-        replace(&root, "campaign.toml", doc.to_string().as_bytes())
+        replace(&root, "campaign.toml", doc.to_string().as_bytes()).map_err(bad)
     })
     .await;
     match result {
         Ok(()) => state(State(s.clone())).await,
-        Err(e) => fail(StatusCode::BAD_REQUEST, e),
+        Err((status, e)) => fail(status, e),
     }
 }
 
@@ -354,7 +466,17 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
         return vec![missing("name", "Chưa điền tên xã (phường).")];
     }
     if province.is_empty() {
-        return vec![missing("province", "Chưa chọn tỉnh (thành phố).")];
+        // The units of that name anywhere, each with its province.
+        let mut problem = missing("province", "Chưa chọn tỉnh (thành phố).");
+        let found: Vec<Value> = INDEX
+            .suggest(None, name, 5)
+            .into_iter()
+            .filter(|u| crate::units::loose(&u.name) == crate::units::loose(name))
+            .map(|u| json!({ "province": INDEX.provinces[u.province].name, "name": u.name, "kind": u.kind }))
+            .collect();
+        problem["use"] = found.first().cloned().unwrap_or(Value::Null);
+        problem["more"] = json!(found.iter().skip(1).collect::<Vec<_>>());
+        return vec![problem];
     }
     if c.unlisted {
         return Vec::new();
@@ -363,6 +485,7 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
     crate::units::check(name, kind, province)
         .into_iter()
         .map(|p| {
+            let mut more: Vec<Value> = Vec::new();
             let (field, hint, offer) = match p.field {
                 Field::Province => {
                     let offer = match listed {
@@ -385,8 +508,14 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
                     ("kind", hint, unit.map(|u| json!({ "kind": u.kind, "name": u.name })))
                 }
                 Field::Name => {
-                    let unit = listed.and_then(|pr| INDEX.nearest_unit(pr, name));
-                    ("name", p.hint, unit.map(|u| json!({ "name": u.name, "kind": u.kind })))
+                    // The closest names of the province, of any kind, without marks:
+                    // the first offered on the button, the others beside it.
+                    let found =
+                        listed.map(|pr| INDEX.suggest(Some(pr), name, 5)).unwrap_or_default();
+                    let offers: Vec<Value> =
+                        found.iter().map(|u| json!({ "name": u.name, "kind": u.kind })).collect();
+                    more = offers.iter().skip(1).cloned().collect();
+                    ("name", p.hint, offers.first().cloned())
                 }
             };
             json!({
@@ -399,6 +528,7 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
                         .trim()
                 ),
                 "use": offer,
+                "more": more,
             })
         })
         .collect()
@@ -439,6 +569,28 @@ pub async fn upload_villages(State(s): S, Query(q): Query<UploadName>, body: Byt
     }
 }
 
+/// The name an uploaded table is kept under: the officer's own (so every
+/// error names the file he knows), when it is a plain file name any system
+/// can hold; `villages.<ext>` otherwise.
+fn upload_name(sent: &str, ext: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let base: String = sent.rsplit(['/', '\\']).next().unwrap_or("").nfc().collect();
+    let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
+    let upper = stem.to_ascii_uppercase();
+    let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit());
+    let plain = base.chars().all(|c| c.is_alphanumeric() || " -_.()".contains(c))
+        && base.chars().count() <= 80
+        && !base.starts_with(['.', ' ', '-'])
+        && !stem.ends_with([' ', '.'])
+        && !stem.is_empty()
+        && base.to_lowercase().ends_with(&format!(".{ext}"))
+        && !base.to_lowercase().ends_with(".bak");
+    if plain && !device { base } else { format!("villages.{ext}") }
+}
+
 fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<(), String> {
     let mut doc = document(root)?;
     let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
@@ -456,7 +608,7 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
         Ok(())
     })();
     let result = checked.and_then(|()| {
-        let name = format!("villages.{ext}");
+        let name = upload_name(shown, ext);
         let old = villages_file(Some(&doc));
         let path = root.join(&name);
         if path.exists() {
@@ -473,6 +625,169 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
     });
     let _ = std::fs::remove_file(&stage);
     result
+}
+
+#[derive(Deserialize)]
+pub struct CellEdit {
+    /// The table's revision as the page read it.
+    revision: String,
+    /// Line (CSV) or row (XLSX) of the village, as the table numbers it.
+    line: usize,
+    /// Column index in the file.
+    column: usize,
+    value: String,
+}
+
+/// Changes one cell of the village table, then answers the state, where the
+/// same loader as `check` has checked it: its problem, if any, shows on its
+/// row. A CSV keeps every other byte; an Excel workbook is written again
+/// with the same cells at the same rows (its look is not kept; the file
+/// before is kept beside it).
+pub async fn edit_cell(State(s): S, Json(e): Json<CellEdit>) -> Response {
+    if e.value.chars().count() > crate::campaign::villages::MAX_CELL {
+        let msg = format!("Chưa lưu: ô dài quá {} ký tự.", crate::campaign::villages::MAX_CELL);
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, msg);
+    }
+    let _w = s.writing.lock().await;
+    let root = s.root.clone();
+    let result = blocking(move || edit_table(&root, &e)).await;
+    match result {
+        Ok(()) => state(State(s.clone())).await,
+        Err((status, msg)) => fail(status, msg),
+    }
+}
+
+fn edit_table(root: &Path, e: &CellEdit) -> Result<(), (StatusCode, String)> {
+    let bad = |m: String| (StatusCode::UNPROCESSABLE_ENTITY, m);
+    let doc = document(root).map_err(bad)?;
+    let rel = villages_file(Some(&doc));
+    let path = crate::campaign::inside(root, &rel).map_err(bad)?;
+    let bytes = std::fs::read(&path).map_err(|err| bad(format!("không đọc được {rel} ({err})")))?;
+    if form::revision(&bytes) != e.revision {
+        return Err((StatusCode::CONFLICT, STALE_TABLE.to_string()));
+    }
+    let shown = root.join(&rel);
+    let table = read_table(&path, &shown).map_err(|i| bad(issue_text(root, &i)))?;
+    if !table.rows.iter().any(|(l, _)| *l == e.line) || e.column >= table.headers.len() {
+        return Err((StatusCode::CONFLICT, STALE_TABLE.to_string()));
+    }
+    let value = crate::text::clean(&e.value);
+    let new = if rel.to_ascii_lowercase().ends_with(".csv") {
+        csv_with_cell(&bytes, e.line, e.column, &value).ok_or_else(|| {
+            bad(format!(
+                "Chưa lưu: {rel} không phải tệp chữ UTF-8 nên trang không sửa được; sửa ô này bằng Excel"
+            ))
+        })?
+    } else {
+        xlsx_with_cell(&table, e.line, e.column, &value).map_err(bad)?
+    };
+    // The result must still read as a table with that row where it was.
+    let ext = Path::new(&rel).extension().and_then(|x| x.to_str()).unwrap_or("csv");
+    let stage = root.join(format!(".canhbao-cell-{}.{ext}", std::process::id()));
+    let checked = std::fs::write(&stage, &new)
+        .map_err(|err| bad(format!("không ghi được tệp tạm ({err})")))
+        .and_then(|()| read_table(&stage, &shown).map_err(|i| bad(issue_text(root, &i))))
+        .and_then(|t| {
+            let row = t.rows.iter().find(|(l, _)| *l == e.line);
+            match row.and_then(|(_, cells)| cells.get(e.column)) {
+                Some(v) if *v == value => Ok(()),
+                _ => Err(bad("Chưa lưu: không sửa được ô này trên trang; sửa bằng Excel".into())),
+            }
+        });
+    let _ = std::fs::remove_file(&stage);
+    checked?;
+    replace(root, &rel, &new).map_err(bad)
+}
+
+/// Said when a cell edit comes from a table read before another change.
+const STALE_TABLE: &str = "Chưa lưu: bảng danh sách thôn vừa thay đổi (sửa bằng Excel hoặc ở một \
+                           thẻ khác) sau khi trang này hiện ra. Trang đã đọc lại bảng: sửa lại ô.";
+
+/// The CSV `bytes` (UTF-8) with the cell of record `line`, `column`
+/// replaced; every other byte as it was. `None` when the text is not UTF-8.
+fn csv_with_cell(bytes: &[u8], line: usize, column: usize, value: &str) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let offset = text.len() - body.len();
+    // The delimiter as the loader picks it: the one most used in the first lines.
+    let head: String = body.lines().take(5).collect::<Vec<_>>().join("\n");
+    let mut delimiter = b',';
+    for d in [b';', b'\t'] {
+        if head.matches(d as char).count() > head.matches(delimiter as char).count() {
+            delimiter = d;
+        }
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(body.as_bytes());
+    let mut starts: Vec<(usize, csv::StringRecord)> = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        let start = record.position()?.byte() as usize;
+        // The reader's position is before the blank lines it skipped.
+        let blank =
+            body.as_bytes()[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        starts.push((start + blank, record));
+    }
+    let at =
+        starts.iter().position(|(start, _)| body[..*start].matches('\n').count() + 1 == line)?;
+    let (start, record) = &starts[at];
+    let next = starts.get(at + 1).map_or(body.len(), |(s, _)| *s);
+    let end = start + body[*start..next].trim_end_matches(['\r', '\n']).len();
+    let mut fields: Vec<String> = record.iter().map(String::from).collect();
+    if fields.len() <= column {
+        fields.resize(column + 1, String::new());
+    }
+    fields[column] = value.to_string();
+    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    writer.write_record(&fields).ok()?;
+    let mut written = writer.into_inner().ok()?;
+    while written.last().is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        written.pop();
+    }
+    let mut out = bytes[..offset + start].to_vec();
+    out.extend_from_slice(&written);
+    out.extend_from_slice(&bytes[offset + end..]);
+    Some(out)
+}
+
+/// The village table as a new workbook with one cell changed: the header and
+/// every row at the rows they had, counts as numbers, every other cell as
+/// text (a phone keeps its leading 0).
+fn xlsx_with_cell(
+    table: &Table,
+    line: usize,
+    column: usize,
+    value: &str,
+) -> Result<Vec<u8>, String> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let err = |e: rust_xlsxwriter::XlsxError| format!("không ghi được bảng tính ({e})");
+    sheet.set_name("Danh sách").map_err(err)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let header_row = table.header_line.saturating_sub(1) as u32;
+    for (c, h) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(header_row, c as u16, h, &bold).map_err(err)?;
+    }
+    let counts = ["households", "shops", "public_places"];
+    for (l, cells) in &table.rows {
+        for (c, cell) in cells.iter().enumerate() {
+            let text = if *l == line && c == column { value } else { cell.as_str() };
+            if text.is_empty() {
+                continue;
+            }
+            let row = l.saturating_sub(1) as u32;
+            let count =
+                table.columns.get(c).copied().flatten().is_some_and(|k| counts.contains(&k));
+            match text.parse::<u32>() {
+                Ok(n) if count => sheet.write_number(row, c as u16, f64::from(n)).map_err(err)?,
+                _ => sheet.write_string(row, c as u16, text).map_err(err)?,
+            };
+        }
+    }
+    book.save_to_buffer().map_err(err)
 }
 
 // ---- preview -------------------------------------------------------------
@@ -552,24 +867,30 @@ fn page_text(frame: &typst::layout::Frame) -> String {
     out.trim_end().to_string()
 }
 
-/// A rendered contact sheet.
+/// Every village's first page as a small picture, with its name and its
+/// officer's phone: the "all villages" view.
 pub struct Sheet {
-    png: Vec<u8>,
-    count: usize,
+    tiles: Value,
 }
+
+/// Resolution of the "all villages" pictures: a page about 170 px wide.
+const TILE_DPI: f32 = 28.0;
 
 #[derive(Deserialize)]
 pub struct SheetQuery {
     layout: Option<String>,
 }
 
-/// The first page of every village in one image; the page maps a click to
-/// a village with the `x-sheet-*` headers.
+/// The first page of every village (the valid ones while others have
+/// errors), each with the village's name, officer and phone; the page
+/// opens a village from its tile.
 pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
     let result = blocking(move || -> Result<Arc<Sheet>, String> {
+        use rayon::prelude::*;
         let l = loaded(&s).map_err(|_| "còn lỗi trong dữ liệu".to_string())?;
         let p = &l.project;
-        let id = q.layout.unwrap_or_else(|| p.campaign.layouts[0].clone());
+        let c = &p.campaign;
+        let id = q.layout.unwrap_or_else(|| c.layouts[0].clone());
         let key = format!("{}/{id}", fingerprint(&s.root));
         if let Some((k, sh)) = s.sheet.lock().expect("lock").as_ref()
             && *k == key
@@ -577,25 +898,46 @@ pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
             return Ok(sh.clone());
         }
         let layout = p.layout(&id)?;
-        let png = p.contact_sheet(layout, &[])?;
-        let sh = Arc::new(Sheet { png, count: p.campaign.villages.len() });
+        let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| e.to_string())?;
+        let village = |i: usize| match layout.scope {
+            crate::layouts::Scope::Commune => None,
+            crate::layouts::Scope::Village => Some(i),
+        };
+        let tiles: Vec<Value> = (0..c.villages.len())
+            .into_par_iter()
+            .map(|i| -> Result<Value, String> {
+                let doc = p
+                    .document(&l.base, &planner, layout, village(i))
+                    .map_err(|e| format!("không vẽ được trang: {e}"))?;
+                let first = doc.pages().first().cloned();
+                let png = match first {
+                    Some(page) => {
+                        let one = typst_layout::PagedDocument::new(
+                            std::iter::once(page).collect(),
+                            Default::default(),
+                        );
+                        crate::render::png(&one, TILE_DPI)?.pop().unwrap_or_default()
+                    }
+                    None => Vec::new(),
+                };
+                let v = &c.villages[i];
+                Ok(json!({
+                    "index": i,
+                    "name": v.full(),
+                    "officer": v.officer,
+                    "phone": v.phone.to_string(),
+                    "png": format!("data:image/png;base64,{}",
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png)),
+                }))
+            })
+            .collect::<Result<_, String>>()?;
+        let sh = Arc::new(Sheet { tiles: Value::Array(tiles) });
         *s.sheet.lock().expect("lock") = Some((key, sh.clone()));
         Ok(sh)
     })
     .await;
     match result {
-        Ok(sh) => {
-            let cols = 8.min(sh.count.max(1));
-            (
-                [
-                    (header::CONTENT_TYPE, "image/png".to_string()),
-                    (header::HeaderName::from_static("x-sheet-count"), sh.count.to_string()),
-                    (header::HeaderName::from_static("x-sheet-cols"), cols.to_string()),
-                ],
-                sh.png.clone(),
-            )
-                .into_response()
-        }
+        Ok(sh) => Json(json!({ "tiles": sh.tiles })).into_response(),
         Err(e) => fail(StatusCode::UNPROCESSABLE_ENTITY, e),
     }
 }
@@ -656,16 +998,28 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
         Err(crate::BuildError::Other(msg)) => st.error = Some(msg.to_string()),
         Ok(built) => {
             let r = &built.report;
-            let mut order: Vec<Value> = Vec::new();
-            for line in &built.order {
-                match order.iter_mut().find(|o| o["layout"] == line.layout) {
-                    Some(o) => {
-                        o["files"] = json!(o["files"].as_u64().unwrap_or(0) + 1);
-                        o["copies"] = json!(o["copies"].as_u64().unwrap_or(0) + line.copies);
-                    }
-                    None => order.push(json!({ "layout": line.layout, "paper": line.paper,
-                                                "files": 1, "copies": line.copies })),
-                }
+            // The command line's table, with the paper said in words.
+            let order: Vec<Value> = crate::summary::totals(&built.order)
+                .into_iter()
+                .map(|t| {
+                    let mut v = json!(t);
+                    v["paper_words"] = json!(crate::summary::paper_words(&t.paper));
+                    v
+                })
+                .collect();
+            // Only the downloads that have files: images only when a layout makes them.
+            let p = &built.project;
+            let social = p
+                .campaign
+                .layouts
+                .iter()
+                .any(|id| p.layout(id).is_ok_and(|l| l.format == crate::layouts::Format::Png));
+            let mut downloads = vec!["print"];
+            if built.loa_files > 0 {
+                downloads.push("loa");
+            }
+            if social {
+                downloads.push("social");
             }
             let mut warnings: Vec<String> =
                 built.project.campaign.warnings.iter().map(|w| issue_text(root, w)).collect();
@@ -678,6 +1032,7 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
                 "warnings": warnings,
                 "order": order,
                 "loa": built.loa_files,
+                "downloads": downloads,
                 "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
             }));
         }

@@ -404,9 +404,10 @@ fn init_then_build_works_for_a_new_user() {
     let dir = tmp.path().join("xa-moi");
     let (code, _, err) = run(canhbao().arg("init").arg(&dir));
     assert_eq!(code, 0, "init failed\n{err}");
-    for f in ["campaign.toml", "villages.xlsx", "villages.csv", "HUONG-DAN.txt"] {
+    for f in ["campaign.toml", "villages.xlsx", "HUONG-DAN.txt"] {
         assert!(dir.join(f).is_file(), "init did not write {f}");
     }
+    assert!(!dir.join("villages.csv").exists(), "one village table, not two");
     fill_in_template(&dir);
     let (code, _, err) = run(canhbao().arg("build").arg(&dir));
     assert_eq!(code, 0, "build of a filled-in init failed\n{err}");

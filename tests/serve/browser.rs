@@ -162,6 +162,44 @@ impl Driver {
         assert!(v.as_str().unwrap().contains(needle), "`{needle}` not in {css}: {v}");
     }
 
+    /// Makes the page `width` × `height` CSS pixels, as a phone or a laptop
+    /// shows it (a phone's touch screen too, below 600 px).
+    fn viewport(&self, width: u32, height: u32) {
+        let params = json!({ "width": width, "height": height, "deviceScaleFactor": 1,
+                             "mobile": width < 600 });
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params })),
+        );
+    }
+
+    /// The whole page, also below the fold, as PNG: shown in a window as
+    /// tall as the page (so a bar kept at the bottom is drawn at the bottom),
+    /// then back to `width` × `height`.
+    fn full_screenshot(&self, path: &Path, width: u32, height: u32) {
+        let tall = self.script("return document.documentElement.scrollHeight");
+        self.viewport(
+            width,
+            tall.as_u64().unwrap_or(u64::from(height)).max(u64::from(height)) as u32,
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let v = self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Page.captureScreenshot",
+                         "params": { "format": "png", "captureBeyondViewport": true } })),
+        );
+        let png = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            v["data"].as_str().unwrap(),
+        )
+        .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+        self.viewport(width, height);
+    }
+
     fn screenshot(&self, path: &Path) {
         let b64 = self.cmd("GET", "/screenshot", None);
         let png = base64::Engine::decode(
@@ -310,7 +348,7 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.click("#s-province option[value=\"Thanh Hóa\"]");
     // Typed without its accents, as on a keyboard without Vietnamese input.
     d.type_into("#s-name", "Tien Trang");
-    d.type_into("#s-phone", "0237 3868 113");
+    d.type_into("#s-phone", "0237 3868 457");
     d.click("#start button[type=submit]");
     d.wait_text(
         "#s-name-problem",
@@ -322,16 +360,257 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.click("#s-name-problem button");
     let name = d.script("return document.querySelector('#s-name').value");
     assert_eq!(name, json!("Tiên Trang"));
+    // One click: the problem and the red status are gone with it.
+    let left = d.script(
+        "return document.querySelector('#s-name-problem').textContent + '|' + document.querySelector('#status').textContent",
+    );
+    assert_eq!(left, json!("|"), "after one click");
     let issuer = d.script("return document.querySelector('#s-issuer').value");
     assert_eq!(issuer, json!("Công an xã Tiên Trang"));
     d.click("#start button[type=submit]");
     d.wait_text("#commune", "xã Tiên Trang");
     // The template's village table still has cells to fill: its row is
-    // listed with the problems, the commune stays in the header.
+    // listed with the problems (on tab 2, which counts them), the commune
+    // stays in the header.
     d.wait_text("#preview-village", "thôn Đông Hải");
-    d.wait_text("#issues", "villages.xlsx:2");
+    d.wait_text("#tab-villages", "lỗi)");
+    d.click("#tab-villages");
+    d.wait_text("#village-table tr.problem", "Lỗi: ");
     d.screenshot(&shots.join("0-start-created.png"));
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
-    assert!(toml.lines().any(|l| l == "phone = \"0237 3868 113\""), "{toml}");
+    assert!(toml.lines().any(|l| l == "phone = \"0237 3868 457\""), "{toml}");
     assert!(toml.lines().any(|l| l == "province = \"Thanh Hóa\""), "{toml}");
+}
+
+/// Where the screenshots of the tests go (looked at by a person).
+fn shots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots")
+}
+
+/// The page of a copy of `example` opened in a fresh browser.
+fn open(example_name: &str) -> (tempfile::TempDir, Driver, tempfile::TempDir) {
+    let (chromium, chromedriver) = browser().expect("checked by the caller");
+    let dir = example(example_name);
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    d.wait_text("#preview-note", "—");
+    (dir, d, profile)
+}
+
+/// Waits for the end of the build the page started; returns the summary's text.
+fn built(d: &Driver) -> String {
+    d.wait_text("#build-status", "Xong trong");
+    d.script("return document.querySelector('#build-status').textContent").as_str().unwrap().into()
+}
+
+#[test]
+fn an_edit_not_yet_saved_is_saved_before_the_build() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    d.click("#tab-build");
+    d.click("#build");
+    built(&d);
+    // The officer changes the hotline, does not press "Lưu", builds again.
+    d.click("#tab-form");
+    d.type_into("#contact-phone-0", "0237 3852 999");
+    d.click("#tab-build");
+    d.click("#build");
+    d.wait_text("#build-status", "Xong trong");
+    let summary = built(&d);
+    assert!(!summary.contains(": 0 tệp mới"), "the new number was built: {summary}");
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.contains("phone = \"0237 3852 999\""), "{toml}");
+    let out = std::process::Command::new("pdftotext")
+        .arg(dir.path().join("out/leaflet-a5/to-dan-pho-dien-bien-1.pdf"))
+        .arg("-")
+        .output();
+    if let Ok(out) = out {
+        let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
+        assert!(text.contains("0237 3852 999"), "{text}");
+    }
+}
+
+#[test]
+fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    d.click("#tab-form");
+    d.type_into("#issuer-name", "Công an phường Hạc Thành (thẻ B)");
+    // Meanwhile another tab (or Notepad) saves the file.
+    let path = dir.path().join("campaign.toml");
+    let other =
+        std::fs::read_to_string(&path).unwrap().replacen("0237 3852 113", "0237 3852 111", 1);
+    std::fs::write(&path, &other).unwrap();
+    d.click("#tab-build");
+    d.click("#build");
+    d.wait_text("#build-refused", "Chưa tạo tệp nào");
+    d.wait_text("#build-refused", "thẻ (cửa sổ) khác");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "the other save is kept");
+    assert!(!dir.path().join("out").exists(), "nothing built");
+    d.screenshot(&shots().join("stale-refused.png"));
+}
+
+/// Whether anything sticks out of the page sideways, with what does.
+const OVERFLOW: &str = "const w = document.documentElement.clientWidth;
+    const out = [...document.querySelectorAll('body *')].filter(e => {
+      if (e.closest('.scroll')) return false;
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && (r.right > w + 1 || r.left < -1);
+    }).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+    return { scroll: document.documentElement.scrollWidth, width: w, out: out };";
+
+#[test]
+fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
+    if browser().is_none() {
+        return;
+    }
+    let (_dir, d, _profile) = open("hac-thanh");
+    let review = shots().join("review");
+    for (w, h) in [(390, 844), (360, 740), (1366, 768), (1920, 1080)] {
+        d.viewport(w, h);
+        for tab in ["form", "villages", "build"] {
+            d.click(&format!("#tab-{tab}"));
+            d.wait_text("#preview-note", "—");
+            if tab == "build" && w == 390 {
+                d.click("#build");
+                built(&d);
+            } else if tab == "build" {
+                // Back on tab 3 later: the last build's summary is shown again.
+                built(&d);
+            }
+            // What the officer reads is in his words: no file or trade jargon.
+            let words = d.script("return document.body.innerText");
+            for jargon in ["campaign.toml", ".bak", "Fanpage", "sra4", "leaflet-a5", "(social)"] {
+                assert!(
+                    !words.as_str().unwrap().contains(jargon),
+                    "{jargon} on tab {tab}: {words}"
+                );
+            }
+            let v = d.script(OVERFLOW);
+            assert!(
+                v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]),
+                "{w} px, tab {tab}: {v}"
+            );
+            if w == 390 || w == 1366 {
+                d.full_screenshot(&review.join(format!("{w}-{tab}.png")), w, h);
+                d.screenshot(&review.join(format!("{w}-{tab}-first-screen.png")));
+            }
+        }
+    }
+    // At 1366 × 768, every field of the form can be brought into view and
+    // is then under no bar: what is seen at its middle is the field itself.
+    d.viewport(1366, 768);
+    d.click("#tab-form");
+    let covered = d.script(
+        "const bar = document.querySelector('#savebar').getBoundingClientRect();
+         const bad = [];
+         for (const f of document.querySelectorAll('#campaign input, #campaign select, #campaign label')) {
+           f.scrollIntoView({ block: 'nearest' });
+           const r = f.getBoundingClientRect();
+           if (r.width === 0) continue;
+           const x = r.left + r.width / 2, y = r.top + r.height / 2;
+           const hit = document.elementFromPoint(x, y);
+           const overlaps = r.bottom > bar.top + 1 && r.top < bar.bottom - 1;
+           if (overlaps || !(hit === f || f.contains(hit) || (hit && hit.contains(f) && hit.tagName === 'LABEL')))
+             bad.push((f.id || f.textContent.trim().slice(0, 30)) + ' under ' + (hit ? hit.tagName + '#' + hit.id : 'nothing'));
+         }
+         return bad;",
+    );
+    assert_eq!(covered, json!([]), "fields covered at 1366 × 768");
+}
+
+#[test]
+fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    let path = dir.path().join("villages.csv");
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("0915 000 303", "0915 000 3O3", 1)).unwrap();
+    // The other villages are still previewed.
+    d.wait_text("#preview-village", "dòng 5 còn lỗi");
+    let value = d.script(
+        "return [...document.querySelectorAll('#preview-village option')].find(o => o.textContent.endsWith('Lam Sơn 2')).value",
+    );
+    d.click(&format!("#preview-village option[value=\"{}\"]", value.as_str().unwrap()));
+    d.wait_text("#preview-note", "Lam Sơn 2");
+    d.wait_text(".page-text", "Phạm Thu Trang");
+    d.wait_text("#preview-note", "1 thôn còn lỗi");
+    // The error shows once, on its row of tab 2, not on tab 1.
+    let count = "return [...document.querySelectorAll('#left *')].filter(e => e.children.length === 0 && e.textContent.includes('3O3') && e.textContent.includes('không phải chữ số')).length";
+    d.click("#tab-form");
+    assert_eq!(d.script(count), json!(0), "village errors are not on tab 1");
+    d.click("#tab-villages");
+    d.wait_text("#village-table", "0915 000 3O3");
+    assert_eq!(d.script(count), json!(1), "the error once, on its row");
+    d.screenshot(&shots().join("bad-cell.png"));
+    // Fixed in its cell.
+    d.click("#village-table td.bad");
+    // The cell's text is selected: typing replaces it (WebDriver's "clear"
+    // would leave the cell, which saves it).
+    let input = d.find("#village-table td input");
+    d.cmd("POST", &format!("/element/{input}/value"), Some(json!({ "text": "0915 000 303\n" })));
+    d.wait("return document.querySelectorAll('#village-table td.bad').length", |v| v == &json!(0));
+    assert_eq!(
+        d.script("return document.querySelectorAll('#village-table td.bad').length"),
+        json!(0)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
+    let tab = d.wait("return document.querySelector('#tab-villages').textContent", |v| {
+        v == &json!("2. Danh sách thôn")
+    });
+    assert_eq!(tab, json!("2. Danh sách thôn"), "no error left on tab 2");
+}
+
+#[test]
+fn the_all_villages_view_names_each_village_and_its_officers_phone() {
+    if browser().is_none() {
+        return;
+    }
+    let (_dir, d, _profile) = open("hac-thanh");
+    d.viewport(1366, 768);
+    d.click("#sheet-toggle");
+    d.wait_text(".tile-name", "tổ dân phố Lam Sơn 1");
+    d.wait_text(".tile-phone", "Trần Quốc Bảo · 0915 000 303");
+    let tiles = d.script("return document.querySelectorAll('.tile').length");
+    assert_eq!(tiles, json!(12));
+    d.screenshot(&shots().join("sheet.png"));
+    d.click(".tile:nth-child(3)");
+    d.wait_text("#preview-note", "tổ dân phố Lam Sơn 1");
+}
+
+#[test]
+fn a_commune_typed_without_marks_is_offered_from_the_list() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    d.click("#s-province option[value=\"Nghệ An\"]");
+    d.type_into("#s-name", "cua lo");
+    d.wait_text("#s-name-suggest", "phường Cửa Lò");
+    d.viewport(390, 844);
+    let v = d.script(OVERFLOW);
+    assert!(v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]), "{v}");
+    d.full_screenshot(&shots().join("review/390-start.png"), 390, 844);
+    d.viewport(1366, 768);
+    d.full_screenshot(&shots().join("review/1366-start.png"), 1366, 768);
+    d.click("#s-name-suggest button");
+    assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Cửa Lò"));
+    assert_eq!(d.script("return document.querySelector('#s-kind').value"), json!("phường"));
+    // No province chosen: the unit with its province.
+    d.click("#s-province option[value=\"\"]");
+    d.type_into("#s-name", "Huu Kiem");
+    d.wait_text("#s-name-suggest", "xã Hữu Kiệm (Nghệ An)");
+    d.click("#s-name-suggest button");
+    assert_eq!(d.script("return document.querySelector('#s-province').value"), json!("Nghệ An"));
+    assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Hữu Kiệm"));
 }

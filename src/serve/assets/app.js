@@ -7,7 +7,7 @@ const WORDS = {
   vi: {
     folder: "Thư mục: ",
     start_title: "Tạo chiến dịch mới",
-    start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây, canhbao tạo sẵn tệp campaign.toml và bảng danh sách thôn mẫu.",
+    start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây: canhbao ghi sẵn thông tin chiến dịch và một bảng danh sách thôn mẫu (tệp Excel) để bạn điền tiếp.",
     commune: "Tên xã/phường (không ghi chữ “xã”)",
     kind: "Loại",
     duty_phone: "Số trực ban Công an xã (đường dây nóng)",
@@ -22,6 +22,7 @@ const WORDS = {
     tab_form: "1. Thông tin chiến dịch",
     tab_villages: "2. Danh sách thôn",
     tab_build: "3. Tạo tệp in",
+    tab_errors: (n) => `(${n} lỗi)`,
     sec_commune: "Xã/phường",
     sec_contacts: "Số điện thoại in trên tờ rơi",
     label: "Tên gọi",
@@ -48,9 +49,12 @@ const WORDS = {
     saved: "Đã lưu",
     saving: "Đang lưu…",
     unsaved: "Có thay đổi chưa lưu",
+    unsaved_build: (why) => "Chưa tạo tệp nào: thay đổi ở thẻ 1 chưa lưu được. " + why,
     problems: (e, w) => `${e} lỗi, ${w} cảnh báo`,
     no_problems: "Dữ liệu hợp lệ",
-    drop: "Kéo tệp Excel (.xlsx) hoặc .csv vào đây, hoặc bấm để chọn tệp. Bảng mới thay bảng cũ (bảng cũ được giữ lại với đuôi .bak).",
+    drop: "Kéo tệp Excel (.xlsx) hoặc .csv vào đây, hoặc bấm để chọn tệp. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục).",
+    edit_cell: "Bấm để sửa ô này",
+    edit_hint: "Bấm vào một ô để sửa ngay trên trang (Enter để lưu, Esc để thôi).",
     uploading: "Đang đọc tệp…",
     table_file: "Bảng đang dùng: ",
     line: "Dòng",
@@ -58,15 +62,18 @@ const WORDS = {
     preview: "Xem trước",
     layout: "Mẫu",
     village: "Thôn",
+    village_with_errors: (name, line) => `${name || "(chưa có tên)"} — dòng ${line} còn lỗi, chưa xem được`,
+    partial: (n, m) => `Đang xem trước ${n} thôn không có lỗi; ${m} thôn còn lỗi (sửa ở thẻ 2).`,
     all_villages: "Xem tất cả các thôn",
     one_village: "Xem từng thôn",
     sheet_hint: "Bấm vào một ô để xem thôn đó.",
     page: (i, n) => `Trang ${i}/${n}`,
     words: "Chữ trên trang",
     rendering: "Đang vẽ…",
-    fix_first: "Sửa các lỗi ở bên trái rồi xem lại.",
+    fix_first: "Sửa các lỗi được chỉ ra ở thẻ 1 và thẻ 2 rồi xem lại.",
+    no_village: "— Chưa có thôn nào xem trước được —",
     build: "Tạo tệp in cho mọi thôn",
-    build_intro: "Tạo tệp PDF cho từng thôn, gói cho nhà in, bài phát thanh loa và ảnh đăng mạng xã hội, trong thư mục out/.",
+    build_intro: "Tạo tệp PDF cho từng thôn, gói gửi nhà in, bài phát thanh trên loa và ảnh đăng mạng xã hội (nếu chọn mẫu ảnh), trong thư mục out bên trong thư mục chiến dịch.",
     building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
     done: (w, s, p, sec) => `Xong trong ${sec} giây: ${w} tệp mới, ${s} tệp không đổi, ${p} trang.`,
     order_head: ["Mẫu", "Khổ giấy", "Số tệp", "Số bản in"],
@@ -76,15 +83,20 @@ const WORDS = {
     dl_print: "Tải gói cho nhà in (.zip)",
     dl_loa: "Tải bài phát thanh loa (.zip)",
     dl_social: "Tải ảnh đăng mạng xã hội (.zip)",
-    print_note: "Gửi gói này cho nhà in: thư mục print/, tệp print-order.csv (số bản cần in) và tệp PDF của từng thôn.",
+    print_note: "Gửi gói này cho nhà in. Trong gói có các tờ in ghép sẵn (thư mục print), bảng số bản cần in của từng thôn (print-order.csv) và tệp PDF của từng thôn.",
     error: "Lỗi: ",
+    error_word: "Lỗi: ",
+    warning_word: "Cảnh báo: ",
+    hint_word: "Gợi ý: ",
+    columns: { name: "Tên thôn", kind: "Loại", officer: "Cán bộ phụ trách", officer_phone: "SĐT cán bộ",
+      households: "Số hộ", shops: "Số cửa hàng", public_places: "Nơi công cộng" },
     audiences: { households: "Hộ gia đình", shops: "Cửa hàng, cơ sở kinh doanh", schools: "Trường học, người trẻ", border: "Vùng biên giới", elderly: "Người cao tuổi" },
     locales: { vi: "Tiếng Việt", en: "Tiếng Anh" },
   },
   en: {
     folder: "Folder: ",
     start_title: "New campaign",
-    start_intro: "This folder has no campaign yet. Fill in these lines; canhbao writes campaign.toml and a sample village table.",
+    start_intro: "This folder has no campaign yet. Fill in these lines; canhbao writes the campaign and a sample village table (an Excel file).",
     commune: "Commune or ward name (without “xã”)",
     kind: "Kind",
     duty_phone: "Commune police duty phone (hotline)",
@@ -99,6 +111,7 @@ const WORDS = {
     tab_form: "1. Campaign",
     tab_villages: "2. Villages",
     tab_build: "3. Build print files",
+    tab_errors: (n) => `(${n} errors)`,
     sec_commune: "Commune",
     sec_contacts: "Phone numbers printed",
     label: "Label",
@@ -125,9 +138,12 @@ const WORDS = {
     saved: "Saved",
     saving: "Saving…",
     unsaved: "Unsaved changes",
+    unsaved_build: (why) => "Nothing built: the changes on tab 1 could not be saved. " + why,
     problems: (e, w) => `${e} errors, ${w} warnings`,
     no_problems: "Data is valid",
-    drop: "Drop an Excel (.xlsx) or .csv file here, or click to choose one. The new table replaces the old one (kept with a .bak ending).",
+    drop: "Drop an Excel (.xlsx) or .csv file here, or click to choose one. The new table replaces the one in use (the old one stays in the folder).",
+    edit_cell: "Click to edit this cell",
+    edit_hint: "Click a cell to edit it here (Enter saves, Esc cancels).",
     uploading: "Reading the file…",
     table_file: "Table in use: ",
     line: "Line",
@@ -135,13 +151,16 @@ const WORDS = {
     preview: "Preview",
     layout: "Layout",
     village: "Village",
+    village_with_errors: (name, line) => `${name || "(no name yet)"} — line ${line} has errors, no preview`,
+    partial: (n, m) => `Previewing the ${n} villages without errors; ${m} still have errors (fix them on tab 2).`,
     all_villages: "All villages at a glance",
     one_village: "One village",
     sheet_hint: "Click a thumbnail to open that village.",
     page: (i, n) => `Page ${i}/${n}`,
     words: "Words on the page",
     rendering: "Rendering…",
-    fix_first: "Fix the problems on the left, then look again.",
+    fix_first: "Fix the problems shown on tabs 1 and 2, then look again.",
+    no_village: "— No village can be previewed yet —",
     build: "Build print files for every village",
     build_intro: "Makes each village's PDFs, the print shop package, loudspeaker scripts and social images, in out/.",
     building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
@@ -155,6 +174,11 @@ const WORDS = {
     dl_social: "Download social media images (.zip)",
     print_note: "Send this to the print shop: print/, print-order.csv (copies) and each village's PDFs.",
     error: "Error: ",
+    error_word: "Error: ",
+    warning_word: "Warning: ",
+    hint_word: "Hint: ",
+    columns: { name: "Village", kind: "Kind", officer: "Officer", officer_phone: "Officer's phone",
+      households: "Households", shops: "Shops", public_places: "Public places" },
     audiences: { households: "Households", shops: "Shops", schools: "Schools, young people", border: "Border areas", elderly: "Elderly people" },
     locales: { vi: "Vietnamese", en: "English" },
   },
@@ -205,82 +229,135 @@ async function refresh() {
   render();
 }
 
+// Where an issue is shown: the village table's on tab 2 (on its row when it
+// has one), every other one (campaign, logo) on tab 1. Each once.
+function issueTab(i) { return S.table && i.file === S.table.file ? "villages" : "form"; }
+
 function render() {
   const app = document.getElementById("app");
   if (!S.ready) { app.replaceChildren(startForm()); return; }
   if (!view.layout || !S.choices.layouts.some((l) => l.id === view.layout))
     view.layout = (S.form && S.form.layouts[0]) || S.choices.layouts[0].id;
-  if (view.village >= S.villages.length) view.village = 0;
-  const left = el("section", { id: "left" }, tabs(), issuesList(S.issues),
-    tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane());
+  // The villages that can be previewed carry their index; rows with errors do not.
+  const shown = S.villages.filter((v) => v.index !== null);
+  if (!shown.some((v) => v.index === view.village)) view.village = shown.length ? shown[0].index : 0;
+  const rows = new Set((S.table ? S.table.rows : []).map((r) => r.line));
+  const here = S.issues.filter((i) => issueTab(i) === tab && !(tab === "villages" && rows.has(i.line)));
+  const content = tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane();
+  const pane = el("div", { class: "pane", id: "pane" }, tab === "build" ? null : issuesList(here), content);
+  const left = el("section", { id: "left" }, tabs(), pane, tab === "form" && S.form ? saveBar() : null);
   app.replaceChildren(el("div", { class: "cols" }, left, previewPane()));
   showProblems();
   loadPreview();
+  // Back on tab 3: the last build's summary (or why it did not run) again.
+  if (tab === "build") pollBuild();
+}
+
+// The save button, in a bar of its own below the form: it never covers a field.
+function saveBar() {
+  return el("div", { class: "savebar", id: "savebar" },
+    el("button", { class: "primary", id: "save", type: "submit", form: "campaign", text: T.save }),
+    el("span", { class: "muted", id: "save-note", text: dirty ? T.unsaved : "" }));
 }
 
 function showProblems() {
+  const note = document.getElementById("save-note");
+  if (note) note.textContent = dirty ? T.unsaved : "";
   if (dirty) return setStatus(T.unsaved);
   const w = S.issues.filter((i) => i.warning).length;
   setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
 }
 
+// An issue as the officer reads it: the village table's (and any file's)
+// with its file and line as he named them; the campaign's, which he edits
+// in the form and not in a file, in words only.
+function issueWords(i, onItsRow) {
+  if (i.file !== "campaign.toml" && !onItsRow) return i.text;
+  const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
+  return (i.warning ? T.warning_word : T.error_word) + cap(i.message) + (i.hint ? "\n" + T.hint_word + i.hint : "");
+}
+
 function issuesList(issues) {
   return el("ul", { class: "issues", id: "issues" },
-    issues.map((i) => el("li", { class: i.warning ? "warning" : "", text: i.text })));
+    issues.map((i) => el("li", { class: i.warning ? "warning" : "", text: issueWords(i) })));
 }
 
 function tabs() {
-  const b = (id, label) => el("button", { id: "tab-" + id, "aria-selected": String(tab === id), text: label,
+  const errors = (id) => S.issues.filter((i) => !i.warning && issueTab(i) === id).length;
+  const b = (id, label) => el("button", { id: "tab-" + id, "aria-selected": String(tab === id),
+    text: label + (id !== "build" && errors(id) ? " " + T.tab_errors(errors(id)) : ""),
     onclick: () => { tab = id; render(); } });
   return el("nav", { class: "tabs" }, b("form", T.tab_form), b("villages", T.tab_villages), b("build", T.tab_build));
 }
 
 // ---- start ---------------------------------------------------------------
 
+// A name as typed without Vietnamese input: no marks, đ as d, lower case
+// (units::loose on the server).
+function loose(s) {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d")
+    .toLowerCase().replace(/\s+/g, " ").trim();
+}
+
 function startForm() {
   const w = WORDS.vi;
   const kinds = ["xã", "phường", "đặc khu"];
   // The official list: provinces in alphabetical order, then the chosen province's communes.
   const provinces = [...S.provinces].sort((a, b) => a.name.localeCompare(b.name, "vi"));
-  const units = el("datalist", { id: "s-units" });
-  const field = (id, label, input) => el("div", { class: "field", id: id + "-field" },
-    el("label", { for: id, text: label }), input, el("div", { class: "field-problem", id: id + "-problem" }));
+  const field = (id, label, input, extra) => el("div", { class: "field", id: id + "-field" },
+    el("label", { for: id, text: label }), input, extra, el("div", { class: "field-problem", id: id + "-problem" }));
   const province = el("select", { id: "s-province", name: "province", required: true },
     el("option", { value: "", text: w.pick_province }),
     provinces.map((p) => el("option", { value: p.name, text: p.name })));
-  const name = el("input", { type: "text", id: "s-name", name: "name", required: true, list: "s-units", autocomplete: "off" });
+  const name = el("input", { type: "text", id: "s-name", name: "name", required: true, autocomplete: "off" });
   const kind = el("select", { id: "s-kind", name: "kind" }, kinds.map((k) => el("option", { value: k, text: k })));
   const issuer = el("input", { type: "text", id: "s-issuer", name: "issuer", required: true });
   const fillIssuer = () => { if (!issuer.dataset.touched) issuer.value = "Công an " + kind.value + " " + name.value.trim(); };
-  const listUnits = () => {
+  // The names of the list closest to what is typed, with or without marks:
+  // of the chosen province, or of every province with its name.
+  const suggestions = el("div", { class: "suggestions", id: "s-name-suggest" });
+  const suggest = () => {
+    const typed = loose(name.value);
     const p = provinces.find((x) => x.name === province.value);
-    units.replaceChildren(...(p ? p.units : []).map(([n, k]) => el("option", { value: n, text: k + " " + n })));
+    const pool = (p ? [p] : provinces).flatMap((x) => x.units.map(([n, k]) => ({ name: n, kind: k, province: x.name, key: loose(n) })));
+    const exact = pool.some((u) => u.name === name.value.trim());
+    const rank = (u) => u.key === typed ? 0 : u.key.startsWith(typed) ? 1 : u.key.includes(typed) ? 2 : 3;
+    const found = typed.length < 2 || exact ? [] : pool.filter((u) => rank(u) < 3)
+      .sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key)).slice(0, 6);
+    suggestions.replaceChildren(...found.map((u) => offerButton(p ? { name: u.name, kind: u.kind } : u)));
   };
+  // Fills the fields from an offer of the list; the problems it answers go.
+  const use = (u) => {
+    if (u.province) province.value = u.province;
+    if (u.name) name.value = u.name;
+    if (u.kind) kind.value = u.kind;
+    fillIssuer();
+    clearProblems();
+    suggestions.replaceChildren();
+    setStatus("");
+  };
+  const offerButton = (u) => el("button", { type: "button", class: "small offer", text: w.use_this(u), onclick: () => use(u) });
   // A name picked from the list brings its kind (xã, phường, đặc khu) with it.
   const matchKind = () => {
     const p = provinces.find((x) => x.name === province.value);
     const u = p && p.units.find(([n]) => n === name.value.trim());
     if (u) kind.value = u[1];
   };
-  province.addEventListener("change", () => { listUnits(); matchKind(); fillIssuer(); });
-  name.addEventListener("input", () => { matchKind(); fillIssuer(); });
+  province.addEventListener("change", () => { matchKind(); fillIssuer(); suggest(); });
+  name.addEventListener("input", () => { matchKind(); fillIssuer(); suggest(); });
   kind.addEventListener("change", fillIssuer);
   issuer.addEventListener("input", () => { issuer.dataset.touched = "1"; });
   const fields = { name, kind, province };
   const clearProblems = () => f.querySelectorAll(".field-problem").forEach((p) => p.replaceChildren());
-  // Each problem under its field, with the official name to use when the list has a close one.
+  // Each problem under its field, with the official names to use when the list has close ones.
   const showProblems = (problems) => {
     clearProblems();
+    suggestions.replaceChildren();
     for (const pr of problems) {
       const box = f.querySelector(`#s-${pr.field}-problem`);
-      const offer = pr.use ? el("button", { type: "button", class: "small", text: w.use_this(pr.use), onclick: () => {
-        if (pr.use.province) { province.value = pr.use.province; listUnits(); }
-        if (pr.use.name) name.value = pr.use.name;
-        if (pr.use.kind) kind.value = pr.use.kind;
-        fillIssuer();
-        clearProblems();
-      } }) : null;
-      box.append(el("p", { text: pr.message }), pr.hint ? el("p", { class: "muted", text: pr.hint }) : null, offer);
+      const offers = [pr.use].concat(pr.more || []).filter(Boolean);
+      box.append(el("p", { text: pr.message }), pr.hint ? el("p", { class: "muted", text: pr.hint }) : null,
+        ...offers.map(offerButton));
     }
     const first = problems[0] && fields[problems[0].field];
     if (first) first.focus();
@@ -299,9 +376,9 @@ function startForm() {
       await refresh();
     } catch (e) { setStatus(w.error + e.message); }
   } },
-    el("h2", { text: w.start_title }), el("p", { text: w.start_intro }), units,
+    el("h2", { text: w.start_title }), el("p", { text: w.start_intro }),
     field("s-province", w.province_pick, province),
-    field("s-name", w.commune, name),
+    field("s-name", w.commune, name, suggestions),
     field("s-kind", w.kind, kind),
     el("label", { class: "check" }, el("input", { type: "checkbox", id: "s-unlisted", name: "unlisted" }), w.unlisted),
     field("s-phone", w.duty_phone, el("input", { type: "text", id: "s-phone", name: "phone", required: true, inputmode: "tel" })),
@@ -343,7 +420,7 @@ function campaignForm() {
     el("input", { type: "checkbox", id: "layout-" + l.id, checked: F.layouts.includes(l.id), onchange: (e) => {
       F.layouts = S.choices.layouts.map((x) => x.id).filter((id) => id === l.id ? e.target.checked : F.layouts.includes(id));
       touch();
-    } }), `${l.title} (${l.id})`));
+    } }), l.title));
   const colour = (key, label) => {
     const v = F.theme[key].length === 4 ? F.theme[key] : [0, 0, 0, 0];
     const sw = el("span", { class: "swatch" });
@@ -353,19 +430,7 @@ function campaignForm() {
     return el("div", { class: "row" }, el("div", { class: "narrow" }, el("label", { text: label }), sw),
       ...["C", "M", "Y", "K"].map((n, i) => num(`theme-${key}-${n}`, v[i], n, (x) => { v[i] = x ?? 0; F.theme[key] = v; paint(); })));
   };
-  const save = async (ev) => {
-    ev.preventDefault();
-    setStatus(T.saving);
-    try {
-      S = Object.assign(S, await api("/api/campaign", { method: "POST",
-        headers: { "content-type": "application/json" }, body: JSON.stringify(F) }));
-      dirty = false;
-      setStatus(T.saved);
-      T = WORDS[S.locale === "en" ? "en" : "vi"];
-      render();
-      setStatus(T.saved);
-    } catch (e) { setStatus(T.error + e.message); }
-  };
+  const save = async (ev) => { ev.preventDefault(); await saveForm(); };
   return el("form", { class: "card", id: "campaign", onsubmit: save },
     el("fieldset", {}, el("legend", { text: T.sec_commune }),
       ...text("commune-name", F.commune.name, T.commune, (v) => { F.commune.name = v; }),
@@ -398,7 +463,38 @@ function campaignForm() {
         num("spare", F.print.spare_percent, T.spare, (x) => { F.print.spare_percent = x; }), el("div", {})),
       el("label", { class: "check" }, el("input", { type: "checkbox", id: "marks", checked: F.print.marks,
         onchange: (e) => { F.print.marks = e.target.checked; touch(); } }), T.marks)),
-    el("button", { class: "primary", id: "save", type: "submit", text: T.save }));
+  );
+}
+
+// Saves the form (S.form, edited in place, with the revision it was read
+// from). Returns null when saved, else the reason, also shown in the status.
+async function saveForm() {
+  setStatus(T.saving);
+  try {
+    const r = await send("/api/campaign", { method: "POST",
+      headers: { "content-type": "application/json" }, body: JSON.stringify(S.form) });
+    const body = r.headers.get("content-type")?.includes("json") ? await r.json() : { error: await r.text() };
+    if (!r.ok) {
+      // Each problem under its field, the first one in view.
+      for (const p of body.problems || []) markField(p.field, p.message);
+      throw new Error(body.error);
+    }
+    S = body;
+    dirty = false;
+    buildRefusal = null;
+    T = WORDS[S.locale === "en" ? "en" : "vi"];
+    render();
+    setStatus(T.saved);
+    return null;
+  } catch (e) { setStatus(T.error + e.message); return e.message; }
+}
+
+function markField(id, message) {
+  const input = document.getElementById(id);
+  if (!input) return;
+  input.classList.add("bad");
+  input.insertAdjacentElement("afterend", el("div", { class: "field-problem", text: message }));
+  input.scrollIntoView({ block: "center" });
 }
 
 // ---- villages ------------------------------------------------------------
@@ -412,18 +508,56 @@ function villagesPane() {
     ondrop: (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); } });
   const t = S.table;
   const table = !t ? null : el("table", { id: "village-table" },
-    el("thead", {}, el("tr", {}, el("th", { text: T.line }), t.headers.map((h) => el("th", { text: h })))),
+    el("thead", {}, el("tr", {}, el("th", { text: T.line }),
+      t.headers.map((h, i) => el("th", { text: T.columns[t.columns[i]] || h, title: h })))),
     el("tbody", {}, t.rows.map((r) => {
       const bad = new Set(r.issues.map((i) => i.column));
       const row = el("tr", { "data-line": r.line }, el("td", { text: r.line }),
-        r.cells.map((c, i) => el("td", { class: bad.has(i) ? "bad" : null, text: c,
-          title: r.issues.filter((x) => x.column === i).map((x) => x.text).join("\n") || null })));
+        t.headers.map((h, i) => el("td", { class: bad.has(i) ? "bad cell" : "cell", text: r.cells[i] ?? "",
+          "data-column": i, tabindex: 0, title: T.edit_cell,
+          onclick: (e) => editCell(e.currentTarget, r.line, i, r.cells[i] ?? ""),
+          onkeydown: (e) => { if (e.key === "Enter") editCell(e.currentTarget, r.line, i, r.cells[i] ?? ""); } })));
       if (!r.issues.length) return row;
       return [row, el("tr", { class: "problem" }, el("td", {}),
-        el("td", { class: "note", colspan: t.headers.length, text: r.issues.map((x) => x.text).join("\n") }))];
+        el("td", { class: "note", colspan: t.headers.length, text: r.issues.map((x) => issueWords(x, true)).join("\n") }))];
     }).flat()));
   return el("div", { class: "card" }, input, drop,
-    t ? el("p", { class: "muted", text: `${T.table_file}${t.file} — ${T.villages_count(t.rows.length)}` }) : null, table);
+    t ? el("p", { class: "muted", text: `${T.table_file}${t.file} — ${T.villages_count(t.rows.length)}. ${T.edit_hint}` }) : null,
+    table ? el("div", { class: "scroll" }, table) : null);
+}
+
+// One cell edited in place: Enter or leaving the cell saves it, Escape
+// cancels. The server checks it with the loader of `check` and answers the
+// state, so the cell's problem shows (or goes) on its row.
+function editCell(td, line, column, old) {
+  if (td.querySelector("input")) return;
+  const input = el("input", { type: "text", value: old, class: "cell-input", "aria-label": S.table.headers[column] });
+  let done = false;
+  const finish = async (save) => {
+    if (done) return;
+    done = true;
+    if (!save || input.value === old) { render(); return; }
+    setStatus(T.saving);
+    try {
+      S = await api("/api/cell", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ revision: S.table.revision, line, column, value: input.value }) });
+      render();
+      setStatus(T.saved);
+    } catch (e) {
+      setStatus(T.error + e.message);
+      try { S = await api("/api/state"); } catch (_) { /* keep the page */ }
+      render();
+      setStatus(T.error + e.message);
+    }
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); finish(true); }
+    if (e.key === "Escape") finish(false);
+  });
+  input.addEventListener("blur", () => finish(true));
+  td.replaceChildren(input);
+  input.focus();
+  input.select();
 }
 
 async function upload(file) {
@@ -440,8 +574,11 @@ function previewPane() {
   const layoutSel = el("select", { id: "preview-layout", onchange: (e) => { view.layout = e.target.value; loadPreview(); } },
     S.choices.layouts.filter((l) => !S.form || S.form.layouts.includes(l.id) || l.id === view.layout)
       .map((l) => el("option", { value: l.id, text: l.title, selected: l.id === view.layout })));
+  const none = !S.villages.some((v) => v.index !== null);
   const villageSel = el("select", { id: "preview-village", onchange: (e) => { view.village = Number(e.target.value); view.sheet = false; render(); } },
-    S.villages.map((v, i) => el("option", { value: i, text: v.name, selected: i === view.village })));
+    none ? el("option", { value: "", text: T.no_village, selected: true }) : null,
+    S.villages.map((v) => el("option", { value: v.index ?? "", disabled: v.index === null,
+      text: v.index === null ? T.village_with_errors(v.name, v.line) : v.name, selected: v.index === view.village })));
   const toggle = el("button", { type: "button", class: "small", id: "sheet-toggle", text: view.sheet ? T.one_village : T.all_villages,
     onclick: () => { view.sheet = !view.sheet; render(); } });
   return el("section", { class: "card", id: "preview" }, el("h2", { text: T.preview }),
@@ -460,20 +597,14 @@ async function loadPreview() {
   if (view.sheet) {
     pages.replaceChildren();
     try {
-      const r = await send(`/api/sheet?layout=${encodeURIComponent(view.layout)}`);
-      if (!r.ok) throw new Error((await r.json()).error);
-      const cols = Number(r.headers.get("x-sheet-cols")), count = Number(r.headers.get("x-sheet-count"));
-      const img = el("img", { src: URL.createObjectURL(await r.blob()), alt: T.all_villages, id: "sheet-image" });
-      img.addEventListener("click", (e) => {
-        // The sheet is a grid of equal cells with a 10-pixel gap (lib.rs contact_sheet).
-        const scale = img.naturalWidth / img.clientWidth, gap = 10;
-        const cell = (img.naturalWidth - gap) / cols;
-        const cellH = (img.naturalHeight - gap) / Math.ceil(count / cols);
-        const i = Math.floor(e.offsetY * scale / cellH) * cols + Math.floor(e.offsetX * scale / cell);
-        if (i < count) { view.village = i; view.sheet = false; render(); }
-      });
+      const r = await api(`/api/sheet?layout=${encodeURIComponent(view.layout)}`);
       if (seq !== previewSeq) return;
-      sheet.replaceChildren(img);
+      // One tile per village: its first page, its name, its officer's phone.
+      sheet.replaceChildren(el("div", { class: "tiles", id: "sheet-tiles" }, r.tiles.map((t) =>
+        el("button", { type: "button", class: "tile", onclick: () => { view.village = t.index; view.sheet = false; render(); } },
+          el("img", { src: t.png, alt: t.name }),
+          el("span", { class: "tile-name", text: t.name }),
+          el("span", { class: "tile-phone", text: [t.officer, t.phone].filter(Boolean).join(" · ") })))));
       note.textContent = T.sheet_hint;
     } catch (e) { if (seq === previewSeq) note.textContent = T.error + e.message; }
     return;
@@ -482,7 +613,8 @@ async function loadPreview() {
   try {
     const p = await api(`/api/preview?layout=${encodeURIComponent(view.layout)}&village=${view.village}`);
     if (seq !== previewSeq) return;
-    note.textContent = `${p.title} — ${p.village}`;
+    const bad = S.villages.filter((v) => v.index === null).length;
+    note.textContent = `${p.title} — ${p.village}` + (bad ? "\n" + T.partial(S.villages.length - bad, bad) : "");
     pages.replaceChildren(...p.pages.map((pg, i) => el("figure", {},
       el("img", { src: pg.png, alt: T.page(i + 1, p.pages.length) + " — " + p.village }),
       el("figcaption", { text: T.page(i + 1, p.pages.length) }),
@@ -497,6 +629,7 @@ async function loadPreview() {
 // ---- build ---------------------------------------------------------------
 
 let buildTimer = null;
+let buildRefusal = null; // why the last "Tạo tệp in" built nothing (unsaved edits that could not be saved)
 
 function buildPane() {
   return el("div", { class: "card" }, el("p", { text: T.build_intro }),
@@ -504,13 +637,30 @@ function buildPane() {
     el("div", { id: "build-status" }));
 }
 
+// The build uses the files on disk: edits not yet saved are saved first,
+// and when they cannot be, nothing is built and the button's place says why.
 async function startBuild() {
+  buildRefusal = null;
+  if (dirty) {
+    const why = await saveForm();
+    if (why) {
+      buildRefusal = T.unsaved_build(why);
+      tab = "build";
+      render();
+      return;
+    }
+  }
   try { await api("/api/build", { method: "POST" }); } catch (e) { setStatus(T.error + e.message); }
   pollBuild();
 }
 
 async function pollBuild() {
   clearTimeout(buildTimer);
+  if (buildRefusal) {
+    const box = document.getElementById("build-status");
+    if (box) box.replaceChildren(el("p", { class: "issues", id: "build-refused", text: buildRefusal }));
+    return;
+  }
   const st = await api("/api/build");
   const box = document.getElementById("build-status");
   const btn = document.getElementById("build");
@@ -538,13 +688,11 @@ async function pollBuild() {
     el("progress", { id: "progress", max: 1, value: 1 }),
     el("p", { class: "ok", text: T.done(s.written, s.skipped, s.pages, s.seconds) }),
     el("table", {}, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
-      s.order.map((o) => el("tr", {}, [title(o.layout), o.paper, o.files, o.copies].map((x) => el("td", { text: x }))))),
+      s.order.map((o) => el("tr", {}, [title(o.layout), o.paper_words, o.files, o.copies].map((x) => el("td", { text: x }))))),
     s.loa ? el("p", { text: T.loa(s.loa) }) : null,
     el("p", { class: "muted", text: T.print_note }),
     el("div", { class: "downloads" },
-      el("a", { id: "dl-print", href: "/download/print.zip", text: T.dl_print, download: true }),
-      s.loa ? el("a", { id: "dl-loa", href: "/download/loa.zip", text: T.dl_loa, download: true }) : null,
-      el("a", { id: "dl-social", href: "/download/social.zip", text: T.dl_social, download: true })),
+      s.downloads.map((k) => el("a", { id: "dl-" + k, href: `/download/${k}.zip`, text: T["dl_" + k], download: true }))),
     list(T.failed, s.failed, ""),
     list(T.warnings, s.warnings, "warning")));
 }
