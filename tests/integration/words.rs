@@ -379,6 +379,34 @@ fn vi_and_en_print_the_same_tactics_for_each_audience() {
 }
 
 #[test]
+fn the_proof_names_the_officer_by_title_when_a_layout_leaves_them_out() {
+    // A campaign layout that prints neither the officer's name nor phone.
+    let dir = fixture("preflight-rules");
+    let mau = dir.path().join("mau");
+    copy_dir(&repo().join("tests/fixtures/preflight"), &mau);
+    let clean = std::fs::read_to_string(mau.join("clean.typ")).unwrap();
+    let without: String =
+        clean.lines().filter(|l| !l.contains("v.officer")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(clean, without, "the fixture layout no longer prints the officer");
+    std::fs::write(mau.join("clean.typ"), without).unwrap();
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()));
+    assert_eq!(code, 1, "{err}");
+    let title = "cán bộ Công an xã (phường) phụ trách thôn";
+    for said in [
+        format!("lỗi: thôn Đông Hải: tờ in không có tên {title} (Lê Văn Bình)"),
+        format!("lỗi: thôn Đông Hải: tờ in không có số điện thoại của {title} (0912 000 101)"),
+    ] {
+        assert!(err.contains(&said), "no “{said}” in\n{err}");
+    }
+    let proof = flat_text(&dir.path().join("out/kiem-tra.pdf"));
+    assert!(proof.contains(&format!("tờ in không có tên {title} (Lê Văn Bình)")), "{proof}");
+    assert!(proof.contains("Cán bộ Công an xã (phường) phụ trách thôn: Lê Văn Bình"), "{proof}");
+    for text in [&err, &proof] {
+        assert!(!text.to_lowercase().contains("công an viên"), "a post gone since 2024: {text}");
+    }
+}
+
+#[test]
 fn help_and_usage_errors_are_vietnamese() {
     // Every help screen: the root's and each verb's, asked both ways.
     let verbs = ["build", "check", "layouts", "init", "preview", "serve", "completions"];
