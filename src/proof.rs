@@ -215,10 +215,16 @@ fn cell(
         let phone = digits(&v.phone.to_string());
         let hotline = digits(&c.hotline.phone.to_string());
         if !frames.iter().any(|f| digits(&plain_text(f)).contains(&phone)) {
-            problems.push(format!("tờ in không có số điện thoại của công an viên ({})", v.phone));
+            problems.push(format!(
+                "tờ in không có số điện thoại của cán bộ Công an xã (phường) phụ trách thôn ({})",
+                v.phone
+            ));
         }
         if !frames.iter().any(|f| squeeze(&plain_text(f)).contains(&squeeze(&v.officer))) {
-            problems.push(format!("tờ in không có tên công an viên ({})", v.officer));
+            problems.push(format!(
+                "tờ in không có tên cán bộ Công an xã (phường) phụ trách thôn ({})",
+                v.officer
+            ));
         }
         // The numbers: the last page that shows the officer's phone, cut
         // around every run of digits that belongs to it or to the hotline.
