@@ -7,8 +7,10 @@
 #[path = "../integration/util.rs"]
 mod util;
 
+mod bombs;
 mod flags;
 mod input;
 mod limits;
+mod output;
 mod paths;
 mod rerun;
