@@ -8,6 +8,7 @@
 mod util;
 
 mod bombs;
+mod download;
 mod flags;
 mod input;
 mod limits;
