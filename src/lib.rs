@@ -204,23 +204,25 @@ pub fn build_project(
     };
     // Loudspeaker scripts belong to the campaign's whole set of material:
     // `--layout X` builds exactly X.
-    let loa_files = if opts.layouts.is_empty() && !stopped {
+    let scripts = opts.layouts.is_empty() && !stopped;
+    let loa = if scripts {
         loa::write_all(c, &project.pack, &villages, opts.week, &out, stop)
-            .map_err(|e| fail(e.to_string()))?
     } else {
-        0
+        Ok(0)
     };
     let keep = output::Keep {
         documents: rerun::documents(&project),
         scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).collect(),
-        written: match loa_files {
-            0 => Vec::new(),
-            _ => villages.iter().map(|&i| format!("loa/{}.txt", c.villages[i].slug)).collect(),
+        // Those that landed are listed, even when a later one failed.
+        written: match scripts {
+            false => Vec::new(),
+            true => villages.iter().map(|&i| format!("loa/{}.txt", c.villages[i].slug)).collect(),
         },
         package: (whole_run && !opts.no_package)
             .then(|| order.iter().map(|l| l.file.clone()).collect()),
     };
     output::settle(&out, &report.manifest, &before, &keep).map_err(|e| fail(e.to_string()))?;
+    let loa_files = loa.map_err(|e| fail(e.to_string()))?;
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files, stopped })
 }

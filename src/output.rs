@@ -380,7 +380,14 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     // A file that stays on disk stays listed: the manifest tells the truth,
     // and the next run tries again.
     m.also.extend(failed.iter().map(|(f, _)| f.clone()));
-    m.write(path)?;
+    if let Err(e) = m.write(path) {
+        // The manifest on disk is the batch's: the scripts this run added
+        // are taken back so that it still tells what is there.
+        let before = before.owned();
+        let new: Vec<&String> = keep.written.iter().filter(|f| !before.contains(*f)).collect();
+        remove_stale(out, new);
+        return Err(e);
+    }
     match failed.is_empty() {
         true => Ok(()),
         false => {
