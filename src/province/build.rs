@@ -277,6 +277,11 @@ fn package(done: &mut Done, base: &crate::world::Base, opts: &BuildOptions) -> R
     )?;
     done.built.order = order;
     done.built.package_written = written;
+    // The commune's print order is one of its files, as in a commune's run.
+    let path = &done.built.report.manifest;
+    let mut manifest = Manifest::read(path);
+    manifest.also.push(crate::output::ORDER.to_string());
+    manifest.write(path)?;
     Ok(())
 }
 

@@ -230,3 +230,89 @@ fn a_full_disk_names_every_document_not_written_and_the_manifest_stays_true() {
     assert!(line.ends_with(&format!(" và {} tệp khác", missing - 10)), "{line}");
     assert_eq!(listed, on_disk, "the manifest lists exactly what is on the disk");
 }
+
+/// The example province cut to its first `n` communes with their villages
+/// in the shared table.
+fn province(dir: &Path, n: usize) {
+    copy_dir(&repo().join("examples/tinh-thanh-hoa"), dir);
+    let communes = fs::read_to_string(dir.join("communes.csv")).unwrap();
+    let mut lines = communes.lines();
+    let mut kept: Vec<&str> = vec![lines.next().unwrap()];
+    kept.extend(lines.filter(|l| !l.contains("thon/")).take(n));
+    fs::write(dir.join("communes.csv"), kept.join("\n") + "\n").unwrap();
+    keep_villages(dir);
+}
+
+/// Keeps the shared village table's rows of the communes in the table.
+fn keep_villages(dir: &Path) {
+    let communes = fs::read_to_string(dir.join("communes.csv")).unwrap();
+    let names: Vec<&str> = communes.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let villages = fs::read_to_string(dir.join("villages.csv")).unwrap();
+    let rows: Vec<&str> = villages
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || names.contains(&l.split(',').next().unwrap()))
+        .map(|(_, l)| l)
+        .collect();
+    fs::write(dir.join("villages.csv"), rows.join("\n") + "\n").unwrap();
+}
+
+/// H1 for a province: a commune removed from the communes table takes its
+/// files (documents, package, scripts, its manifest) with it on the next
+/// build, and the province's manifest, order and folder hold exactly the
+/// communes of the table; a file canhbao never wrote stays.
+#[test]
+fn a_commune_removed_from_a_province_leaves_its_folder_and_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("tinh");
+    province(&campaign, 3);
+    let out = tmp.path().join("out");
+    let (code, err) = build(&campaign, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let root = out.join("tinh-thanh-hoa");
+    let gone = root.join("xa-quang-chieu");
+    assert!(!files(&gone.join("leaflet-a5"), "pdf").is_empty(), "built: {err}");
+    fs::write(gone.join("ghi-chu.txt"), "của cán bộ").unwrap();
+
+    let table = fs::read_to_string(campaign.join("communes.csv")).unwrap();
+    let kept: Vec<&str> = table.lines().filter(|l| !l.starts_with("Quang Chiểu,")).collect();
+    fs::write(campaign.join("communes.csv"), kept.join("\n") + "\n").unwrap();
+    keep_villages(&campaign);
+    let (code, err) = build(&campaign, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let left: Vec<String> = all_files(&gone).iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(
+        left,
+        [gone.join("ghi-chu.txt").display().to_string()],
+        "only the officer's file stays"
+    );
+    let manifest = fs::read_to_string(root.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("xa-quang-chieu"), "{manifest}");
+    let order = fs::read_to_string(root.join("print-order.csv")).unwrap();
+    assert!(!order.contains("Quang Chiểu"), "{order}");
+    let mut expected = listed(&root.join("manifest.json"));
+    expected.insert("xa-quang-chieu/ghi-chu.txt".into());
+    assert_eq!(on_disk(&root), expected, "the province folder holds what its manifest lists");
+}
+
+/// M5 for a province: shards made with other options are not merged.
+#[test]
+fn province_shards_made_with_other_options_are_not_merged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("tinh");
+    province(&campaign, 4);
+    let out = tmp.path().join("out");
+    let (code, err) = build(&campaign, &out, &["--shard", "1/2", "--emit-data"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = build(&campaign, &out, &["--shard", "2/2"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = build(&campaign, &out, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("không ghép được các phần"), "{err}");
+    assert!(err.contains("manifest.shard-1-of-2.json"), "{err}");
+    assert!(!out.join("tinh-thanh-hoa/manifest.json").exists(), "a refused merge writes nothing");
+    let (code, err) = build(&campaign, &out, &["--shard", "1/2"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = build(&campaign, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+}
