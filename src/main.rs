@@ -19,7 +19,7 @@ use canhbao::cli::{Cli, Command};
 mod cmd;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: canhbao::render::Guarded = canhbao::render::Guarded;
 
 fn main() -> ExitCode {
     // Opened by a double-click (no arguments, no terminal): the page.
