@@ -66,6 +66,9 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
             }
             Event::Text(t) if in_style => external_url(&String::from_utf8_lossy(&t))?,
             Event::CData(t) if in_style => external_url(&String::from_utf8_lossy(&t))?,
+            Event::Eof if open.len() > 1 => {
+                return Err("tệp logo SVG hỏng (thiếu thẻ đóng ở cuối tệp); mở bằng trình vẽ (Inkscape…) rồi lưu lại".into());
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -137,7 +140,7 @@ fn external_url(text: &str) -> Result<(), String> {
         let target = lower[at + 4..].trim_start().trim_start_matches(['"', '\'']);
         if !target.starts_with('#') && !target.starts_with("data:") {
             let end = target.find(')').unwrap_or(target.len());
-            return Err(outside(&target[..end]));
+            return Err(outside(target[..end].trim_end().trim_end_matches(['"', '\''])));
         }
     }
     Ok(())
@@ -258,5 +261,6 @@ mod tests {
         assert!(check(&cycle).unwrap_err().contains("vòng lặp"));
         assert!(check(b"<html></html>").is_err());
         assert!(check(&svg("<g>")).is_err());
+        assert!(check(format!("{HEAD}<g>").as_bytes()).unwrap_err().contains("thẻ đóng"));
     }
 }
