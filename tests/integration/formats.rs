@@ -384,9 +384,9 @@ fn fill_in_template(dir: &Path) {
     fs::write(&toml_path, toml).unwrap();
     let rows = [
         ["Tên thôn", "Loại", "Cán bộ phụ trách", "SĐT", "Số hộ"],
-        ["Đông Hải", "thôn", "Lê Văn Bình", "0912 000 101", "312"],
-        ["Tây Hải", "thôn", "Nguyễn Thị Hoa", "0912 000 102", "245"],
-        ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0912 000 103", "180"],
+        ["Đông Hải", "thôn", "Lê Văn Bình", "0912 001 101", "312"],
+        ["Tây Hải", "thôn", "Nguyễn Thị Hoa", "0912 001 102", "245"],
+        ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0912 001 103", "180"],
     ];
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
