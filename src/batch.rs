@@ -112,14 +112,20 @@ impl BatchReport {
     /// "24 tệp chưa tạo được: a.pdf, b.pdf, … và 14 tệp khác", when a file
     /// of the run was not written.
     pub fn unwritten(&self) -> Option<String> {
-        let n = self.not_written.len();
-        let shown = self.not_written[..n.min(Self::NAMED)].join(", ");
-        let more = match n.saturating_sub(Self::NAMED) {
-            0 => String::new(),
-            m => format!(" và {m} tệp khác"),
-        };
-        (n > 0).then(|| format!("{n} tệp chưa tạo được: {shown}{more}"))
+        unwritten(&self.not_written)
     }
+}
+
+/// "24 tệp chưa tạo được: a.pdf, b.pdf, … và 14 tệp khác" for `files`
+/// (none: `None`), naming the first [`BatchReport::NAMED`].
+pub fn unwritten(files: &[String]) -> Option<String> {
+    let n = files.len();
+    let shown = files[..n.min(BatchReport::NAMED)].join(", ");
+    let more = match n.saturating_sub(BatchReport::NAMED) {
+        0 => String::new(),
+        m => format!(" và {m} tệp khác"),
+    };
+    (n > 0).then(|| format!("{n} tệp chưa tạo được: {shown}{more}"))
 }
 
 /// The jobs not yet taken, `front..back`: even lanes take from the front,

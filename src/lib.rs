@@ -199,7 +199,8 @@ pub fn build_project(
     let whole_run =
         opts.villages.is_empty() && opts.shard.is_none() && report.failed.is_empty() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
-        package::make(base, c, &layouts, &jobs, &out, &report.manifest).map_err(fail)?
+        package::make(base, c, &layouts, &jobs, &out, &report.manifest)
+            .map_err(|e| fail(package_failed(&out, &report.manifest, &jobs, e)))?
     } else {
         (Vec::new(), 0)
     };
@@ -251,4 +252,34 @@ fn refuse_other_run(
         return Err(Issues(vec![output::shards_issue(out, &shards)]));
     }
     Ok(())
+}
+
+/// The message of a print package that could not be made (`why`), naming
+/// its files that are not on disk. Its files this run wrote but did not
+/// list (the package lists them at its end) are removed: the manifest
+/// keeps telling what is there, and the next run makes them again.
+fn package_failed(out: &Path, manifest: &Path, jobs: &[plan::Job], why: String) -> String {
+    use std::collections::BTreeSet;
+    let mut expected = BTreeSet::new();
+    for job in jobs.iter().filter(|j| j.layout.copies != layouts::Copies::None) {
+        let id = &job.layout.id;
+        if job.layout.impose.is_some() {
+            let name = job.stem.rsplit('/').next().unwrap_or(&job.stem);
+            expected.insert(format!("print/{id}-2up-sra4/{name}.pdf"));
+        }
+        let count = jobs.iter().filter(|j| j.layout.id == *id).count();
+        for part in 1..=count.div_ceil(package::MAX_PER_FILE) {
+            let suffix =
+                if count > package::MAX_PER_FILE { format!("-part{part}") } else { String::new() };
+            expected.insert(format!("print/{id}-all{suffix}.pdf"));
+        }
+    }
+    let listed = output::Manifest::read(manifest).owned();
+    let unlisted: Vec<&String> = expected.iter().filter(|f| !listed.contains(*f)).collect();
+    output::remove_stale(out, unlisted);
+    let missing: Vec<String> = expected.into_iter().filter(|f| !out.join(f).is_file()).collect();
+    match batch::unwritten(&missing) {
+        Some(list) => format!("{why}\n{list}"),
+        None => why,
+    }
 }
