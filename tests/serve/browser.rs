@@ -516,6 +516,9 @@ fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
         "Đơn vị phát hành (in ở cuối tờ rơi): Công an phường Hạc Thành (thẻ B)",
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "nothing written by the reload");
+    // Only what he typed: not the number the other window changed.
+    let typed = d.script("return document.querySelector('#stale-typed').textContent");
+    assert!(!typed.as_str().unwrap().contains("0237 3852 11"), "{typed}");
     d.screenshot(&shots().join("stale-reloaded.png"));
 }
 

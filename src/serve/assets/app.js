@@ -95,6 +95,7 @@ const WORDS = {
       loa: "Bài phát thanh trên loa, mỗi thôn một bài",
       order: "Bảng số bản cần in của từng thôn, gửi kèm cho nhà in",
       not_printed: "không in",
+      by_sheets: "in bằng tờ in ghép ở dòng dưới",
       copies: (n, paper) => `${num(n)} ${paper}`,
       sheet_copies: (n, paper, per) => `${num(n)} ${paper}; mỗi tờ in ${per} bản, nhà in cắt ra được ${num(n * per)} bản (đã tính số hộ và phần in thêm)`,
     },
@@ -206,6 +207,7 @@ const WORDS = {
       loa: "Loudspeaker scripts, one per village",
       order: "Copies to print per village, for the print shop",
       not_printed: "not printed",
+      by_sheets: "printed from the sheets below",
       copies: (n, paper) => `${n} ${paper}`,
       sheet_copies: (n, paper, per) => `${n} ${paper}; ${per} per sheet, cut into ${n * per}`,
     },
@@ -244,6 +246,9 @@ let drawn = { key: null, note: "", nodes: [] };
 // first: kept so that, once the saved version is loaded, what he typed is
 // listed to type again (never written over the other save).
 let stash = null;
+// The form as last read from the server: what the officer typed is what differs from it.
+let baseForm = null;
+function setState(x) { S = x; baseForm = S.form ? JSON.parse(JSON.stringify(S.form)) : null; }
 
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -275,7 +280,7 @@ function setStatus(text) { document.getElementById("status").textContent = text;
 // ---- state ---------------------------------------------------------------
 
 async function refresh() {
-  S = await api("/api/state");
+  setState(await api("/api/state"));
   T = WORDS[S.locale === "en" ? "en" : "vi"];
   document.documentElement.lang = S.locale === "en" ? "en" : "vi";
   document.getElementById("commune").textContent = S.commune ? "— " + S.commune : "";
@@ -535,13 +540,13 @@ async function saveForm() {
     const r = await send("/api/campaign", { method: "POST",
       headers: { "content-type": "application/json" }, body: JSON.stringify(S.form) });
     const body = r.headers.get("content-type")?.includes("json") ? await r.json() : { error: await r.text() };
-    if (r.status === 409) { stash = { form: JSON.parse(JSON.stringify(S.form)), why: body.error, loaded: false }; render(); }
+    if (r.status === 409) { stash = { form: JSON.parse(JSON.stringify(S.form)), base: baseForm, why: body.error, loaded: false }; render(); }
     if (!r.ok) {
       // Each problem under its field, the first one in view.
       for (const p of body.problems || []) markField(p.field, p.message);
       throw new Error(body.error);
     }
-    S = body;
+    setState(body);
     dirty = false;
     buildRefusal = null;
     T = WORDS[S.locale === "en" ? "en" : "vi"];
@@ -776,7 +781,7 @@ async function pollBuild() {
     el("p", { class: "muted", text: T.print_note }),
     el("table", { id: "made" }, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
       s.rows.map((r) => el("tr", {}, el("td", { text: rowWords(r, title(r.layout)) }),
-        el("td", { class: "files num", text: num(r.files) }), el("td", { class: "num", text: rowCopies(r) })))),
+        el("td", { class: "files num", text: num(r.files) }), el("td", { class: "copies", text: rowCopies(r) })))),
     el("p", { class: "muted", text: T.fresh(s.written, s.skipped) }),
     list(T.failed, s.failed, ""),
     list(T.warnings, s.warnings, "warning")));
@@ -793,7 +798,7 @@ function rowWords(r, title) {
 }
 
 function rowCopies(r) {
-  if (r.copies === null) return r.kind === "order" ? "" : T.row.not_printed;
+  if (r.copies === null) return r.kind === "order" ? "" : r.kind === "each" ? T.row.by_sheets : T.row.not_printed;
   const paper = T.papers[r.paper] || r.paper;
   return r.per_sheet ? T.row.sheet_copies(r.copies, paper, r.per_sheet) : T.row.copies(r.copies, paper);
 }
@@ -806,13 +811,13 @@ function staleBox() {
     return el("div", { class: "stale", id: "stale" }, el("button", { type: "button", class: "primary", id: "stale-reload", text: T.stale_reload,
       onclick: async () => { stash.loaded = true; dirty = false; buildRefusal = null; tab = "form"; await refresh(); } }));
   }
-  const lines = typedLines(stash.form, S.form || stash.form);
+  const lines = typedLines(stash.form, stash.base || stash.form);
   return el("div", { class: "stale card", id: "stale" }, el("p", { text: T.stale_typed }),
     el("ul", { id: "stale-typed" }, lines.map((x) => el("li", { text: x }))),
     el("button", { type: "button", class: "small", text: T.stale_done, onclick: () => { stash = null; render(); } }));
 }
 
-// What differs between the form he typed and the saved one, field by field.
+// What he typed: where his form differs from the one the page had read, field by field.
 function typedLines(old, now) {
   const out = [];
   const add = (label, a, b) => { if (a !== undefined && a !== b) out.push(`${label}: ${a === "" ? T.empty : a}`); };
