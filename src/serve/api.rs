@@ -175,6 +175,19 @@ fn villages_file(doc: Option<&DocumentMut>) -> String {
     doc.and_then(|d| d.get("villages")).and_then(|v| v.as_str()).unwrap_or("villages.csv").into()
 }
 
+/// A layout's title in the page's words: "Fanpage" is a word of the trade
+/// ("trang Facebook"), an image's size in pixels ("(1080 × 1350 px)") means
+/// nothing to the officer.
+fn page_title(title: &str) -> String {
+    let mut t = title.replace("Fanpage", "trang Facebook");
+    while let Some(end) = t.find(" px)")
+        && let Some(at) = t[..end].rfind(" (")
+    {
+        t.replace_range(at..end + " px)".len(), "");
+    }
+    t
+}
+
 /// The working folder's own name, as the officer sees it in his file
 /// manager (the whole path is jargon on every screen).
 fn folder_name(root: &Path) -> String {
@@ -335,7 +348,7 @@ fn state_json(s: &Shared) -> Value {
         "choices": {
             "layouts": layouts.iter().map(|l| json!({
                 // "Fanpage" is a word of the trade; the page says "trang Facebook".
-                "id": l.id, "title": l.title.replace("Fanpage", "trang Facebook"),
+                "id": l.id, "title": page_title(&l.title),
                 "scope": l.scope, "format": l.format, "pages": l.pages,
             })).collect::<Vec<_>>(),
             "audiences": vi.audience_ids(),

@@ -571,6 +571,7 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
                 "In to nhất",
                 "Đang vẽ",
                 "C, M, Y, K theo %",
+                " px)",
             ] {
                 assert!(
                     !words.as_str().unwrap().contains(jargon),
