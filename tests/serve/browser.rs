@@ -503,6 +503,9 @@ fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
         "return document.querySelector('#build-refused').getBoundingClientRect().top - document.querySelector('#build').getBoundingClientRect().bottom",
     );
     assert!(gap.as_f64().unwrap() >= 8.0, "gap {gap}");
+    // The preview shows the file as the other window saved it.
+    d.wait_text(".page-text", "0237 3852 111");
+    drawn(&d);
     d.screenshot(&shots().join("stale-refused.png"));
     // One button loads the other window's version; what he typed is listed to type again.
     d.click("#stale-reload");
@@ -519,6 +522,7 @@ fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
     // Only what he typed: not the number the other window changed.
     let typed = d.script("return document.querySelector('#stale-typed').textContent");
     assert!(!typed.as_str().unwrap().contains("0237 3852 11"), "{typed}");
+    drawn(&d);
     d.screenshot(&shots().join("stale-reloaded.png"));
 }
 
@@ -715,6 +719,7 @@ fn the_all_villages_view_names_each_village_and_its_officers_phone() {
     d.wait_text(".tile-phone", "Trần Quốc Bảo · 0915 000 303");
     let tiles = d.script("return document.querySelectorAll('.tile').length");
     assert_eq!(tiles, json!(12));
+    drawn(&d);
     d.screenshot(&shots().join("sheet.png"));
     d.click(".tile:nth-child(3)");
     d.wait_text("#preview-note", "tổ dân phố Lam Sơn 1");

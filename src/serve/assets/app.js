@@ -846,7 +846,8 @@ async function watch() {
   try {
     const { version } = await api("/api/version");
     if (S && version !== S.version) {
-      if (dirty) { S.version = version; }
+      // Unsaved edits stay in the form; the preview shows the files as they are now.
+      if (dirty) { S.version = version; loadPreview(); }
       else await refresh();
     }
   } catch (e) { /* server stopped: keep the page as it is */ }
