@@ -10,7 +10,7 @@ const WORDS = {
     start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây: canhbao ghi sẵn thông tin chiến dịch và một bảng danh sách thôn mẫu (tệp Excel) để bạn điền tiếp.",
     commune: "Tên xã, phường (không ghi chữ “xã”, “phường”)",
     kind: "Loại",
-    duty_phone: "Số trực ban Công an xã (đường dây nóng)",
+    duty_phone: "Số trực ban Công an xã, phường (đường dây nóng)",
     issuer: "Đơn vị phát hành (in ở cuối tờ rơi)",
     create: "Tạo chiến dịch",
     creating: "Đang tạo…",
