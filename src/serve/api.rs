@@ -175,6 +175,26 @@ fn villages_file(doc: Option<&DocumentMut>) -> String {
     doc.and_then(|d| d.get("villages")).and_then(|v| v.as_str()).unwrap_or("villages.csv").into()
 }
 
+/// A layout's title in the page's words: "Fanpage" is a word of the trade
+/// ("trang Facebook"), an image's size in pixels ("(1080 × 1350 px)") means
+/// nothing to the officer.
+fn page_title(title: &str) -> String {
+    let mut t = title.replace("Fanpage", "trang Facebook");
+    while let Some(end) = t.find(" px)")
+        && let Some(at) = t[..end].rfind(" (")
+    {
+        t.replace_range(at..end + " px)".len(), "");
+    }
+    t
+}
+
+/// The working folder's own name, as the officer sees it in his file
+/// manager (the whole path is jargon on every screen).
+fn folder_name(root: &Path) -> String {
+    root.file_name()
+        .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// An issue as `check` prints it, with the file named relative to the folder.
 fn issue_text(root: &Path, issue: &Issue) -> String {
     let mut shown = issue.clone();
@@ -240,7 +260,7 @@ fn state_json(s: &Shared) -> Value {
                 json!({ "name": p.name, "kind": p.kind, "units": units })
             })
             .collect();
-        return json!({ "ready": false, "version": version, "folder": root.display().to_string(),
+        return json!({ "ready": false, "version": version, "folder": root.display().to_string(), "folder_name": folder_name(root),
                        "provinces": provinces });
     }
     let doc = document(root);
@@ -305,6 +325,9 @@ fn state_json(s: &Shared) -> Value {
         "ready": true,
         "version": version,
         "folder": root.display().to_string(),
+        "folder_name": folder_name(root),
+        // Example data: every page carries the "MẪU — KHÔNG PHÁT" band, print files too.
+        "example": doc.as_ref().ok().and_then(|d| d.get("example")).and_then(|v| v.as_bool()).unwrap_or(false),
         "form": doc.as_ref().ok().map(|d| {
             let mut f = form::read(d);
             f.revision = revision(root);
@@ -325,7 +348,7 @@ fn state_json(s: &Shared) -> Value {
         "choices": {
             "layouts": layouts.iter().map(|l| json!({
                 // "Fanpage" is a word of the trade; the page says "trang Facebook".
-                "id": l.id, "title": l.title.replace("Fanpage", "trang Facebook"),
+                "id": l.id, "title": page_title(&l.title),
                 "scope": l.scope, "format": l.format, "pages": l.pages,
             })).collect::<Vec<_>>(),
             "audiences": vi.audience_ids(),
@@ -399,9 +422,10 @@ fn revision(root: &Path) -> String {
 }
 
 /// Said when a save comes from a form read before another save.
-const STALE: &str = "Chưa lưu: thông tin chiến dịch vừa được lưu từ một thẻ (cửa sổ) khác hoặc \
-                     sửa bằng chương trình khác sau khi trang này mở ra. Ghi lại những gì bạn \
-                     vừa sửa, tải lại trang (phím F5) rồi sửa lại.";
+const STALE: &str = "Thông tin chiến dịch vừa được lưu từ một cửa sổ trình duyệt khác (hoặc sửa \
+                     bằng chương trình khác) sau khi trang này mở ra, nên những gì bạn gõ ở đây \
+                     không ghi đè lên đó. Bấm “Lấy bản vừa lưu”: trang hiện bản đó, và những gì \
+                     bạn đã gõ được liệt kê ngay bên dưới để gõ lại.";
 
 /// Saves the campaign form into `campaign.toml` (previous file kept as
 /// `.bak`). A form lacking a required value or past the command line's
@@ -1021,6 +1045,28 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
             if social {
                 downloads.push("social");
             }
+            // Every file of the summary, each on one line: the documents of the
+            // manifest, the print order's sheets and proofs, the scripts.
+            let made: Vec<(String, String)> = std::fs::read(&r.manifest)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|m| m["files"].as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|f| {
+                    Some((f["layout"].as_str()?.to_string(), f["file"].as_str()?.to_string()))
+                })
+                .collect();
+            let layouts: Vec<(String, bool)> = p
+                .campaign
+                .layouts
+                .iter()
+                .map(|id| {
+                    let image = p.layout(id).is_ok_and(|l| l.format == crate::layouts::Format::Png);
+                    (id.clone(), image)
+                })
+                .collect();
+            let rows = crate::summary::rows(&layouts, &made, &built.order, built.loa_files);
             let mut warnings: Vec<String> =
                 built.project.campaign.warnings.iter().map(|w| issue_text(root, w)).collect();
             warnings.extend(r.warnings.iter().map(|(v, l, t)| format!("{v}, {l}: {t}")));
@@ -1031,6 +1077,7 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
                 "failed": r.failed.iter().map(|(v, l, why)| format!("{v} — {l}: {why}")).collect::<Vec<_>>(),
                 "warnings": warnings,
                 "order": order,
+                "rows": rows,
                 "loa": built.loa_files,
                 "downloads": downloads,
                 "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,

@@ -288,6 +288,27 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     d.click("#build");
     d.wait_text("#summary", "Xong trong");
     d.wait_text("#summary", "Tờ rơi A5 hai mặt");
+    // The summary adds up: the number it announces is the sum of its lines,
+    // each line says in words what its files are, seconds with a decimal comma.
+    let sum = d.script(
+        "const n = [...document.querySelectorAll('#made td.files')].reduce((a, td) => a + Number(td.textContent.replace(/\\./g, '')), 0);
+         const said = document.querySelector('#done').textContent;
+         return [n, said];",
+    );
+    let said = sum[1].as_str().unwrap();
+    assert!(said.contains(&format!(": {} tệp", sum[0])), "{sum}");
+    assert!(regex_lite_comma(said), "seconds with a decimal comma: {said}");
+    for words in [
+        "Tờ rơi A5 hai mặt cho từng hộ gia đình: một tệp cho mỗi thôn",
+        "tờ in ghép cho nhà in",
+        "mỗi tờ in 2 bản, nhà in cắt ra được",
+        "Bản duyệt tờ rơi A5",
+        "ảnh để đăng nhóm Zalo",
+        "Bài phát thanh trên loa, mỗi thôn một bài",
+        "Bảng số bản cần in",
+    ] {
+        d.wait_text("#made", words);
+    }
     // The downloads stay on the first screen, above any list of warnings.
     let below = "const r = document.querySelector('#dl-print').getBoundingClientRect(); \
                  return r.bottom <= innerHeight && r.top >= 0";
@@ -312,6 +333,24 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     assert!(names.contains(&"leaflet-a5/to-dan-pho-ham-rong-moi.pdf"), "{names:?}");
     assert_eq!(names.iter().filter(|n| n.starts_with("leaflet-a5/")).count(), 13);
     assert!(names.iter().any(|n| n.starts_with("print/")), "{names:?}");
+}
+
+/// Whether `said` has seconds written with a decimal comma ("1,7 giây").
+fn regex_lite_comma(said: &str) -> bool {
+    let at = said.find(" giây").unwrap_or(0);
+    let n = &said[..at];
+    n.rsplit(' ').next().is_some_and(|x| x.contains(',') || x.chars().all(|c| c.is_ascii_digit()))
+        && !n.rsplit(' ').next().unwrap_or("").contains('.')
+}
+
+/// Waits until the preview has finished drawing.
+fn drawn(d: &Driver) {
+    let v = d.wait(
+        "const n = document.querySelector('#preview-note'); return !!n && n.textContent !== '' && !n.textContent.includes('Đang tạo bản xem trước') && !!document.querySelector('#preview-pages img, #sheet-tiles, #preview-note')",
+        |v| v == &json!(true),
+    );
+    assert_eq!(v, json!(true));
+    d.wait("return [...document.querySelectorAll('#preview-pages img, #sheet-tiles img')].every(i => i.complete)", |v| v == &json!(true));
 }
 
 /// Chromium and chromedriver, or `None` (then the test says why it skipped).
@@ -376,6 +415,9 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.wait_text("#tab-villages", "lỗi)");
     d.click("#tab-villages");
     d.wait_text("#village-table tr.problem", "Lỗi: ");
+    // Only tab 2 has errors: the preview names it alone; the template's row says it is an example.
+    d.wait_text("#preview-note", "Sửa các lỗi được chỉ ra ở mục 2 rồi xem lại.");
+    d.wait_text("#village-table tr.sample", "Dòng mẫu có sẵn");
     d.screenshot(&shots.join("0-start-created.png"));
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
     assert!(toml.lines().any(|l| l == "phone = \"0237 3868 457\""), "{toml}");
@@ -421,7 +463,7 @@ fn an_edit_not_yet_saved_is_saved_before_the_build() {
     d.click("#build");
     d.wait_text("#build-status", "Xong trong");
     let summary = built(&d);
-    assert!(!summary.contains(": 0 tệp mới"), "the new number was built: {summary}");
+    assert!(!summary.contains(": 0 tệp vừa tạo mới"), "the new number was built: {summary}");
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
     assert!(toml.contains("phone = \"0237 3852 999\""), "{toml}");
     let out = std::process::Command::new("pdftotext")
@@ -450,10 +492,38 @@ fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
     d.click("#tab-build");
     d.click("#build");
     d.wait_text("#build-refused", "Chưa tạo tệp nào");
-    d.wait_text("#build-refused", "thẻ (cửa sổ) khác");
+    d.wait_text("#build-refused", "cửa sổ trình duyệt khác");
+    d.wait_text("#tab-form", "(chưa lưu)");
+    let words = d.script("return document.querySelector('#build-status').textContent");
+    assert!(!words.as_str().unwrap().contains("thẻ"), "tab and window told apart: {words}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "the other save is kept");
     assert!(!dir.path().join("out").exists(), "nothing built");
+    // The refusal stands clear of the button above it.
+    let gap = d.script(
+        "return document.querySelector('#build-refused').getBoundingClientRect().top - document.querySelector('#build').getBoundingClientRect().bottom",
+    );
+    assert!(gap.as_f64().unwrap() >= 8.0, "gap {gap}");
+    // The preview shows the file as the other window saved it.
+    d.wait_text(".page-text", "0237 3852 111");
+    drawn(&d);
     d.screenshot(&shots().join("stale-refused.png"));
+    // One button loads the other window's version; what he typed is listed to type again.
+    d.click("#stale-reload");
+    d.wait("return document.querySelector('#contact-phone-0') && document.querySelector('#contact-phone-0').value", |v| v == &json!("0237 3852 111"));
+    assert_eq!(
+        d.script("return document.querySelector('#contact-phone-0').value"),
+        json!("0237 3852 111")
+    );
+    d.wait_text(
+        "#stale-typed",
+        "Đơn vị phát hành (in ở cuối tờ rơi): Công an phường Hạc Thành (thẻ B)",
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "nothing written by the reload");
+    // Only what he typed: not the number the other window changed.
+    let typed = d.script("return document.querySelector('#stale-typed').textContent");
+    assert!(!typed.as_str().unwrap().contains("0237 3852 11"), "{typed}");
+    drawn(&d);
+    d.screenshot(&shots().join("stale-reloaded.png"));
 }
 
 /// Whether anything sticks out of the page sideways, with what does.
@@ -486,7 +556,27 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
             }
             // What the officer reads is in his words: no file or trade jargon.
             let words = d.script("return document.body.innerText");
-            for jargon in ["campaign.toml", ".bak", "Fanpage", "sra4", "leaflet-a5", "(social)"] {
+            for jargon in [
+                "campaign.toml",
+                ".bak",
+                "Fanpage",
+                "sra4",
+                "leaflet-a5",
+                "(social)",
+                "Thư mục: /",
+                "print-order.csv",
+                "(.zip)",
+                "thư mục print",
+                "https://…",
+                "Lề xén",
+                "In dư",
+                "Enter để lưu",
+                "Dữ liệu hợp lệ",
+                "In to nhất",
+                "Đang vẽ",
+                "C, M, Y, K theo %",
+                " px)",
+            ] {
                 assert!(
                     !words.as_str().unwrap().contains(jargon),
                     "{jargon} on tab {tab}: {words}"
@@ -497,6 +587,37 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
                 v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]),
                 "{w} px, tab {tab}: {v}"
             );
+            if tab == "villages" && w < 600 {
+                // One card per village: nothing scrolls sideways, a phone number on one line.
+                let v = d.script(
+                    "const t = document.querySelector('#village-table');
+                     const td = [...t.querySelectorAll('td.nowrap')].find(td => /\\d{4} \\d{3} \\d{3}/.test(td.textContent));
+                     const line = parseFloat(getComputedStyle(td).lineHeight) || 22;
+                     return { table: t.scrollWidth, width: t.parentElement.clientWidth, phone: td.getBoundingClientRect().height, line: line };",
+                );
+                assert!(
+                    v["table"].as_f64() <= v["width"].as_f64(),
+                    "{w} px: the table scrolls sideways: {v}"
+                );
+                assert!(
+                    v["phone"].as_f64().unwrap() < 2.0 * v["line"].as_f64().unwrap(),
+                    "{w} px: a phone number wraps: {v}"
+                );
+            }
+            if w < 600 {
+                // Tap targets and help text a thumb and an eye can use.
+                let v = d.script(
+                    "const small = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')].filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().width < 24).length;
+                     const tiny = [...document.querySelectorAll('.muted, label, figcaption')].filter(e => e.getBoundingClientRect().width > 0 && parseFloat(getComputedStyle(e).fontSize) < 14).length;
+                     return [small, tiny];",
+                );
+                assert_eq!(
+                    v,
+                    json!([0, 0]),
+                    "{w} px, tab {tab}: boxes under 24 px, text under 14 px"
+                );
+            }
+            drawn(&d);
             if w == 390 || w == 1366 {
                 d.full_screenshot(&review.join(format!("{w}-{tab}.png")), w, h);
                 d.screenshot(&review.join(format!("{w}-{tab}-first-screen.png")));
@@ -505,13 +626,22 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
     }
     // At 1366 × 768, every field of the form can be brought into view and
     // is then under no bar: what is seen at its middle is the field itself.
-    d.viewport(1366, 768);
-    d.click("#tab-form");
-    let covered = d.script(
-        "const bar = document.querySelector('#savebar').getBoundingClientRect();
-         const bad = [];
-         for (const f of document.querySelectorAll('#campaign input, #campaign select, #campaign label')) {
-           f.scrollIntoView({ block: 'nearest' });
+    for (w, h) in [(1366, 768), (390, 844)] {
+        d.viewport(w, h);
+        d.click("#tab-form");
+        d.script("document.querySelector('#printshop').open = true");
+        let covered = d.script(
+        "const bad = [];
+         const fields = [...document.querySelectorAll('#campaign input, #campaign select, #campaign label')];
+         // The last field first, scrolled to the very end of the page and of its pane.
+         fields.unshift(fields[fields.length - 1]);
+         // On a phone the preview follows the form: the form's end is where its bar rests.
+         const form = document.querySelector('#campaign');
+         if (innerWidth < 981) window.scrollBy(0, form.getBoundingClientRect().bottom - innerHeight);
+         document.querySelector('#pane').scrollTop = 1e6;
+         for (const f of fields) {
+           if (f !== fields[0]) f.scrollIntoView({ block: 'nearest' });
+           const bar = document.querySelector('#savebar').getBoundingClientRect();
            const r = f.getBoundingClientRect();
            if (r.width === 0) continue;
            const x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -522,7 +652,8 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
          }
          return bad;",
     );
-    assert_eq!(covered, json!([]), "fields covered at 1366 × 768");
+        assert_eq!(covered, json!([]), "fields covered at {w} × {h}");
+    }
 }
 
 #[test]
@@ -535,7 +666,7 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, good.replacen("0915 000 303", "0915 000 3O3", 1)).unwrap();
     // The other villages are still previewed.
-    d.wait_text("#preview-village", "dòng 5 còn lỗi");
+    d.wait_text("#preview-village", "còn lỗi (dòng 5 của tệp)");
     let value = d.script(
         "return [...document.querySelectorAll('#preview-village option')].find(o => o.textContent.endsWith('Lam Sơn 2')).value",
     );
@@ -550,6 +681,13 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     d.click("#tab-villages");
     d.wait_text("#village-table", "0915 000 3O3");
     assert_eq!(d.script(count), json!(1), "the error once, on its row");
+    // The preview drawn before is still there after a change of tab, at once.
+    assert_eq!(
+        d.script("return !!document.querySelector('#preview-pages .page-text')"),
+        json!(true),
+        "the preview is kept across tabs"
+    );
+    drawn(&d);
     d.screenshot(&shots().join("bad-cell.png"));
     // Fixed in its cell.
     d.click("#village-table td.bad");
@@ -564,9 +702,9 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
     let tab = d.wait("return document.querySelector('#tab-villages').textContent", |v| {
-        v == &json!("2. Danh sách thôn")
+        v == &json!("2. Danh sách thôn, tổ dân phố")
     });
-    assert_eq!(tab, json!("2. Danh sách thôn"), "no error left on tab 2");
+    assert_eq!(tab, json!("2. Danh sách thôn, tổ dân phố"), "no error left on tab 2");
 }
 
 #[test]
@@ -581,6 +719,7 @@ fn the_all_villages_view_names_each_village_and_its_officers_phone() {
     d.wait_text(".tile-phone", "Trần Quốc Bảo · 0915 000 303");
     let tiles = d.script("return document.querySelectorAll('.tile').length");
     assert_eq!(tiles, json!(12));
+    drawn(&d);
     d.screenshot(&shots().join("sheet.png"));
     d.click(".tile:nth-child(3)");
     d.wait_text("#preview-note", "tổ dân phố Lam Sơn 1");
@@ -606,6 +745,13 @@ fn a_commune_typed_without_marks_is_offered_from_the_list() {
     d.click("#s-name-suggest button");
     assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Cửa Lò"));
     assert_eq!(d.script("return document.querySelector('#s-kind').value"), json!("phường"));
+    // One click fixes the issuer line too, with marks and the kind.
+    assert_eq!(
+        d.script("return document.querySelector('#s-issuer').value"),
+        json!("Công an phường Cửa Lò")
+    );
+    d.wait_text("label[for=s-name]", "không ghi chữ “xã”, “phường”");
+    d.full_screenshot(&shots().join("review/1366-start-used.png"), 1366, 768);
     // No province chosen: the unit with its province.
     d.click("#s-province option[value=\"\"]");
     d.type_into("#s-name", "Huu Kiem");

@@ -345,6 +345,35 @@ fn a_build_reports_progress_then_every_download_holds_its_files() {
     assert_eq!(s["order"][0]["copies"], 2605);
     assert!(s["order"][0]["paper_words"].as_str().unwrap().contains("2 tờ rơi A5"), "{s}");
     assert_eq!(s["downloads"], serde_json::json!(["print", "loa", "social"]));
+    // The page's lines: each kind of file once, adding up to every file it names.
+    let rows: Vec<(String, String, u64)> = s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().into(),
+                r["layout"].as_str().unwrap().into(),
+                r["files"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("each", "leaflet-a5", 12),
+        ("sheets", "leaflet-a5", 12),
+        ("proof", "leaflet-a5", 1),
+        ("each", "poster-a4", 12),
+        ("proof", "poster-a4", 1),
+        ("images", "social", 6),
+        ("loa", "", 12),
+        ("order", "", 1),
+    ]
+    .iter()
+    .map(|(k, l, n)| (k.to_string(), l.to_string(), *n))
+    .collect();
+    assert_eq!(rows, want, "{s}");
+    assert_eq!(s["rows"][1]["per_sheet"], 2);
+    assert_eq!(s["rows"][1]["copies"], 2605);
     // The command line counts the same: each line of the page's summary is in its table.
     let cli = example("hac-thanh");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_canhbao"))
@@ -667,7 +696,7 @@ fn a_save_from_a_stale_tab_is_refused_with_409_and_the_other_tabs_save_kept() {
     let r = post(&app, "/api/campaign", "application/json", tab_b.to_string().into_bytes());
     assert_eq!(r.status, StatusCode::CONFLICT);
     let why = r.json()["error"].as_str().unwrap().to_string();
-    assert!(why.contains("thẻ (cửa sổ) khác") && why.contains("F5"), "{why}");
+    assert!(why.contains("cửa sổ trình duyệt khác") && why.contains("Lấy bản vừa lưu"), "{why}");
     assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap(), saved);
     // Reloaded, tab B saves on top of A's change.
     let mut fresh = get(&app, "/api/state").json()["form"].clone();
