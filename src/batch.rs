@@ -67,6 +67,10 @@ pub struct BatchOptions {
     pub manifest_name: String,
     /// What the preflight's findings do (fail the file, or warn).
     pub preflight: preflight::Mode,
+    /// Whose output this is ([`Manifest::commune`]).
+    pub commune: String,
+    /// The run's options and data ([`Manifest::key`]).
+    pub key: String,
 }
 
 /// What happened to one job.
@@ -97,6 +101,31 @@ pub struct BatchReport {
     pub cleaned: usize,
     /// The manifest written.
     pub manifest: PathBuf,
+    /// The files of the failed jobs, in job order.
+    pub not_written: Vec<String>,
+}
+
+impl BatchReport {
+    /// Files named in a message about the files not written.
+    pub const NAMED: usize = 10;
+
+    /// "24 tệp chưa tạo được: a.pdf, b.pdf, … và 14 tệp khác", when a file
+    /// of the run was not written.
+    pub fn unwritten(&self) -> Option<String> {
+        unwritten(&self.not_written)
+    }
+}
+
+/// "24 tệp chưa tạo được: a.pdf, b.pdf, … và 14 tệp khác" for `files`
+/// (none: `None`), naming the first [`BatchReport::NAMED`].
+pub fn unwritten(files: &[String]) -> Option<String> {
+    let n = files.len();
+    let shown = files[..n.min(BatchReport::NAMED)].join(", ");
+    let more = match n.saturating_sub(BatchReport::NAMED) {
+        0 => String::new(),
+        m => format!(" và {m} tệp khác"),
+    };
+    (n > 0).then(|| format!("{n} tệp chưa tạo được: {shown}{more}"))
 }
 
 /// The jobs not yet taken, `front..back`: even lanes take from the front,
@@ -191,10 +220,11 @@ pub fn run(
             mine.push((i, outcome));
         }
     };
-    let (mut done, write_errors) = std::thread::scope(|scope| {
+    let (mut done, (write_errors, side)) = std::thread::scope(|scope| {
         let out = &opts.out;
         let writer = scope.spawn(move || {
             let mut errors: HashMap<usize, Fault> = HashMap::new();
+            let mut side = Vec::new();
             for w in pending {
                 let written = output::place(out, &w.rel)
                     .and_then(|path| output::write_atomic(&path, &w.bytes));
@@ -202,17 +232,23 @@ pub fn run(
                     (Err(e), _) => {
                         errors.entry(w.job).or_insert(e);
                     }
-                    // The journal is only a head start for the next run:
-                    // if it cannot be written, this run's manifest still
-                    // lists the file.
+                    (Ok(()), None) => side.push(w.rel),
+                    // The journal is the manifest of a run that does not
+                    // finish (killed, or its disk full): a file it cannot
+                    // list is taken back, so what is on disk stays listed.
                     (Ok(()), Some(entry)) => {
-                        let _ = journal.append(&entry);
+                        if let Err(e) = journal.append(&entry) {
+                            let path = out.join(&entry.file);
+                            let _ = std::fs::remove_file(&path);
+                            errors
+                                .entry(w.job)
+                                .or_insert(Fault::io("không ghi được tệp", &path)(e));
+                        }
                     }
-                    (Ok(()), None) => {}
                 }
             }
             journal.sync();
-            errors
+            (errors, side)
         });
         let handles: Vec<_> = (0..workers)
             .map(|lane| {
@@ -243,7 +279,17 @@ pub fn run(
     done.sort_by_key(|(i, _)| *i);
     let outcomes = done.into_iter().map(|(i, o)| (&jobs[i], o));
 
-    let mut manifest = Manifest { tool: tool_version(), files: Vec::new() };
+    // Side files (`--emit-data`, `--png`) are listed with the run's other
+    // files; the end of the run drops those of documents that went.
+    let mut also = old.also.clone();
+    also.extend(side);
+    let mut manifest = Manifest {
+        tool: tool_version(),
+        commune: opts.commune.clone(),
+        key: opts.key.clone(),
+        files: Vec::new(),
+        also,
+    };
     let mut this_run: HashMap<String, ()> = HashMap::new();
     for (job, outcome) in outcomes {
         let (village, layout) = (job.name.clone(), job.layout.id.clone());
@@ -263,7 +309,10 @@ pub fn run(
                 this_run.insert(entry.file.clone(), ());
                 manifest.files.push(entry);
             }
-            Outcome::Failed(f) => report.failed.push((village, layout, f.to_string())),
+            Outcome::Failed(f) => {
+                report.not_written.push(format!("{}.{}", job.stem, job.layout.format.ext()));
+                report.failed.push((village, layout, f.to_string()));
+            }
         }
     }
     // Keep earlier entries (other villages, other layouts) whose files still exist.
@@ -272,7 +321,12 @@ pub fn run(
             manifest.files.push(e);
         }
     }
-    manifest.write(&manifest_path)?;
+    if let Err(e) = manifest.write(&manifest_path) {
+        // The manifest of the last run, with this run's journal, still
+        // lists what is on disk; the message names what is missing.
+        let missing = report.unwritten().map_or(String::new(), |m| format!("\n{m}"));
+        return Err(Fault::Other(format!("{e}{missing}")));
+    }
     report.manifest = manifest_path;
     Ok(report)
 }

@@ -409,26 +409,131 @@ mod tests {
     fn the_vietnamese_pack_states_the_facts() {
         let pack = Pack::builtin("vi").unwrap();
         let text = BUILTIN.iter().find(|(c, _)| *c == "vi").unwrap().1;
-        let tactic = |id: &str| pack.table["tactics"][id]["body"].as_str().unwrap().to_string();
-        assert!(tactic("fake_police").contains("Công an không bao giờ gọi điện bắt chuyển tiền"));
+        let tactic =
+            |id: &str, key: &str| pack.table["tactics"][id][key].as_str().unwrap().to_string();
+        // Fake summonses and warrants by Zalo or Facebook; never a transfer.
+        let police = tactic("fake_police", "body");
+        for phrase in
+            ["“giấy triệu tập”, “lệnh bắt”", "Zalo, Facebook", "Công an không bao giờ làm vậy"]
+        {
+            assert!(police.contains(phrase), "{police}");
+        }
         // It would contradict the officer's number printed on the same leaflet.
         assert!(!text.contains("không làm việc qua điện thoại"));
-        // Decree 340/2025 fines renting or selling a bank account, not a SIM card.
-        assert!(tactic("account_rental").contains("bán tài khoản: phạt 100–150 triệu đồng"));
-        assert!(tactic("account_rental").contains("tài khoản ngân hàng"));
-        assert!(tactic("job_abroad").contains("mua bán người"));
-        let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
-        assert!(steps.contains("số in trên thẻ hoặc trong ứng dụng ngân hàng"), "{steps}");
-        assert!(steps.contains("VNeID"), "{steps}");
-        assert!(steps.contains("không gọi số tìm trên mạng"), "{steps}");
-        assert!(steps.contains("tắt nguồn điện thoại"), "{steps}");
-        assert!(!steps.contains("để khóa giao dịch và tài khoản nhận tiền"), "{steps}");
-        // "Công an" is the force: always capitalised; the "công an viên" post
-        // was merged away on 1 July 2024.
-        let lower = text.lines().filter(|l| !l.trim_start().starts_with('#'));
-        for line in lower {
-            assert!(!line.contains("công an"), "lower-case “công an”: {line}");
+        // Decree 340/2025, art. 30: selling, renting, lending a bank account,
+        // up to 200 million đồng; not SIM cards.
+        let rental = tactic("account_rental", "body");
+        assert!(
+            rental.contains("Bán, cho thuê, cho mượn tài khoản ngân hàng: phạt đến 200 triệu đồng")
+        );
+        assert!(rental.contains("có thể bị truy cứu trách nhiệm hình sự"), "{rental}");
+        assert!(!tactic("account_rental", "title").starts_with("Không bán, cho thuê"));
+        for key in ["title", "body", "spoken"] {
+            assert!(!tactic("account_rental", key).to_lowercase().contains("sim"), "{key}");
         }
+        // The post-merger calls, power-company staff; VNeID updates itself.
+        assert!(tactic("fake_staff_apps", "title").contains("điện lực"));
+        let staff = tactic("fake_staff_apps", "body");
+        assert!(staff.contains("“cập nhật thông tin sau sáp nhập”"), "{staff}");
+        assert!(staff.contains("VNeID tự cập nhật"), "{staff}");
+        let abroad = tactic("job_abroad", "body");
+        for phrase in [
+            "mua bán người",
+            "doanh nghiệp được cấp phép",
+            "Công an\u{a0}{commune_kind}, Sở Nội vụ",
+        ] {
+            assert!(abroad.contains(phrase), "{abroad}");
+        }
+        assert!(
+            tactic("fake_transfer", "body")
+                .contains("Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình")
+        );
+        let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
+        assert!(steps.contains("Gọi ngay ngân hàng của mình"), "{steps}");
+        assert!(steps.contains("số in trên thẻ hoặc trong ứng dụng ngân hàng"), "{steps}");
+        assert!(steps.contains("để Công an đề nghị ngân hàng khóa tài khoản kẻ gian"), "{steps}");
+        assert!(!steps.contains("ngân hàng mới khóa"), "a rule of law, not what to do: {steps}");
+        assert!(steps.contains("không gọi số tìm trên mạng"), "{steps}");
+        assert!(steps.contains("tắt Wi-Fi") && steps.contains("tắt nguồn điện thoại"), "{steps}");
+        // The elderly trifold prints both: one pair of channels.
+        assert!(steps.contains("(đến trụ sở hoặc qua VNeID)"), "{steps}");
+        assert!(
+            tactic("fake_recovery", "body")
+                .contains("chỉ báo Công an\u{a0}{commune_kind} hoặc qua VNeID")
+        );
+        let lines = || text.lines().filter(|l| !l.trim_start().starts_with('#'));
+        for line in lines() {
+            // "Công an" is the force: always capitalised; the "công an viên"
+            // post was merged away on 1 July 2024.
+            assert!(!line.contains("công an"), "lower-case “công an”: {line}");
+            assert!(!line.contains("người già"), "“người cao tuổi”, not “người già”: {line}");
+            assert!(!line.contains("wifi") && !line.contains(" sim"), "“Wi-Fi”, “SIM”: {line}");
+        }
+        // The officer's title, everywhere it prints.
+        for table in ["back", "poster", "card"] {
+            for key in ["officer_label", "officer_label_short"] {
+                let label = pack.table["text"][table][key].as_str().unwrap();
+                assert!(label.starts_with("Cán bộ Công an {commune_kind} phụ trách "), "{label}");
+            }
+        }
+    }
+
+    /// The contract with the layouts: four tactics fit the A5 back at 11 pt
+    /// when every printed title is at most 40 characters and every body at
+    /// most 110, the commune's kind at its longest ("đặc khu").
+    #[test]
+    fn every_printed_tactic_keeps_to_its_length() {
+        let vars = [("commune_kind", "đặc khu".to_string())];
+        for (code, _) in BUILTIN {
+            let pack = Pack::builtin(code).unwrap();
+            for id in pack.tactic_ids() {
+                for (key, most) in [("title", 40), ("body", 110)] {
+                    let raw = pack.table["tactics"][&id][key].as_str().unwrap();
+                    let printed = crate::text::nfc(&crate::text::fill(raw, &vars));
+                    // No name of unbounded length (a commune's, a village's).
+                    assert!(!printed.contains('{'), "{code}: {id}.{key}: {raw}");
+                    let n = printed.chars().count();
+                    assert!(n <= most, "{code}: {id}.{key} has {n} characters, {most} at most");
+                }
+            }
+        }
+    }
+
+    /// vi and en print the same tactics, in the same order, for every audience.
+    #[test]
+    fn every_pack_chooses_the_tactics_of_vi() {
+        let vi = Pack::builtin("vi").unwrap();
+        for (code, _) in BUILTIN {
+            let pack = Pack::builtin(code).unwrap();
+            assert_eq!(pack.audience_ids(), vi.audience_ids(), "{code}");
+            for a in vi.audience_ids() {
+                assert_eq!(pack.audience_tactics(&a), vi.audience_tactics(&a), "{code}: {a}");
+            }
+        }
+    }
+
+    /// Each audience leads with its own dangers (the A5 prints the first ones).
+    #[test]
+    fn each_audience_leads_with_its_own_dangers() {
+        let pack = Pack::builtin("vi").unwrap();
+        let first = |a: &str, n: usize| -> Vec<String> {
+            pack.audience_tactics(a).into_iter().take(n).collect()
+        };
+        let mut households = first("households", 4);
+        households.sort();
+        assert_eq!(households, ["fake_police", "fake_shipper", "fake_staff_apps", "online_kidnap"]);
+        let elderly = pack.audience_tactics("elderly");
+        for id in ["deepfake", "free_trip", "hijacked_account"] {
+            assert!(first("elderly", 4).contains(&id.to_string()), "elderly: {id}");
+        }
+        for id in ["prize", "fake_recovery"] {
+            assert!(elderly.contains(&id.to_string()), "elderly: {id}");
+        }
+        assert!(!elderly.contains(&"online_kidnap".to_string()));
+        assert_eq!(first("schools", 1), ["account_rental"]);
+        assert!(first("border", 2).contains(&"fake_police".to_string()));
+        assert_eq!(first("shops", 3), ["fake_transfer", "fake_staff_apps", "account_rental"]);
+        assert!(pack.audience_tactics("shops").contains(&"fake_shipper".to_string()));
     }
 
     #[test]

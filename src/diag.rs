@@ -243,19 +243,145 @@ impl Issues {
     }
 }
 
+/// Most problems said in one run: a table of 100,000 bad rows is not
+/// 100,000 messages; the rest are counted ("và 99.950 lỗi khác").
+pub const MAX_SHOWN: usize = 50;
+
 impl fmt::Display for Issues {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        for (i, issue) in self.0.iter().enumerate() {
+        for (i, issue) in self.0.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{issue}")?;
         }
+        let rest = &self.0[self.0.len().min(MAX_SHOWN)..];
+        if !rest.is_empty() {
+            let warnings = rest.iter().filter(|i| i.warning).count();
+            let errors = rest.len() - warnings;
+            let what = match (errors, warnings) {
+                (e, 0) => format!("{} lỗi", thousands(e)),
+                (0, w) => format!("{} cảnh báo", thousands(w)),
+                (e, w) => format!("{} lỗi và {} cảnh báo", thousands(e), thousands(w)),
+            };
+            write!(
+                f,
+                "\n… và {what} khác (chưa in ra); sửa các lỗi trên rồi chạy lại để xem tiếp"
+            )?;
+        }
         Ok(())
     }
 }
 
+/// A count with Vietnamese thousands dots: 99950 → `99.950`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl std::error::Error for Issues {}
+
+/// Translates serde's and the TOML parser's messages for an officer: their
+/// English never reaches the user. What the parser expected is said in
+/// Vietnamese when it is one of the usual slips; any other syntax error is
+/// said as such, its place given by the line, column and quoted text.
+pub fn toml_message(msg: &str, file: &str) -> String {
+    let msg = msg.trim();
+    let quoted = |rest: &str| rest.split('`').next().unwrap_or(rest).to_string();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        return format!("khóa “{}” không có trong {file}", quoted(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        return format!("thiếu khóa bắt buộc “{}”", quoted(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate key") {
+        let key = rest.trim().strip_prefix('`').map(quoted);
+        return match key {
+            Some(k) => format!("khóa “{k}” được ghi hai lần"),
+            None => "khóa này được ghi hai lần; xóa một dòng".into(),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("giá trị là {}, nhưng ở đây cần {}", kind_vi(found), kind_vi(expected));
+    }
+    if msg.starts_with("invalid value") {
+        return "giá trị không hợp lệ ở chỗ này".into();
+    }
+    if msg.starts_with("recursion limit") {
+        return format!("{file} lồng bảng hay danh sách quá sâu");
+    }
+    for (english, vi) in [
+        ("escaped value", BACKSLASH),
+        ("unicode value digits", BACKSLASH),
+        ("keys cannot be empty", "thiếu tên khóa trước dấu ="),
+        ("unclosed", "mở ngoặc mà chưa đóng"),
+        ("missing comma", "thiếu dấu phẩy giữa hai giá trị"),
+        ("extra comma", "thừa dấu phẩy"),
+        ("missing assignment", "thiếu dấu = giữa khóa và giá trị"),
+        ("key with no value", "khóa chưa có giá trị (thiếu = \"…\")"),
+        ("missing value", "thiếu giá trị sau dấu ="),
+        ("invalid key", "tên khóa viết sai"),
+        ("unquoted string", "chữ phải đặt trong ngoặc kép \"…\""),
+        ("string values must be quoted", "chữ phải đặt trong ngoặc kép \"…\""),
+        ("unexpected content", "có nội dung thừa sau giá trị"),
+        ("string", "chuỗi chữ viết sai: thiếu hoặc thừa dấu ngoặc kép"),
+    ] {
+        if msg.contains(english) {
+            return format!("{file} viết sai cú pháp TOML: {vi}");
+        }
+    }
+    format!("{file} viết sai cú pháp TOML ở chỗ này")
+}
+
+/// A `\` in a `"…"` string starts an escape such as `\n`.
+const BACKSLASH: &str = "dấu \\ trong chuỗi \"…\" bắt đầu một mã đặc biệt; đường dẫn Windows viết bằng / (du-lieu/villages.csv) hoặc trong ngoặc đơn ('du-lieu\\villages.csv')";
+
+/// serde's name of a value's kind (`integer `5``, `a string`) in Vietnamese.
+fn kind_vi(kind: &str) -> String {
+    let kind = kind.trim();
+    let value = kind.split_once(' ').map(|(_, v)| v.trim_matches(['`', '"'])).unwrap_or("");
+    let with = |what: &str| {
+        if value.is_empty() || value.chars().count() > 40 {
+            what.to_string()
+        } else if what == "chữ" {
+            format!("chữ “{value}”")
+        } else {
+            format!("{what} {value}")
+        }
+    };
+    match kind.split(' ').next().unwrap_or("") {
+        "integer" => with("số nguyên"),
+        "floating" => with("số thập phân").replace("point ", ""),
+        "string" => with("chữ"),
+        "boolean" => with("giá trị đúng/sai"),
+        "sequence" => "một danh sách [ … ]".into(),
+        "map" => "một bảng".into(),
+        "a" | "an" => match kind.rsplit(' ').next().unwrap_or("") {
+            "string" => "chữ trong ngoặc kép \"…\"".into(),
+            "boolean" => "true hoặc false".into(),
+            "sequence" => "một danh sách [ … ]".into(),
+            "integer" => "một số nguyên".into(),
+            "float" | "number" => "một số".into(),
+            "map" => "một bảng".into(),
+            "datetime" | "date" => "một ngày viết năm-tháng-ngày".into(),
+            _ => "một giá trị khác".into(),
+        },
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" => {
+            "một số nguyên".into()
+        }
+        "f32" | "f64" => "một số".into(),
+        "struct" => "một bảng".into(),
+        _ => "một giá trị khác".into(),
+    }
+}
 
 /// Turns a byte offset into 1-based (line, column), counting characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -285,6 +411,24 @@ mod tests {
             fault.to_string(),
             "không đọc được tệp “/không/có/tệp/này” (không tìm thấy, mã lỗi 2)"
         );
+    }
+
+    #[test]
+    fn toml_messages_are_vietnamese() {
+        for (text, want) in [
+            ("v = \"a\\villages.csv\"", "ngoặc đơn"),
+            ("v = \"abc", "ngoặc kép"),
+            ("v = abc", "ngoặc kép"),
+            ("[a\nb=1", "chưa đóng"),
+            ("= 1", "thiếu tên khóa"),
+        ] {
+            let e = toml::from_str::<toml::Table>(text).unwrap_err();
+            let said = toml_message(e.message(), "campaign.toml");
+            assert!(said.contains(want) && said.is_char_boundary(0), "{text:?}: {said}");
+            assert!(!said.contains("expected"), "{text:?}: {said}");
+        }
+        let said = toml_message("invalid type: string \"ba\", expected f64", "campaign.toml");
+        assert_eq!(said, "giá trị là chữ “ba”, nhưng ở đây cần một số");
     }
 
     #[test]

@@ -69,35 +69,46 @@ spare_percent = 5             # in dư bao nhiêu % so với số hộ
 # kicker = "Công an xã khuyến cáo"
 "#;
 
-/// The short guide for the officer.
+/// The short guide for the officer, who opens the program by double-click
+/// and works in the browser page; the commands come last, for a terminal.
 const GUIDE: &str = "HƯỚNG DẪN NHANH
 
-1. Mở villages.xlsx bằng Excel. Mỗi thôn một dòng:
+Mở chương trình canhbao (nhấp đúp vào canhbao.exe, hoặc chạy lệnh
+canhbao serve <thư-mục-này>): trang canhbao hiện ra trong trình duyệt.
+Để cửa sổ đen của canhbao mở trong lúc làm; đóng nó là trang dừng.
+
+1. Thẻ “1. Thông tin chiến dịch”: kiểm tra tên xã, tỉnh, đơn vị phát hành;
+   điền số trực ban Công an xã. Chỉ ghi số thật, đã gọi thử: số in ra sẽ đến
+   tay từng hộ dân. Bấm “Lưu thay đổi”.
+2. Mở villages.xlsx bằng Excel. Mỗi thôn một dòng:
    - Tên thôn, Loại (thôn, bản, ấp, tổ dân phố, khu phố),
-   - Cán bộ phụ trách (cán bộ Công an xã phụ trách thôn) và số di động của người đó,
-   - Số hộ (để tính số tờ rơi cần in), số cửa hàng và nơi công cộng (để tính áp phích).
+   - Cán bộ phụ trách (cán bộ Công an xã phụ trách thôn) và số di động,
+   - Số hộ (để tính số tờ rơi cần in), số cửa hàng và nơi công cộng.
    Dòng “Đông Hải” chỉ là ví dụ: sửa thành thôn của mình hoặc xóa đi.
-   Giữ nguyên dòng tiêu đề.
-2. Mở campaign.toml bằng Notepad: điền các dòng có chữ ĐIỀN (tên xã, tên tỉnh,
-   số trực ban Công an xã). Chỉ ghi số thật, đã gọi thử: số in ra sẽ đến tay
-   từng hộ dân.
-3. Kiểm tra:   canhbao check .
-   Chương trình chỉ rõ lỗi ở tệp nào, dòng nào và cách sửa.
-4. Tạo tệp in: canhbao build .
-   Mỗi thôn một tệp PDF trong thư mục out/. Gửi thư mục out/print/ và tệp
-   out/print-order.csv (số bản cần in) cho nhà in.
+   Giữ nguyên dòng tiêu đề. Lưu tệp: trang tự đọc lại. (Hoặc kéo tệp Excel
+   của mình vào thẻ “2. Danh sách thôn”.)
+3. Trang chỉ rõ lỗi ở ô nào, dòng nào và cách sửa. Xem trước tờ rơi ở bên phải.
+4. Thẻ “3. Tạo tệp in”: bấm nút, rồi tải gói cho nhà in (tệp .zip) và gửi
+   cho nhà in.
+
+Dùng dòng lệnh thay cho trang:
+   canhbao check <thư-mục-này>    kiểm tra, không tạo tệp
+   canhbao build <thư-mục-này>    tạo tệp in trong thư mục out/
 ";
 
 /// Header and one example row of the village table. The officer, phone and
 /// households are left empty: only the commune knows them, and `check`
 /// names each empty cell.
+#[cfg(test)]
 const ROWS: &[[&str; 7]] = &[
     ["Tên thôn", "Loại", "Cán bộ phụ trách", "SĐT", "Số hộ", "Số cửa hàng", "Nơi công cộng"],
     ["Đông Hải", "thôn", "", "", "", "", ""],
 ];
 
-/// The files `init` writes, in this order.
-pub const FILES: [&str; 4] = ["campaign.toml", "villages.csv", "villages.xlsx", "HUONG-DAN.txt"];
+/// The files `init` writes, in this order: one village table, the Excel
+/// workbook an officer opens (a CSV beside it would be a second table to
+/// keep in step).
+pub const FILES: [&str; 3] = ["campaign.toml", "villages.xlsx", "HUONG-DAN.txt"];
 
 /// Refuses to create anything in `dir` if one of `files` is already there
 /// (even a dangling link): `init` and `init --province` never replace a
@@ -124,13 +135,7 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
     })?;
     let (y, m, d) = today;
     let toml = CAMPAIGN_TOML.replace("{date}", &format!("{y:04}-{m:02}-{d:02}"));
-    let mut csv = String::from("\u{feff}");
-    for row in ROWS {
-        csv.push_str(&row.join(","));
-        csv.push_str("\r\n");
-    }
-    let contents =
-        [toml.into_bytes(), csv.into_bytes(), VILLAGES_XLSX.to_vec(), GUIDE.as_bytes().to_vec()];
+    let contents = [toml.into_bytes(), VILLAGES_XLSX.to_vec(), GUIDE.as_bytes().to_vec()];
     let files: Vec<(PathBuf, Vec<u8>)> = FILES.iter().map(|f| dir.join(f)).zip(contents).collect();
     for (path, bytes) in &files {
         write_atomic(path, bytes)?;
@@ -186,6 +191,23 @@ mod tests {
         let rows: Vec<Vec<String>> =
             ROWS.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
         assert_eq!(cells, rows);
+    }
+
+    #[test]
+    fn a_new_folder_gets_one_village_table_and_a_guide_for_the_page() {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), (2026, 1, 2)).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["HUONG-DAN.txt", "campaign.toml", "villages.xlsx"]);
+        let guide = std::fs::read_to_string(dir.path().join("HUONG-DAN.txt")).unwrap();
+        let first_steps = &guide[..guide.find("1.").unwrap()];
+        assert!(first_steps.contains("nhấp đúp") && first_steps.contains("trình duyệt"), "{guide}");
+        // The page's tabs are named as the page names them.
+        assert!(guide.contains("“3. Tạo tệp in”"), "{guide}");
     }
 
     #[test]

@@ -286,10 +286,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
 
 /// serde's message for a value outside an enum (`key` is where it is
 /// written), said for a designer; other messages (syntax, a missing key)
-/// as they are.
+/// in Vietnamese ([`crate::diag::toml_message`]).
 fn registry_message(msg: &str, key: &str) -> String {
     let Some(rest) = msg.trim().strip_prefix("unknown variant `") else {
-        return msg.to_string();
+        return crate::diag::toml_message(msg, "layouts.toml");
     };
     let value = rest.split('`').next().unwrap_or(rest);
     let expected = rest.split_once("expected").map_or("", |(_, e)| e);
@@ -317,6 +317,16 @@ fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
             "mã mẫu dùng làm tên thư mục kết quả nên chỉ được có chữ cái không dấu, chữ số, “-” và “_” (tối đa 64 ký tự)".into(),
             "ví dụ [the-xa]",
         ));
+    }
+    if id_ok && crate::text::windows_reserved(&l.id) {
+        out.push((
+            None,
+            format!("mã mẫu “{}” là tên thiết bị mà Windows dành riêng (CON, PRN, AUX, NUL, COM1–9, LPT1–9), không dùng được làm tên thư mục", l.id),
+            "đổi tên mẫu, ví dụ [con-a5] thay cho [con]",
+        ));
+    }
+    if let Err(msg) = paper_ok(l) {
+        out.push((Some("paper"), msg, "ghi paper = \"a5\", \"a4\", \"a3\"… đúng kích thước width_mm × height_mm, hoặc paper = \"custom\" cho khổ riêng"));
     }
     if !crate::world::layout_file_ok(&l.file) {
         out.push((
@@ -375,6 +385,43 @@ fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
     out
 }
 
+/// Paper names a layout may declare, with their size in millimetres
+/// (portrait; a landscape layout has them the other way round).
+pub const PAPERS: &[(&str, f64, f64)] = &[
+    ("a0", 841.0, 1189.0),
+    ("a1", 594.0, 841.0),
+    ("a2", 420.0, 594.0),
+    ("a3", 297.0, 420.0),
+    ("a4", 210.0, 297.0),
+    ("a5", 148.0, 210.0),
+    ("a6", 105.0, 148.0),
+    ("b4", 250.0, 353.0),
+    ("b5", 176.0, 250.0),
+];
+
+/// A declared paper is `custom` or one of [`PAPERS`] of the trim size
+/// declared (it goes into the print order: the printer buys that paper).
+fn paper_ok(l: &Layout) -> Result<(), String> {
+    if l.paper == "custom" {
+        return Ok(());
+    }
+    let names = || PAPERS.iter().map(|p| p.0).collect::<Vec<_>>().join(", ");
+    let Some(&(name, w, h)) = PAPERS.iter().find(|p| p.0 == l.paper) else {
+        return Err(format!(
+            "khổ giấy “{}” không có; chọn một trong: {}, custom",
+            crate::text::excerpt(&l.paper, 0, 40),
+            names()
+        ));
+    };
+    let near = |a: f64, b: f64| (a - b).abs() <= 1.0;
+    let fits = (near(l.width_mm, w) && near(l.height_mm, h))
+        || (near(l.width_mm, h) && near(l.height_mm, w));
+    if fits {
+        return Ok(());
+    }
+    Err(format!("khổ {name} là {w} × {h} mm, nhưng mẫu ghi {} × {} mm", l.width_mm, l.height_mm))
+}
+
 /// The built-in layouts.
 pub fn builtin() -> Vec<Layout> {
     parse(BUILTIN_REGISTRY, Path::new("layouts/layouts.toml"))
@@ -415,7 +462,7 @@ mod tests {
         let file = Path::new("layouts.toml");
         let err = parse(text, file).unwrap_err();
         let err: String = err.iter().map(|i| i.to_string()).collect();
-        assert!(err.contains("unknown field `safe`"), "{err}");
+        assert!(err.contains("khóa “safe” không có trong layouts.toml"), "{err}");
         let ok = parse(&text.replace("safe = 4", "safe_mm = 5\nbody_pt = 10"), file).unwrap();
         assert_eq!(ok[0].preflight.safe_mm, 5.0);
         let (body, label) = ok[0].preflight.minimums(ELDERLY_RAISE);

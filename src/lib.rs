@@ -31,6 +31,7 @@ pub mod rerun;
 pub mod sandbox;
 pub mod select;
 pub mod serve;
+pub mod summary;
 pub mod text;
 pub mod units;
 pub mod validate;
@@ -164,6 +165,15 @@ pub fn build_project(
     };
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
     output::refuse_foreign(dir, &out, opts.allow_nonempty_out).map_err(BuildError::Input)?;
+    let ids: Vec<String> = layouts.iter().map(|l| l.id.clone()).collect();
+    let (commune, key) = (rerun::commune_id(c), rerun::build_key(opts, &ids, c));
+    refuse_other_run(dir, &out, &commune, &key, opts).map_err(BuildError::Input)?;
+    let manifest_name = match opts.shard {
+        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+        None => "manifest.json".into(),
+    };
+    // What the folder held before: what this run no longer makes goes.
+    let before = output::Manifest::read(&out.join(&manifest_name));
     let batch_opts = batch::BatchOptions {
         out: out.clone(),
         force: opts.force,
@@ -171,14 +181,18 @@ pub fn build_project(
         png_dpi: opts.png_dpi,
         date: c.date,
         run_key: rerun::run_key(opts, c),
-        manifest_name: match opts.shard {
-            Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
-            None => "manifest.json".into(),
-        },
+        manifest_name,
         preflight: opts.preflight,
+        commune,
+        key,
     };
     let report =
         batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::other)?;
+    // A later step that fails still names the files the batch did not write.
+    let fail = |e: String| match report.unwritten() {
+        Some(missing) => BuildError::other(format!("{e}\n{missing}")),
+        None => BuildError::other(e),
+    };
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
@@ -187,18 +201,90 @@ pub fn build_project(
     let whole_run = opts.villages.is_empty() && opts.shard.is_none() && !stopped;
     let (order, package_written) = if whole_run && !opts.no_package {
         package::make(base, c, &layouts, &jobs, &out, &report.manifest, &report.failed)
-            .map_err(BuildError::other)?
+            .map_err(|e| fail(package_failed(&out, &report.manifest, &jobs, e)))?
     } else {
         (Vec::new(), 0)
     };
     // Loudspeaker scripts belong to the campaign's whole set of material:
     // `--layout X` builds exactly X.
-    let loa_files = if opts.layouts.is_empty() && !stopped {
+    let scripts = opts.layouts.is_empty() && !stopped;
+    let loa = if scripts {
         loa::write_all(c, &project.pack, &villages, opts.week, &out, stop)
-            .map_err(BuildError::other)?
     } else {
-        0
+        Ok(0)
     };
+    let keep = output::Keep {
+        documents: rerun::documents(&project),
+        scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).collect(),
+        // Those that landed are listed, even when a later one failed.
+        written: match scripts {
+            false => Vec::new(),
+            true => villages.iter().map(|&i| format!("loa/{}.txt", c.villages[i].slug)).collect(),
+        },
+        package: (whole_run && !opts.no_package)
+            .then(|| order.iter().map(|l| l.file.clone()).collect()),
+    };
+    output::settle(&out, &report.manifest, &before, &keep).map_err(|e| fail(e.to_string()))?;
+    let loa_files = loa.map_err(|e| fail(e.to_string()))?;
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files, stopped })
+}
+
+/// Refuses a run into `out` when the folder holds another commune's output
+/// (unless it is the campaign's own `out/`: the commune was renamed), or,
+/// for a whole run, shards made with other options or data than this run
+/// (`key`): merged, they would mix two runs.
+fn refuse_other_run(
+    dir: &Path,
+    out: &Path,
+    commune: &str,
+    key: &str,
+    opts: &BuildOptions,
+) -> Result<(), Issues> {
+    use diag::Issue;
+    if let Some(why) = output::other_commune(out, commune).filter(|_| !output::own_out(dir, out)) {
+        let issue = Issue::error(Path::new("--out"), why).hint(
+            "mỗi xã cần một thư mục kết quả riêng: chọn thư mục khác cho --out (ví dụ một thư mục mới mang tên xã này); chỉ xoá thư mục cũ nếu không cần các tệp của xã kia nữa",
+        );
+        return Err(Issues(vec![issue]));
+    }
+    let shards = if opts.shard.is_none() { output::unmatched_shards(out, key) } else { Vec::new() };
+    if !shards.is_empty() {
+        return Err(Issues(vec![output::shards_issue(out, &shards)]));
+    }
+    Ok(())
+}
+
+/// The message of a print package that could not be made (`why`), naming
+/// its files that are not on disk. Its files this run wrote but did not
+/// list (the package lists them at its end) are removed: the manifest
+/// keeps telling what is there, and the next run makes them again.
+fn package_failed(out: &Path, manifest: &Path, jobs: &[plan::Job], why: String) -> String {
+    use std::collections::BTreeSet;
+    let mut expected = BTreeSet::new();
+    for job in jobs.iter().filter(|j| j.layout.copies != layouts::Copies::None) {
+        let id = &job.layout.id;
+        if job.layout.impose.is_some() {
+            let name = job.stem.rsplit('/').next().unwrap_or(&job.stem);
+            expected.insert(format!("print/{id}-2up-sra4/{name}.pdf"));
+        }
+        let count = jobs.iter().filter(|j| j.layout.id == *id).count();
+        // A commune's one document (the banner) is its own proof: no combined file.
+        if job.layout.scope == layouts::Scope::Commune {
+            continue;
+        }
+        for part in 1..=count.div_ceil(package::MAX_PER_FILE) {
+            let suffix =
+                if count > package::MAX_PER_FILE { format!("-part{part}") } else { String::new() };
+            expected.insert(format!("print/{id}-all{suffix}.pdf"));
+        }
+    }
+    let listed = output::Manifest::read(manifest).owned();
+    let unlisted: Vec<&String> = expected.iter().filter(|f| !listed.contains(*f)).collect();
+    output::remove_stale(out, unlisted);
+    let missing: Vec<String> = expected.into_iter().filter(|f| !out.join(f).is_file()).collect();
+    match batch::unwritten(&missing) {
+        Some(list) => format!("{why}\n{list}"),
+        None => why,
+    }
 }

@@ -19,9 +19,13 @@ use canhbao::cli::{Cli, Command};
 mod cmd;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: canhbao::render::Guarded = canhbao::render::Guarded;
 
 fn main() -> ExitCode {
+    // Opened by a double-click (no arguments, no terminal): the page.
+    if std::env::args_os().len() == 1 && cmd::serve::double_clicked() {
+        return cmd::serve::double_click().into();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cmd::usage::error(&e).into(),

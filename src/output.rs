@@ -195,8 +195,21 @@ pub struct Entry {
 pub struct Manifest {
     /// canhbao version.
     pub tool: String,
+    /// Whose output this is: `xã Tiên Trang, tỉnh Thanh Hóa` (a province
+    /// run: the province). A run for another commune is refused.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commune: String,
+    /// Hash of the options and data the run was made from
+    /// ([`crate::rerun::build_key`]): shards merge only when theirs agree.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
     /// Files, sorted by path.
     pub files: Vec<Entry>,
+    /// The run's other files, sorted: the files written beside a document
+    /// (`--emit-data`'s `<stem>.json`, `--png`'s `<stem>-1.png`), the
+    /// loudspeaker scripts, the print order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 impl Manifest {
@@ -227,19 +240,17 @@ impl Manifest {
     /// whole run finds every file already made, renders nothing, and writes
     /// one manifest and the print package.
     pub fn with_others(&self, out: &Path, own: &str) -> Vec<Entry> {
-        let mut names: Vec<String> = fs::read_dir(out)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter_map(|n| record_base(&n))
-            .filter(|n| n != own)
-            .collect();
-        names.sort();
-        names.dedup();
+        let mut names = manifest_names(out);
+        names.retain(|n| n != own);
         let mut seen = std::collections::HashSet::new();
         let others = names.into_iter().flat_map(|n| Manifest::read(&out.join(n)).files);
         self.files.iter().cloned().chain(others).filter(|e| seen.insert(e.file.clone())).collect()
+    }
+
+    /// Every file this manifest says canhbao wrote: its files and its
+    /// other files.
+    pub fn owned(&self) -> std::collections::BTreeSet<String> {
+        self.files.iter().map(|e| &e.file).chain(&self.also).cloned().collect()
     }
 
     /// Writes the manifest atomically, files sorted; its journal, now
@@ -247,12 +258,208 @@ impl Manifest {
     /// villages make a manifest of several MB, not held a second time.
     pub fn write(&mut self, path: &Path) -> Result<(), Fault> {
         self.files.sort_by(|a, b| a.file.cmp(&b.file));
+        self.also.sort();
+        self.also.dedup();
         write_atomic_with(path, |out| {
             serde_json::to_writer_pretty(out, self).map_err(std::io::Error::from)
         })?;
         let _ = fs::remove_file(journal_path(path));
         Ok(())
     }
+}
+
+/// Removes the files canhbao wrote into `out` and no longer lists
+/// (`rels`, relative to `out`), then the folders they leave empty. Only
+/// regular files inside `out` are removed (a symbolic link on the way is
+/// never followed); one already gone is fine. Returns the files that could
+/// not be removed, with why.
+pub fn remove_stale<'a>(
+    out: &Path,
+    rels: impl IntoIterator<Item = &'a String>,
+) -> Vec<(String, String)> {
+    let mut failed = Vec::new();
+    let mut dirs = std::collections::BTreeSet::new();
+    for rel in rels {
+        let Ok(path) = place(out, rel) else { continue };
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                let mut dir = Path::new(rel.as_str()).parent();
+                while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                    dirs.insert(d.to_path_buf());
+                    dir = d.parent();
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                failed
+                    .push((rel.clone(), Fault::io("không xoá được tệp cũ", &path)(e).to_string()));
+            }
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    for d in dirs.iter().rev() {
+        let _ = fs::remove_dir(out.join(d));
+    }
+    failed
+}
+
+/// What a finished run keeps of the files its manifest lists.
+#[derive(Debug, Default)]
+pub struct Keep {
+    /// The documents the campaign can make ([`crate::rerun::documents`]).
+    pub documents: std::collections::HashSet<String>,
+    /// The loudspeaker scripts of the villages in the table (`loa/<slug>.txt`).
+    pub scripts: std::collections::HashSet<String>,
+    /// Other files this run wrote (scripts).
+    pub written: Vec<String>,
+    /// When this run made the print package: the files of its order.
+    pub package: Option<std::collections::HashSet<String>>,
+}
+
+/// The print order's file name.
+pub const ORDER: &str = "print-order.csv";
+
+/// Ends a run in `out`: the manifest at `path` keeps only what the
+/// campaign still makes (`keep`), every file canhbao listed before
+/// (`before`, read when the run began) or during the run and lists no
+/// longer is removed, and the manifest is written. A document of a village
+/// no longer in the table goes, with its side files, its 2-up sheet and
+/// its script; a print package made before such a removal goes whole,
+/// unless this run made the package again. Files are removed before the
+/// manifest is written: a run killed in between leaves a manifest that
+/// lists a file already gone, and the next run finishes the removal.
+pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result<(), Fault> {
+    let mut m = Manifest::read(path);
+    let mut listed = m.owned();
+    listed.extend(before.owned());
+    let is_doc = |f: &str| !f.starts_with("print/");
+    let removed = m.files.iter().any(|e| is_doc(&e.file) && !keep.documents.contains(&e.file));
+    let source = |f: &str| -> Option<String> {
+        // `print/<layout>-2up-sra4/<name>` is made from `<layout>/<name>`.
+        let rest = f.strip_prefix("print/")?;
+        let (dir, name) = rest.split_once('/')?;
+        Some(format!("{}/{name}", dir.strip_suffix("-2up-sra4")?))
+    };
+    m.files.retain(|e| match (&keep.package, is_doc(&e.file)) {
+        (_, true) => keep.documents.contains(&e.file),
+        (Some(order), false) => order.contains(&e.file),
+        (None, false) => !removed && source(&e.file).is_none_or(|s| keep.documents.contains(&s)),
+    });
+    let stems: std::collections::HashSet<&str> =
+        m.files.iter().filter_map(|e| e.file.rsplit_once('.').map(|(stem, _)| stem)).collect();
+    let side_of = |f: &str| -> Option<String> {
+        if let Some(stem) = f.strip_suffix(".json") {
+            return Some(stem.to_string());
+        }
+        let (stem, page) = f.strip_suffix(".png")?.rsplit_once('-')?;
+        page.parse::<u32>().ok().map(|_| stem.to_string())
+    };
+    let mut also = std::mem::take(&mut m.also);
+    also.extend(keep.written.iter().cloned());
+    if keep.package.is_some() {
+        also.push(ORDER.to_string());
+    }
+    also.retain(|f| {
+        let valid = if f == ORDER {
+            keep.package.is_some() || !removed
+        } else if f.starts_with("loa/") {
+            keep.scripts.contains(f)
+        } else {
+            side_of(f).is_some_and(|stem| stems.contains(stem.as_str()))
+        };
+        valid && fs::symlink_metadata(out.join(f)).is_ok_and(|m| m.is_file())
+    });
+    m.also = also;
+    let now = m.owned();
+    let stale: Vec<&String> = listed.iter().filter(|f| !now.contains(*f)).collect();
+    let failed = remove_stale(out, stale.iter().copied());
+    // A file that stays on disk stays listed: the manifest tells the truth,
+    // and the next run tries again.
+    m.also.extend(failed.iter().map(|(f, _)| f.clone()));
+    if let Err(e) = m.write(path) {
+        // The manifest on disk is the batch's: the scripts this run added
+        // are taken back so that it still tells what is there.
+        let before = before.owned();
+        let new: Vec<&String> = keep.written.iter().filter(|f| !before.contains(*f)).collect();
+        remove_stale(out, new);
+        return Err(e);
+    }
+    match failed.is_empty() {
+        true => Ok(()),
+        false => {
+            Err(Fault::Other(failed.into_iter().map(|(_, why)| why).collect::<Vec<_>>().join("\n")))
+        }
+    }
+}
+
+/// Why `out` must not take this run's files: one of its manifests is
+/// another commune's (`commune` is this run's, as [`Manifest::commune`]).
+pub fn other_commune(out: &Path, commune: &str) -> Option<String> {
+    manifest_names(out).into_iter().find_map(|name| {
+        let theirs = Manifest::read(&out.join(&name)).commune;
+        (!theirs.is_empty() && theirs != commune).then(|| {
+            format!(
+                "thư mục kết quả “{}” đang chứa tệp của {theirs} ({name}), không phải của {commune}",
+                out.display()
+            )
+        })
+    })
+}
+
+/// Shard manifests in `out` not yet merged, whose run differs from this
+/// one (`key`, [`Manifest::key`]): `(file name, what differs)`. A shard
+/// manifest is merged once `manifest.json` is newer than it.
+pub fn unmatched_shards(out: &Path, key: &str) -> Vec<String> {
+    let merged = fs::metadata(out.join("manifest.json")).and_then(|m| m.modified()).ok();
+    let mut names = manifest_names(out);
+    names.retain(|name| {
+        if !name.starts_with("manifest.shard-") {
+            return false;
+        }
+        let path = out.join(name);
+        let newer = fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let pending = match (merged, newer) {
+            (Some(m), Some(n)) => n >= m,
+            _ => true,
+        };
+        pending && Manifest::read(&path).key != key
+    });
+    names
+}
+
+/// The refusal of a merge across shards made from other options or data
+/// ([`unmatched_shards`]).
+pub fn shards_issue(out: &Path, shards: &[String]) -> crate::diag::Issue {
+    crate::diag::Issue::error(
+        Path::new("--out"),
+        format!(
+            "không ghép được các phần trong “{}”: {} được tạo với tùy chọn hoặc dữ liệu khác với lần chạy này",
+            out.display(),
+            shards.join(", ")
+        ),
+    )
+    .hint(
+        "tạo lại mọi phần (--shard k/n) bằng cùng một lệnh và cùng dữ liệu (cùng --layout, --png, --emit-data, --week, cùng bảng thôn và campaign.toml), rồi ghép bằng đúng lệnh đó không có --shard; hoặc xoá tệp manifest của phần cũ nếu không ghép nó nữa",
+    )
+}
+
+/// The manifests of `out` (those with only a journal too), by file
+/// name, sorted.
+fn manifest_names(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|n| record_base(&n))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The manifest a file of the output folder belongs to, if it is a
@@ -365,7 +572,7 @@ mod tests {
         // Enough entries to pass the write buffer several times over.
         let files: Vec<Entry> =
             (0..2000).rev().map(|i| entry(&format!("thon-{i:04}.pdf"), "s")).collect();
-        let mut manifest = Manifest { tool: "t".into(), files };
+        let mut manifest = Manifest { tool: "t".into(), files, ..Manifest::default() };
         manifest.write(&path).unwrap();
         let written = fs::read(&path).unwrap();
         assert!(written.len() > 8 * 8192, "the test passes the buffer: {} bytes", written.len());
@@ -376,11 +583,16 @@ mod tests {
     #[test]
     fn manifests_merge_own_first() {
         let dir = tempfile::tempdir().unwrap();
-        let mut own = Manifest { tool: "t".into(), files: vec![entry("a.pdf", "own")] };
+        let mut own = Manifest {
+            tool: "t".into(),
+            files: vec![entry("a.pdf", "own")],
+            ..Manifest::default()
+        };
         own.write(&dir.path().join("manifest.json")).unwrap();
         let mut shard = Manifest {
             tool: "t".into(),
             files: vec![entry("a.pdf", "shard"), entry("b.pdf", "shard")],
+            ..Manifest::default()
         };
         shard.write(&dir.path().join("manifest.shard-1-of-2.json")).unwrap();
         fs::write(dir.path().join("print-order.json"), b"{}").unwrap();
@@ -395,7 +607,9 @@ mod tests {
     fn the_journal_folds_into_the_manifest_and_a_torn_line_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("manifest.json");
-        Manifest { tool: "t".into(), files: vec![entry("a.pdf", "old")] }.write(&path).unwrap();
+        Manifest { tool: "t".into(), files: vec![entry("a.pdf", "old")], ..Manifest::default() }
+            .write(&path)
+            .unwrap();
         let mut journal = Journal::open(&journal_path(&path)).unwrap();
         journal.append(&entry("a.pdf", "new")).unwrap();
         journal.append(&entry("b.pdf", "new")).unwrap();

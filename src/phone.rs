@@ -86,13 +86,48 @@ impl Phone {
 const KNOWN_PLACEHOLDERS: &[&str] =
     &["0912345678", "0123456789", "0987654321", "0000000000", "02373868113", "0356111222"];
 
+/// The files of canhbao's own examples: every number they print is
+/// invented, and a real campaign that copied one would send villagers to
+/// a stranger (see [`placeholder`]).
+const EXAMPLE_FILES: &[&str] = &[
+    include_str!("../examples/tien-trang/campaign.toml"),
+    include_str!("../examples/tien-trang/villages.csv"),
+    include_str!("../examples/hac-thanh/campaign.toml"),
+    include_str!("../examples/hac-thanh/villages.csv"),
+    include_str!("../examples/nam-gia-nghia/campaign.toml"),
+    include_str!("../examples/nam-gia-nghia/villages.csv"),
+    include_str!("../examples/tinh-thanh-hoa/campaign.toml"),
+    include_str!("../examples/tinh-thanh-hoa/communes.csv"),
+    include_str!("../examples/tinh-thanh-hoa/villages.csv"),
+    include_str!("../examples/tinh-thanh-hoa/thon/phuong-sam-son.csv"),
+    include_str!("../examples/tinh-thanh-hoa/thon/xa-tien-trang.csv"),
+];
+
+/// The digits of every phone number of 9 digits or more in the examples
+/// ([`EXAMPLE_FILES`]): runs of digits, spaces and dots between other
+/// characters.
+fn example_numbers() -> &'static std::collections::HashSet<String> {
+    static NUMBERS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    NUMBERS.get_or_init(|| {
+        EXAMPLE_FILES
+            .iter()
+            .flat_map(|text| text.split(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '.')))
+            .filter_map(|token| Phone::parse(token.trim()).ok())
+            .map(|p| p.digits().to_string())
+            .filter(|d| d.len() >= 9)
+            .collect()
+    })
+}
+
 /// How many digits in a row make a number look made up (see [`placeholder`]).
 const MADE_UP_RUN: usize = 7;
 
 /// Why a number looks invented rather than real, if it does.
 ///
 /// The rule, also in the README: a number is refused when it is one of the
-/// stand-ins templates and tutorials use ([`KNOWN_PLACEHOLDERS`]), or when it
+/// stand-ins templates and tutorials use ([`KNOWN_PLACEHOLDERS`]), one of
+/// the invented numbers of canhbao's own examples ([`EXAMPLE_FILES`]), or when it
 /// holds 7 or more digits in a row that are all the same (`0900 000 000`) or
 /// that each go up or down by one (`0912 345 678`, `0987 654 321`). Real
 /// subscriber numbers almost never do: a run of 7 is about 1 in 100,000
@@ -104,6 +139,9 @@ pub fn placeholder(phone: &Phone) -> Option<&'static str> {
     let d = phone.digits();
     if KNOWN_PLACEHOLDERS.contains(&d) {
         return Some("là số mẫu hay dùng trong tài liệu hướng dẫn");
+    }
+    if example_numbers().contains(d) {
+        return Some("là số bịa trong dữ liệu ví dụ đi kèm canhbao");
     }
     if SHORT_CODES.contains(&d) || d.starts_with("1800") || d.starts_with("1900") {
         return None;
@@ -229,11 +267,14 @@ mod tests {
         ] {
             assert!(made_up(n).is_some(), "{n} should be refused");
         }
+        // The examples' own invented numbers.
+        assert!(made_up("0912 000 101").unwrap().contains("ví dụ"));
+        assert!(made_up("0912 000 131").is_some());
         // Real-looking numbers, including ones with shorter runs.
         for n in [
-            "0912 000 101",
+            "0912 001 101",
             "0912 123 456",
-            "0237 3852 113",
+            "0237 3852 114",
             "0982 111 111",
             "0261 3546 113",
             "113",

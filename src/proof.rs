@@ -76,6 +76,7 @@ pub fn write(
     path: &Path,
     stop: &AtomicBool,
 ) -> Result<Proofed, Fault> {
+    refuse_target(path)?;
     let c = &project.campaign;
     let planner = Planner::new(c, &project.pack)?;
     let villages: Vec<usize> = (0..c.villages.len()).collect();
@@ -112,6 +113,36 @@ pub fn write(
     let (pages, _, _) = cat.finish()?;
     found.pages = pages;
     Ok(found)
+}
+
+/// Why the proof may not be written to `path`: the proof is a PDF, so
+/// only a `.pdf` name is written, and never over a file that is not a PDF
+/// (`check --proof villages.csv` must not replace the village table).
+pub fn refuse_target(path: &Path) -> Result<(), Fault> {
+    let pdf_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    // Only a regular file is opened (a FIFO would block); a folder or
+    // anything else at that name is refused as well.
+    let existing = std::fs::symlink_metadata(path).ok();
+    let not_a_pdf = existing.as_ref().is_some_and(|m| {
+        !m.is_file() || {
+            use std::io::Read;
+            let mut head = [0u8; 5];
+            let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+            read.is_err() || &head != b"%PDF-"
+        }
+    });
+    if pdf_name && !not_a_pdf {
+        return Ok(());
+    }
+    let why = if !pdf_name {
+        "bản kiểm tra là tệp PDF, chỉ ghi vào tệp có đuôi .pdf"
+    } else {
+        "đã có một tệp (hoặc thư mục) ở đó và nó không phải PDF"
+    };
+    Err(Fault::Other(format!(
+        "không ghi bản kiểm tra vào “{}”: {why}; tệp đó được giữ nguyên. Hãy chọn một tên mới có đuôi .pdf, ví dụ --proof out/kiem-tra.pdf",
+        crate::text::visible(&path.display().to_string())
+    )))
 }
 
 /// One proof page: its PDF and the problems it shows.
@@ -215,10 +246,16 @@ fn cell(
         let phone = digits(&v.phone.to_string());
         let hotline = digits(&c.hotline.phone.to_string());
         if !frames.iter().any(|f| digits(&plain_text(f)).contains(&phone)) {
-            problems.push(format!("tờ in không có số điện thoại của công an viên ({})", v.phone));
+            problems.push(format!(
+                "tờ in không có số điện thoại của cán bộ Công an xã (phường) phụ trách thôn ({})",
+                v.phone
+            ));
         }
         if !frames.iter().any(|f| squeeze(&plain_text(f)).contains(&squeeze(&v.officer))) {
-            problems.push(format!("tờ in không có tên công an viên ({})", v.officer));
+            problems.push(format!(
+                "tờ in không có tên cán bộ Công an xã (phường) phụ trách thôn ({})",
+                v.officer
+            ));
         }
         // The numbers: the last page that shows the officer's phone, cut
         // around every run of digits that belongs to it or to the hotline.

@@ -57,3 +57,57 @@ fn builtin_key() -> &'static [u8] {
 fn ymd(date: Option<time::Date>) -> Option<(i32, u8, u8)> {
     date.map(|d| (d.year(), u8::from(d.month()), d.day()))
 }
+
+/// Whose output a run's folder holds: `xã Tiên Trang, tỉnh Thanh Hóa`
+/// ([`output::Manifest::commune`]).
+pub fn commune_id(c: &Campaign) -> String {
+    format!("{}, {}", c.commune.full(), c.commune.province_full())
+}
+
+/// Hash of the options and data a run is made from
+/// ([`output::Manifest::key`]): the tool, fonts and layouts, the run's
+/// layouts and flags, the logo and the own layouts' files, and the whole
+/// campaign as loaded (every village). Shards of one run carry the same
+/// key, whatever machine or folder made them; a merge refuses shards whose
+/// keys differ (made with other options or other data).
+pub fn build_key(opts: &BuildOptions, layouts: &[String], c: &Campaign) -> String {
+    let mut bytes = builtin_key().to_vec();
+    let flags = (layouts, opts.png_dpi, opts.emit_data, opts.week);
+    bytes.extend_from_slice(format!("{flags:?}{:?}", opts.preflight).as_bytes());
+    if let Some(logo) = &c.logo {
+        bytes.extend_from_slice(&std::fs::read(c.root.join(logo)).unwrap_or_default());
+    }
+    let mut campaign = c.clone();
+    // Where the folder is and what was only a warning do not change a file.
+    campaign.root = Default::default();
+    campaign.warnings = Vec::new();
+    if let Some((dir, _)) = &mut campaign.custom_layouts {
+        let mut paths: Vec<_> = std::fs::read_dir(&*dir)
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        paths.retain(|p| p.is_file());
+        paths.sort();
+        for p in paths {
+            bytes.extend_from_slice(p.file_name().unwrap_or_default().as_encoded_bytes());
+            bytes.extend_from_slice(&std::fs::read(&p).unwrap_or_default());
+        }
+        *dir = Default::default();
+    }
+    bytes.extend_from_slice(format!("{campaign:?}").as_bytes());
+    output::sha256(&bytes)
+}
+
+/// The document files a campaign can make (every layout it may use, for
+/// every village in its table), relative to the output folder: a listed
+/// document that is not one of them (its village was removed from the
+/// table) is stale. One layout is planned at a time.
+pub fn documents(project: &crate::Project) -> std::collections::HashSet<String> {
+    let c = &project.campaign;
+    let villages: Vec<usize> = (0..c.villages.len()).collect();
+    let mut files = std::collections::HashSet::new();
+    for layout in &project.layouts {
+        let jobs = crate::plan::plan(c, std::slice::from_ref(layout), &villages, &project.pack);
+        files.extend(jobs.into_iter().map(|j| format!("{}.{}", j.stem, j.layout.format.ext())));
+    }
+    files
+}

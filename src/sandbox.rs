@@ -25,7 +25,8 @@ pub enum Need {
 pub enum Escape {
     /// The path is empty.
     Empty,
-    /// Its text leaves the folder: absolute, `..`, or a backslash.
+    /// Its text leaves the folder: absolute (`/home/…`, `C:\…`), `..`, or
+    /// a backslash in an output path.
     Leaves,
     /// A symbolic link on the way leads out of the folder.
     Link,
@@ -42,13 +43,24 @@ impl Escape {
     pub fn explain(&self, rel: &str, folder: &str) -> String {
         match self {
             Escape::Empty => "đường dẫn tệp đang để trống".into(),
-            Escape::Leaves => format!("tệp “{rel}” nằm ngoài {folder}"),
+            Escape::Leaves if !absolute(rel) => format!("tệp “{rel}” nằm ngoài {folder}"),
+            Escape::Leaves => format!(
+                "“{rel}” là đường dẫn đầy đủ; chỉ ghi đường dẫn tính từ {folder} (ví dụ logo.png hoặc du-lieu/villages.csv)"
+            ),
             Escape::Link => format!("tệp “{rel}” trỏ ra ngoài {folder}"),
             Escape::Missing => format!("không tìm thấy tệp “{rel}” trong {folder}"),
             Escape::NotFile => format!("“{rel}” không phải là tệp thường"),
-            Escape::Root(e) => format!("không mở được {folder} ({e})"),
+            Escape::Root(e) => format!("không mở được {folder} ({})", crate::diag::io_error(e)),
         }
     }
+}
+
+/// A full path, on Linux or Windows: `/home/…`, `\\server\…`, `C:\…`,
+/// `C:/…` (even `C:logo.png`, relative to a drive's current folder).
+fn absolute(rel: &str) -> bool {
+    let b = rel.as_bytes();
+    let drive = b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic();
+    drive || rel.starts_with(['/', '\\'])
 }
 
 /// The text check alone: `rel` is a relative path of plain names separated
@@ -58,6 +70,9 @@ pub fn check_text(rel: &str) -> Result<(), Escape> {
         return Err(Escape::Empty);
     }
     if rel.contains('\\') || rel.contains('\0') {
+        return Err(Escape::Leaves);
+    }
+    if absolute(rel) {
         return Err(Escape::Leaves);
     }
     let plain =
@@ -103,9 +118,16 @@ pub fn resolve(root: &Path, rel: &str, need: Need) -> Result<PathBuf, Escape> {
 
 /// A file of the campaign folder named by the campaign's data (the village
 /// table, the logo, a layout registry): [`resolve`] with the refusal said
-/// in Vietnamese.
+/// in Vietnamese. A backslash is a folder separator here, as on Windows
+/// where officers type these paths ([`data_path`]).
 pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
-    resolve(dir, rel, Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
+    resolve(dir, &data_path(rel), Need::File).map_err(|e| e.explain(rel, "thư mục chiến dịch"))
+}
+
+/// A path to read written in the campaign's data, with Windows' `\` as a
+/// folder separator: `anh\logo.png` is `anh/logo.png`.
+pub fn data_path(rel: &str) -> String {
+    rel.trim().replace('\\', "/")
 }
 
 #[cfg(test)]
@@ -117,6 +139,11 @@ mod tests {
         for bad in ["", "/etc/passwd", "../x", "a/../../x", "pdf/../../v.txt", "a\\b", "a\0b"] {
             assert!(check_text(bad).is_err(), "{bad:?}");
         }
+        for full in ["/etc/passwd", "C:/Users/a/logo.png", "c:logo.png", "\\\\máy\\x"] {
+            assert!(absolute(full), "{full:?}");
+            assert!(Escape::Leaves.explain(full, "thư mục").contains("đường dẫn đầy đủ"));
+        }
+        assert_eq!(data_path("anh\\logo.png"), "anh/logo.png");
         for good in ["a", "a/b.pdf", "./logo.png", "leaflet-a5/thon-an-hai.pdf"] {
             assert!(check_text(good).is_ok(), "{good:?}");
         }

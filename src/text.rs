@@ -104,6 +104,26 @@ pub fn fill(template: &str, vars: &[(&str, String)]) -> String {
     out
 }
 
+/// At most `width` characters of `line` around character `at`, trimmed,
+/// with `…` where it was cut: a message quotes where a 200 KB line went
+/// wrong, not the whole line.
+pub fn excerpt(line: &str, at: usize, width: usize) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= width {
+        return line.trim().to_string();
+    }
+    let start = at.saturating_sub(width / 2).min(chars.len() - width);
+    let end = start + width;
+    let mut out: String = chars[start..end].iter().collect::<String>().trim().to_string();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// An ASCII file-name slug: `Thôn Đông Hải` becomes `thon-dong-hai`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
@@ -132,14 +152,36 @@ pub const MAX_SLUG: usize = 80;
 /// A slug safe as a file name: at most [`MAX_SLUG`] characters. A cut
 /// slug keeps 8 hex digits of the full slug's hash, so two long names that
 /// share their first 70 characters still get different files.
+///
+/// A slug Windows reserves (`con`, `com1`: [`windows_reserved`]) gets a
+/// `-tep` suffix, so that no name in the data makes a file Windows cannot
+/// write.
 pub fn file_slug(s: &str) -> String {
     let full = slug(s);
+    if windows_reserved(&full) {
+        return format!("{full}-tep");
+    }
     if full.len() <= MAX_SLUG {
         return full;
     }
     let hash = crate::output::sha256(full.as_bytes());
     let head = full[..MAX_SLUG - 9].trim_end_matches('-');
     format!("{head}-{}", &hash[..8])
+}
+
+/// Whether Windows refuses `name` as a file or folder name: a device name
+/// (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, any case,
+/// with or without an extension: `con.pdf` is the console too), or a name
+/// ending in a dot or a space (Windows drops them, so `a.` is `a`).
+pub fn windows_reserved(name: &str) -> bool {
+    if name.ends_with(['.', ' ']) {
+        return true;
+    }
+    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && matches!(stem.as_bytes()[3], b'1'..=b'9'))
 }
 
 /// A key for comparing names loosely: lower case, no diacritics, no spaces.

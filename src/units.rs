@@ -53,6 +53,8 @@ pub struct Index {
     by_province: HashMap<String, usize>,
     /// Unit [`key`] → indexes (a name may recur in several provinces).
     by_unit: HashMap<String, Vec<usize>>,
+    /// Each unit's [`loose`] name, by index.
+    loose: Vec<String>,
 }
 
 /// The list, parsed on first use.
@@ -64,6 +66,7 @@ fn parse(csv_text: &str) -> Index {
         units: Vec::new(),
         by_province: HashMap::new(),
         by_unit: HashMap::new(),
+        loose: Vec::new(),
     };
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     for row in reader.records() {
@@ -85,6 +88,7 @@ fn parse(csv_text: &str) -> Index {
         index.units.push(Unit { code: number(4), name: field(5), kind: field(6), province });
         index.provinces[province].units.push(unit);
         index.by_unit.entry(key(&field(5))).or_default().push(unit);
+        index.loose.push(loose(&field(5)));
     }
     index
 }
@@ -113,7 +117,53 @@ impl Index {
 
     /// The unit of `province` whose name is closest to `name`, if close enough.
     pub fn nearest_unit<'a>(&'a self, province: &'a Province, name: &str) -> Option<&'a Unit> {
-        nearest(name, self.units_of(province), |u| &u.name)
+        self.suggest(Some(province), name, 1).into_iter().next()
+    }
+
+    /// At most `n` units of `province` (of every province when `None`), of
+    /// any kind, whose names are closest to `name` compared [`loose`]ly (no
+    /// marks, no case): "huu kiem" finds xã Hữu Kiệm, "Cua Lo" phường Cửa
+    /// Lò. Best first: the same letters, then names starting with what was
+    /// typed, then names holding it, then names about one letter in three
+    /// away; none further than that.
+    pub fn suggest<'a>(
+        &'a self,
+        province: Option<&'a Province>,
+        name: &str,
+        n: usize,
+    ) -> Vec<&'a Unit> {
+        let wanted = loose(name);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let exact = key(name);
+        let candidates: Box<dyn Iterator<Item = usize> + 'a> = match province {
+            Some(p) => Box::new(p.units.iter().copied()),
+            None => Box::new(0..self.units.len()),
+        };
+        let near = (wanted.chars().count() / 3).max(1);
+        let mut scored: Vec<(usize, usize, usize)> = candidates
+            .filter_map(|i| {
+                let have = &self.loose[i];
+                let rank = if *have == wanted {
+                    // The same letters: the marks as typed break a tie.
+                    usize::from(key(&self.units[i].name) != exact)
+                } else if have.starts_with(&wanted) {
+                    2
+                } else if have.contains(&wanted) {
+                    3
+                } else {
+                    let d = strsim::levenshtein(&wanted, have);
+                    if d > near {
+                        return None;
+                    }
+                    4 + d
+                };
+                Some((rank, self.units[i].province, i))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(n).map(|(_, _, i)| &self.units[i]).collect()
     }
 }
 
@@ -229,6 +279,18 @@ pub fn area_code_warning(digits: &str, shown: &str, province: &str) -> Option<St
          kiểm tra lại trước khi in (tỉnh sáp nhập có thể còn dùng mã vùng cũ)",
         prov.area_code, prov.name
     ))
+}
+
+/// A name as typed on a keyboard without Vietnamese input: lower case, no
+/// tone or vowel mark, đ as d, spaces collapsed (`Hữu Kiệm` → `huu kiem`).
+/// Only for finding names: two official names may share it.
+pub fn loose(name: &str) -> String {
+    crate::text::clean(name)
+        .to_lowercase()
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
 }
 
 /// The tone marks, combining (after NFD), and the digit each folds to.
@@ -347,6 +409,42 @@ mod tests {
         );
         assert_eq!(INDEX.nearest_province("Thanh Hoà").map(|p| p.name.as_str()), Some("Thanh Hóa"));
         assert!(INDEX.nearest_unit(th, "Zzzzzzzz Qqqqq").is_none());
+    }
+
+    #[test]
+    fn every_unit_is_found_from_its_name_typed_without_marks() {
+        let mut missed = Vec::new();
+        for u in &INDEX.units {
+            let p = &INDEX.provinces[u.province];
+            for typed in [loose(&u.name), loose(&u.name).to_uppercase()] {
+                let found = INDEX.suggest(Some(p), &typed, 5);
+                // Units sharing the letters (never more than five) all come first.
+                if !found.iter().any(|f| f.code == u.code) {
+                    missed.push(format!("{typed} ({})", p.name));
+                }
+                if found.first().is_none_or(|f| loose(&f.name) != loose(&u.name)) {
+                    missed.push(format!("{typed} ({}): another name first", p.name));
+                }
+            }
+        }
+        assert!(
+            missed.is_empty(),
+            "{} not found: {:?}",
+            missed.len(),
+            &missed[..missed.len().min(20)]
+        );
+        let first = |province: &str, typed: &str| {
+            let p = INDEX.province(province).unwrap();
+            INDEX.suggest(Some(p), typed, 3).first().map(|u| format!("{} {}", u.kind, u.name))
+        };
+        assert_eq!(first("Nghệ An", "Huu Kiem").as_deref(), Some("xã Hữu Kiệm"));
+        assert_eq!(first("Nghệ An", "Cua Lo").as_deref(), Some("phường Cửa Lò"));
+        assert_eq!(first("Nghệ An", "tuong duong").as_deref(), Some("xã Tương Dương"));
+        assert_eq!(first("Thanh Hóa", "quang ngoc").as_deref(), Some("xã Quảng Ngọc"));
+        // Without a province: every province's unit of that name.
+        let anywhere = INDEX.suggest(None, "huu kiem", 5);
+        assert!(anywhere.iter().any(|u| u.name == "Hữu Kiệm"), "{anywhere:?}");
+        assert!(INDEX.suggest(None, "", 5).is_empty());
     }
 
     #[test]

@@ -15,8 +15,15 @@ use crate::{BuildOptions, Project};
 /// override campaign.toml and keeps the warnings in the campaign's list.
 pub fn validate(project: &mut Project, opts: &BuildOptions) -> Result<(), Issues> {
     let toml = project.campaign.root.join("campaign.toml");
-    let issues = content::check_overrides(&project.pack, &project.campaign.text, &toml);
+    let mut issues = content::check_overrides(&project.pack, &project.campaign.text, &toml);
     if !issues.is_empty() {
+        // The pack's check knows the key, not where it is written.
+        let text = std::fs::read_to_string(&toml).unwrap_or_default();
+        for issue in issues.iter_mut().filter(|i| i.line.is_none()) {
+            if let Some(line) = issue.field.as_deref().and_then(|f| line_of_key(&text, f)) {
+                issue.line = Some(line);
+            }
+        }
         return Err(Issues(issues));
     }
     apply_print_flags(&mut project.campaign, opts)?;
@@ -30,6 +37,32 @@ pub fn validate(project: &mut Project, opts: &BuildOptions) -> Result<(), Issues
     }
     project.campaign.warnings.extend(logo);
     Ok(())
+}
+
+/// The 1-based line where the dotted key `text.front.kicker` is set in TOML
+/// `text`: under `[text.front]` as `kicker = …`, under `[text]` as
+/// `front.kicker = …`, or the line of the table `[text.front]` itself.
+pub fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+    let norm =
+        |s: &str| s.split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".");
+    let mut table = String::new();
+    let mut header_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            table = norm(name.trim_start_matches('['));
+            if table == dotted {
+                header_line = header_line.or(Some(i + 1));
+            }
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else { continue };
+        let full = if table.is_empty() { norm(key) } else { format!("{table}.{}", norm(key)) };
+        if full == dotted {
+            return Some(i + 1);
+        }
+    }
+    header_line
 }
 
 /// Warnings for a raster logo printed below 300 dpi by any selected layout.
@@ -91,4 +124,16 @@ fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues
         c.print.bleed_mm = b;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_dotted_key_is_found_under_its_table() {
+        let text = "a = 1\n[text]\nfront.kicker = \"x\"\n[text.back]\nbody = \"y\"\n[text.empty]\n";
+        assert_eq!(super::line_of_key(text, "text.front.kicker"), Some(3));
+        assert_eq!(super::line_of_key(text, "text.back.body"), Some(5));
+        assert_eq!(super::line_of_key(text, "text.empty"), Some(6));
+        assert_eq!(super::line_of_key(text, "text.none"), None);
+    }
 }

@@ -247,6 +247,38 @@ fn read_inside(root: &Path, rel: &str) -> FileResult<Bytes> {
     std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
 }
 
+/// Most pixels an image a layout reads may have: 50 million (a 7,000 ×
+/// 7,000 photo; a logo printed 30 mm wide at 600 dpi has 500,000). Decoded,
+/// one pixel takes 4 bytes or more: a 16,000 × 16,000 image would take a
+/// gigabyte before anything is laid out.
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+/// `bytes`, unless they are a raster image (PNG, JPEG, GIF, WebP…) whose
+/// header gives more than [`MAX_IMAGE_PIXELS`]: refused before it is
+/// decoded, so the layout's `image(…)` line is named in the error.
+fn bounded_image(bytes: Bytes) -> FileResult<Bytes> {
+    // Only the formats Typst decodes: a text file that happens to start
+    // like some other format is not an image.
+    use imagesize::ImageType as T;
+    let raster = matches!(imagesize::image_type(&bytes), Ok(T::Png | T::Jpeg | T::Gif | T::Webp));
+    let Some(size) = raster.then(|| imagesize::blob_size(&bytes).ok()).flatten() else {
+        return Ok(bytes);
+    };
+    let pixels = (size.width as u64).saturating_mul(size.height as u64);
+    if pixels <= MAX_IMAGE_PIXELS {
+        return Ok(bytes);
+    }
+    Err(FileError::Other(Some(
+        format!(
+            "ảnh {} × {} điểm ảnh quá lớn (tối đa {} triệu điểm ảnh); hãy thu nhỏ ảnh, ví dụ còn 3000 × 3000",
+            size.width,
+            size.height,
+            MAX_IMAGE_PIXELS / 1_000_000
+        )
+        .into(),
+    )))
+}
+
 fn denied(path: &str) -> FileError {
     FileError::Other(Some(
         format!(
@@ -336,7 +368,7 @@ impl World for JobWorld<'_> {
         }
         self.note(id);
         let mut cache = self.base.files.lock().expect("file cache lock");
-        cache.entry(id).or_insert_with(|| self.base.load(id)).clone()
+        cache.entry(id).or_insert_with(|| self.base.load(id).and_then(bounded_image)).clone()
     }
 
     fn font(&self, index: usize) -> Option<Font> {

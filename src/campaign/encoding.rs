@@ -24,8 +24,28 @@ use crate::diag::Issue;
 const SAVE_AS_CSV_UTF8: &str = "mở bằng Excel, chọn Lưu thành (Save As) → “CSV UTF-8” hoặc .xlsx";
 const SAVE_AS_UTF8: &str = "mở tệp bằng Notepad, chọn File → Save As (Tệp → Lưu thành), ở ô Encoding (Mã hóa) chọn UTF-8, rồi lưu đè lên tệp cũ";
 
+/// Whether `bytes` are UTF-32 (with a BOM, or ASCII text padded with
+/// three zero bytes per character): UTF-32's BOM starts like UTF-16's and
+/// once read as UTF-16 it became a run of U+0000 characters.
+fn is_utf32(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(64) / 4 * 4];
+    head.len() >= 8 && head.chunks(4).all(|c| c.iter().filter(|b| **b == 0).count() >= 3)
+}
+
+/// The refusal of a UTF-32 file.
+fn utf32_issue(shown: &Path, hint: &str) -> Issue {
+    Issue::error(shown, "tệp đang lưu theo bảng mã UTF-32, canhbao cần UTF-8")
+        .hint(hint.to_string())
+}
+
 /// Decodes a table file's bytes to text.
 pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Issue> {
+    if is_utf32(bytes) {
+        return Err(utf32_issue(shown, SAVE_AS_CSV_UTF8));
+    }
     let utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     if !utf16_bom && bytes.iter().take(8000).any(|b| *b == 0) {
         return Err(Issue::error(shown, "tệp này không phải tệp văn bản CSV (có byte nhị phân)")
@@ -48,6 +68,9 @@ pub fn decode(bytes: &[u8], shown: &Path) -> Result<String, Issue> {
 
 /// Decodes `campaign.toml`: UTF-8 only, with a hint for what Notepad makes.
 pub fn decode_toml(bytes: &[u8], shown: &Path) -> Result<String, Issue> {
+    if is_utf32(bytes) {
+        return Err(utf32_issue(shown, SAVE_AS_UTF8));
+    }
     let utf16 = bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
         || bytes.iter().take(200).filter(|b| **b == 0).count() > 10;
@@ -89,7 +112,10 @@ pub fn check_text(text: &str, shown: &Path) -> Result<(), Issue> {
             shown,
             format!("chữ trong tệp được gõ bằng bảng mã cũ {name}, không phải Unicode"),
         )
-        .hint("mở tệp bằng Unikey → Công cụ chuyển mã (Ctrl+Shift+F6), chọn nguồn “TCVN3 (ABC)” hoặc “VNI Windows”, đích “Unicode”, rồi lưu lại"));
+        .hint(format!(
+            "mở tệp bằng Unikey → Công cụ chuyển mã (Ctrl+Shift+F6), chọn nguồn “{}”, đích “Unicode”, rồi lưu lại",
+            if name == "VNI" { "VNI Windows" } else { "TCVN3 (ABC)" }
+        )));
     }
     Ok(())
 }
@@ -277,14 +303,21 @@ pub fn legacy_font_encoding(text: &str) -> Option<&'static str> {
     if unicode_vietnamese {
         return None;
     }
+    // Latin-1 letters VNI also uses (its tone and hat marks, đ, ư, ơ):
+    // in VNI text they are not a sign of TCVN3.
+    const VNI: &[char] = &['ø', 'ù', 'û', 'õ', 'ï', 'ñ', 'Ñ', 'ö', 'Ö', 'ô', 'Ô', 'Ë', 'ü'];
     let tcvn = text.chars().filter(|c| TCVN3.contains(c)).count();
+    let tcvn_only = text.chars().filter(|c| TCVN3.contains(c) && !VNI.contains(c)).count();
+    let vni_pairs = [
+        "aø", "aù", "aû", "aõ", "aï", "eø", "eù", "eû", "oø", "où", "oû", "iø", "ió", "uø", "uù",
+        "uû", "ñ", "Ñ", "öô", "oâ", "aâ", "eâ",
+    ];
+    let vni = vni_pairs.iter().map(|p| text.matches(p).count()).sum::<usize>();
+    if vni >= 3 && vni > tcvn_only {
+        return Some("VNI");
+    }
     if tcvn >= 3 {
         return Some("TCVN3 (ABC)");
-    }
-    let vni_pairs = ["aø", "aù", "aû", "aõ", "aï", "eø", "eù", "oø", "où", "ñ", "Ñ", "öô"];
-    let vni = vni_pairs.iter().map(|p| text.matches(p).count()).sum::<usize>();
-    if vni >= 3 {
-        return Some("VNI");
     }
     None
 }
@@ -292,6 +325,18 @@ pub fn legacy_font_encoding(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vni_is_not_tcvn3_and_utf32_is_named() {
+        assert_eq!(legacy_font_encoding("Thoân Ñoâng Haûi, Taây Haûi, Nam Haûi"), Some("VNI"));
+        assert_eq!(legacy_font_encoding("Th«n §«ng H¶i, T©y H¶i"), Some("TCVN3 (ABC)"));
+        let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+            .into_iter()
+            .chain("name,kind\n".chars().flat_map(|c| (c as u32).to_le_bytes()))
+            .collect();
+        let err = decode(&utf32, Path::new("v.csv")).unwrap_err();
+        assert!(err.message.contains("UTF-32"), "{err}");
+    }
 
     #[test]
     fn boms_and_windows_1258() {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Issue, Issues, line_col};
+use crate::diag::{Issue, Issues, line_col, toml_message};
 
 use super::raw::RawCampaign;
 use super::validate::Ctx;
@@ -56,10 +56,11 @@ pub fn load_text(
 /// Parses TOML, turning serde's error into an issue at line:column.
 fn parse_toml(text: &str, file: &Path) -> Result<RawCampaign, Issue> {
     toml::from_str(text).map_err(|e| {
-        let mut issue = Issue::error(file, toml_message(e.message()));
+        let mut issue = Issue::error(file, toml_message(e.message(), "campaign.toml"));
         if let Some(span) = e.span() {
             let (line, col) = line_col(text, span.start);
-            let snippet = text.lines().nth(line - 1).unwrap_or("").trim();
+            let whole = text.lines().nth(line - 1).unwrap_or("");
+            let snippet = crate::text::excerpt(whole, col - 1, 80);
             issue = issue.line(line).column(col);
             issue.message = format!("{} (ở “{snippet}”)", issue.message);
         }
@@ -68,20 +69,6 @@ fn parse_toml(text: &str, file: &Path) -> Result<RawCampaign, Issue> {
         }
         issue
     })
-}
-
-/// Translates serde's common messages for an officer.
-fn toml_message(msg: &str) -> String {
-    let msg = msg.trim();
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        return format!("khóa “{key}” không có trong campaign.toml");
-    }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let key = rest.split('`').next().unwrap_or(rest);
-        return format!("thiếu khóa bắt buộc “{key}”");
-    }
-    format!("campaign.toml viết sai cú pháp TOML: {msg}")
 }
 
 /// For an unknown key, the closest expected key.

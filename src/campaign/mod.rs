@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod raw;
 pub mod rows;
+pub mod svg;
 pub mod validate;
 pub mod villages;
 

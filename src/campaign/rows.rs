@@ -13,6 +13,7 @@ use super::*;
 impl Ctx {
     /// Reads and checks every village row.
     pub(super) fn villages(&mut self, dir: &Path, rel: &str, default_kind: &str) -> Vec<Village> {
+        let rel = &crate::sandbox::data_path(rel);
         let shown = dir.join(rel);
         let path = match inside(dir, rel) {
             Ok(p) => p,
@@ -37,6 +38,26 @@ impl Ctx {
                         .hint(column_hint(col)),
                 );
             }
+        }
+        let hidden: Vec<usize> = table
+            .rows
+            .iter()
+            .map(|(line, _)| *line)
+            .filter(|l| table.hidden_rows.binary_search(l).is_ok())
+            .collect();
+        if !hidden.is_empty() {
+            let sheet = table.sheet.as_deref().unwrap_or("");
+            self.issues.push(
+                Issue::warning(
+                    &shown,
+                    format!(
+                        "trang “{sheet}” có {} dòng đang ẩn trong Excel (dòng {}); canhbao vẫn đọc và in các thôn ở những dòng này",
+                        hidden.len(),
+                        ranges(&hidden)
+                    ),
+                )
+                .hint("thôn nào không cần in thì xóa hẳn dòng đó, đừng chỉ ẩn; muốn xem lại: chọn cả bảng, chuột phải → Unhide (Bỏ ẩn)"),
+            );
         }
         if self.issues.has_errors() && table.rows.is_empty() {
             return Vec::new();
@@ -139,10 +160,14 @@ impl Ctx {
                 bad(field, "chưa ghi số hộ".into(), hint);
                 return None;
             }
-            // A spreadsheet's 1.234 is a decimal, not 1.234 written with a
-            // thousands separator.
-            let decimal = t.is_decimal(line, field).then(|| format!("“{cell}” là số thập phân"));
-            match decimal.map_or_else(|| parse_count(cell), Err) {
+            // A spreadsheet's date, decimal, TRUE/FALSE or error is refused
+            // with its cell: 15/3/2026 is 46096 to Excel, 1.234 a decimal.
+            if let Some(typed) = t.typed(line, field) {
+                let (msg, hint) = typed.refusal();
+                bad(field, msg, hint);
+                return None;
+            }
+            match parse_count(cell) {
                 Ok(n) => Some(n),
                 Err(msg) => {
                     if t.columns.contains(&Some(field)) {
@@ -156,8 +181,14 @@ impl Ctx {
         let shops = count("shops", false);
         let public_places = count("public_places", false);
         let slug = crate::text::file_slug(&format!("{kind} {name}"));
-        if ok && slug.is_empty() {
-            bad("name", format!("tên “{name}” không có chữ cái hay chữ số nào để đặt tên tệp"), "");
+        // The kind is in the slug: a name of dots or dashes (`..`) made
+        // `thon.pdf` and printed as "thôn ..".
+        if ok && crate::text::slug(&name).is_empty() {
+            bad(
+                "name",
+                format!("tên “{name}” không có chữ cái hay chữ số nào"),
+                "ghi tên thôn bằng chữ, ví dụ Đông Hải hoặc Tổ 3",
+            );
             ok = false;
         }
         Some(Village {
@@ -228,6 +259,26 @@ fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
     (kind, name.to_string())
 }
 
+/// Sorted row numbers as ranges, at most ten: `5, 7–9, 12`.
+fn ranges(rows: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j + 1 < rows.len() && rows[j + 1] == rows[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j { rows[i].to_string() } else { format!("{}–{}", rows[i], rows[j]) });
+        i = j + 1;
+    }
+    if parts.len() > 10 {
+        let more = parts.len() - 10;
+        parts.truncate(10);
+        parts.push(format!("và {more} nhóm khác"));
+    }
+    parts.join(", ")
+}
+
 fn column_hint(col: &str) -> String {
     let vi = match col {
         "name" => "Tên thôn",
@@ -241,6 +292,11 @@ fn column_hint(col: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_as_ranges() {
+        assert_eq!(ranges(&[5, 7, 8, 9, 12]), "5, 7–9, 12");
+    }
 
     #[test]
     fn kind_prefix_is_split_off() {

@@ -366,7 +366,7 @@ impl Ctx {
 
     /// The logo must be a file inside the campaign folder.
     fn logo(&mut self, raw: &Spanned<String>, dir: &Path) -> Option<String> {
-        let rel = raw.get_ref().trim().replace('\\', "/");
+        let rel = crate::sandbox::data_path(raw.get_ref());
         let path = match inside(dir, &rel) {
             Ok(path) => path,
             Err(msg) => {
@@ -374,8 +374,8 @@ impl Ctx {
                 return None;
             }
         };
-        if let Err(msg) = logo_pixels(&path) {
-            self.err(raw, msg, Some("thu nhỏ ảnh (Paint → Resize) hoặc dùng logo dạng SVG"));
+        if let Err((msg, hint)) = logo_file(&path) {
+            self.err(raw, format!("tệp logo “{rel}”: {msg}"), Some(hint));
             return None;
         }
         Some(rel)
@@ -387,7 +387,7 @@ impl Ctx {
         raw: &Spanned<String>,
         dir: &Path,
     ) -> Option<(PathBuf, Vec<crate::layouts::Layout>)> {
-        let rel = raw.get_ref().trim().trim_end_matches('/').to_string();
+        let rel = crate::sandbox::data_path(raw.get_ref()).trim_end_matches('/').to_string();
         let registry = match inside(dir, &format!("{rel}/layouts.toml")) {
             Ok(p) => p,
             Err(msg) => {
@@ -465,19 +465,43 @@ impl Ctx {
     }
 }
 
-/// Refuses a raster logo of more than [`MAX_LOGO_PIXELS`], reading only its
-/// header: the layout engine decodes the whole image (a 30000 × 30000 PNG
-/// takes 950 MB). Files the header reader does not know (SVG) pass.
-fn logo_pixels(path: &Path) -> Result<(), String> {
-    let Ok(imagesize::ImageSize { width: w, height: h }) = imagesize::size(path) else {
-        return Ok(());
-    };
-    if (w as u64).saturating_mul(h as u64) <= MAX_LOGO_PIXELS {
+/// Most bytes of a logo file.
+pub const MAX_LOGO_BYTES: u64 = 16 << 20;
+
+/// Checks the logo file: an SVG is checked for what would make the layout
+/// engine read other files or expand without end ([`super::svg`]); a PNG
+/// or JPEG must decode its header (a damaged file once read as
+/// "1634886241 × 1734698849 điểm ảnh") and hold at most
+/// [`MAX_LOGO_PIXELS`]: the engine decodes the whole image (a 30000 × 30000
+/// PNG takes 950 MB). Returns (what is wrong, what to do).
+fn logo_file(path: &Path) -> Result<(), (String, &'static str)> {
+    let redo = "xuất lại logo từ trình vẽ hoặc dùng tệp PNG, JPEG, SVG khác";
+    let bytes = villages::read_capped(path, MAX_LOGO_BYTES, path).map_err(|i| (i.message, redo))?;
+    let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+        || bytes.trim_ascii_start().starts_with(b"<");
+    if svg {
+        return super::svg::check(&bytes).map_err(|msg| (msg, redo));
+    }
+    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()
+        .filter(|r| r.format().is_some())
+        .ok_or(("tệp logo không phải ảnh PNG, JPEG hay SVG".to_string(), redo))?;
+    let mut reader = reader;
+    // Only the header is read: no memory limit to meet yet.
+    reader.no_limits();
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|_| ("tệp ảnh logo hỏng (không đọc được kích thước ảnh)".to_string(), redo))?;
+    if u64::from(w).saturating_mul(u64::from(h)) <= MAX_LOGO_PIXELS {
         return Ok(());
     }
-    Err(format!(
-        "ảnh logo {w} × {h} điểm ảnh, quá giới hạn {} triệu điểm ảnh; logo in rộng vài centimet chỉ cần khoảng 1000 × 1000",
-        MAX_LOGO_PIXELS / 1_000_000
+    Err((
+        format!(
+            "ảnh logo {w} × {h} điểm ảnh, quá giới hạn {} triệu điểm ảnh; logo in rộng vài centimet chỉ cần khoảng 1000 × 1000",
+            MAX_LOGO_PIXELS / 1_000_000
+        ),
+        "thu nhỏ ảnh (Paint → Resize) hoặc dùng logo dạng SVG",
     ))
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use quick_xml::events::{BytesStart, Event};
@@ -87,6 +87,14 @@ pub const MAX_CELL: usize = 1_000;
 pub const MAX_FILE_BYTES: u64 = 32 << 20;
 /// Most bytes an `.xlsx` may unpack to, all its parts together.
 pub const MAX_UNZIPPED: u64 = 64 << 20;
+/// Most text a workbook's cells may hold once each shared string is put in
+/// every cell that refers to it: as much as the largest CSV
+/// ([`MAX_FILE_BYTES`]). One long string referenced by millions of cells is
+/// a few MB on disk and gigabytes in memory.
+pub const MAX_EXPANDED: u64 = MAX_FILE_BYTES;
+/// Most cells holding a value in a workbook's sheets (100,000 villages of
+/// ten columns).
+pub const MAX_CELLS: u64 = 1_000_000;
 
 /// A grid read from a table file.
 #[derive(Debug, Clone)]
@@ -99,9 +107,69 @@ pub struct Table {
     pub header_line: usize,
     /// Data rows: 1-based line number and cleaned cells.
     pub rows: Vec<(usize, Vec<String>)>,
-    /// Cells (line, column index) of a spreadsheet holding a number with a
-    /// fractional part.
-    pub decimals: Vec<(usize, usize)>,
+    /// Cells of a spreadsheet holding something other than text or a whole
+    /// number: a date, a decimal, TRUE/FALSE, a formula error. Where a count
+    /// belongs, each is refused with its cell ([`Typed`]).
+    pub decimals: Vec<Typed>,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
+    /// Rows hidden in Excel (1-based): read like the others, as Excel's own
+    /// "Save as CSV" does, and said in a warning.
+    pub hidden_rows: Vec<usize>,
+}
+
+/// A spreadsheet cell whose type is not text or a whole number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typed {
+    /// 1-based row.
+    pub line: usize,
+    /// 0-based column.
+    pub col: usize,
+    /// The cell as Excel names it, with its sheet: `E8 (trang “Sheet1”)`.
+    pub cell: String,
+    /// What it holds.
+    pub kind: TypedKind,
+}
+
+/// What a [`Typed`] cell holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedKind {
+    /// A date or time (Excel keeps the serial day count: 15/3/2026 is 46096).
+    Date(String),
+    /// A number with a fractional part.
+    Decimal(String),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// A formula's error (`#DIV/0!`).
+    Error(String),
+}
+
+impl Typed {
+    /// Why this cell cannot be a count, and what to do.
+    pub fn refusal(&self) -> (String, &'static str) {
+        let cell = &self.cell;
+        match &self.kind {
+            TypedKind::Date(d) => (
+                format!("ô {cell} là ngày tháng ({d}), không phải một số"),
+                "ô này đang định dạng Ngày trong Excel: chọn ô, bấm Ctrl+1 → Số (Number) hoặc Chung (General), rồi gõ lại con số",
+            ),
+            TypedKind::Decimal(n) => (
+                format!("ô {cell} là số thập phân ({n}), không phải số nguyên"),
+                "ghi một số nguyên, ví dụ 312 hoặc 1.200",
+            ),
+            TypedKind::Bool(b) => (
+                format!(
+                    "ô {cell} là giá trị đúng/sai ({}), không phải một số",
+                    if *b { "TRUE" } else { "FALSE" }
+                ),
+                "gõ con số vào ô, ví dụ 312",
+            ),
+            TypedKind::Error(e) => (
+                format!("ô {cell} có lỗi công thức {e}"),
+                "sửa công thức trong Excel, hoặc xóa công thức và gõ giá trị vào ô",
+            ),
+        }
+    }
 }
 
 impl Table {
@@ -111,10 +179,11 @@ impl Table {
         Some(row.get(idx).map(String::as_str).unwrap_or(""))
     }
 
-    /// Whether the cell of column `name` on `line` is a spreadsheet decimal.
-    pub fn is_decimal(&self, line: usize, name: &str) -> bool {
-        let idx = self.columns.iter().position(|c| *c == Some(name));
-        idx.is_some_and(|i| self.decimals.contains(&(line, i)))
+    /// The spreadsheet cell of column `name` on `line`, if it is not text or
+    /// a whole number.
+    pub fn typed(&self, line: usize, name: &str) -> Option<&Typed> {
+        let idx = self.columns.iter().position(|c| *c == Some(name))?;
+        self.decimals.iter().find(|t| t.line == line && t.col == idx)
     }
 
     /// The header the user wrote for canonical column `name`.
@@ -177,21 +246,31 @@ pub fn read_table_as(path: &Path, shown: &Path, schema: &Schema) -> Result<Table
     }
     let bytes = read_capped(path, MAX_FILE_BYTES, shown)
         .map_err(|i| i.hint("kiểm tra tên tệp trong khóa `villages` của campaign.toml"))?;
-    let (grid, decimals) = match ext.as_str() {
-        "xlsx" | "xlsm" => read_workbook(bytes, shown, schema.sheets)?,
-        _ => {
-            let text = super::encoding::decode(&bytes, shown)?;
-            (read_csv(&text, shown)?, Vec::new())
-        }
-    };
-    Ok(Table { decimals, ..to_table(grid, shown, schema)? })
+    if matches!(ext.as_str(), "xlsx" | "xlsm") {
+        let book = read_workbook(bytes, shown, schema.sheets)?;
+        let table = to_table(book.grid, shown, schema, &book.typed, false).map_err(|mut i| {
+            // Which sheet: a hidden first sheet once gave "no header row" alone.
+            i.message = format!("trang “{}”: {}", book.sheet, i.message);
+            i
+        })?;
+        return Ok(Table {
+            decimals: book.typed,
+            sheet: Some(book.sheet),
+            hidden_rows: book.hidden,
+            ..table
+        });
+    }
+    let text = super::encoding::decode(&bytes, shown)?;
+    to_table(read_csv(&text, shown)?, shown, schema, &[], true)
 }
 
 /// Reads a whole file, refusing one larger than `max` bytes before reading
 /// it (and anything that is not a plain file, such as a FIFO that never ends).
 pub fn read_capped(path: &Path, max: u64, shown: &Path) -> Result<Vec<u8>, Issue> {
     use std::io::Read;
-    let unreadable = |e: std::io::Error| Issue::error(shown, format!("không đọc được tệp ({e})"));
+    let unreadable = |e: std::io::Error| {
+        Issue::error(shown, format!("không đọc được tệp ({})", crate::diag::io_error(&e)))
+    };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let meta = file.metadata().map_err(unreadable)?;
     if !meta.is_file() {
@@ -277,30 +356,49 @@ fn too_many_cols(shown: &Path, line: usize, cols: usize) -> Issue {
         .hint("xóa các cột thừa bên phải bảng (Ctrl+End trong Excel cho biết ô cuối cùng)")
 }
 
-/// Reads the first sheet of a workbook (or the sheet named `villages`/`Danh sách`).
+/// What [`read_workbook`] read.
+struct Book {
+    grid: Grid,
+    typed: Vec<Typed>,
+    /// The sheet's name.
+    sheet: String,
+    /// Its hidden rows, 1-based.
+    hidden: Vec<usize>,
+}
+
+/// Reads the first visible sheet of a workbook (or the visible sheet named
+/// `villages`/`Danh sách`): a hidden sheet is not what the officer sees
+/// when opening the file.
 ///
 /// The limits are checked before calamine builds anything: [`workbook_limits`]
 /// reads the zip's parts within [`MAX_UNZIPPED`], and the cells are read one by
 /// one, so a single value in cell XFD1048576 is refused instead of becoming a
 /// dense range of 17 billion cells.
-fn read_workbook(
-    bytes: Vec<u8>,
-    shown: &Path,
-    sheets: &[&str],
-) -> Result<(Grid, Vec<(usize, usize)>), Issue> {
+fn read_workbook(bytes: Vec<u8>, shown: &Path, sheets: &[&str]) -> Result<Book, Issue> {
     let broken = |e: &dyn std::fmt::Display| {
         Issue::error(shown, format!("không mở được bảng tính ({e})"))
             .hint("lưu lại tệp bằng Excel dưới dạng .xlsx hoặc CSV UTF-8")
     };
-    workbook_limits(&bytes, shown)?;
+    let mut hidden = workbook_limits(&bytes, shown)?;
+    let parts = sheet_parts(&bytes);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| broken(&e))?;
-    let names = book.sheet_names();
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| matches!(s.visible, calamine::SheetVisible::Visible))
+        .filter(|s| matches!(s.typ, calamine::SheetType::WorkSheet))
+        .map(|s| s.name.clone())
+        .collect();
+    let all = book.sheet_names();
     let sheet = names
         .iter()
         .find(|n| sheets.contains(&fold(n).as_str()))
         .or(names.first())
+        .or(all.first())
         .cloned()
         .ok_or_else(|| Issue::error(shown, "bảng tính không có trang nào"))?;
+    let mut hidden = parts.get(&sheet).and_then(|p| hidden.remove(p)).unwrap_or_default();
+    hidden.sort_unstable();
     let unreadable = |e: XlsxError| {
         Issue::error(shown, format!("không đọc được trang “{sheet}” ({e})"))
             .hint("lưu lại tệp bằng Excel dưới dạng .xlsx hoặc CSV UTF-8")
@@ -314,13 +412,20 @@ fn read_workbook(
             let (row, col) = cell.get_position();
             check_extent(row, col, shown)?;
             let value = Data::from(cell.get_value().clone());
-            let text =
-                cell_text(&value).map_err(|msg| Issue::error(shown, msg).line(row as usize + 1))?;
+            let name = || format!("{}{} (trang “{sheet}”)", column_name(col), row as u64 + 1);
+            let text = cell_text(&value).map_err(|msg| {
+                Issue::error(shown, format!("ô {}: {msg}", name())).line(row as usize + 1)
+            })?;
             if text.is_empty() {
                 continue;
             }
-            if matches!(value, Data::Float(f) if f.fract() != 0.0) {
-                decimals.push((row as usize + 1, col as usize));
+            if let Some(kind) = typed_kind(&value) {
+                decimals.push(Typed {
+                    line: row as usize + 1,
+                    col: col as usize,
+                    cell: name(),
+                    kind,
+                });
             }
             let cells = rows.entry(row).or_default();
             if cells.len() <= col as usize {
@@ -341,7 +446,8 @@ fn read_workbook(
             return Err(Issue::error(shown, format!("ô có công thức “={f}” nhưng chưa có giá trị; mở tệp bằng Excel rồi lưu lại, hoặc thay công thức bằng giá trị")).line(row as usize + 1));
         }
     }
-    Ok((rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect(), decimals))
+    let grid = rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect();
+    Ok(Book { grid, typed: decimals, sheet, hidden })
 }
 
 /// Refuses a cell beyond [`MAX_ROWS`] or [`MAX_COLS`], naming it as Excel does.
@@ -391,7 +497,9 @@ fn parse_cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 /// directory), and its sheets hold nothing that makes calamine allocate or
 /// loop without bound (shared-string indices past the table, shared formulas
 /// over huge or reversed ranges).
-fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<(), Issue> {
+///
+/// Returns the hidden rows (1-based) of each worksheet part.
+fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usize>>, Issue> {
     let broken = |e: &dyn std::fmt::Display| {
         Issue::error(shown, format!("tệp .xlsx hỏng ({e})"))
             .hint("mở bằng Excel rồi lưu lại dưới dạng .xlsx, hoặc lưu thành “CSV UTF-8”")
@@ -414,21 +522,28 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<(), Issue> {
     if declared > MAX_UNZIPPED {
         return Err(too_big(declared));
     }
-    // The shared strings first: their count bounds the sheets' indices.
+    // The shared strings first: their lengths bound the sheets' text.
     let mut order: Vec<usize> = (0..zip.len()).collect();
     order.sort_by_key(|&i| zip.name_for_index(i) != Some("xl/sharedStrings.xml"));
-    let (mut total, mut strings, mut coverage) = (0u64, 0u64, 0u64);
+    let (mut total, mut strings) = (0u64, Vec::new());
+    let mut sheet = Tally::default();
+    let mut hidden = HashMap::new();
     for i in order {
         let entry = zip.by_index(i).map_err(|e| broken(&e))?;
         let name = entry.name().to_string();
         let limit = MAX_UNZIPPED - total + 1;
         let mut part = Counted { inner: std::io::Read::take(entry, limit), read: 0 };
         let scanned = if name == "xl/sharedStrings.xml" {
-            count_elements(&mut part, b"si").map(|n| strings = n)
+            string_lengths(&mut part).map(|n| strings = n).map_err(Scan::Broken)
         } else if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
-            scan_sheet(&mut part, strings, &mut coverage)
+            sheet.hidden.clear();
+            let scanned = scan_sheet(&mut part, &strings, &mut sheet);
+            hidden.insert(name.clone(), std::mem::take(&mut sheet.hidden));
+            scanned
         } else {
-            std::io::copy(&mut part, &mut std::io::sink()).map(drop).map_err(|e| e.to_string())
+            std::io::copy(&mut part, &mut std::io::sink())
+                .map(drop)
+                .map_err(|e| Scan::Broken(e.to_string()))
         };
         total += part.read;
         if total > MAX_UNZIPPED {
@@ -442,9 +557,117 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<(), Issue> {
             )
             .hint("mở bằng Excel rồi lưu lại dưới dạng .xlsx, hoặc lưu thành “CSV UTF-8”"));
         }
-        scanned.map_err(|e| broken(&format!("{name}: {e}")))?;
+        match scanned {
+            Err(Scan::Broken(e)) => return Err(broken(&format!("{name}: {e}"))),
+            Err(Scan::Cells) => {
+                return Err(Issue::error(
+                    shown,
+                    format!("bảng tính có hơn {MAX_CELLS} ô có giá trị, quá giới hạn"),
+                )
+                .hint(EXPANDED_HINT));
+            }
+            Err(Scan::Text) => {
+                return Err(Issue::error(
+                    shown,
+                    format!(
+                        "chữ trong các ô của bảng tính dài hơn {}, quá giới hạn (có thể một chuỗi được lặp lại ở rất nhiều ô)",
+                        mib(MAX_EXPANDED)
+                    ),
+                )
+                .hint(EXPANDED_HINT));
+            }
+            Ok(()) => {}
+        }
     }
-    Ok(())
+    Ok(hidden)
+}
+
+/// The part (`xl/worksheets/sheet1.xml`) of each sheet name, from the
+/// workbook's list of sheets and its relationships. Empty when either is
+/// missing (calamine then says what is wrong).
+fn sheet_parts(bytes: &[u8]) -> HashMap<String, String> {
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return HashMap::new();
+    };
+    // Both parts are small; a damaged one is calamine's to report.
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        let entry = zip.by_name(name).ok()?;
+        std::io::Read::read_to_string(&mut std::io::Read::take(entry, 8 << 20), &mut text).ok()?;
+        Some(text)
+    };
+    let (Some(book), Some(rels)) = (read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels"))
+    else {
+        return HashMap::new();
+    };
+    let elements = |text: &str, local: &[u8], keys: [&[u8]; 2]| -> Vec<(String, String)> {
+        let mut xml = quick_xml::Reader::from_str(text);
+        let mut out = Vec::new();
+        while let Ok(event) = xml.read_event() {
+            match event {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == local => {
+                    let get = |k| attr(&e, k).map(|v| String::from_utf8_lossy(&v).into_owned());
+                    if let (Some(a), Some(b)) = (get(keys[0]), get(keys[1])) {
+                        out.push((a, b));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        out
+    };
+    let targets: HashMap<String, String> =
+        elements(&rels, b"Relationship", [b"Id", b"Target"]).into_iter().collect();
+    elements(&book, b"sheet", [b"name", b"id"])
+        .into_iter()
+        .filter_map(|(name, id)| {
+            let target = targets.get(&id)?;
+            let part = match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((name, part))
+        })
+        .collect()
+}
+
+/// What to do with a workbook whose cells hold too much.
+const EXPANDED_HINT: &str = "tệp danh sách thôn chỉ cần mỗi thôn một dòng; xóa các trang và ô thừa (Ctrl+End trong Excel cho biết ô cuối cùng) rồi lưu lại";
+
+/// Why a worksheet part was refused by [`scan_sheet`].
+enum Scan {
+    /// Damaged, or made to crash calamine.
+    Broken(String),
+    /// More than [`MAX_CELLS`] cells with a value.
+    Cells,
+    /// More than [`MAX_EXPANDED`] bytes of text once expanded.
+    Text,
+}
+
+impl From<String> for Scan {
+    fn from(e: String) -> Scan {
+        Scan::Broken(e)
+    }
+}
+
+impl From<&str> for Scan {
+    fn from(e: &str) -> Scan {
+        Scan::Broken(e.to_string())
+    }
+}
+
+/// What the worksheets scanned so far hold, all sheets together.
+#[derive(Default)]
+struct Tally {
+    /// Cells covered by shared formulas.
+    coverage: u64,
+    /// Cells with a value.
+    cells: u64,
+    /// Bytes of text, each shared string counted in every cell using it.
+    text: u64,
+    /// The hidden rows (1-based) of the sheet being scanned.
+    hidden: Vec<usize>,
 }
 
 /// A reader that counts the bytes it hands out.
@@ -466,14 +689,21 @@ fn attr<'a>(e: &'a BytesStart<'a>, key: &[u8]) -> Option<std::borrow::Cow<'a, [u
     e.attributes().flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value)
 }
 
-/// Counts elements named `local` in an XML part.
-fn count_elements(part: &mut impl std::io::Read, local: &[u8]) -> Result<u64, String> {
+/// The length in bytes of each shared string (`<si>`) of `sharedStrings.xml`.
+fn string_lengths(part: &mut impl std::io::Read) -> Result<Vec<u64>, String> {
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
-    let (mut buf, mut n) = (Vec::new(), 0);
+    let (mut buf, mut lengths) = (Vec::new(), Vec::new());
     loop {
         match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == local => n += 1,
-            Event::Eof => return Ok(n),
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"si" => {
+                lengths.push(0)
+            }
+            Event::Text(t) => {
+                if let Some(last) = lengths.last_mut() {
+                    *last += t.len() as u64;
+                }
+            }
+            Event::Eof => return Ok(lengths),
             _ => {}
         }
         buf.clear();
@@ -482,12 +712,14 @@ fn count_elements(part: &mut impl std::io::Read, local: &[u8]) -> Result<u64, St
 
 /// Scans a worksheet part for what calamine trusts blindly: a shared-string
 /// index must exist (else it panics), a shared formula's index and range
-/// must be small (it fills a vector up to the index and a map over the range).
+/// must be small (it fills a vector up to the index and a map over the range);
+/// and the cells, each shared string counted where it is used, must hold at
+/// most [`MAX_CELLS`] values and [`MAX_EXPANDED`] bytes of text.
 fn scan_sheet(
     part: &mut impl std::io::Read,
-    strings: u64,
-    coverage: &mut u64,
-) -> Result<(), String> {
+    strings: &[u64],
+    tally: &mut Tally,
+) -> Result<(), Scan> {
     const MAX_FORMULA_CELLS: u64 = 1_000_000;
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     let mut buf = Vec::new();
@@ -495,8 +727,25 @@ fn scan_sheet(
     loop {
         match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                b"row" => {
+                    let yes =
+                        attr(&e, b"hidden").is_some_and(|h| matches!(h.as_ref(), b"1" | b"true"));
+                    let row =
+                        attr(&e, b"r").and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok());
+                    if let (true, Some(row)) = (yes, row)
+                        && tally.hidden.len() < MAX_ROWS
+                    {
+                        tally.hidden.push(row);
+                    }
+                }
                 b"c" => shared_cell = attr(&e, b"t").is_some_and(|t| t.as_ref() == b"s"),
-                b"v" => in_value = shared_cell,
+                b"v" | b"is" => {
+                    in_value = shared_cell && e.local_name().as_ref() == b"v";
+                    tally.cells += 1;
+                    if tally.cells > MAX_CELLS {
+                        return Err(Scan::Cells);
+                    }
+                }
                 b"f" => {
                     if let Some(si) = attr(&e, b"si") {
                         let si: u64 = std::str::from_utf8(&si)
@@ -504,7 +753,7 @@ fn scan_sheet(
                             .and_then(|s| s.parse().ok())
                             .ok_or("chỉ số công thức sai")?;
                         if si > MAX_FORMULA_CELLS {
-                            return Err(format!("chỉ số công thức {si} quá lớn"));
+                            return Err(format!("chỉ số công thức {si} quá lớn").into());
                         }
                     }
                     if let Some(range) = attr(&e, b"ref") {
@@ -514,8 +763,8 @@ fn scan_sheet(
                         if end.0 < start.0 || end.1 < start.1 {
                             return Err("vùng công thức ngược".into());
                         }
-                        *coverage += (end.0 - start.0 + 1).max(end.1 - start.1 + 1);
-                        if *coverage > MAX_FORMULA_CELLS {
+                        tally.coverage += (end.0 - start.0 + 1).max(end.1 - start.1 + 1);
+                        if tally.coverage > MAX_FORMULA_CELLS {
                             return Err("công thức dùng chung phủ quá nhiều ô".into());
                         }
                     }
@@ -523,13 +772,23 @@ fn scan_sheet(
                 _ => {}
             },
             Event::Text(t) if in_value => {
-                let index: Option<u64> =
+                let index: Option<usize> =
                     std::str::from_utf8(&t).ok().and_then(|s| s.trim().parse().ok());
-                if index.is_none_or(|i| i >= strings) {
-                    return Err(format!(
+                let Some(len) = index.and_then(|i| strings.get(i)) else {
+                    return Err(Scan::Broken(format!(
                         "ô trỏ tới chuỗi “{}” không có trong bảng chuỗi",
                         String::from_utf8_lossy(&t)
-                    ));
+                    )));
+                };
+                tally.text += len;
+                if tally.text > MAX_EXPANDED {
+                    return Err(Scan::Text);
+                }
+            }
+            Event::Text(t) => {
+                tally.text += t.len() as u64;
+                if tally.text > MAX_EXPANDED {
+                    return Err(Scan::Text);
                 }
             }
             Event::End(e) if e.local_name().as_ref() == b"v" => in_value = false,
@@ -558,17 +817,38 @@ fn cell_text(cell: &Data) -> Result<String, String> {
         Data::Bool(b) => b.to_string(),
         Data::DateTime(d) => d.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => {
-            return Err(format!("ô có lỗi công thức ({e:?}); hãy thay công thức bằng giá trị"));
+        Data::Error(e) => e.to_string(),
+    })
+}
+
+/// What a cell holds when it is not text or a whole number.
+fn typed_kind(cell: &Data) -> Option<TypedKind> {
+    Some(match cell {
+        Data::Float(f) if f.fract() != 0.0 => TypedKind::Decimal(f.to_string()),
+        Data::Bool(b) => TypedKind::Bool(*b),
+        Data::DateTime(d) if d.is_duration() => {
+            TypedKind::Date(format!("{} giờ", d.as_f64() * 24.0))
         }
+        Data::DateTime(d) => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            TypedKind::Date(format!("{day:02}/{m:02}/{y}"))
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => TypedKind::Date(s.clone()),
+        Data::Error(e) => TypedKind::Error(e.to_string()),
+        _ => return None,
     })
 }
 
 /// Finds the header row (it may sit below a title row) and maps its columns.
+/// A formula error in a column that is read is refused with its cell; in a
+/// CSV (`csv`), a data row with more or fewer cells than the header row is
+/// refused with its line: an unquoted `1,305` makes one cell more.
 fn to_table(
     grid: Vec<(usize, Vec<String>)>,
     shown: &Path,
     schema: &Schema,
+    typed: &[Typed],
+    csv: bool,
 ) -> Result<Table, Issue> {
     let column = |h: &str| column_in(schema.columns, h);
     if grid.iter().all(|(_, r)| r.iter().all(String::is_empty)) {
@@ -603,12 +883,63 @@ fn to_table(
             }
         }
     }
+    let used = |col: usize| columns.get(col).copied().flatten().is_some();
+    if let Some(t) = typed
+        .iter()
+        .find(|t| matches!(t.kind, TypedKind::Error(_)) && (t.line == header_line || used(t.col)))
+    {
+        let (msg, hint) = t.refusal();
+        return Err(Issue::error(shown, msg).line(t.line).hint(hint));
+    }
+    if csv {
+        ragged(&grid[header_at + 1..], &header, shown)?;
+    }
     let rows = grid
         .into_iter()
         .skip(header_at + 1)
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
         .collect();
-    Ok(Table { columns, headers: header, header_line, rows, decimals: Vec::new() })
+    Ok(Table {
+        columns,
+        headers: header,
+        header_line,
+        rows,
+        decimals: Vec::new(),
+        sheet: None,
+        hidden_rows: Vec::new(),
+    })
+}
+
+/// Refuses the first CSV data row whose cell count differs from the header
+/// row's: a row with a value past the header's last column (an unquoted
+/// `1,305` splits into `1` and `305`, shifting every cell after it), or
+/// one that stops before the header's last named column. Empty cells past
+/// the header (`;;;` that Excel leaves) and blank lines are fine.
+fn ragged(rows: &[(usize, Vec<String>)], header: &[String], shown: &Path) -> Result<(), Issue> {
+    let named = header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+    for (line, row) in rows {
+        if row.iter().all(String::is_empty) {
+            continue;
+        }
+        let filled = row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+        if filled > header.len().max(named) {
+            return Err(Issue::error(
+                shown,
+                format!("dòng có {filled} ô, nhiều hơn {named} cột của dòng tiêu đề"),
+            )
+            .line(*line)
+            .hint("một số có dấu phẩy ngăn hàng nghìn (1,305) phải đặt trong ngoặc kép (\"1,305\") hoặc viết liền (1305); dấu phẩy thừa trong tên cũng tách ô như vậy"));
+        }
+        if row.len() < named {
+            return Err(Issue::error(
+                shown,
+                format!("dòng có {} ô, ít hơn {named} cột của dòng tiêu đề", row.len()),
+            )
+            .line(*line)
+            .hint("dòng này thiếu dấu phân cách: mỗi dòng cần đủ các cột như dòng tiêu đề, ô trống vẫn cần dấu phẩy"));
+        }
+    }
+    Ok(())
 }
 
 /// The issue for a control or format character in user data.
@@ -659,7 +990,7 @@ mod tests {
     fn header_found_below_a_title_row() {
         let csv = "DANH SÁCH THÔN,,\nTên thôn,Số hộ,SĐT\nĐông Hải,120,0912345678\n";
         let grid = read_csv(csv, Path::new("v.csv")).unwrap();
-        let table = to_table(grid, Path::new("v.csv"), &VILLAGES).unwrap();
+        let table = to_table(grid, Path::new("v.csv"), &VILLAGES, &[], true).unwrap();
         assert_eq!(table.header_line, 2);
         assert_eq!(table.rows.len(), 1);
         assert_eq!(table.rows[0].0, 3);

@@ -151,27 +151,17 @@ pub fn run(args: BuildArgs) -> Outcome {
     }
 }
 
-/// The copies to print, per layout, as a small table; then the documents
-/// the order lists as refused (not in the package).
+/// The copies to print, per layout and paper, as a small table (the
+/// page's summary counts the same [`canhbao::summary::totals`]); then the
+/// documents the order lists as refused (not in the package).
 fn print_order_summary(order: &[canhbao::package::OrderLine], failed: &[(String, String, String)]) {
-    let mut totals: Vec<(String, String, usize, u64)> = Vec::new();
-    for line in order {
-        // The 2-up sheets (sra4) and the proof set (a5) of one layout are
-        // counted apart: sheets and leaflets do not add up.
-        match totals.iter_mut().find(|t| t.0 == line.layout && t.1 == line.paper) {
-            Some(t) => {
-                t.2 += 1;
-                t.3 += line.copies;
-            }
-            None => totals.push((line.layout.clone(), line.paper.clone(), 1, line.copies)),
-        }
-    }
+    let totals = canhbao::summary::totals(order);
     if totals.is_empty() {
         return;
     }
     eprintln!("{:<22} {:<12} {:>8} {:>10}", "Mẫu", "Khổ giấy", "Số tệp", "Số bản in");
-    for (layout, paper, files, copies) in totals {
-        eprintln!("{layout:<22} {paper:<12} {files:>8} {copies:>10}");
+    for t in totals {
+        eprintln!("{:<22} {:<12} {:>8} {:>10}", t.layout, t.paper, t.files, t.copies);
     }
     eprintln!("Chi tiết cho nhà in: print-order.csv");
     if !failed.is_empty() {

@@ -44,7 +44,20 @@ pub fn error(e: &clap::Error) -> Outcome {
             eprintln!("  gợi ý: xem các giá trị dùng được bằng lệnh canhbao {verb} --help");
             return Outcome::BadInput;
         }
-        ErrorKind::ArgumentConflict => format!("không dùng {arg} cùng lúc với tùy chọn khác"),
+        // clap says a flag given twice (`--jobs 1 --jobs 2`) conflicts with itself.
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            prior
+                if prior == arg
+                    || prior.split_whitespace().next() == arg.split_whitespace().next() =>
+            {
+                format!(
+                    "{} được ghi hai lần; chỉ ghi một lần",
+                    arg.split_whitespace().next().unwrap_or(&arg)
+                )
+            }
+            prior if !prior.is_empty() => format!("không dùng {arg} cùng lúc với {prior}"),
+            _ => format!("không dùng {arg} cùng lúc với tùy chọn khác"),
+        },
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("thừa giá trị “{value}”")
         }

@@ -91,14 +91,34 @@ pub fn build(
         None => "manifest.json".into(),
     };
     let manifest_path = out.join(&manifest_name);
-    let mut manifest = Manifest { tool: crate::batch::tool_version(), files: Vec::new() };
+    let key = key(&province, opts);
+    if let Some(why) = crate::output::other_commune(&out, &province.full) {
+        let issue = Issue::error(Path::new("--out"), why)
+            .hint("mỗi tỉnh cần một thư mục kết quả riêng: chọn thư mục khác cho --out");
+        return Err(BuildError::Input(Issues(vec![issue])));
+    }
+    let shards =
+        if opts.shard.is_none() { crate::output::unmatched_shards(&out, &key) } else { Vec::new() };
+    if !shards.is_empty() {
+        return Err(BuildError::Input(Issues(vec![crate::output::shards_issue(&out, &shards)])));
+    }
+    // What the folder held before: a commune no longer in the table goes.
+    let before = Manifest::read(&manifest_path);
+    let mut manifest = Manifest {
+        tool: crate::batch::tool_version(),
+        commune: province.full.clone(),
+        key,
+        ..Manifest::default()
+    };
     if !manifest_path.exists() {
         // Marks the folder as canhbao's before any commune lands in it, so a
         // killed run can be run again.
-        Manifest { tool: manifest.tool.clone(), files: Vec::new() }
+        Manifest { files: Vec::new(), ..manifest.clone() }
             .write(&manifest_path)
             .map_err(BuildError::other)?;
     }
+    let in_table: std::collections::HashSet<String> =
+        province.communes.iter().map(|m| m.slug.clone()).collect();
     // One Typst world for every commune: they share the folder, the date
     // and the layouts (all from the shared campaign.toml).
     let base = match province.ready().next() {
@@ -176,17 +196,69 @@ pub fn build(
             let whole = BuildOptions { shard: None, ..opts.clone() };
             package(done, base, &whole).map_err(BuildError::other)?;
         }
-        for e in Manifest::read(&done.built.report.manifest).files {
+        let own = Manifest::read(&done.built.report.manifest);
+        for e in own.files {
             manifest.files.push(Entry { file: format!("{}/{}", c.slug, e.file), ..e });
         }
+        manifest.also.extend(own.also.iter().map(|f| format!("{}/{f}", c.slug)));
+        manifest.also.push(format!("{}/manifest.json", c.slug));
     }
+    // A commune of the table that could not be built this time keeps what
+    // an earlier run made for it; one no longer in the table loses it.
+    let built: std::collections::HashSet<&str> =
+        communes.iter().filter(|c| c.outcome.is_ok()).map(|c| c.slug.as_str()).collect();
+    let kept = |f: &str| {
+        f.split_once('/').is_some_and(|(slug, _)| in_table.contains(slug) && !built.contains(slug))
+    };
+    manifest.files.extend(before.files.iter().filter(|e| kept(&e.file)).cloned());
+    manifest.also.extend(before.also.iter().filter(|f| kept(f)).cloned());
+    // The province's summary stays until a run writes it again, unless a
+    // commune it counts has gone.
+    let gone = before
+        .files
+        .iter()
+        .any(|e| e.file.split_once('/').is_some_and(|(slug, _)| !in_table.contains(slug)));
+    let top = before.also.iter().filter(|f| !f.contains('/') && !gone && out.join(f).is_file());
+    manifest.also.extend(top.cloned());
+    let now = manifest.owned();
+    let stale: Vec<String> = before.owned().into_iter().filter(|f| !now.contains(f)).collect();
+    let failed = crate::output::remove_stale(&out, &stale);
+    manifest.also.extend(failed.iter().map(|(f, _)| f.clone()));
     manifest.write(&manifest_path).map_err(BuildError::other)?;
+    if let Some((_, why)) = failed.first() {
+        return Err(BuildError::other(why.clone()));
+    }
     let mut report = Report { province: full, out, communes, layouts, summary: Vec::new() };
     let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty();
     if let Some(base) = base.as_ref().filter(|_| whole && report.communes.iter().all(Commune::ok)) {
         report.summary = summary(&report, base, example).map_err(BuildError::other)?;
+        for p in &report.summary {
+            manifest.also.extend(p.file_name().and_then(|n| n.to_str()).map(String::from));
+        }
+        manifest.write(&manifest_path).map_err(BuildError::other)?;
     }
     Ok(report)
+}
+
+/// The province run's [`Manifest::key`]: every commune's, in table order
+/// (the shard does not count: the shards of one run share it).
+fn key(province: &Province, opts: &BuildOptions) -> String {
+    let opts = BuildOptions { shard: None, ..opts.clone() };
+    let mut keys = String::new();
+    for m in &province.communes {
+        match &m.project {
+            Ok(p) => {
+                let ids = match opts.layouts.is_empty() {
+                    true => &p.campaign.layouts,
+                    false => &opts.layouts,
+                };
+                keys.push_str(&crate::rerun::build_key(&opts, ids, &p.campaign));
+            }
+            Err(issues) => keys.push_str(&issues.to_string()),
+        }
+        keys.push('\n');
+    }
+    crate::output::sha256(keys.as_bytes())
 }
 
 /// The print package of one rendered commune, as a single-commune build
@@ -206,6 +278,11 @@ fn package(done: &mut Done, base: &crate::world::Base, opts: &BuildOptions) -> R
     )?;
     done.built.order = order;
     done.built.package_written = written;
+    // The commune's print order is one of its files, as in a commune's run.
+    let path = &done.built.report.manifest;
+    let mut manifest = Manifest::read(path);
+    manifest.also.push(crate::output::ORDER.to_string());
+    manifest.write(path)?;
     Ok(())
 }
 

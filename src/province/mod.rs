@@ -571,6 +571,8 @@ impl Ctx<'_> {
                 header_line: shared.header_line,
                 rows: self.by_commune.get(&commune_key(&name)).cloned().unwrap_or_default(),
                 decimals: shared.decimals.clone(),
+                sheet: shared.sheet.clone(),
+                hidden_rows: shared.hidden_rows.clone(),
             }),
             _ => None,
         };

@@ -99,9 +99,14 @@ pub fn fingerprint(root: &Path) -> String {
 pub struct Loaded {
     pub project: crate::Project,
     pub base: crate::world::Base,
+    /// Every problem of the campaign when only its valid villages could be
+    /// loaded (see [`valid_villages`]); empty when the whole campaign is.
+    pub errors: Vec<Issue>,
 }
 
-/// The loaded campaign for the current files, or every problem found.
+/// The loaded campaign for the current files, or every problem found. When
+/// the only errors are rows of the village table, the other villages are
+/// loaded (with the errors kept), so the officer previews them meanwhile.
 fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
     let version = fingerprint(&s.root);
     if let Some((v, l)) = s.loaded.lock().expect("lock").as_ref()
@@ -109,11 +114,47 @@ fn loaded(s: &Shared) -> Result<Arc<Loaded>, Vec<Issue>> {
     {
         return Ok(l.clone());
     }
-    let project = crate::load(&s.root).map_err(|i| i.0)?;
+    let (project, errors) = match crate::load(&s.root) {
+        Ok(p) => (p, Vec::new()),
+        Err(issues) => match valid_villages(&s.root, &issues.0) {
+            Some(p) => (p, issues.0),
+            None => return Err(issues.0),
+        },
+    };
     let base = project.base(&[]).map_err(|e| vec![Issue::error(&s.root, e)])?;
-    let l = Arc::new(Loaded { project, base });
+    let l = Arc::new(Loaded { project, base, errors });
     *s.loaded.lock().expect("lock") = Some((version, l.clone()));
     Ok(l)
+}
+
+/// The campaign with only the villages of its table that have no error,
+/// checked by the same loader as `check`; `None` when some error is not a
+/// village row's (the campaign file, the header, the logo) or no row is left.
+fn valid_villages(root: &Path, issues: &[Issue]) -> Option<crate::Project> {
+    let doc = document(root).ok()?;
+    let rel = villages_file(Some(&doc));
+    let path = crate::campaign::inside(root, &rel).ok()?;
+    let shown = root.join(&rel);
+    let mut bad = std::collections::HashSet::new();
+    for i in issues.iter().filter(|i| !i.warning) {
+        let line = i.line.filter(|_| i.file == shown || i.file == path)?;
+        bad.insert(line);
+    }
+    let mut table = read_table(&path, &shown).ok()?;
+    if bad.contains(&table.header_line) {
+        return None;
+    }
+    table.rows.retain(|(line, _)| !bad.contains(line));
+    if table.rows.is_empty() {
+        return None;
+    }
+    let toml = root.join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).ok()?;
+    let known = crate::project::known();
+    let campaign = crate::campaign::load_text(root, toml, text, &known, Some(table)).ok()?;
+    let mut project = crate::project::from_campaign(campaign);
+    crate::validate::validate(&mut project, &crate::BuildOptions::default()).ok()?;
+    Some(project)
 }
 
 /// `campaign.toml` as an editable document.
@@ -134,6 +175,26 @@ fn villages_file(doc: Option<&DocumentMut>) -> String {
     doc.and_then(|d| d.get("villages")).and_then(|v| v.as_str()).unwrap_or("villages.csv").into()
 }
 
+/// A layout's title in the page's words: "Fanpage" is a word of the trade
+/// ("trang Facebook"), an image's size in pixels ("(1080 × 1350 px)") means
+/// nothing to the officer.
+fn page_title(title: &str) -> String {
+    let mut t = title.replace("Fanpage", "trang Facebook");
+    while let Some(end) = t.find(" px)")
+        && let Some(at) = t[..end].rfind(" (")
+    {
+        t.replace_range(at..end + " px)".len(), "");
+    }
+    t
+}
+
+/// The working folder's own name, as the officer sees it in his file
+/// manager (the whole path is jargon on every screen).
+fn folder_name(root: &Path) -> String {
+    root.file_name()
+        .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// An issue as `check` prints it, with the file named relative to the folder.
 fn issue_text(root: &Path, issue: &Issue) -> String {
     let mut shown = issue.clone();
@@ -145,7 +206,9 @@ fn issue_text(root: &Path, issue: &Issue) -> String {
 
 /// [`issue_text`] with the parts the page places on a row and cell.
 fn issue_json(root: &Path, issue: &Issue) -> Value {
+    let file = issue.file.strip_prefix(root).unwrap_or(&issue.file);
     json!({
+        "file": file.to_string_lossy().replace('\\', "/"),
         "text": issue_text(root, issue),
         "line": issue.line,
         "field": issue.field,
@@ -178,7 +241,7 @@ fn table_json(root: &Path, rel: &str, table: &Table, issues: &[Issue]) -> Value 
             json!({ "line": line, "cells": cells, "issues": here })
         })
         .collect();
-    json!({ "file": rel, "headers": table.headers, "rows": rows })
+    json!({ "file": rel, "headers": table.headers, "columns": table.columns, "rows": rows })
 }
 
 /// Everything the page shows, read fresh from disk.
@@ -197,43 +260,64 @@ fn state_json(s: &Shared) -> Value {
                 json!({ "name": p.name, "kind": p.kind, "units": units })
             })
             .collect();
-        return json!({ "ready": false, "version": version, "folder": root.display().to_string(),
+        return json!({ "ready": false, "version": version, "folder": root.display().to_string(), "folder_name": folder_name(root),
                        "provinces": provinces });
     }
     let doc = document(root);
     let (issues, project) = match loaded(s) {
         // `crate::load` validates: the logo's warnings are in the list.
-        Ok(l) => (l.project.campaign.warnings.clone(), Some(l)),
+        Ok(l) if l.errors.is_empty() => (l.project.campaign.warnings.clone(), Some(l)),
+        // Only the valid villages are loaded: every problem is listed.
+        Ok(l) => (l.errors.clone(), Some(l)),
         Err(issues) => (issues, None),
     };
     let rel = villages_file(doc.as_ref().ok());
     let grid = crate::campaign::inside(root, &rel)
         .ok()
         .and_then(|p| read_table(&p, &root.join(&rel)).ok());
-    let table = grid.as_ref().map(|t| table_json(root, &rel, t, &issues));
+    let table = grid.as_ref().map(|t| {
+        let mut j = table_json(root, &rel, t, &issues);
+        // What a cell edit must be based on: the file as the page shows it.
+        j["revision"] = json!(form::revision(&std::fs::read(root.join(&rel)).unwrap_or_default()));
+        j
+    });
     let layouts = match &project {
         Some(l) => l.project.layouts.clone(),
         None => crate::layouts::builtin(),
     };
     let vi = crate::content::Pack::builtin("vi").expect("the vi pack is built in");
+    // Every row of the table, as written, with its line; the ones loaded
+    // (all, or those without an error) carry their index for the preview.
+    let as_written = |t: &Table, row: &[String]| {
+        let cell = |c| t.cell(row, c).unwrap_or("").trim();
+        format!("{} {}", cell("kind"), cell("name")).trim().to_string()
+    };
     let villages: Vec<Value> = match (&project, &grid) {
+        (Some(l), Some(t)) if !l.errors.is_empty() => t
+            .rows
+            .iter()
+            .map(|(line, row)| {
+                let vs = &l.project.campaign.villages;
+                match vs.iter().position(|v| v.line == *line) {
+                    Some(i) => json!({"name": vs[i].full(), "slug": vs[i].slug, "line": line, "index": i}),
+                    None => json!({"name": as_written(t, row), "slug": null, "line": line, "index": null}),
+                }
+            })
+            .collect(),
         (Some(l), _) => l
             .project
             .campaign
             .villages
             .iter()
-            .map(|v| json!({"name": v.full(), "slug": v.slug, "line": v.line}))
+            .enumerate()
+            .map(|(i, v)| json!({"name": v.full(), "slug": v.slug, "line": v.line, "index": i}))
             .collect(),
         // The campaign has errors: still list every row the table has, as
         // written, each with its line, so the officer sees which is which.
         (None, Some(t)) => t
             .rows
             .iter()
-            .map(|(line, row)| {
-                let cell = |c| t.cell(row, c).unwrap_or("").trim();
-                let name = format!("{} {}", cell("kind"), cell("name")).trim().to_string();
-                json!({ "name": name, "slug": null, "line": line })
-            })
+            .map(|(line, row)| json!({ "name": as_written(t, row), "slug": null, "line": line, "index": null }))
             .collect(),
         (None, None) => Vec::new(),
     };
@@ -241,7 +325,14 @@ fn state_json(s: &Shared) -> Value {
         "ready": true,
         "version": version,
         "folder": root.display().to_string(),
-        "form": doc.as_ref().ok().map(form::read),
+        "folder_name": folder_name(root),
+        // Example data: every page carries the "MẪU — KHÔNG PHÁT" band, print files too.
+        "example": doc.as_ref().ok().and_then(|d| d.get("example")).and_then(|v| v.as_bool()).unwrap_or(false),
+        "form": doc.as_ref().ok().map(|d| {
+            let mut f = form::read(d);
+            f.revision = revision(root);
+            f
+        }),
         "form_error": doc.as_ref().err(),
         "locale": doc.as_ref().ok().map(form::read).map_or("vi".into(), |f| f.locale),
         // While the village table still has cells to fill, the name comes from the form.
@@ -256,7 +347,9 @@ fn state_json(s: &Shared) -> Value {
         "villages": villages,
         "choices": {
             "layouts": layouts.iter().map(|l| json!({
-                "id": l.id, "title": l.title, "scope": l.scope, "format": l.format, "pages": l.pages,
+                // "Fanpage" is a word of the trade; the page says "trang Facebook".
+                "id": l.id, "title": page_title(&l.title),
+                "scope": l.scope, "format": l.format, "pages": l.pages,
             })).collect::<Vec<_>>(),
             "audiences": vi.audience_ids(),
             "locales": crate::content::BUILTIN.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
@@ -323,19 +416,62 @@ pub async fn init(State(s): S, Json(f): Json<StartForm>) -> Response {
     }
 }
 
-/// Saves the campaign form into `campaign.toml` (previous file kept as `.bak`).
-pub async fn save_campaign(State(s): S, Json(f): Json<form::Form>) -> Response {
+/// The [`form::revision`] of the campaign file as it is now on disk.
+fn revision(root: &Path) -> String {
+    form::revision(&std::fs::read(root.join("campaign.toml")).unwrap_or_default())
+}
+
+/// Said when a save comes from a form read before another save.
+const STALE: &str = "Thông tin chiến dịch vừa được lưu từ một cửa sổ trình duyệt khác (hoặc sửa \
+                     bằng chương trình khác) sau khi trang này mở ra, nên những gì bạn gõ ở đây \
+                     không ghi đè lên đó. Bấm “Lấy bản vừa lưu”: trang hiện bản đó, và những gì \
+                     bạn đã gõ được liệt kê ngay bên dưới để gõ lại.";
+
+/// Saves the campaign form into `campaign.toml` (previous file kept as
+/// `.bak`). A form lacking a required value or past the command line's
+/// limits is refused (422), a form read from an older file too (409):
+/// either way nothing is written.
+pub async fn save_campaign(
+    State(s): S,
+    body: Result<Json<form::Form>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let f = match body {
+        Ok(Json(f)) => f,
+        Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            return fail(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Chưa lưu: biểu mẫu gửi lên thiếu thông tin bắt buộc (xã, đơn vị phát hành, \
+                 số điện thoại, mẫu in). Tải lại trang (phím F5) rồi thử lại.",
+            );
+        }
+        Err(e) => return fail(e.status(), "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng"),
+    };
+    let problems = form::problems(&f);
+    if !problems.is_empty() {
+        let list: Vec<Value> =
+            problems.iter().map(|(id, m)| json!({ "field": id, "message": m })).collect();
+        let first = problems.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ");
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": format!("Chưa lưu. {first}"), "problems": list })),
+        )
+            .into_response();
+    }
     let _w = s.writing.lock().await;
     let root = s.root.clone();
-    let result = blocking(move || -> Result<(), String> {
-        let mut doc = document(&root)?;
+    let result = blocking(move || -> Result<(), (StatusCode, String)> {
+        let bad = |e| (StatusCode::BAD_REQUEST, e);
+        let mut doc = document(&root).map_err(bad)?;
+        if f.revision != revision(&root) {
+            return Err((StatusCode::CONFLICT, STALE.to_string()));
+        }
         form::apply(&mut doc, &f);
-        replace(&root, "campaign.toml", doc.to_string().as_bytes())
+        replace(&root, "campaign.toml", doc.to_string().as_bytes()).map_err(bad)
     })
     .await;
     match result {
         Ok(()) => state(State(s.clone())).await,
-        Err(e) => fail(StatusCode::BAD_REQUEST, e),
+        Err((status, e)) => fail(status, e),
     }
 }
 
@@ -354,7 +490,17 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
         return vec![missing("name", "Chưa điền tên xã (phường).")];
     }
     if province.is_empty() {
-        return vec![missing("province", "Chưa chọn tỉnh (thành phố).")];
+        // The units of that name anywhere, each with its province.
+        let mut problem = missing("province", "Chưa chọn tỉnh (thành phố).");
+        let found: Vec<Value> = INDEX
+            .suggest(None, name, 5)
+            .into_iter()
+            .filter(|u| crate::units::loose(&u.name) == crate::units::loose(name))
+            .map(|u| json!({ "province": INDEX.provinces[u.province].name, "name": u.name, "kind": u.kind }))
+            .collect();
+        problem["use"] = found.first().cloned().unwrap_or(Value::Null);
+        problem["more"] = json!(found.iter().skip(1).collect::<Vec<_>>());
+        return vec![problem];
     }
     if c.unlisted {
         return Vec::new();
@@ -363,6 +509,7 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
     crate::units::check(name, kind, province)
         .into_iter()
         .map(|p| {
+            let mut more: Vec<Value> = Vec::new();
             let (field, hint, offer) = match p.field {
                 Field::Province => {
                     let offer = match listed {
@@ -385,8 +532,14 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
                     ("kind", hint, unit.map(|u| json!({ "kind": u.kind, "name": u.name })))
                 }
                 Field::Name => {
-                    let unit = listed.and_then(|pr| INDEX.nearest_unit(pr, name));
-                    ("name", p.hint, unit.map(|u| json!({ "name": u.name, "kind": u.kind })))
+                    // The closest names of the province, of any kind, without marks:
+                    // the first offered on the button, the others beside it.
+                    let found =
+                        listed.map(|pr| INDEX.suggest(Some(pr), name, 5)).unwrap_or_default();
+                    let offers: Vec<Value> =
+                        found.iter().map(|u| json!({ "name": u.name, "kind": u.kind })).collect();
+                    more = offers.iter().skip(1).cloned().collect();
+                    ("name", p.hint, offers.first().cloned())
                 }
             };
             json!({
@@ -399,6 +552,7 @@ fn commune_problems(c: &form::Commune) -> Vec<Value> {
                         .trim()
                 ),
                 "use": offer,
+                "more": more,
             })
         })
         .collect()
@@ -439,6 +593,28 @@ pub async fn upload_villages(State(s): S, Query(q): Query<UploadName>, body: Byt
     }
 }
 
+/// The name an uploaded table is kept under: the officer's own (so every
+/// error names the file he knows), when it is a plain file name any system
+/// can hold; `villages.<ext>` otherwise.
+fn upload_name(sent: &str, ext: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let base: String = sent.rsplit(['/', '\\']).next().unwrap_or("").nfc().collect();
+    let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
+    let upper = stem.to_ascii_uppercase();
+    let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit());
+    let plain = base.chars().all(|c| c.is_alphanumeric() || " -_.()".contains(c))
+        && base.chars().count() <= 80
+        && !base.starts_with(['.', ' ', '-'])
+        && !stem.ends_with([' ', '.'])
+        && !stem.is_empty()
+        && base.to_lowercase().ends_with(&format!(".{ext}"))
+        && !base.to_lowercase().ends_with(".bak");
+    if plain && !device { base } else { format!("villages.{ext}") }
+}
+
 fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<(), String> {
     let mut doc = document(root)?;
     let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
@@ -456,7 +632,7 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
         Ok(())
     })();
     let result = checked.and_then(|()| {
-        let name = format!("villages.{ext}");
+        let name = upload_name(shown, ext);
         let old = villages_file(Some(&doc));
         let path = root.join(&name);
         if path.exists() {
@@ -473,6 +649,169 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
     });
     let _ = std::fs::remove_file(&stage);
     result
+}
+
+#[derive(Deserialize)]
+pub struct CellEdit {
+    /// The table's revision as the page read it.
+    revision: String,
+    /// Line (CSV) or row (XLSX) of the village, as the table numbers it.
+    line: usize,
+    /// Column index in the file.
+    column: usize,
+    value: String,
+}
+
+/// Changes one cell of the village table, then answers the state, where the
+/// same loader as `check` has checked it: its problem, if any, shows on its
+/// row. A CSV keeps every other byte; an Excel workbook is written again
+/// with the same cells at the same rows (its look is not kept; the file
+/// before is kept beside it).
+pub async fn edit_cell(State(s): S, Json(e): Json<CellEdit>) -> Response {
+    if e.value.chars().count() > crate::campaign::villages::MAX_CELL {
+        let msg = format!("Chưa lưu: ô dài quá {} ký tự.", crate::campaign::villages::MAX_CELL);
+        return fail(StatusCode::UNPROCESSABLE_ENTITY, msg);
+    }
+    let _w = s.writing.lock().await;
+    let root = s.root.clone();
+    let result = blocking(move || edit_table(&root, &e)).await;
+    match result {
+        Ok(()) => state(State(s.clone())).await,
+        Err((status, msg)) => fail(status, msg),
+    }
+}
+
+fn edit_table(root: &Path, e: &CellEdit) -> Result<(), (StatusCode, String)> {
+    let bad = |m: String| (StatusCode::UNPROCESSABLE_ENTITY, m);
+    let doc = document(root).map_err(bad)?;
+    let rel = villages_file(Some(&doc));
+    let path = crate::campaign::inside(root, &rel).map_err(bad)?;
+    let bytes = std::fs::read(&path).map_err(|err| bad(format!("không đọc được {rel} ({err})")))?;
+    if form::revision(&bytes) != e.revision {
+        return Err((StatusCode::CONFLICT, STALE_TABLE.to_string()));
+    }
+    let shown = root.join(&rel);
+    let table = read_table(&path, &shown).map_err(|i| bad(issue_text(root, &i)))?;
+    if !table.rows.iter().any(|(l, _)| *l == e.line) || e.column >= table.headers.len() {
+        return Err((StatusCode::CONFLICT, STALE_TABLE.to_string()));
+    }
+    let value = crate::text::clean(&e.value);
+    let new = if rel.to_ascii_lowercase().ends_with(".csv") {
+        csv_with_cell(&bytes, e.line, e.column, &value).ok_or_else(|| {
+            bad(format!(
+                "Chưa lưu: {rel} không phải tệp chữ UTF-8 nên trang không sửa được; sửa ô này bằng Excel"
+            ))
+        })?
+    } else {
+        xlsx_with_cell(&table, e.line, e.column, &value).map_err(bad)?
+    };
+    // The result must still read as a table with that row where it was.
+    let ext = Path::new(&rel).extension().and_then(|x| x.to_str()).unwrap_or("csv");
+    let stage = root.join(format!(".canhbao-cell-{}.{ext}", std::process::id()));
+    let checked = std::fs::write(&stage, &new)
+        .map_err(|err| bad(format!("không ghi được tệp tạm ({err})")))
+        .and_then(|()| read_table(&stage, &shown).map_err(|i| bad(issue_text(root, &i))))
+        .and_then(|t| {
+            let row = t.rows.iter().find(|(l, _)| *l == e.line);
+            match row.and_then(|(_, cells)| cells.get(e.column)) {
+                Some(v) if *v == value => Ok(()),
+                _ => Err(bad("Chưa lưu: không sửa được ô này trên trang; sửa bằng Excel".into())),
+            }
+        });
+    let _ = std::fs::remove_file(&stage);
+    checked?;
+    replace(root, &rel, &new).map_err(bad)
+}
+
+/// Said when a cell edit comes from a table read before another change.
+const STALE_TABLE: &str = "Chưa lưu: bảng danh sách thôn vừa thay đổi (sửa bằng Excel hoặc ở một \
+                           thẻ khác) sau khi trang này hiện ra. Trang đã đọc lại bảng: sửa lại ô.";
+
+/// The CSV `bytes` (UTF-8) with the cell of record `line`, `column`
+/// replaced; every other byte as it was. `None` when the text is not UTF-8.
+fn csv_with_cell(bytes: &[u8], line: usize, column: usize, value: &str) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let offset = text.len() - body.len();
+    // The delimiter as the loader picks it: the one most used in the first lines.
+    let head: String = body.lines().take(5).collect::<Vec<_>>().join("\n");
+    let mut delimiter = b',';
+    for d in [b';', b'\t'] {
+        if head.matches(d as char).count() > head.matches(delimiter as char).count() {
+            delimiter = d;
+        }
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(body.as_bytes());
+    let mut starts: Vec<(usize, csv::StringRecord)> = Vec::new();
+    for record in reader.records() {
+        let record = record.ok()?;
+        let start = record.position()?.byte() as usize;
+        // The reader's position is before the blank lines it skipped.
+        let blank =
+            body.as_bytes()[start..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        starts.push((start + blank, record));
+    }
+    let at =
+        starts.iter().position(|(start, _)| body[..*start].matches('\n').count() + 1 == line)?;
+    let (start, record) = &starts[at];
+    let next = starts.get(at + 1).map_or(body.len(), |(s, _)| *s);
+    let end = start + body[*start..next].trim_end_matches(['\r', '\n']).len();
+    let mut fields: Vec<String> = record.iter().map(String::from).collect();
+    if fields.len() <= column {
+        fields.resize(column + 1, String::new());
+    }
+    fields[column] = value.to_string();
+    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+    writer.write_record(&fields).ok()?;
+    let mut written = writer.into_inner().ok()?;
+    while written.last().is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        written.pop();
+    }
+    let mut out = bytes[..offset + start].to_vec();
+    out.extend_from_slice(&written);
+    out.extend_from_slice(&bytes[offset + end..]);
+    Some(out)
+}
+
+/// The village table as a new workbook with one cell changed: the header and
+/// every row at the rows they had, counts as numbers, every other cell as
+/// text (a phone keeps its leading 0).
+fn xlsx_with_cell(
+    table: &Table,
+    line: usize,
+    column: usize,
+    value: &str,
+) -> Result<Vec<u8>, String> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let err = |e: rust_xlsxwriter::XlsxError| format!("không ghi được bảng tính ({e})");
+    sheet.set_name("Danh sách").map_err(err)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let header_row = table.header_line.saturating_sub(1) as u32;
+    for (c, h) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(header_row, c as u16, h, &bold).map_err(err)?;
+    }
+    let counts = ["households", "shops", "public_places"];
+    for (l, cells) in &table.rows {
+        for (c, cell) in cells.iter().enumerate() {
+            let text = if *l == line && c == column { value } else { cell.as_str() };
+            if text.is_empty() {
+                continue;
+            }
+            let row = l.saturating_sub(1) as u32;
+            let count =
+                table.columns.get(c).copied().flatten().is_some_and(|k| counts.contains(&k));
+            match text.parse::<u32>() {
+                Ok(n) if count => sheet.write_number(row, c as u16, f64::from(n)).map_err(err)?,
+                _ => sheet.write_string(row, c as u16, text).map_err(err)?,
+            };
+        }
+    }
+    book.save_to_buffer().map_err(err)
 }
 
 // ---- preview -------------------------------------------------------------
@@ -552,24 +891,30 @@ fn page_text(frame: &typst::layout::Frame) -> String {
     out.trim_end().to_string()
 }
 
-/// A rendered contact sheet.
+/// Every village's first page as a small picture, with its name and its
+/// officer's phone: the "all villages" view.
 pub struct Sheet {
-    png: Vec<u8>,
-    count: usize,
+    tiles: Value,
 }
+
+/// Resolution of the "all villages" pictures: a page about 170 px wide.
+const TILE_DPI: f32 = 28.0;
 
 #[derive(Deserialize)]
 pub struct SheetQuery {
     layout: Option<String>,
 }
 
-/// The first page of every village in one image; the page maps a click to
-/// a village with the `x-sheet-*` headers.
+/// The first page of every village (the valid ones while others have
+/// errors), each with the village's name, officer and phone; the page
+/// opens a village from its tile.
 pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
     let result = blocking(move || -> Result<Arc<Sheet>, String> {
+        use rayon::prelude::*;
         let l = loaded(&s).map_err(|_| "còn lỗi trong dữ liệu".to_string())?;
         let p = &l.project;
-        let id = q.layout.unwrap_or_else(|| p.campaign.layouts[0].clone());
+        let c = &p.campaign;
+        let id = q.layout.unwrap_or_else(|| c.layouts[0].clone());
         let key = format!("{}/{id}", fingerprint(&s.root));
         if let Some((k, sh)) = s.sheet.lock().expect("lock").as_ref()
             && *k == key
@@ -577,25 +922,46 @@ pub async fn sheet(State(s): S, Query(q): Query<SheetQuery>) -> Response {
             return Ok(sh.clone());
         }
         let layout = p.layout(&id)?;
-        let png = p.contact_sheet(layout, &[])?;
-        let sh = Arc::new(Sheet { png, count: p.campaign.villages.len() });
+        let planner = crate::plan::Planner::new(c, &p.pack).map_err(|e| e.to_string())?;
+        let village = |i: usize| match layout.scope {
+            crate::layouts::Scope::Commune => None,
+            crate::layouts::Scope::Village => Some(i),
+        };
+        let tiles: Vec<Value> = (0..c.villages.len())
+            .into_par_iter()
+            .map(|i| -> Result<Value, String> {
+                let doc = p
+                    .document(&l.base, &planner, layout, village(i))
+                    .map_err(|e| format!("không vẽ được trang: {e}"))?;
+                let first = doc.pages().first().cloned();
+                let png = match first {
+                    Some(page) => {
+                        let one = typst_layout::PagedDocument::new(
+                            std::iter::once(page).collect(),
+                            Default::default(),
+                        );
+                        crate::render::png(&one, TILE_DPI)?.pop().unwrap_or_default()
+                    }
+                    None => Vec::new(),
+                };
+                let v = &c.villages[i];
+                Ok(json!({
+                    "index": i,
+                    "name": v.full(),
+                    "officer": v.officer,
+                    "phone": v.phone.to_string(),
+                    "png": format!("data:image/png;base64,{}",
+                        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png)),
+                }))
+            })
+            .collect::<Result<_, String>>()?;
+        let sh = Arc::new(Sheet { tiles: Value::Array(tiles) });
         *s.sheet.lock().expect("lock") = Some((key, sh.clone()));
         Ok(sh)
     })
     .await;
     match result {
-        Ok(sh) => {
-            let cols = 8.min(sh.count.max(1));
-            (
-                [
-                    (header::CONTENT_TYPE, "image/png".to_string()),
-                    (header::HeaderName::from_static("x-sheet-count"), sh.count.to_string()),
-                    (header::HeaderName::from_static("x-sheet-cols"), cols.to_string()),
-                ],
-                sh.png.clone(),
-            )
-                .into_response()
-        }
+        Ok(sh) => Json(json!({ "tiles": sh.tiles })).into_response(),
         Err(e) => fail(StatusCode::UNPROCESSABLE_ENTITY, e),
     }
 }
@@ -656,17 +1022,51 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
         Err(crate::BuildError::Other(msg)) => st.error = Some(msg.to_string()),
         Ok(built) => {
             let r = &built.report;
-            let mut order: Vec<Value> = Vec::new();
-            for line in &built.order {
-                match order.iter_mut().find(|o| o["layout"] == line.layout) {
-                    Some(o) => {
-                        o["files"] = json!(o["files"].as_u64().unwrap_or(0) + 1);
-                        o["copies"] = json!(o["copies"].as_u64().unwrap_or(0) + line.copies);
-                    }
-                    None => order.push(json!({ "layout": line.layout, "paper": line.paper,
-                                                "files": 1, "copies": line.copies })),
-                }
+            // The command line's table, with the paper said in words.
+            let order: Vec<Value> = crate::summary::totals(&built.order)
+                .into_iter()
+                .map(|t| {
+                    let mut v = json!(t);
+                    v["paper_words"] = json!(crate::summary::paper_words(&t.paper));
+                    v
+                })
+                .collect();
+            // Only the downloads that have files: images only when a layout makes them.
+            let p = &built.project;
+            let social = p
+                .campaign
+                .layouts
+                .iter()
+                .any(|id| p.layout(id).is_ok_and(|l| l.format == crate::layouts::Format::Png));
+            let mut downloads = vec!["print"];
+            if built.loa_files > 0 {
+                downloads.push("loa");
             }
+            if social {
+                downloads.push("social");
+            }
+            // Every file of the summary, each on one line: the documents of the
+            // manifest, the print order's sheets and proofs, the scripts.
+            let made: Vec<(String, String)> = std::fs::read(&r.manifest)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|m| m["files"].as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|f| {
+                    Some((f["layout"].as_str()?.to_string(), f["file"].as_str()?.to_string()))
+                })
+                .collect();
+            let layouts: Vec<(String, bool)> = p
+                .campaign
+                .layouts
+                .iter()
+                .map(|id| {
+                    let image = p.layout(id).is_ok_and(|l| l.format == crate::layouts::Format::Png);
+                    (id.clone(), image)
+                })
+                .collect();
+            let rows = crate::summary::rows(&layouts, &made, &built.order, built.loa_files);
             let mut warnings: Vec<String> =
                 built.project.campaign.warnings.iter().map(|w| issue_text(root, w)).collect();
             warnings.extend(r.warnings.iter().map(|(v, l, t)| format!("{v}, {l}: {t}")));
@@ -677,7 +1077,9 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
                 "failed": r.failed.iter().map(|(v, l, why)| format!("{v} — {l}: {why}")).collect::<Vec<_>>(),
                 "warnings": warnings,
                 "order": order,
+                "rows": rows,
                 "loa": built.loa_files,
+                "downloads": downloads,
                 "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
             }));
         }
@@ -686,14 +1088,20 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
 
 // ---- downloads -----------------------------------------------------------
 
-/// Which files of `out/` go into a download.
-type Pick = Box<dyn Fn(&str) -> bool>;
+/// Which listed files of `out/` go into a download.
+type Pick = Box<dyn Fn(&str) -> bool + Send>;
 
-/// One zip of what a reader of the summary needs: `print` (the print shop's
-/// package and every per-village PDF), `loa` (loudspeaker scripts) or
-/// `social` (images for Zalo and Facebook).
+/// One zip of what a reader of the summary needs: `print` (the print order,
+/// the print shop's package and every per-village PDF), `loa` (loudspeaker
+/// scripts) or `social` (images for Zalo and Facebook).
+///
+/// Only files the last build's manifest lists go in (never a removed
+/// village's file left behind, nor anything else in `out/`). The zip is
+/// written as it is sent: one file at a time, read in pieces, so a file of
+/// any size costs a buffer, not its size in memory. Each entry carries its
+/// file's date.
 pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
-    let result = blocking(move || -> Result<(String, Vec<u8>), String> {
+    let picked = blocking(move || -> Result<(String, PathBuf, Vec<ZipItem>), String> {
         let out = s.root.join("out");
         let images: Vec<String> = match loaded(&s) {
             Ok(l) => l
@@ -708,9 +1116,7 @@ pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
         let (suffix, pick): (&str, Pick) = match kind.trim_end_matches(".zip") {
             "print" => (
                 "nha-in",
-                Box::new(|rel: &str| {
-                    rel == "print-order.csv" || rel.starts_with("print/") || rel.ends_with(".pdf")
-                }),
+                Box::new(|rel: &str| rel == crate::output::ORDER || rel.ends_with(".pdf")),
             ),
             "loa" => ("loa", Box::new(|rel: &str| rel.starts_with("loa/"))),
             "social" => (
@@ -721,64 +1127,136 @@ pub async fn download(State(s): S, UrlPath(kind): UrlPath<String>) -> Response {
             ),
             _ => return Err("không có gói tải về này".into()),
         };
-        let files = walk(&out);
-        let chosen: Vec<&(String, PathBuf)> = files.iter().filter(|(rel, _)| pick(rel)).collect();
+        let chosen = listed(&out, &*pick);
         if chosen.is_empty() {
             return Err("chưa có tệp nào: bấm “Tạo tệp in” trước".into());
         }
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // Stored: PDFs and PNGs are compressed already.
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (rel, path) in chosen {
-            let bytes = std::fs::read(path).map_err(|e| format!("không đọc được {rel} ({e})"))?;
-            zip.start_file(rel.as_str(), options).map_err(|e| e.to_string())?;
-            zip.write_all(&bytes).map_err(|e| e.to_string())?;
-        }
-        let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
         let commune =
             document(&s.root).ok().map(|d| form::read(&d).commune).map_or("canhbao".into(), |c| {
                 crate::text::file_slug(&format!("{} {}", c.kind, c.name))
             });
-        Ok((format!("{commune}-{suffix}.zip"), bytes))
+        Ok((format!("{commune}-{suffix}.zip"), out, chosen))
     })
     .await;
-    match result {
-        Ok((name, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => fail(StatusCode::NOT_FOUND, e),
+    let (name, out, chosen) = match picked {
+        Ok(p) => p,
+        Err(e) => return fail(StatusCode::NOT_FOUND, e),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(ZIP_QUEUE);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChunkSink { tx, buf: Vec::with_capacity(ZIP_CHUNK) };
+        if let Err(e) = write_zip(&out, &chosen, &mut sink) {
+            // Headers are sent: a broken download is all the client can get.
+            let _ = sink.tx.blocking_send(Err(e));
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        axum::body::Body::from_stream(Chunks(rx)),
+    )
+        .into_response()
+}
+
+/// Bytes handed to the response at a time, and how many may wait.
+const ZIP_CHUNK: usize = 256 << 10;
+const ZIP_QUEUE: usize = 4;
+
+/// A file of a download: its path in `out/`, and its date for the zip.
+struct ZipItem {
+    rel: String,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// The files the manifest of `out/` lists (its documents and its other
+/// files) that `pick` takes and that are regular files, sorted.
+fn listed(out: &Path, pick: &dyn Fn(&str) -> bool) -> Vec<ZipItem> {
+    let manifest = crate::output::Manifest::read(&out.join("manifest.json"));
+    manifest
+        .owned()
+        .into_iter()
+        .filter(|rel| pick(rel))
+        .filter_map(|rel| {
+            let path = crate::output::place(out, &rel).ok()?;
+            let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+            Some(ZipItem { rel, modified: meta.modified().ok() })
+        })
+        .collect()
+}
+
+/// Writes the zip of `items` (stored: PDFs and PNGs are compressed
+/// already) into `sink`, streaming each file.
+fn write_zip(out: &Path, items: &[ZipItem], sink: &mut ChunkSink) -> std::io::Result<()> {
+    let mut zip = zip::ZipWriter::new_stream(&mut *sink);
+    for item in items {
+        let path = crate::output::place(out, &item.rel).map_err(std::io::Error::other)?;
+        let mut file = std::fs::File::open(&path)?;
+        let size = file.metadata()?.len();
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(size >= u64::from(u32::MAX))
+            .last_modified_time(zip_date(item.modified));
+        zip.start_file(item.rel.as_str(), options).map_err(std::io::Error::other)?;
+        std::io::copy(&mut file, &mut zip)?;
+    }
+    zip.finish().map_err(std::io::Error::other)?;
+    sink.flush()
+}
+
+/// A file's date for a zip entry (UTC; zip keeps no time zone), or the
+/// current time when the file has none; zip dates start in 1980.
+fn zip_date(modified: Option<std::time::SystemTime>) -> zip::DateTime {
+    let when = modified.unwrap_or_else(std::time::SystemTime::now);
+    let secs = when.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let t = time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).unwrap_or(0))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (y, mo, d) = (t.year().clamp(1980, 2107), u8::from(t.month()), t.day());
+    let year = u16::try_from(y).unwrap_or(1980);
+    zip::DateTime::from_date_and_time(year, mo, d, t.hour(), t.minute(), t.second())
+        .unwrap_or_default()
+}
+
+/// A writer that hands the zip to the response in chunks of [`ZIP_CHUNK`];
+/// it fails once the client has gone, which ends the zip.
+struct ChunkSink {
+    tx: tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChunkSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= ZIP_CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(ZIP_CHUNK)));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
     }
 }
 
-/// Every regular file under `dir` (symlinks not followed), with its path
-/// relative to `dir` written with `/`, sorted.
-fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let mut stack = vec![(String::new(), dir.to_path_buf())];
-    while let Some((prefix, d)) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(ft) = e.file_type() else { continue };
-            if name.starts_with('.') || ft.is_symlink() || name == "preview" {
-                continue;
-            }
-            let rel = format!("{prefix}{name}");
-            if ft.is_dir() {
-                stack.push((format!("{rel}/"), e.path()));
-            } else if ft.is_file() {
-                out.push((rel, e.path()));
-            }
-        }
+/// The chunks of a zip being written, as the response's body.
+struct Chunks(tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>);
+
+impl futures_core::Stream for Chunks {
+    type Item = std::io::Result<Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
     }
-    out.sort();
-    out
 }
 
 /// One built file from `out/` (a loudspeaker script, the print order…),

@@ -5,20 +5,78 @@
 use serde::{Deserialize, Serialize};
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
-/// What the form shows and sends back.
+/// What the form shows and sends back. The commune, the issuer, the
+/// contacts, the layouts and the revision must be sent: a request without
+/// them (`{}`) is refused, never read as "empty everything".
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Form {
+    /// The [`revision`] of `campaign.toml` the form was read from: a save
+    /// made from an older one would undo someone else's save.
+    pub revision: String,
     pub commune: Commune,
     pub issuer: Issuer,
     pub contacts: Vec<Contact>,
+    #[serde(default)]
     pub channels: Vec<Channel>,
     pub layouts: Vec<String>,
     /// Empty: the layouts' own audience.
+    #[serde(default)]
     pub audience: String,
+    #[serde(default)]
     pub locale: String,
+    #[serde(default)]
     pub theme: Theme,
+    #[serde(default)]
     pub print: Print,
+}
+
+/// The revision of a `campaign.toml` text: changes whenever its bytes do.
+pub fn revision(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(bytes);
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a form sent to be saved lacks or has too much of, each as
+/// (field id of the page, sentence): the required values, and the command
+/// line's length limits ([`crate::campaign::MAX_NAME`] …), so the page never
+/// saves a file that `check` then refuses for its size.
+pub fn problems(f: &Form) -> Vec<(String, String)> {
+    use crate::campaign::{MAX_NAME, MAX_PHONE, MAX_URL};
+    let mut out = Vec::new();
+    let mut need = |id: &str, value: &str, what: &str| {
+        if value.trim().is_empty() {
+            out.push((id.to_string(), format!("Chưa điền {what}.")));
+        }
+    };
+    need("commune-name", &f.commune.name, "tên xã (phường)");
+    need("commune-kind", &f.commune.kind, "loại đơn vị (xã, phường, đặc khu)");
+    need("commune-province", &f.commune.province, "tỉnh (thành phố)");
+    need("issuer-name", &f.issuer.name, "đơn vị phát hành");
+    if f.contacts.is_empty() {
+        out.push(("contact-phone-0".into(), "Cần ít nhất một số điện thoại để in.".into()));
+    }
+    if f.layouts.is_empty() {
+        out.push(("layouts".into(), "Chọn ít nhất một mẫu cần in.".into()));
+    }
+    let mut long = |id: String, value: &str, max: usize, what: &str| {
+        let n = value.chars().count();
+        if n > max {
+            out.push((id, format!("{what} dài {n} ký tự, quá giới hạn {max} ký tự.")));
+        }
+    };
+    long("commune-name".into(), &f.commune.name, MAX_NAME, "Tên xã");
+    long("commune-province".into(), &f.commune.province, MAX_NAME, "Tên tỉnh");
+    long("issuer-name".into(), &f.issuer.name, MAX_NAME, "Tên đơn vị phát hành");
+    for (i, c) in f.contacts.iter().enumerate() {
+        long(format!("contact-label-{i}"), &c.label, MAX_NAME, "Tên gọi");
+        long(format!("contact-phone-{i}"), &c.phone, MAX_PHONE, "Số điện thoại");
+    }
+    for (i, c) in f.channels.iter().enumerate() {
+        long(format!("channel-label-{i}"), &c.label, MAX_NAME, "Tên kênh");
+        long(format!("channel-url-{i}"), &c.url, MAX_URL, "Địa chỉ");
+    }
+    out
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -92,6 +150,7 @@ pub fn read(doc: &DocumentMut) -> Form {
     let commune = doc.get("commune");
     let tables = |key: &str| doc.get(key).and_then(Item::as_array_of_tables);
     Form {
+        revision: String::new(),
         commune: Commune {
             name: text(commune, "name"),
             kind: text(commune, "kind"),
@@ -157,8 +216,11 @@ pub fn apply(doc: &mut DocumentMut, f: &Form) {
     set(commune, "kind", Some(Value::from(f.commune.kind.as_str())));
     set(commune, "province", Some(Value::from(f.commune.province.as_str())));
     set(commune, "unlisted", f.commune.unlisted.then(|| Value::from(true)));
-    let issuer = table(root, "issuer");
-    set(issuer, "name", Some(Value::from(f.issuer.name.as_str())));
+    // No `[issuer]` in the file and none given: the default one prints.
+    if !f.issuer.name.is_empty() || root.contains_key("issuer") {
+        let issuer = table(root, "issuer");
+        set(issuer, "name", Some(Value::from(f.issuer.name.as_str())));
+    }
     let contacts: Vec<Vec<(&str, Option<Value>)>> = f
         .contacts
         .iter()
@@ -202,12 +264,25 @@ pub fn start(doc: &mut DocumentMut, commune: &Commune, issuer: &str, phone: &str
     apply(doc, &f);
 }
 
-/// The sub-table `key`, created (after the others) when missing.
+/// The order of the file's tables, as the templates write them.
+const ORDER: [&str; 6] = ["commune", "issuer", "contacts", "channels", "theme", "print"];
+
+/// The sub-table `key`, created when missing right after the table it
+/// follows in [`ORDER`] (so a new `[issuer]` goes under `[commune]`, not
+/// after `[print]`, where the comments closing `[print]` would fall under it).
 fn table<'a>(root: &'a mut Table, key: &str) -> &'a mut Table {
     if !root.get(key).is_some_and(Item::is_table) {
         // Implicit: an untouched missing table does not appear in the file.
         let mut t = Table::new();
         t.set_implicit(true);
+        let before = ORDER.iter().copied().take_while(|k| *k != key).filter_map(|k| {
+            let item = root.get(k)?;
+            item.as_table()
+                .and_then(Table::position)
+                .or_else(|| item.as_array_of_tables()?.iter().filter_map(Table::position).max())
+        });
+        // Written after the tables of the same position: just after that one.
+        t.set_position(before.max());
         root.insert(key, Item::Table(t));
     }
     root.get_mut(key).and_then(Item::as_table_mut).expect("just made a table")
@@ -335,6 +410,28 @@ mod tests {
         let order: Vec<usize> =
             ["label", "phone", "hotline"].iter().map(|k| out.find(k).unwrap()).collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
+    }
+
+    #[test]
+    fn the_start_form_writes_the_issuer_under_the_commune() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::init::init(dir.path(), (2026, 1, 2)).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let commune = Commune {
+            name: "Tiên Trang".into(),
+            kind: "xã".into(),
+            province: "Thanh Hóa".into(),
+            unlisted: false,
+        };
+        start(&mut doc, &commune, "Công an xã Tiên Trang", "0237 3868 113");
+        let out = doc.to_string();
+        let at = |needle: &str| out.find(needle).unwrap_or_else(|| panic!("{needle}:\n{out}"));
+        assert!(at("[commune]") < at("[issuer]") && at("[issuer]") < at("[[contacts]]"), "{out}");
+        // The commented `marks` stays in `[print]`: no table starts between them.
+        let tail = &out[at("[print]")..at("# marks = true")];
+        assert!(!tail.contains("\n["), "{out}");
+        assert!(out.contains("[issuer]\nname = \"Công an xã Tiên Trang\""), "{out}");
     }
 
     #[test]

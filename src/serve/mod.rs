@@ -14,8 +14,10 @@
 //!   another local user or another site cannot drive the server;
 //! - requests that change something must come with our own `Origin`;
 //! - no request names a path: the campaign folder is fixed at start, files
-//!   written have names chosen here, and downloads are read only inside
-//!   `out/` through [`crate::campaign::inside`];
+//!   written have names chosen here (an uploaded table keeps its own base
+//!   name only when it is a plain file name), and downloads are read only
+//!   inside `out/` through [`crate::campaign::inside`];
+//! - a request body must arrive within [`BODY_TIMEOUT`];
 //! - uploads are capped at [`MAX_UPLOAD`] and parsed by the CLI's loader in a
 //!   staging file before anything is replaced.
 
@@ -25,6 +27,7 @@ mod form;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -35,6 +38,11 @@ use axum::routing::{get, post};
 
 /// Largest upload accepted (a village table of a few thousand rows is < 1 MB).
 pub const MAX_UPLOAD: usize = 20 << 20;
+
+/// Longest time a request body may take to arrive: 20 MB over the loopback
+/// takes well under a second, so a body still trickling in after this is a
+/// program holding a connection open, not the page.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The server's shared state.
 pub struct Shared {
@@ -52,6 +60,8 @@ pub struct Shared {
     build: Arc<Mutex<api::BuildStatus>>,
     /// Serialises writes to the campaign folder (saves, uploads, init).
     writing: tokio::sync::Mutex<()>,
+    /// [`BODY_TIMEOUT`], shorter in tests.
+    body_timeout: Duration,
 }
 
 /// A fresh random token (128 bits, hex).
@@ -63,6 +73,16 @@ pub fn new_token() -> Result<String, String> {
 
 /// The application: every route behind the guard. `root` must exist.
 pub fn app(root: &Path, token: &str, port: u16) -> Result<Router, String> {
+    app_timed(root, token, port, BODY_TIMEOUT)
+}
+
+/// [`app`] with another limit on the time a request body may take.
+pub fn app_timed(
+    root: &Path,
+    token: &str,
+    port: u16,
+    body_timeout: Duration,
+) -> Result<Router, String> {
     let root = root
         .canonicalize()
         .map_err(|e| format!("không mở được thư mục `{}` ({e})", root.display()))?;
@@ -74,6 +94,7 @@ pub fn app(root: &Path, token: &str, port: u16) -> Result<Router, String> {
         sheet: Mutex::new(None),
         build: Arc::new(Mutex::new(api::BuildStatus::default())),
         writing: tokio::sync::Mutex::new(()),
+        body_timeout,
     });
     let router = Router::new()
         .route("/", get(api::index))
@@ -85,6 +106,7 @@ pub fn app(root: &Path, token: &str, port: u16) -> Result<Router, String> {
         .route("/api/init", post(api::init))
         .route("/api/campaign", post(api::save_campaign))
         .route("/api/villages", post(api::upload_villages))
+        .route("/api/cell", post(api::edit_cell))
         .route("/api/preview", get(api::preview))
         .route("/api/sheet", get(api::sheet))
         .route("/api/build", get(api::build_status).post(api::start_build))
@@ -176,6 +198,16 @@ async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respon
             return refuse("yêu cầu không đến từ trang canhbao");
         }
     }
+    // The whole body first, within a time limit: a client trickling bytes
+    // must not hold a connection (and the write lock) open.
+    let (parts, body) = req.into_parts();
+    let bytes =
+        match tokio::time::timeout(s.body_timeout, axum::body::to_bytes(body, MAX_UPLOAD)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => return plain_refusal(StatusCode::PAYLOAD_TOO_LARGE),
+            Err(_) => return plain_refusal(StatusCode::REQUEST_TIMEOUT),
+        };
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
     let mut res = next.run(req).await;
     if res.status().is_client_error() && !is_json(&res) {
         // axum's own refusals (body too large, malformed JSON, unknown
@@ -216,6 +248,10 @@ fn plain_refusal(status: StatusCode) -> Response {
             format!("tệp quá lớn: tối đa {} MB", MAX_UPLOAD >> 20)
         }
         StatusCode::NOT_FOUND => "không có trang này".to_string(),
+        StatusCode::REQUEST_TIMEOUT => format!(
+            "tệp gửi lên quá chậm: quá {} giây mà chưa nhận xong; thử gửi lại",
+            BODY_TIMEOUT.as_secs()
+        ),
         _ => "yêu cầu không hợp lệ: dữ liệu gửi lên sai dạng".to_string(),
     };
     (status, axum::Json(serde_json::json!({ "error": why }))).into_response()

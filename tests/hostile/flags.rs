@@ -76,3 +76,48 @@ fn a_page_too_big_to_draw_is_refused_not_drawn() {
 fn has_pdf(dir: &Path) -> bool {
     !files(dir, "pdf").is_empty()
 }
+
+/// Peak RSS (KiB) of `canhbao args…`, read by Python's `getrusage`.
+fn peak_rss(args: &[&std::ffi::OsStr]) -> u64 {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import resource,subprocess,sys\n\
+             r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE)\n\
+             assert r.returncode==0, r.stderr.decode()\n\
+             print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+        )
+        .arg(env!("CARGO_BIN_EXE_canhbao"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// M7: `--png` draws at most a budget of pixels at once over all lanes, so
+/// four lanes of A3 posters at 600 dpi (70 million pixels a page) take
+/// about the memory of one (before: 2.25 GB at `-j4`, 0.64 GB at `-j1`).
+#[test]
+fn png_memory_does_not_grow_with_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/hac-thanh"), dir.path());
+    let rss = |jobs: &str| {
+        let out = dir.path().join(format!("out-{jobs}"));
+        let mut args: Vec<std::ffi::OsString> = vec!["build".into(), dir.path().into()];
+        for a in ["--layout", "poster-a3", "--png", "600", "--no-package", "-j", jobs] {
+            args.push(a.into());
+        }
+        for v in ["Điện Biên 1", "Điện Biên 2", "Ba Đình 1", "Ba Đình 2"] {
+            args.push("--village".into());
+            args.push(v.into());
+        }
+        args.push("--out".into());
+        args.push(out.into());
+        let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        peak_rss(&refs)
+    };
+    let one = rss("1");
+    let four = rss("4");
+    assert!(four < one + 300 * 1024, "-j4 peaked at {four} KiB, -j1 at {one} KiB");
+}

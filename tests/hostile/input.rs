@@ -264,3 +264,230 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A copy of the example reading `villages.xlsx` with these bytes.
+fn with_xlsx(bytes: &[u8]) -> tempfile::TempDir {
+    let dir = example_copy();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap();
+    fs::write(&path, toml.replace("villages.csv", "villages.xlsx")).unwrap();
+    fs::write(dir.path().join("villages.xlsx"), bytes).unwrap();
+    dir
+}
+
+/// Issue 29 H3: a households cell formatted as a date in Excel (15/3/2026)
+/// was read as 46 096 households; TRUE, a formula error and a decimal were
+/// read or refused without their cell. Each is refused naming the cell
+/// (E2 of the sheet) and what to do.
+#[test]
+fn typed_excel_cells_where_a_count_belongs_are_refused_with_their_cell() {
+    let date = crate::limits::workbook(|s| {
+        let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 15).unwrap();
+        s.write_datetime_with_format(1, 4, &day, &format).unwrap();
+    });
+    let err = refused(with_xlsx(&date).path(), &["villages.xlsx:2", "E2", "15/03/2026", "Ctrl+1"]);
+    assert!(!err.contains("46096"), "{err}");
+    let yes = crate::limits::workbook(|s| {
+        s.write_boolean(1, 4, true).unwrap();
+    });
+    refused(with_xlsx(&yes).path(), &["villages.xlsx:2", "E2", "TRUE"]);
+    let half = crate::limits::workbook(|s| {
+        s.write_number(1, 4, 305.5).unwrap();
+    });
+    refused(with_xlsx(&half).path(), &["villages.xlsx:2", "E2", "305.5", "số nguyên"]);
+    // Excel writes a formula error as a cell of type "e".
+    let plain = crate::limits::workbook(|_| {});
+    let error = crate::limits::replace_in_part(
+        &plain,
+        "xl/worksheets/sheet1.xml",
+        "<c r=\"E2\"><v>305</v></c>",
+        "<c r=\"E2\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>",
+    );
+    refused(with_xlsx(&error).path(), &["villages.xlsx:2", "E2", "#DIV/0!", "công thức"]);
+}
+
+/// Issue 29 H4: an unquoted "1,305" in a comma-separated row made one cell
+/// more, read silently as 1 household and 305 shops. A row with more or
+/// fewer cells than the header is refused with its line.
+#[test]
+fn ragged_csv_rows_are_refused_with_their_line() {
+    let csv = example_csv().replacen(",305,", ",1,305,", 1);
+    let dir = with_villages(csv.as_bytes());
+    refused(dir.path(), &["villages.csv:3", "nhiều hơn 7 cột", "\"1,305\""]);
+    let short = example_csv().replacen(",473,4,1", ",473", 1);
+    let dir = with_villages(short.as_bytes());
+    refused(dir.path(), &["villages.csv:4", "ít hơn 7 cột"]);
+}
+
+/// Issue 29 L4: serde's and the system's English reached the officer.
+#[test]
+fn toml_type_errors_are_said_in_vietnamese() {
+    for (from, to, want) in [
+        ("bleed_mm = 3", "bleed_mm = \"ba\"", "cần một số"),
+        ("date = \"2026-03-15\"", "date = 20260315", "số nguyên 20260315"),
+        ("locale = \"vi\"", "locale = \"vi\"\nlocale = \"vi\"", "hai lần"),
+        ("[commune]", "[commune]\nname = \"Tiên Trang", "cú pháp TOML"),
+    ] {
+        let dir = example_copy();
+        let path = dir.path().join("campaign.toml");
+        let toml = fs::read_to_string(&path).unwrap();
+        assert!(toml.contains(from), "{from}");
+        fs::write(&path, toml.replacen(from, to, 1)).unwrap();
+        let err = refused(dir.path(), &["campaign.toml:", want]);
+        for english in ["invalid", "expected", "duplicate", "unclosed", "string"] {
+            assert!(!err.contains(english), "{english:?} in:\n{err}");
+        }
+    }
+}
+
+/// Issue 29 L5: a TOML error on a 200 KB line quoted the whole line.
+#[test]
+fn a_toml_error_on_a_huge_line_quotes_a_short_excerpt() {
+    let dir = example_copy();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap();
+    let huge = format!("# {}\nbogus = [{}", "x".repeat(10), "1, ".repeat(70_000));
+    fs::write(&path, format!("{toml}\n{huge}\n")).unwrap();
+    let err = refused(dir.path(), &["campaign.toml:"]);
+    assert!(err.len() < 2_000, "{} bytes:\n{}", err.len(), &err[..2_000]);
+}
+
+/// Issue 29 L5: a damaged PNG was reported as "1634886241 × 1734698849
+/// điểm ảnh"; VNI text as TCVN3; a UTF-32 table as "U+0000".
+#[test]
+fn damaged_logo_vni_and_utf32_are_named_for_what_they_are() {
+    let dir = example_copy();
+    let mut png = png_header(100, 100);
+    png[16..24].copy_from_slice(b"abcdefgh");
+    fs::write(dir.path().join("logo.png"), png).unwrap();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        toml.replace(
+            "villages = \"villages.csv\"",
+            "villages = \"villages.csv\"\nlogo = \"logo.png\"",
+        ),
+    )
+    .unwrap();
+    let err = refused(dir.path(), &["logo.png", "hỏng"]);
+    assert!(!err.contains("1634886241"), "{err}");
+
+    // A whole table typed with a VNI font (Đông Hải is "Ñoâng Haûi").
+    let vni = "name,kind,officer,officer_phone,households\n\
+               Ñoâng Haûi,thoân,Leâ Vaên Bình,0912 000 101,305\n\
+               Taây Haûi,thoân,Nguyeãn Minh An,0912 000 102,473\n";
+    let err = refused(with_villages(vni.as_bytes()).path(), &["villages.csv", "VNI Windows"]);
+    assert!(!err.contains("TCVN3"), "{err}");
+
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(example_csv().chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect();
+    let err = refused(with_villages(&utf32).path(), &["villages.csv", "UTF-32"]);
+    assert!(!err.contains("U+0000"), "{err}");
+}
+
+/// Issue 29 L5: `--jobs 1 --jobs 2` was "a conflict with another option".
+#[test]
+fn a_flag_given_twice_is_said_so() {
+    let dir = example_copy();
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(dir.path()).args(["--jobs", "1", "--jobs", "2"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--jobs") && err.contains("hai lần"), "{err}");
+    assert!(!err.contains("tùy chọn khác"), "{err}");
+}
+
+/// Issue 29 L5: a `[text]` sentence the pack does not have was named
+/// without its line.
+#[test]
+fn an_unknown_text_key_is_named_with_its_line() {
+    let dir = example_copy();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        toml.replacen("[print]", "[text.front]\nkikcer = \"Cảnh giác\"\n\n[print]", 1),
+    )
+    .unwrap();
+    let line = line_of(&fs::read_to_string(&path).unwrap(), "kikcer");
+    refused(dir.path(), &[&format!("campaign.toml:{line}"), "text.front.kikcer"]);
+}
+
+/// Issue 29 L8: a village named `..` was printed as "thôn ..".
+#[test]
+fn a_village_name_without_letters_is_refused() {
+    for name in ["..", "-", "…"] {
+        let dir = with_villages(example_csv().replacen("Đông Hải", name, 1).as_bytes());
+        refused(dir.path(), &["villages.csv:3", "không có chữ cái"]);
+    }
+}
+
+/// Issue 29 L1: 99,990 bad rows printed 600 k lines; the first 50
+/// problems are said, then how many more.
+#[test]
+fn errors_are_capped_with_a_count_of_the_rest() {
+    let mut csv = String::from("name,kind,officer,officer_phone,households\n");
+    for i in 0..1_000 {
+        csv.push_str(&format!("Thôn {i},thôn,Lê An,0912 000 101,nhiều\n"));
+    }
+    let dir = with_villages(csv.as_bytes());
+    let err = refused(dir.path(), &["villages.csv:2:", "và 950 lỗi khác"]);
+    assert!(!err.contains("villages.csv:52:"), "the 51st is said:\n{err}");
+    assert!(err.lines().count() <= 110, "{} lines", err.lines().count());
+}
+
+/// Issue 29 L2: a hidden first sheet gave "no header row" without naming
+/// the sheet. The first visible sheet is read (what the officer sees in
+/// Excel); hidden rows are read too, as Excel's own CSV export does, and a
+/// warning names them.
+#[test]
+fn hidden_sheets_are_skipped_and_hidden_rows_are_named() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let old = book.add_worksheet().set_name("Cũ").unwrap();
+    old.write_string(0, 0, "bảng cũ, không dùng").unwrap();
+    old.set_hidden(true);
+    let sheet = book.add_worksheet().set_name("Danh sách 2026").unwrap();
+    for (c, h) in ["name", "kind", "officer", "officer_phone", "households"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, name) in ["Đông Hải", "Tây Hải", "Nam Hải"].iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in [*name, "thôn", "Lê Văn Bình", "0912 000 101"].iter().enumerate() {
+            sheet.write_string(r, c as u16, *v).unwrap();
+        }
+        sheet.write_number(r, 4, 100).unwrap();
+    }
+    sheet.set_row_hidden(2).unwrap();
+    sheet.set_active(true);
+    let dir = with_xlsx(&book.save_to_buffer().unwrap());
+    let (code, out, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("thôn Tây Hải") && out.contains("thôn Nam Hải"), "{out}");
+    let said = format!("{out}{err}");
+    assert!(said.contains("“Danh sách 2026”") && said.contains("dòng 3"), "{said}");
+
+    // A workbook whose only visible sheet has no header names it.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Ghi chú").unwrap().write_string(0, 0, "xem trang sau").unwrap();
+    refused(
+        with_xlsx(&book.save_to_buffer().unwrap()).path(),
+        &["villages.xlsx", "trang “Ghi chú”"],
+    );
+}
+
+/// Issue 29 L8: the example's own invented numbers (0912 000 1xx) were
+/// accepted in a real campaign (no `example = true`).
+#[test]
+fn the_examples_numbers_are_refused_in_a_real_campaign() {
+    let dir = example_copy();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path)
+        .unwrap()
+        .replace("example = true\n", "")
+        .replace("phone = \"0237 3868 113\"", "phone = \"0237 3852 607\"");
+    fs::write(&path, toml).unwrap();
+    refused(dir.path(), &["villages.csv:3", "0912 000 101", "ví dụ"]);
+}

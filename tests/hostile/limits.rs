@@ -167,7 +167,7 @@ fn xlsx_parts_calamine_trusts_are_checked() {
 }
 
 /// `xlsx` with the first `from` in part `name` replaced by `to`.
-fn replace_in_part(xlsx: &[u8], name: &str, from: &str, to: &str) -> Vec<u8> {
+pub fn replace_in_part(xlsx: &[u8], name: &str, from: &str, to: &str) -> Vec<u8> {
     let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..src.len() {
@@ -236,4 +236,76 @@ fn rows_and_columns_are_bounded() {
     let wide = format!("name,kind,officer,officer_phone,households{}\n", ",x".repeat(60));
     fs::write(dir.path().join("villages.csv"), wide + "Đông Hải,thôn,A,0912000101,1\n").unwrap();
     refused(dir.path(), &["villages.csv:1", "65 cột"]);
+}
+
+/// The shared-string bomb of issue 29 (H2): one 900-character string
+/// referenced by 1.9 million cells, 3.8 MB on disk. `check` took 51 s and
+/// 2.1 GB, printing 693 k lines. Refused from its expanded size, before any
+/// cell is read, naming the file; a few lines, not one per cell.
+pub fn string_bomb() -> Vec<u8> {
+    let long = "Nguyễn Văn An ".repeat(64)[..900].to_string();
+    let xlsx = workbook(|s| {
+        s.write_string(2, 0, &long).unwrap();
+    });
+    let sheet = part_text(&xlsx, "xl/worksheets/sheet1.xml");
+    let at = sheet.find("<c r=\"A3\" t=\"s\"><v>").expect("the long string's cell");
+    let rest = &sheet[at + "<c r=\"A3\" t=\"s\"><v>".len()..];
+    let index = &rest[..rest.find('<').unwrap()];
+    let mut rows = String::with_capacity(60 << 20);
+    for r in 4..38_004 {
+        rows.push_str(&format!("<row r=\"{r}\">"));
+        for c in 0..50u8 {
+            let col = if c < 26 {
+                ((b'A' + c) as char).to_string()
+            } else {
+                format!("A{}", (b'A' + c - 26) as char)
+            };
+            rows.push_str(&format!("<c r=\"{col}{r}\" t=\"s\"><v>{index}</v></c>"));
+        }
+        rows.push_str("</row>");
+    }
+    let bomb = sheet.replacen("</sheetData>", &(rows + "</sheetData>"), 1);
+    let bytes = replace_part(&xlsx, "xl/worksheets/sheet1.xml", &bomb);
+    assert!(bytes.len() < 8 << 20, "{}", bytes.len());
+    bytes
+}
+
+/// The text of part `name` of a zip.
+fn part_text(zip: &[u8], name: &str) -> String {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut text = String::new();
+    src.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+/// `xlsx` with part `name` replaced by `text`, deflated.
+fn replace_part(xlsx: &[u8], name: &str, text: &str) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        out.start_file(entry.name(), deflated).unwrap();
+        out.write_all(if entry.name() == name { text.as_bytes() } else { &data }).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn xlsx_shared_string_bomb_is_refused_in_seconds() {
+    let dir = with_xlsx(&string_bomb());
+    let mut cmd = canhbao();
+    cmd.arg("check").arg(dir.path());
+    let start = Instant::now();
+    let (code, err) = run_guarded(&mut cmd, Duration::from_secs(60)).expect("hangs");
+    let took = start.elapsed();
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("villages.xlsx") && err.contains("quá giới hạn"), "{err}");
+    assert!(err.lines().count() < 10, "{} lines", err.lines().count());
+    // A debug build on a busy machine; a release build takes well under a second.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    refused(dir.path(), &["villages.xlsx", "ô"]);
 }

@@ -7,8 +7,11 @@
 #[path = "../integration/util.rs"]
 mod util;
 
+mod bombs;
+mod download;
 mod flags;
 mod input;
 mod limits;
+mod output;
 mod paths;
 mod rerun;

@@ -425,3 +425,135 @@ impl ArgIfOut for Command {
         }
     }
 }
+
+/// Issue 29 M8: Windows paths in campaign.toml (`du-lieu\villages.csv`,
+/// `anh\logo.png`, `mau\`) were refused as "outside the campaign folder";
+/// a backslash is a folder separator there. A full path is said to be one.
+#[test]
+fn backslash_paths_in_campaign_toml_are_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    custom_campaign(&campaign, &registry(""), &card(""));
+    fs::create_dir_all(campaign.join("du-lieu")).unwrap();
+    fs::rename(campaign.join("villages.csv"), campaign.join("du-lieu/villages.csv")).unwrap();
+    fs::create_dir_all(campaign.join("anh")).unwrap();
+    fs::write(campaign.join("anh/logo.png"), crate::input::png_header(600, 600)).unwrap();
+    let path = campaign.join("campaign.toml");
+    let toml = fs::read_to_string(&path)
+        .unwrap()
+        .replacen(
+            "villages = \"villages.csv\"",
+            "villages = 'du-lieu\\villages.csv'\nlogo = 'anh\\logo.png'",
+            1,
+        )
+        .replacen("layouts_dir = \"mau\"", "layouts_dir = 'mau\\'", 1);
+    fs::write(&path, &toml).unwrap();
+    let (code, out, err) = run(canhbao().arg("check").arg(&campaign).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("thôn Tây Hải"), "{out}");
+
+    for full in ["C:\\Users\\xa\\logo.png", "/home/xa/logo.png"] {
+        let toml = toml.replacen("'anh\\logo.png'", &format!("'{full}'"), 1);
+        fs::write(&path, &toml).unwrap();
+        let (code, _, err) = run(canhbao().arg("check").arg(&campaign));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("đường dẫn đầy đủ") && !err.contains("nằm ngoài"), "{err}");
+    }
+}
+
+/// Issue 29 M8: a layout id Windows reserves (`CON`, `nul`, `Com1`) made
+/// `out/CON/`, which Windows cannot open; refused with the registry's line.
+#[test]
+fn windows_device_names_are_refused_as_layout_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    for id in ["CON", "nul", "Com1", "lpt9"] {
+        let _ = fs::remove_dir_all(&campaign);
+        custom_campaign(
+            &campaign,
+            &registry("").replace("[the-xa]", &format!("[{id}]")),
+            &card(""),
+        );
+        let toml = campaign.join("campaign.toml");
+        let t = fs::read_to_string(&toml).unwrap().replace("\"the-xa\"", &format!("\"{id}\""));
+        fs::write(&toml, t).unwrap();
+        let out = tmp.path().join("out");
+        let (code, _, err) = run(canhbao().arg("build").arg(&campaign).arg("--out").arg(&out));
+        assert_eq!(code, 2, "{id}: {err}");
+        assert!(err.contains("mau/layouts.toml:1:") && err.contains("Windows"), "{id}: {err}");
+        assert!(!out.exists(), "{id}: wrote {:?}", all_files(&out));
+    }
+}
+
+/// Issue 29 L8: paper "zz" in a campaign's own layouts.toml went into the
+/// print order; a paper that is not one of the sizes, or that does not
+/// match the layout's size, is refused with its line.
+#[test]
+fn an_unknown_or_mismatched_paper_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    for (paper, want) in [("zz", "“zz” không có"), ("a4", "khổ a4 là 210 × 297 mm")] {
+        let _ = fs::remove_dir_all(&campaign);
+        let text = registry("").replace("paper = \"a6\"", &format!("paper = \"{paper}\""));
+        custom_campaign(&campaign, &text, &card(""));
+        let (code, _, err) = run(canhbao().arg("check").arg(&campaign));
+        assert_eq!(code, 2, "{paper}: {err}");
+        assert!(err.contains("mau/layouts.toml:4:") && err.contains(want), "{paper}: {err}");
+    }
+}
+
+/// An SVG logo of `body` (inside `<svg>`, after `head`) in a copy of the
+/// example; returns the folder and the line of `logo = ` in campaign.toml.
+fn with_svg_logo(head: &str, body: &str) -> (tempfile::TempDir, usize) {
+    let dir = example_copy();
+    let svg = format!(
+        "{head}<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 10 10\">{body}</svg>"
+    );
+    fs::write(dir.path().join("logo.svg"), svg).unwrap();
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap().replacen(
+        "villages = \"villages.csv\"",
+        "villages = \"villages.csv\"\nlogo = \"logo.svg\"",
+        1,
+    );
+    fs::write(&path, &toml).unwrap();
+    let line = crate::input::line_of(&toml, "logo = ");
+    (dir, line)
+}
+
+/// Issue 29 M6: an SVG logo pointing at `file:///etc/passwd`, an entity
+/// loop or a `<use>` bomb passed `check`; `build` then failed every
+/// document with English errors quoting the SVG. Each is refused at load,
+/// naming the logo, in Vietnamese; a plain SVG logo still builds.
+#[test]
+fn hostile_svg_logos_are_refused_at_load() {
+    let mut bomb = String::from("<g id=\"l0\"><rect width=\"1\" height=\"1\"/></g>");
+    for i in 1..9 {
+        bomb.push_str(&format!("<g id=\"l{i}\">"));
+        for _ in 0..10 {
+            bomb.push_str(&format!("<use xlink:href=\"#l{}\"/>", i - 1));
+        }
+        bomb.push_str("</g>");
+    }
+    let laughs = "<!DOCTYPE svg [<!ENTITY a \"hahahaha\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;\">]>";
+    for (head, body, want) in [
+        (
+            "",
+            "<image href=\"file:///etc/passwd\" width=\"5\" height=\"5\"/>".to_string(),
+            "file:///etc/passwd",
+        ),
+        ("", "<image xlink:href=\"../../secret.png\"/>".to_string(), "bên ngoài"),
+        (laughs, "<text>&c;</text>".to_string(), "ENTITY"),
+        ("", bomb, "<use>"),
+    ] {
+        let (dir, line) = with_svg_logo(head, &body);
+        let err = crate::input::refused(
+            dir.path(),
+            &[&format!("campaign.toml:{line}:"), "logo.svg", want],
+        );
+        assert!(!err.contains("<svg") && !err.contains("failed"), "{err}");
+    }
+    let (dir, _) = with_svg_logo("", "<circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"red\"/>");
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+}

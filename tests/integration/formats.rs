@@ -384,9 +384,9 @@ fn fill_in_template(dir: &Path) {
     fs::write(&toml_path, toml).unwrap();
     let rows = [
         ["Tên thôn", "Loại", "Cán bộ phụ trách", "SĐT", "Số hộ"],
-        ["Đông Hải", "thôn", "Lê Văn Bình", "0912 000 101", "312"],
-        ["Tây Hải", "thôn", "Nguyễn Thị Hoa", "0912 000 102", "245"],
-        ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0912 000 103", "180"],
+        ["Đông Hải", "thôn", "Lê Văn Bình", "0912 001 101", "312"],
+        ["Tây Hải", "thôn", "Nguyễn Thị Hoa", "0912 001 102", "245"],
+        ["Bắc Sơn", "bản", "Hoàng Văn Nam", "0912 001 103", "180"],
     ];
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -404,9 +404,10 @@ fn init_then_build_works_for_a_new_user() {
     let dir = tmp.path().join("xa-moi");
     let (code, _, err) = run(canhbao().arg("init").arg(&dir));
     assert_eq!(code, 0, "init failed\n{err}");
-    for f in ["campaign.toml", "villages.xlsx", "villages.csv", "HUONG-DAN.txt"] {
+    for f in ["campaign.toml", "villages.xlsx", "HUONG-DAN.txt"] {
         assert!(dir.join(f).is_file(), "init did not write {f}");
     }
+    assert!(!dir.join("villages.csv").exists(), "one village table, not two");
     fill_in_template(&dir);
     let (code, _, err) = run(canhbao().arg("build").arg(&dir));
     assert_eq!(code, 0, "build of a filled-in init failed\n{err}");

@@ -57,7 +57,9 @@ fn every_script_of_every_example_is_heard_in_90_to_120_seconds() {
                 // The last paragraphs repeat the duty line and 113.
                 let tail: String = text.lines().rev().take(2).collect();
                 assert!(tail.contains(&hotline) && tail.contains("một một ba"), "{at}\n{text}");
-                assert!(text.contains("cán bộ Công an"), "{at}\n{text}");
+                // The officer's title: "cán bộ Công an xã (phường) phụ trách thôn …".
+                let title = format!("cán bộ Công an {} phụ trách {}", c.commune.kind, v.full());
+                assert!(text.contains(&title), "{at}: no “{title}”\n{text}");
                 let lower = text.to_lowercase();
                 for word in ["công an viên", "online", "link", "{", "}"] {
                     assert!(!lower.contains(word), "{at}: “{word}” read aloud\n{text}");
@@ -120,4 +122,74 @@ fn a_build_of_chosen_layouts_writes_no_scripts() {
     assert!(out.join("card/thon-dong-hai.pdf").is_file());
     assert!(!out.join("loa").exists(), "--layout card wrote loudspeaker scripts");
     assert!(!err.contains("loa/"), "{err}");
+}
+
+/// The next `n` words after `at` in `text`.
+fn words_after(text: &str, at: usize, n: usize) -> String {
+    text[at..].split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn one_one_three_is_never_read_right_after_the_duty_number() {
+    // The examples' invented duty numbers end in 113, as a real one may:
+    // "… một một ba. Khẩn cấp, gọi một một ba" is heard as one number.
+    let pack = canhbao::content::Pack::builtin("vi").unwrap();
+    for example in ["tien-trang", "hac-thanh", "nam-gia-nghia"] {
+        let project = canhbao::load(&repo().join("examples").join(example)).unwrap();
+        let c = &project.campaign;
+        let hotline = canhbao::loa::spoken(&c.hotline.phone, &pack);
+        let v = &c.villages[0];
+        let text = canhbao::loa::script(c, v, &pack, 1).text;
+        let mut found = 0;
+        for (at, _) in text.match_indices(&hotline) {
+            let next = words_after(&text, at + hotline.len(), 6);
+            assert!(!next.contains("một một ba"), "{example}: “{hotline}” then “{next}”\n{text}");
+            found += 1;
+        }
+        assert!(found >= 2, "{example}: the duty number is read {found} times\n{text}");
+        // 113 is still read twice, before the duty number.
+        let lower = text.to_lowercase();
+        assert!(lower.matches("khẩn cấp, gọi một một ba").count() >= 2, "{example}\n{text}");
+    }
+}
+
+#[test]
+fn every_audience_hears_its_own_tactics_and_the_advice() {
+    let pack = canhbao::content::Pack::builtin("vi").unwrap();
+    // (audience, phrases its scripts read over the weeks)
+    let cases: &[(&str, &[&str])] = &[
+        ("households", &["giấy triệu tập", "VNeID tự cập nhật", "giả người giao hàng"]),
+        ("elderly", &["giả giọng nói", "người cao tuổi", "tại trụ sở hoặc qua ứng dụng VNeID"]),
+        ("schools", &["phạt đến hai trăm triệu đồng", "thuê phòng ở một mình"]),
+        ("border", &["doanh nghiệp được cấp phép", "Sở Nội vụ", "giấy triệu tập"]),
+        ("shops", &["không tin ảnh chụp màn hình", "phạt đến hai trăm triệu đồng"]),
+    ];
+    for &(audience, phrases) in cases {
+        let dir = repo().join(format!("tests/fixtures/audience-{audience}"));
+        let project = canhbao::load(&dir).unwrap();
+        let c = &project.campaign;
+        let v = c.villages.iter().find(|v| v.name == "Đông Hải").unwrap();
+        let ids = pack.audience_tactics(audience);
+        let mut heard = String::new();
+        let mut tactics = std::collections::BTreeSet::new();
+        for week in 1..=ids.len() as u32 {
+            let text = canhbao::loa::script(c, v, &pack, week).text;
+            let at = format!("{audience}, week {week}");
+            assert!(text.contains("cán bộ Công an xã phụ trách thôn Đông Hải"), "{at}\n{text}");
+            assert!(text.contains("gọi ngay ngân hàng của mình"), "{at}\n{text}");
+            assert!(
+                text.contains("để Công an đề nghị ngân hàng khóa tài khoản kẻ gian"),
+                "{at}\n{text}"
+            );
+            let seconds = syllables(&text) as f64 * 60.0 / 140.0;
+            assert!((90.0..=120.0).contains(&seconds), "{at}: {seconds:.0} s\n{text}");
+            tactics.insert(text.lines().find(|l| l.contains("tuần này")).unwrap().to_string());
+            heard.push_str(&text);
+        }
+        assert_eq!(tactics.len(), ids.len(), "{audience}: every week its own tactic");
+        for phrase in phrases {
+            assert!(heard.contains(phrase), "{audience}: “{phrase}” never read\n{heard}");
+        }
+        assert!(!heard.contains("người già"), "{audience}");
+    }
 }

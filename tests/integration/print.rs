@@ -263,7 +263,8 @@ fn long_names_shrink_and_too_long_names_fail_naming_the_field() {
 #[test]
 fn social_images_are_1080_px_wide_one_per_tactic() {
     let pngs = files(&all_layouts().join("social"), "png");
-    assert_eq!(pngs.len(), 6, "{pngs:?}");
+    let pack = canhbao::content::Pack::builtin("vi").unwrap();
+    assert_eq!(pngs.len(), pack.audience_tactics("households").len(), "{pngs:?}");
     for png in pngs {
         let (w, h) = image::image_dimensions(&png).unwrap();
         assert_eq!((w, h), (1080, 1350), "{}", png.display());
@@ -761,7 +762,8 @@ fn check_writes_a_proof_with_each_villages_caption_front_and_numbers() {
         let copies = (v.households as f64 * 1.05).ceil() as u64;
         for caption in [
             v.full(),
-            format!("Công an viên: {}", v.officer),
+            "Cán bộ Công an xã (phường) phụ trách thôn:".to_string(),
+            v.officer.clone(),
             format!("Điện thoại: {}", v.phone),
             format!("Số bản in: {copies}"),
         ] {

@@ -131,3 +131,25 @@ fn build_refuses_a_misspelt_commune_and_warns_about_an_area_code() {
     assert!(err.contains("cảnh báo") && err.contains("0238 3868 113"), "{err}");
     assert!(!files.is_empty(), "the build wrote its files");
 }
+
+#[test]
+fn a_commune_typed_without_marks_is_an_error_naming_the_unit_it_means() {
+    // The printed name needs its marks: the name is refused, the unit named.
+    for (name, kind, province, meant) in [
+        ("Huu Kiem", "xã", "Nghệ An", "xã “Hữu Kiệm”"),
+        ("Cua Lo", "xã", "Nghệ An", "phường “Cửa Lò”"),
+        ("quang ngoc", "xã", "Thanh Hóa", "xã “Quảng Ngọc”"),
+    ] {
+        let dir = fixture("commune-misspelt");
+        let path = dir.path().join("campaign.toml");
+        let toml = fs::read_to_string(&path)
+            .unwrap()
+            .replace("name = \"Tiền Trang\"", &format!("name = \"{name}\""))
+            .replace("kind = \"xã\"", &format!("kind = \"{kind}\""))
+            .replace("province = \"Thanh Hóa\"", &format!("province = \"{province}\""));
+        fs::write(&path, toml).unwrap();
+        let (code, _, err) = run(canhbao().arg("check").arg("--no-proof").arg(dir.path()));
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(&format!("có phải ý bạn là {meant}?")), "{name}:\n{err}");
+    }
+}

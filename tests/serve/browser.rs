@@ -162,6 +162,44 @@ impl Driver {
         assert!(v.as_str().unwrap().contains(needle), "`{needle}` not in {css}: {v}");
     }
 
+    /// Makes the page `width` × `height` CSS pixels, as a phone or a laptop
+    /// shows it (a phone's touch screen too, below 600 px).
+    fn viewport(&self, width: u32, height: u32) {
+        let params = json!({ "width": width, "height": height, "deviceScaleFactor": 1,
+                             "mobile": width < 600 });
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params })),
+        );
+    }
+
+    /// The whole page, also below the fold, as PNG: shown in a window as
+    /// tall as the page (so a bar kept at the bottom is drawn at the bottom),
+    /// then back to `width` × `height`.
+    fn full_screenshot(&self, path: &Path, width: u32, height: u32) {
+        let tall = self.script("return document.documentElement.scrollHeight");
+        self.viewport(
+            width,
+            tall.as_u64().unwrap_or(u64::from(height)).max(u64::from(height)) as u32,
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let v = self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Page.captureScreenshot",
+                         "params": { "format": "png", "captureBeyondViewport": true } })),
+        );
+        let png = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            v["data"].as_str().unwrap(),
+        )
+        .unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+        self.viewport(width, height);
+    }
+
     fn screenshot(&self, path: &Path) {
         let b64 = self.cmd("GET", "/screenshot", None);
         let png = base64::Engine::decode(
@@ -250,6 +288,27 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     d.click("#build");
     d.wait_text("#summary", "Xong trong");
     d.wait_text("#summary", "Tờ rơi A5 hai mặt");
+    // The summary adds up: the number it announces is the sum of its lines,
+    // each line says in words what its files are, seconds with a decimal comma.
+    let sum = d.script(
+        "const n = [...document.querySelectorAll('#made td.files')].reduce((a, td) => a + Number(td.textContent.replace(/\\./g, '')), 0);
+         const said = document.querySelector('#done').textContent;
+         return [n, said];",
+    );
+    let said = sum[1].as_str().unwrap();
+    assert!(said.contains(&format!(": {} tệp", sum[0])), "{sum}");
+    assert!(regex_lite_comma(said), "seconds with a decimal comma: {said}");
+    for words in [
+        "Tờ rơi A5 hai mặt cho từng hộ gia đình: một tệp cho mỗi thôn",
+        "tờ in ghép cho nhà in",
+        "mỗi tờ in 2 bản, nhà in cắt ra được",
+        "Bản duyệt tờ rơi A5",
+        "ảnh để đăng nhóm Zalo",
+        "Bài phát thanh trên loa, mỗi thôn một bài",
+        "Bảng số bản cần in",
+    ] {
+        d.wait_text("#made", words);
+    }
     // The downloads stay on the first screen, above any list of warnings.
     let below = "const r = document.querySelector('#dl-print').getBoundingClientRect(); \
                  return r.bottom <= innerHeight && r.top >= 0";
@@ -274,6 +333,24 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
     assert!(names.contains(&"leaflet-a5/to-dan-pho-ham-rong-moi.pdf"), "{names:?}");
     assert_eq!(names.iter().filter(|n| n.starts_with("leaflet-a5/")).count(), 13);
     assert!(names.iter().any(|n| n.starts_with("print/")), "{names:?}");
+}
+
+/// Whether `said` has seconds written with a decimal comma ("1,7 giây").
+fn regex_lite_comma(said: &str) -> bool {
+    let at = said.find(" giây").unwrap_or(0);
+    let n = &said[..at];
+    n.rsplit(' ').next().is_some_and(|x| x.contains(',') || x.chars().all(|c| c.is_ascii_digit()))
+        && !n.rsplit(' ').next().unwrap_or("").contains('.')
+}
+
+/// Waits until the preview has finished drawing.
+fn drawn(d: &Driver) {
+    let v = d.wait(
+        "const n = document.querySelector('#preview-note'); return !!n && n.textContent !== '' && !n.textContent.includes('Đang tạo bản xem trước') && !!document.querySelector('#preview-pages img, #sheet-tiles, #preview-note')",
+        |v| v == &json!(true),
+    );
+    assert_eq!(v, json!(true));
+    d.wait("return [...document.querySelectorAll('#preview-pages img, #sheet-tiles img')].every(i => i.complete)", |v| v == &json!(true));
 }
 
 /// Chromium and chromedriver, or `None` (then the test says why it skipped).
@@ -310,7 +387,7 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.click("#s-province option[value=\"Thanh Hóa\"]");
     // Typed without its accents, as on a keyboard without Vietnamese input.
     d.type_into("#s-name", "Tien Trang");
-    d.type_into("#s-phone", "0237 3868 113");
+    d.type_into("#s-phone", "0237 3868 457");
     d.click("#start button[type=submit]");
     d.wait_text(
         "#s-name-problem",
@@ -322,16 +399,364 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.click("#s-name-problem button");
     let name = d.script("return document.querySelector('#s-name').value");
     assert_eq!(name, json!("Tiên Trang"));
+    // One click: the problem and the red status are gone with it.
+    let left = d.script(
+        "return document.querySelector('#s-name-problem').textContent + '|' + document.querySelector('#status').textContent",
+    );
+    assert_eq!(left, json!("|"), "after one click");
     let issuer = d.script("return document.querySelector('#s-issuer').value");
     assert_eq!(issuer, json!("Công an xã Tiên Trang"));
     d.click("#start button[type=submit]");
     d.wait_text("#commune", "xã Tiên Trang");
     // The template's village table still has cells to fill: its row is
-    // listed with the problems, the commune stays in the header.
+    // listed with the problems (on tab 2, which counts them), the commune
+    // stays in the header.
     d.wait_text("#preview-village", "thôn Đông Hải");
-    d.wait_text("#issues", "villages.xlsx:2");
+    d.wait_text("#tab-villages", "lỗi)");
+    d.click("#tab-villages");
+    d.wait_text("#village-table tr.problem", "Lỗi: ");
+    // Only tab 2 has errors: the preview names it alone; the template's row says it is an example.
+    d.wait_text("#preview-note", "Sửa các lỗi được chỉ ra ở mục 2 rồi xem lại.");
+    d.wait_text("#village-table tr.sample", "Dòng mẫu có sẵn");
     d.screenshot(&shots.join("0-start-created.png"));
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
-    assert!(toml.lines().any(|l| l == "phone = \"0237 3868 113\""), "{toml}");
+    assert!(toml.lines().any(|l| l == "phone = \"0237 3868 457\""), "{toml}");
     assert!(toml.lines().any(|l| l == "province = \"Thanh Hóa\""), "{toml}");
+}
+
+/// Where the screenshots of the tests go (looked at by a person).
+fn shots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-screenshots")
+}
+
+/// The page of a copy of `example` opened in a fresh browser.
+fn open(example_name: &str) -> (tempfile::TempDir, Driver, tempfile::TempDir) {
+    let (chromium, chromedriver) = browser().expect("checked by the caller");
+    let dir = example(example_name);
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    d.wait_text("#preview-note", "—");
+    (dir, d, profile)
+}
+
+/// Waits for the end of the build the page started; returns the summary's text.
+fn built(d: &Driver) -> String {
+    d.wait_text("#build-status", "Xong trong");
+    d.script("return document.querySelector('#build-status').textContent").as_str().unwrap().into()
+}
+
+#[test]
+fn an_edit_not_yet_saved_is_saved_before_the_build() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    d.click("#tab-build");
+    d.click("#build");
+    built(&d);
+    // The officer changes the hotline, does not press "Lưu", builds again.
+    d.click("#tab-form");
+    d.type_into("#contact-phone-0", "0237 3852 999");
+    d.click("#tab-build");
+    d.click("#build");
+    d.wait_text("#build-status", "Xong trong");
+    let summary = built(&d);
+    assert!(!summary.contains(": 0 tệp vừa tạo mới"), "the new number was built: {summary}");
+    let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(toml.contains("phone = \"0237 3852 999\""), "{toml}");
+    let out = std::process::Command::new("pdftotext")
+        .arg(dir.path().join("out/leaflet-a5/to-dan-pho-dien-bien-1.pdf"))
+        .arg("-")
+        .output();
+    if let Ok(out) = out {
+        let text = String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ");
+        assert!(text.contains("0237 3852 999"), "{text}");
+    }
+}
+
+#[test]
+fn a_save_from_a_stale_page_is_refused_and_nothing_is_built() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    d.click("#tab-form");
+    d.type_into("#issuer-name", "Công an phường Hạc Thành (thẻ B)");
+    // Meanwhile another tab (or Notepad) saves the file.
+    let path = dir.path().join("campaign.toml");
+    let other =
+        std::fs::read_to_string(&path).unwrap().replacen("0237 3852 113", "0237 3852 111", 1);
+    std::fs::write(&path, &other).unwrap();
+    d.click("#tab-build");
+    d.click("#build");
+    d.wait_text("#build-refused", "Chưa tạo tệp nào");
+    d.wait_text("#build-refused", "cửa sổ trình duyệt khác");
+    d.wait_text("#tab-form", "(chưa lưu)");
+    let words = d.script("return document.querySelector('#build-status').textContent");
+    assert!(!words.as_str().unwrap().contains("thẻ"), "tab and window told apart: {words}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "the other save is kept");
+    assert!(!dir.path().join("out").exists(), "nothing built");
+    // The refusal stands clear of the button above it.
+    let gap = d.script(
+        "return document.querySelector('#build-refused').getBoundingClientRect().top - document.querySelector('#build').getBoundingClientRect().bottom",
+    );
+    assert!(gap.as_f64().unwrap() >= 8.0, "gap {gap}");
+    // The preview shows the file as the other window saved it.
+    d.wait_text(".page-text", "0237 3852 111");
+    drawn(&d);
+    d.screenshot(&shots().join("stale-refused.png"));
+    // One button loads the other window's version; what he typed is listed to type again.
+    d.click("#stale-reload");
+    d.wait("return document.querySelector('#contact-phone-0') && document.querySelector('#contact-phone-0').value", |v| v == &json!("0237 3852 111"));
+    assert_eq!(
+        d.script("return document.querySelector('#contact-phone-0').value"),
+        json!("0237 3852 111")
+    );
+    d.wait_text(
+        "#stale-typed",
+        "Đơn vị phát hành (in ở cuối tờ rơi): Công an phường Hạc Thành (thẻ B)",
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), other, "nothing written by the reload");
+    // Only what he typed: not the number the other window changed.
+    let typed = d.script("return document.querySelector('#stale-typed').textContent");
+    assert!(!typed.as_str().unwrap().contains("0237 3852 11"), "{typed}");
+    drawn(&d);
+    d.screenshot(&shots().join("stale-reloaded.png"));
+}
+
+/// Whether anything sticks out of the page sideways, with what does.
+const OVERFLOW: &str = "const w = document.documentElement.clientWidth;
+    const out = [...document.querySelectorAll('body *')].filter(e => {
+      if (e.closest('.scroll')) return false;
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && (r.right > w + 1 || r.left < -1);
+    }).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+    return { scroll: document.documentElement.scrollWidth, width: w, out: out };";
+
+#[test]
+fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
+    if browser().is_none() {
+        return;
+    }
+    let (_dir, d, _profile) = open("hac-thanh");
+    let review = shots().join("review");
+    for (w, h) in [(390, 844), (360, 740), (1366, 768), (1920, 1080)] {
+        d.viewport(w, h);
+        for tab in ["form", "villages", "build"] {
+            d.click(&format!("#tab-{tab}"));
+            d.wait_text("#preview-note", "—");
+            if tab == "build" && w == 390 {
+                d.click("#build");
+                built(&d);
+            } else if tab == "build" {
+                // Back on tab 3 later: the last build's summary is shown again.
+                built(&d);
+            }
+            // What the officer reads is in his words: no file or trade jargon.
+            let words = d.script("return document.body.innerText");
+            for jargon in [
+                "campaign.toml",
+                ".bak",
+                "Fanpage",
+                "sra4",
+                "leaflet-a5",
+                "(social)",
+                "Thư mục: /",
+                "print-order.csv",
+                "(.zip)",
+                "thư mục print",
+                "https://…",
+                "Lề xén",
+                "In dư",
+                "Enter để lưu",
+                "Dữ liệu hợp lệ",
+                "In to nhất",
+                "Đang vẽ",
+                "C, M, Y, K theo %",
+                " px)",
+            ] {
+                assert!(
+                    !words.as_str().unwrap().contains(jargon),
+                    "{jargon} on tab {tab}: {words}"
+                );
+            }
+            let v = d.script(OVERFLOW);
+            assert!(
+                v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]),
+                "{w} px, tab {tab}: {v}"
+            );
+            if tab == "villages" && w < 600 {
+                // One card per village: nothing scrolls sideways, a phone number on one line.
+                let v = d.script(
+                    "const t = document.querySelector('#village-table');
+                     const td = [...t.querySelectorAll('td.nowrap')].find(td => /\\d{4} \\d{3} \\d{3}/.test(td.textContent));
+                     const line = parseFloat(getComputedStyle(td).lineHeight) || 22;
+                     return { table: t.scrollWidth, width: t.parentElement.clientWidth, phone: td.getBoundingClientRect().height, line: line };",
+                );
+                assert!(
+                    v["table"].as_f64() <= v["width"].as_f64(),
+                    "{w} px: the table scrolls sideways: {v}"
+                );
+                assert!(
+                    v["phone"].as_f64().unwrap() < 2.0 * v["line"].as_f64().unwrap(),
+                    "{w} px: a phone number wraps: {v}"
+                );
+            }
+            if w < 600 {
+                // Tap targets and help text a thumb and an eye can use.
+                let v = d.script(
+                    "const small = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')].filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().width < 24).length;
+                     const tiny = [...document.querySelectorAll('.muted, label, figcaption')].filter(e => e.getBoundingClientRect().width > 0 && parseFloat(getComputedStyle(e).fontSize) < 14).length;
+                     return [small, tiny];",
+                );
+                assert_eq!(
+                    v,
+                    json!([0, 0]),
+                    "{w} px, tab {tab}: boxes under 24 px, text under 14 px"
+                );
+            }
+            drawn(&d);
+            if w == 390 || w == 1366 {
+                d.full_screenshot(&review.join(format!("{w}-{tab}.png")), w, h);
+                d.screenshot(&review.join(format!("{w}-{tab}-first-screen.png")));
+            }
+        }
+    }
+    // At 1366 × 768, every field of the form can be brought into view and
+    // is then under no bar: what is seen at its middle is the field itself.
+    for (w, h) in [(1366, 768), (390, 844)] {
+        d.viewport(w, h);
+        d.click("#tab-form");
+        d.script("document.querySelector('#printshop').open = true");
+        let covered = d.script(
+        "const bad = [];
+         const fields = [...document.querySelectorAll('#campaign input, #campaign select, #campaign label')];
+         // The last field first, scrolled to the very end of the page and of its pane.
+         fields.unshift(fields[fields.length - 1]);
+         // On a phone the preview follows the form: the form's end is where its bar rests.
+         const form = document.querySelector('#campaign');
+         if (innerWidth < 981) window.scrollBy(0, form.getBoundingClientRect().bottom - innerHeight);
+         document.querySelector('#pane').scrollTop = 1e6;
+         for (const f of fields) {
+           if (f !== fields[0]) f.scrollIntoView({ block: 'nearest' });
+           const bar = document.querySelector('#savebar').getBoundingClientRect();
+           const r = f.getBoundingClientRect();
+           if (r.width === 0) continue;
+           const x = r.left + r.width / 2, y = r.top + r.height / 2;
+           const hit = document.elementFromPoint(x, y);
+           const overlaps = r.bottom > bar.top + 1 && r.top < bar.bottom - 1;
+           if (overlaps || !(hit === f || f.contains(hit) || (hit && hit.contains(f) && hit.tagName === 'LABEL')))
+             bad.push((f.id || f.textContent.trim().slice(0, 30)) + ' under ' + (hit ? hit.tagName + '#' + hit.id : 'nothing'));
+         }
+         return bad;",
+    );
+        assert_eq!(covered, json!([]), "fields covered at {w} × {h}");
+    }
+}
+
+#[test]
+fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("hac-thanh");
+    let path = dir.path().join("villages.csv");
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("0915 000 303", "0915 000 3O3", 1)).unwrap();
+    // The other villages are still previewed.
+    d.wait_text("#preview-village", "còn lỗi (dòng 5 của tệp)");
+    let value = d.script(
+        "return [...document.querySelectorAll('#preview-village option')].find(o => o.textContent.endsWith('Lam Sơn 2')).value",
+    );
+    d.click(&format!("#preview-village option[value=\"{}\"]", value.as_str().unwrap()));
+    d.wait_text("#preview-note", "Lam Sơn 2");
+    d.wait_text(".page-text", "Phạm Thu Trang");
+    d.wait_text("#preview-note", "1 thôn còn lỗi");
+    // The error shows once, on its row of tab 2, not on tab 1.
+    let count = "return [...document.querySelectorAll('#left *')].filter(e => e.children.length === 0 && e.textContent.includes('3O3') && e.textContent.includes('không phải chữ số')).length";
+    d.click("#tab-form");
+    assert_eq!(d.script(count), json!(0), "village errors are not on tab 1");
+    d.click("#tab-villages");
+    d.wait_text("#village-table", "0915 000 3O3");
+    assert_eq!(d.script(count), json!(1), "the error once, on its row");
+    // The preview drawn before is still there after a change of tab, at once.
+    assert_eq!(
+        d.script("return !!document.querySelector('#preview-pages .page-text')"),
+        json!(true),
+        "the preview is kept across tabs"
+    );
+    drawn(&d);
+    d.screenshot(&shots().join("bad-cell.png"));
+    // Fixed in its cell.
+    d.click("#village-table td.bad");
+    // The cell's text is selected: typing replaces it (WebDriver's "clear"
+    // would leave the cell, which saves it).
+    let input = d.find("#village-table td input");
+    d.cmd("POST", &format!("/element/{input}/value"), Some(json!({ "text": "0915 000 303\n" })));
+    d.wait("return document.querySelectorAll('#village-table td.bad').length", |v| v == &json!(0));
+    assert_eq!(
+        d.script("return document.querySelectorAll('#village-table td.bad').length"),
+        json!(0)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
+    let tab = d.wait("return document.querySelector('#tab-villages').textContent", |v| {
+        v == &json!("2. Danh sách thôn, tổ dân phố")
+    });
+    assert_eq!(tab, json!("2. Danh sách thôn, tổ dân phố"), "no error left on tab 2");
+}
+
+#[test]
+fn the_all_villages_view_names_each_village_and_its_officers_phone() {
+    if browser().is_none() {
+        return;
+    }
+    let (_dir, d, _profile) = open("hac-thanh");
+    d.viewport(1366, 768);
+    d.click("#sheet-toggle");
+    d.wait_text(".tile-name", "tổ dân phố Lam Sơn 1");
+    d.wait_text(".tile-phone", "Trần Quốc Bảo · 0915 000 303");
+    let tiles = d.script("return document.querySelectorAll('.tile').length");
+    assert_eq!(tiles, json!(12));
+    drawn(&d);
+    d.screenshot(&shots().join("sheet.png"));
+    d.click(".tile:nth-child(3)");
+    d.wait_text("#preview-note", "tổ dân phố Lam Sơn 1");
+}
+
+#[test]
+fn a_commune_typed_without_marks_is_offered_from_the_list() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = serve(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let d = Driver::start(&chromium, &chromedriver, profile.path());
+    d.cmd("POST", "/url", Some(json!({ "url": url })));
+    d.click("#s-province option[value=\"Nghệ An\"]");
+    d.type_into("#s-name", "cua lo");
+    d.wait_text("#s-name-suggest", "phường Cửa Lò");
+    d.viewport(390, 844);
+    let v = d.script(OVERFLOW);
+    assert!(v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]), "{v}");
+    d.full_screenshot(&shots().join("review/390-start.png"), 390, 844);
+    d.viewport(1366, 768);
+    d.full_screenshot(&shots().join("review/1366-start.png"), 1366, 768);
+    d.click("#s-name-suggest button");
+    assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Cửa Lò"));
+    assert_eq!(d.script("return document.querySelector('#s-kind').value"), json!("phường"));
+    // One click fixes the issuer line too, with marks and the kind.
+    assert_eq!(
+        d.script("return document.querySelector('#s-issuer').value"),
+        json!("Công an phường Cửa Lò")
+    );
+    d.wait_text("label[for=s-name]", "không ghi chữ “xã”, “phường”");
+    d.full_screenshot(&shots().join("review/1366-start-used.png"), 1366, 768);
+    // No province chosen: the unit with its province.
+    d.click("#s-province option[value=\"\"]");
+    d.type_into("#s-name", "Huu Kiem");
+    d.wait_text("#s-name-suggest", "xã Hữu Kiệm (Nghệ An)");
+    d.click("#s-name-suggest button");
+    assert_eq!(d.script("return document.querySelector('#s-province').value"), json!("Nghệ An"));
+    assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Hữu Kiệm"));
 }

@@ -20,6 +20,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/init"),
     ("POST", "/api/campaign"),
     ("POST", "/api/villages?name=v.csv"),
+    ("POST", "/api/cell"),
     ("GET", "/api/preview?layout=leaflet-a5&village=0"),
     ("GET", "/api/sheet?layout=leaflet-a5"),
     ("GET", "/api/build"),
@@ -217,10 +218,12 @@ fn an_uploaded_xlsx_replaces_the_table_and_shows_the_new_village() {
     );
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let s = r.json();
-    assert_eq!(std::fs::read(dir.path().join("villages.xlsx")).unwrap(), xlsx);
+    // Kept under the officer's own name, which every message then uses.
+    assert_eq!(std::fs::read(dir.path().join("danh sách.xlsx")).unwrap(), xlsx);
     assert_eq!(std::fs::read(dir.path().join("villages.csv")).unwrap(), old_csv, "old table kept");
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
-    assert!(toml.contains("villages = \"villages.xlsx\""), "{toml}");
+    assert!(toml.contains("villages = \"danh sách.xlsx\""), "{toml}");
+    assert_eq!(s["table"]["file"], "danh sách.xlsx");
     let rows = s["table"]["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 13);
     assert_eq!(rows[12]["cells"][0], "Hàm Rồng Mới");
@@ -229,10 +232,25 @@ fn an_uploaded_xlsx_replaces_the_table_and_shows_the_new_village() {
     let words: String =
         p["pages"].as_array().unwrap().iter().map(|pg| pg["text"].as_str().unwrap()).collect();
     assert!(words.contains("Phạm Văn Khải") && words.contains("0915 000 399"), "{words}");
-    // A second upload keeps the first as the backup.
-    let r = post(&app, "/api/villages?name=v.xlsx", "application/octet-stream", xlsx.clone());
+    // A second upload of that name keeps the first as the backup.
+    let r = post(
+        &app,
+        "/api/villages?name=danh%20s%C3%A1ch.xlsx",
+        "application/octet-stream",
+        xlsx.clone(),
+    );
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(std::fs::read(dir.path().join("villages.xlsx.bak")).unwrap(), xlsx);
+    assert_eq!(std::fs::read(dir.path().join("danh sách.xlsx.bak")).unwrap(), xlsx);
+    // A name no system can hold is not kept as sent.
+    let r = post(&app, "/api/villages?name=..%2Fx.xlsx", "application/octet-stream", xlsx.clone());
+    assert_eq!(r.json()["table"]["file"], "x.xlsx", "the base name only, inside the folder");
+    assert!(dir.path().join("x.xlsx").is_file());
+    for sent in ["CON.xlsx", "com1.xlsx", "a%3Cb.xlsx", ".hidden.xlsx", "x%20.xlsx", "x..xlsx"] {
+        let uri = format!("/api/villages?name={sent}");
+        let r = post(&app, &uri, "application/octet-stream", xlsx.clone());
+        assert_eq!(r.status, StatusCode::OK, "{sent}");
+        assert_eq!(r.json()["table"]["file"], "villages.xlsx", "{sent}");
+    }
 }
 
 #[test]
@@ -240,13 +258,15 @@ fn a_table_problem_is_shown_on_its_row_and_cell() {
     let dir = example("hac-thanh");
     let app = app(dir.path());
     let csv = "name,kind,officer,officer_phone,households\nĐông,thôn,Lê A,0912 345 678,10\nTây,thôn,Lê B,12345,20\n";
-    let s = post(&app, "/api/villages?name=x.csv", "text/csv", csv.as_bytes().to_vec()).json();
+    let s = post(&app, "/api/villages?name=thon-huu-kiem.csv", "text/csv", csv.as_bytes().to_vec())
+        .json();
     let rows = s["table"]["rows"].as_array().unwrap();
     assert!(rows[0]["issues"].as_array().unwrap().is_empty());
     let issue = &rows[1]["issues"][0];
     assert_eq!(issue["column"], 3, "{issue}");
     assert_eq!(rows[1]["line"], 3);
-    assert!(issue["text"].as_str().unwrap().starts_with("villages.csv:3"), "{issue}");
+    // Named as the officer named his file.
+    assert!(issue["text"].as_str().unwrap().starts_with("thon-huu-kiem.csv:3"), "{issue}");
 }
 
 #[test]
@@ -290,10 +310,16 @@ fn the_preview_has_every_page_and_the_sheet_every_village() {
     assert!(bad.json()["error"].as_str().unwrap().contains("không có mẫu “nope”"));
     let sheet = get(&app, "/api/sheet?layout=leaflet-a5");
     assert_eq!(sheet.status, StatusCode::OK);
-    assert_eq!(sheet.headers["x-sheet-count"], "12");
-    assert_eq!(sheet.headers["x-sheet-cols"], "8");
-    let img = image::load_from_memory(&sheet.body).unwrap();
-    assert!(img.width() > img.height(), "two rows of eight thumbnails");
+    let tiles = sheet.json()["tiles"].as_array().unwrap().clone();
+    assert_eq!(tiles.len(), 12);
+    // Each tile names its village and its officer's phone.
+    assert_eq!(tiles[2]["name"], "tổ dân phố Lam Sơn 1");
+    assert_eq!(tiles[2]["officer"], "Trần Quốc Bảo");
+    assert_eq!(tiles[2]["phone"], "0915 000 303");
+    let png = tiles[2]["png"].as_str().unwrap().strip_prefix("data:image/png;base64,").unwrap();
+    let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, png).unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert!(img.width() > 100 && img.height() > img.width(), "a portrait page");
 }
 
 #[test]
@@ -305,13 +331,7 @@ fn a_build_reports_progress_then_every_download_holds_its_files() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.json()["running"], true);
     let again = post(&app, "/api/build", "application/json", Vec::new());
-    let st = loop {
-        let st = get(&app, "/api/build").json();
-        if !st["running"].as_bool().unwrap() {
-            break st;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    let st = finished(&app);
     assert!(again.status == StatusCode::CONFLICT || again.status == StatusCode::OK);
     assert_eq!(st["done"], st["total"], "{st}");
     assert_eq!(st["total"], 30);
@@ -319,9 +339,61 @@ fn a_build_reports_progress_then_every_download_holds_its_files() {
     assert_eq!(s["written"], 30, "{st}");
     assert_eq!(s["loa"], 12);
     assert_eq!(s["order"][0]["layout"], "leaflet-a5");
-    // The A5 leaflets are ordered as 2-up SRA4 sheets: half the copies, rounded up per village.
+    // The A5 leaflets are ordered as 2-up SRA4 sheets: half the copies, rounded up per
+    // village; the single A5 files are counted apart, as the command line counts them.
     assert_eq!(s["order"][0]["paper"], "sra4");
-    assert_eq!(s["order"][0]["copies"], 2606);
+    assert_eq!(s["order"][0]["copies"], 2605);
+    assert!(s["order"][0]["paper_words"].as_str().unwrap().contains("2 tờ rơi A5"), "{s}");
+    assert_eq!(s["downloads"], serde_json::json!(["print", "loa", "social"]));
+    // The page's lines: each kind of file once, adding up to every file it names.
+    let rows: Vec<(String, String, u64)> = s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().into(),
+                r["layout"].as_str().unwrap().into(),
+                r["files"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("each", "leaflet-a5", 12),
+        ("sheets", "leaflet-a5", 12),
+        ("proof", "leaflet-a5", 1),
+        ("each", "poster-a4", 12),
+        ("proof", "poster-a4", 1),
+        ("images", "social", 6),
+        ("loa", "", 12),
+        ("order", "", 1),
+    ]
+    .iter()
+    .map(|(k, l, n)| (k.to_string(), l.to_string(), *n))
+    .collect();
+    assert_eq!(rows, want, "{s}");
+    assert_eq!(s["rows"][1]["per_sheet"], 2);
+    assert_eq!(s["rows"][1]["copies"], 2605);
+    // The command line counts the same: each line of the page's summary is in its table.
+    let cli = example("hac-thanh");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_canhbao"))
+        .arg("build")
+        .arg(cli.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    let rows: Vec<Vec<String>> =
+        said.lines().map(|l| l.split_whitespace().map(String::from).collect()).collect();
+    for o in s["order"].as_array().unwrap() {
+        let want = [&o["layout"], &o["paper"], &o["files"], &o["copies"]]
+            .map(|v| v.as_str().map_or(v.to_string(), String::from));
+        assert!(rows.iter().any(|r| r[..] == want[..]), "{want:?} not in:\n{said}");
+    }
+    assert_eq!(
+        rows.iter().filter(|r| r.len() == 4 && r[3].parse::<u64>().is_ok()).count(),
+        s["order"].as_array().unwrap().len(),
+        "{said}"
+    );
     let names = |kind: &str| -> (String, Vec<String>) {
         let r = get(&app, &format!("/download/{kind}"));
         assert_eq!(r.status, StatusCode::OK, "{kind}: {}", r.text());
@@ -520,8 +592,8 @@ fn a_table_with_errors_still_shows_the_commune_and_every_row_with_its_problem() 
             .collect()
     };
     assert!(texts(0).is_empty());
-    assert!(texts(1).iter().any(|t| t.starts_with("villages.csv:3: lỗi")), "{:?}", texts(1));
-    assert!(texts(2).iter().any(|t| t.starts_with("villages.csv:4: lỗi")), "{:?}", texts(2));
+    assert!(texts(1).iter().any(|t| t.starts_with("x.csv:3: lỗi")), "{:?}", texts(1));
+    assert!(texts(2).iter().any(|t| t.starts_with("x.csv:4: lỗi")), "{:?}", texts(2));
 }
 
 #[test]
@@ -562,4 +634,272 @@ fn a_campaign_file_broken_by_hand_is_explained_in_vietnamese() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"], why);
     assert!(!dir.path().join("campaign.toml.bak").exists());
+}
+
+#[test]
+fn an_empty_or_incomplete_form_is_refused_and_changes_nothing() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let before = snapshot(dir.path());
+    let form = get(&app, "/api/state").json()["form"].clone();
+    let mut no_issuer = form.clone();
+    no_issuer.as_object_mut().unwrap().remove("issuer");
+    let mut blank_commune = form.clone();
+    blank_commune["commune"]["name"] = "".into();
+    let mut no_revision = form.clone();
+    no_revision.as_object_mut().unwrap().remove("revision");
+    for (what, body) in [
+        ("{}", serde_json::json!({})),
+        ("no issuer", no_issuer),
+        ("blank commune", blank_commune),
+        ("no revision", no_revision),
+    ] {
+        let r = post(&app, "/api/campaign", "application/json", body.to_string().into_bytes());
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {}", r.text());
+        let why = r.json()["error"].as_str().unwrap().to_string();
+        assert!(why.starts_with("Chưa lưu"), "{what}: {why}");
+        assert_eq!(snapshot(dir.path()), before, "{what} changed the folder");
+    }
+}
+
+#[test]
+fn the_page_refuses_what_the_command_line_would_refuse_for_its_length() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let before = snapshot(dir.path());
+    let mut form = get(&app, "/api/state").json()["form"].clone();
+    form["issuer"]["name"] = "Công an ".repeat(250_000).into();
+    let r = post(&app, "/api/campaign", "application/json", form.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let s = r.json();
+    assert!(s["error"].as_str().unwrap().contains("quá giới hạn 500 ký tự"), "{}", s["error"]);
+    assert_eq!(s["problems"][0]["field"], "issuer-name");
+    assert_eq!(snapshot(dir.path()), before);
+    // The command line's limit itself is allowed.
+    let mut ok = get(&app, "/api/state").json()["form"].clone();
+    ok["issuer"]["name"] = "Ư".repeat(500).into();
+    let r = post(&app, "/api/campaign", "application/json", ok.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK, "500 characters are allowed");
+}
+
+#[test]
+fn a_save_from_a_stale_tab_is_refused_with_409_and_the_other_tabs_save_kept() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let mut tab_a = get(&app, "/api/state").json()["form"].clone();
+    let mut tab_b = tab_a.clone();
+    tab_a["contacts"][0]["phone"] = "0237 3852 111".into();
+    let r = post(&app, "/api/campaign", "application/json", tab_a.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let saved = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    tab_b["issuer"]["name"] = "Công an phường Hạc Thành (B)".into();
+    let r = post(&app, "/api/campaign", "application/json", tab_b.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let why = r.json()["error"].as_str().unwrap().to_string();
+    assert!(why.contains("cửa sổ trình duyệt khác") && why.contains("Lấy bản vừa lưu"), "{why}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap(), saved);
+    // Reloaded, tab B saves on top of A's change.
+    let mut fresh = get(&app, "/api/state").json()["form"].clone();
+    fresh["issuer"]["name"] = "Công an phường Hạc Thành (B)".into();
+    let r = post(&app, "/api/campaign", "application/json", fresh.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK);
+    let both = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    assert!(both.contains("0237 3852 111") && both.contains("(B)"), "{both}");
+}
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off_and_changes_nothing() {
+    use std::io::{Read, Write};
+    let dir = example("hac-thanh");
+    let before = snapshot(dir.path());
+    let wait = std::time::Duration::from_millis(300);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = canhbao::serve::app_timed(dir.path(), TOKEN, port, wait).unwrap();
+    let rt = runtime();
+    rt.spawn(async move {
+        listener.set_nonblocking(true).unwrap();
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        axum::serve(listener, app).await.unwrap();
+    });
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(wait * 20)).unwrap();
+    let started = std::time::Instant::now();
+    write!(
+        s,
+        "POST /api/villages?name=v.csv HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Cookie: canhbao-{port}={TOKEN}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+         Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\nname,kind\n"
+    )
+    .unwrap();
+    // The rest never comes.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"}") {
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("quá chậm"), "{answer}");
+    assert!(started.elapsed() < wait * 10, "answered in {:?}", started.elapsed());
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn start_finds_a_commune_typed_without_marks_of_any_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let start = |name: &str, kind: &str, province: &str| {
+        let body = serde_json::json!({
+            "commune": { "name": name, "kind": kind, "province": province },
+            "issuer": "Công an xã", "phone": "0238 3868 113",
+        });
+        post(&app, "/api/init", "application/json", body.to_string().into_bytes())
+    };
+    let cases = [
+        ("Huu Kiem", "xã", "Nghệ An", serde_json::json!({"name": "Hữu Kiệm", "kind": "xã"})),
+        ("tuong duong", "xã", "Nghệ An", serde_json::json!({"name": "Tương Dương", "kind": "xã"})),
+        // A phường typed while the form says xã: the offer brings its kind.
+        ("Cua Lo", "xã", "Nghệ An", serde_json::json!({"name": "Cửa Lò", "kind": "phường"})),
+        ("QUANG NGOC", "xã", "Thanh Hóa", serde_json::json!({"name": "Quảng Ngọc", "kind": "xã"})),
+    ];
+    for (name, kind, province, offer) in cases {
+        let r = start(name, kind, province);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.text());
+        let problem = &r.json()["problems"][0];
+        assert_eq!(problem["use"], offer, "{name}: {problem}");
+        assert!(!r.text().contains("null"), "{name}: {}", r.text());
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{name}: folder written");
+    }
+    // No province yet: the unit of that name, with its province.
+    let r = start("Huu Kiem", "xã", "");
+    let problem = &r.json()["problems"][0];
+    assert_eq!(problem["field"], "province");
+    assert_eq!(problem["use"]["province"], "Nghệ An", "{problem}");
+    assert_eq!(problem["use"]["name"], "Hữu Kiệm", "{problem}");
+}
+
+#[test]
+fn only_the_downloads_that_have_files_are_offered() {
+    let dir = example("tien-trang");
+    let app = app(dir.path());
+    post(&app, "/api/build", "application/json", Vec::new());
+    let st = finished(&app);
+    let offered = st["summary"]["downloads"].as_array().unwrap().clone();
+    assert!(!offered.contains(&"social".into()), "no social layout, no social download: {st}");
+    for kind in offered {
+        let r = get(&app, &format!("/download/{}.zip", kind.as_str().unwrap()));
+        assert_eq!(r.status, StatusCode::OK, "{kind} offered but {}", r.text());
+    }
+}
+
+#[test]
+fn the_valid_villages_are_previewed_while_another_has_an_error() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let csv = "name,kind,officer,officer_phone,households\nĐông,thôn,Lê A,0912 345 678,10\nTây,thôn,Lê B,12345,20\nNam,thôn,Lê C,0912 345 679,30\n";
+    let s = post(&app, "/api/villages?name=x.csv", "text/csv", csv.as_bytes().to_vec()).json();
+    assert_eq!(s["errors"], 1, "{}", s["issues"]);
+    let index: Vec<serde_json::Value> =
+        s["villages"].as_array().unwrap().iter().map(|v| v["index"].clone()).collect();
+    assert_eq!(index, [serde_json::json!(0), serde_json::Value::Null, serde_json::json!(1)]);
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=1");
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    let p = p.json();
+    assert_eq!(p["village"], "thôn Nam");
+    let words: String =
+        p["pages"].as_array().unwrap().iter().map(|pg| pg["text"].as_str().unwrap()).collect();
+    assert!(words.contains("Lê C") && words.contains("0912 345 679"), "{words}");
+    // The build still refuses: a whole campaign or nothing.
+    post(&app, "/api/build", "application/json", Vec::new());
+    let st = finished(&app);
+    assert!(st["error"].as_str().is_some(), "{st}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_cell_edited_in_the_page_is_checked_as_check_does_and_the_rest_kept() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let path = dir.path().join("villages.csv");
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("0915 000 303", "0915 000 3O3", 1)).unwrap();
+    let s = get(&app, "/api/state").json();
+    assert_eq!(s["errors"], 1, "{}", s["issues"]);
+    let rows = s["table"]["rows"].as_array().unwrap();
+    let row = rows.iter().find(|r| !r["issues"].as_array().unwrap().is_empty()).unwrap();
+    let (line, column) = (row["line"].clone(), row["issues"][0]["column"].clone());
+    assert_eq!(row["cells"][column.as_u64().unwrap() as usize], "0915 000 3O3");
+    let edit = |value: &str, revision: &serde_json::Value| {
+        let body = serde_json::json!({ "revision": revision, "line": line, "column": column, "value": value });
+        post(&app, "/api/cell", "application/json", body.to_string().into_bytes())
+    };
+    // Another bad value: saved, and the loader of `check` says why, on its row.
+    let r = edit("0915 000 30", &s["table"]["revision"]);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s2 = r.json();
+    assert_eq!(s2["errors"], 1);
+    let expected = match canhbao::load(dir.path()) {
+        Err(issues) => issues.errors().next().unwrap().to_string(),
+        Ok(_) => panic!("a 9-digit phone must be an error"),
+    };
+    let shown = s2["issues"][0]["text"].as_str().unwrap();
+    assert!(expected.ends_with(shown.split_once("villages.csv").unwrap().1), "{shown}\n{expected}");
+    // A stale edit (from before that one) is refused and changes nothing.
+    let before = std::fs::read(&path).unwrap();
+    let r = edit("0915 000 303", &s["table"]["revision"]);
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // The right value: no error left, and the file is the original byte for byte.
+    let r = edit("0915 000 303", &s2["table"]["revision"]);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["errors"], 0, "{}", r.json()["issues"]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
+}
+
+#[test]
+fn a_cell_of_an_excel_table_is_edited_in_the_page() {
+    let dir = example("hac-thanh");
+    let app = app(dir.path());
+    let xlsx = edited_xlsx(&dir.path().join("villages.csv"), NEW_VILLAGE);
+    let s = post(&app, "/api/villages?name=thon.xlsx", "application/octet-stream", xlsx).json();
+    let row = s["table"]["rows"][12].clone();
+    let others = s["table"]["rows"].as_array().unwrap()[..12].to_vec();
+    let phone = s["table"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|h| h.as_str().unwrap().contains("phone"))
+        .unwrap();
+    assert_eq!(row["cells"][phone], "0915 000 399");
+    let body = serde_json::json!({ "revision": s["table"]["revision"], "line": row["line"],
+                                   "column": phone, "value": "0915 000 398" });
+    let r = post(&app, "/api/cell", "application/json", body.to_string().into_bytes());
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = r.json();
+    assert_eq!(s["errors"], 0, "{}", s["issues"]);
+    assert_eq!(s["table"]["rows"][12]["cells"][phone], "0915 000 398");
+    assert_eq!(s["table"]["rows"].as_array().unwrap()[..12], others[..], "the other rows kept");
+    let p = get(&app, "/api/preview?layout=leaflet-a5&village=12").json();
+    let words: String =
+        p["pages"].as_array().unwrap().iter().map(|pg| pg["text"].as_str().unwrap()).collect();
+    assert!(words.contains("0915 000 398"), "{words}");
+    assert!(dir.path().join("thon.xlsx.bak").exists(), "the workbook before is kept");
+}
+
+/// The build's status once it has ended.
+fn finished(app: &axum::Router) -> serde_json::Value {
+    loop {
+        let st = get(app, "/api/build").json();
+        if !st["running"].as_bool().unwrap() {
+            return st;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod browser;
 mod http;
+mod start;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
