@@ -62,7 +62,7 @@ impl Pack {
             .unwrap_or_default()
     }
 
-    /// One key of an audience's table (`tactics`, `tactics_intro`).
+    /// One key of an audience's table (`tactics`, `text`, `bodies`).
     fn audience_value(&self, audience: &str, key: &str) -> Option<toml::Value> {
         self.sub("audiences").and_then(|a| a.get(audience)).and_then(|a| a.get(key)).cloned()
     }
@@ -158,11 +158,11 @@ impl Words {
         let mut text = toml_to_json(
             pack.table.get("text").cloned().unwrap_or(toml::Value::Table(Default::default())),
         );
-        // An audience may have its own line above the tactics (the elderly:
-        // "hỏi con cháu trước khi chuyển tiền"); the campaign's text wins.
+        // An audience may have its own sentences (the elderly: "hỏi con
+        // cháu hoặc Công an"); the campaign's text wins.
         let audience = audience(campaign, layout_audience);
-        if let Some(intro) = pack.audience_value(audience, "tactics_intro") {
-            merge(&mut text, serde_json::json!({"back": {"tactics_intro": toml_to_json(intro)}}));
+        if let Some(own) = pack.audience_value(audience, "text") {
+            merge(&mut text, toml_to_json(own));
         }
         merge(&mut text, toml_to_json(toml::Value::Table(campaign.text.clone())));
         Words { text, tactics: unfilled_tactics(pack, campaign, layout_audience) }
@@ -209,13 +209,16 @@ fn unfilled_tactics(
     let audience = audience(campaign, layout_audience);
     let ids = campaign.tactics.clone().unwrap_or_else(|| pack.audience_tactics(audience));
     let all = pack.sub("tactics").cloned().unwrap_or_default();
+    // An audience may say a tactic its own way (schools: to the pupil).
+    let bodies = pack.audience_value(audience, "bodies");
+    let own = |id: &str| bodies.as_ref()?.get(id)?.as_str().map(crate::text::nfc);
     ids.iter()
         .filter_map(|id| {
             let t = all.get(id)?;
             // Every tactic of a built-in pack has the three (tested).
             let text = |key: &str| t.get(key).and_then(|v| v.as_str()).map(crate::text::nfc);
             Some(Tactic {
-                body: text("body").unwrap_or_default(),
+                body: own(id).or_else(|| text("body")).unwrap_or_default(),
                 id: id.clone(),
                 spoken: text("spoken").unwrap_or_default(),
                 title: text("title").unwrap_or_default(),
@@ -413,20 +416,23 @@ mod tests {
             |id: &str, key: &str| pack.table["tactics"][id][key].as_str().unwrap().to_string();
         // Fake summonses and warrants by Zalo or Facebook; never a transfer.
         let police = tactic("fake_police", "body");
-        for phrase in
-            ["“giấy triệu tập”, “lệnh bắt”", "Zalo, Facebook", "Công an không bao giờ làm vậy"]
-        {
+        for phrase in [
+            "Công an không gửi “lệnh bắt” qua Zalo, đòi tiền.",
+            "Số gọi đến có thể bị làm giả thành số Công an, ngân hàng.",
+        ] {
             assert!(police.contains(phrase), "{police}");
         }
+        assert_eq!(tactic("fake_police", "title"), "Giả Công an, Viện kiểm sát, Tòa án");
         // It would contradict the officer's number printed on the same leaflet.
         assert!(!text.contains("không làm việc qua điện thoại"));
         // Decree 340/2025, art. 30: selling, renting, lending a bank account,
         // up to 200 million đồng; not SIM cards.
         let rental = tactic("account_rental", "body");
         assert!(
-            rental.contains("Bán, cho thuê, cho mượn tài khoản ngân hàng: phạt đến 200 triệu đồng")
+            rental.contains("Mua, bán, thuê, cho thuê, mượn, cho mượn tài khoản ngân hàng"),
+            "{rental}"
         );
-        assert!(rental.contains("có thể bị truy cứu trách nhiệm hình sự"), "{rental}");
+        assert!(rental.contains("phạt 100–200 triệu, có thể bị truy cứu hình sự"), "{rental}");
         assert!(!tactic("account_rental", "title").starts_with("Không bán, cho thuê"));
         for key in ["title", "body", "spoken"] {
             assert!(!tactic("account_rental", key).to_lowercase().contains("sim"), "{key}");
@@ -434,24 +440,32 @@ mod tests {
         // The post-merger calls, power-company staff; VNeID updates itself.
         assert!(tactic("fake_staff_apps", "title").contains("điện lực"));
         let staff = tactic("fake_staff_apps", "body");
-        assert!(staff.contains("“cập nhật thông tin sau sáp nhập”"), "{staff}");
+        assert!(staff.starts_with("Kẻ gian đòi “cập nhật thông tin sau sáp nhập”"), "{staff}");
         assert!(staff.contains("VNeID tự cập nhật"), "{staff}");
         let abroad = tactic("job_abroad", "body");
         for phrase in [
-            "mua bán người",
-            "doanh nghiệp được cấp phép",
-            "Công an\u{a0}{commune_kind}, Sở Nội vụ",
+            "Sang đó bị bán, bị giam, bị ép đi lừa đảo.",
+            "Không vượt biên, không đưa hộ chiếu.",
+            "Hỏi UBND, Công an\u{a0}{commune_kind}.",
         ] {
             assert!(abroad.contains(phrase), "{abroad}");
         }
+        assert!(!text.contains("Sở Nội vụ"), "a provincial office, out of a villager's reach");
+        assert!(tactic("job_abroad", "spoken").contains("doanh nghiệp được cấp phép"));
         assert!(
             tactic("fake_transfer", "body")
                 .contains("Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình")
         );
         let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
-        assert!(steps.contains("Gọi ngay ngân hàng của mình"), "{steps}");
-        assert!(steps.contains("số in trên thẻ hoặc trong ứng dụng ngân hàng"), "{steps}");
-        assert!(steps.contains("để Công an đề nghị ngân hàng khóa tài khoản kẻ gian"), "{steps}");
+        assert!(steps.contains("Gọi ngay ngân hàng theo số in trên thẻ"), "{steps}");
+        assert!(steps.contains("(dùng máy khác nếu đã tắt máy)"), "{steps}");
+        assert!(steps.contains("đề nghị ngân hàng phong tỏa tài khoản nhận tiền"), "{steps}");
+        assert!(!text.contains("khóa tài khoản kẻ gian"), "the receiving account is frozen");
+        // The social images print no slogan body: their footer gives 113.
+        let social = pack.table["text"]["social"]["issued_by"].as_str().unwrap();
+        assert!(social.contains("Khẩn cấp: 113."), "{social}");
+        let otp = pack.table["text"]["slogan"]["no"][3]["body"].as_str().unwrap();
+        assert!(otp.ends_with("Không đọc mã OTP cho bất kỳ ai."), "{otp}");
         assert!(!steps.contains("ngân hàng mới khóa"), "a rule of law, not what to do: {steps}");
         assert!(steps.contains("không gọi số tìm trên mạng"), "{steps}");
         assert!(steps.contains("tắt Wi-Fi") && steps.contains("tắt nguồn điện thoại"), "{steps}");
@@ -480,21 +494,33 @@ mod tests {
 
     /// The contract with the layouts: four tactics fit the A5 back at 11 pt
     /// when every printed title is at most 40 characters and every body at
-    /// most 110, the commune's kind at its longest ("đặc khu").
+    /// most 110, the commune's kind at its longest ("đặc khu"); an
+    /// audience's own bodies too.
     #[test]
     fn every_printed_tactic_keeps_to_its_length() {
         let vars = [("commune_kind", "đặc khu".to_string())];
         for (code, _) in BUILTIN {
             let pack = Pack::builtin(code).unwrap();
+            let mut printed = Vec::new();
             for id in pack.tactic_ids() {
                 for (key, most) in [("title", 40), ("body", 110)] {
                     let raw = pack.table["tactics"][&id][key].as_str().unwrap();
-                    let printed = crate::text::nfc(&crate::text::fill(raw, &vars));
-                    // No name of unbounded length (a commune's, a village's).
-                    assert!(!printed.contains('{'), "{code}: {id}.{key}: {raw}");
-                    let n = printed.chars().count();
-                    assert!(n <= most, "{code}: {id}.{key} has {n} characters, {most} at most");
+                    printed.push((format!("{id}.{key}"), raw.to_string(), most));
                 }
+            }
+            for a in pack.audience_ids() {
+                let bodies = pack.audience_value(&a, "bodies").unwrap_or(toml::Value::from(""));
+                for (id, raw) in bodies.as_table().into_iter().flatten() {
+                    assert!(pack.tactic_ids().contains(id), "{code}: {a}: no tactic {id}");
+                    printed.push((format!("{a}.bodies.{id}"), raw.as_str().unwrap().into(), 110));
+                }
+            }
+            for (at, raw, most) in printed {
+                let text = crate::text::nfc(&crate::text::fill(&raw, &vars));
+                // No name of unbounded length (a commune's, a village's).
+                assert!(!text.contains('{'), "{code}: {at}: {raw}");
+                let n = text.chars().count();
+                assert!(n <= most, "{code}: {at} has {n} characters, {most} at most");
             }
         }
     }

@@ -245,17 +245,13 @@ fn cell(
         let frames: Vec<&Frame> = doc.pages().iter().map(|p| &p.frame).collect();
         let phone = digits(&v.phone.to_string());
         let hotline = digits(&c.hotline.phone.to_string());
+        // The officer's title, the commune's kind filled ("xã", "phường").
+        let title = format!("cán bộ Công an {} phụ trách {}", c.commune.kind, v.full());
         if !frames.iter().any(|f| digits(&plain_text(f)).contains(&phone)) {
-            problems.push(format!(
-                "tờ in không có số điện thoại của cán bộ Công an xã (phường) phụ trách thôn ({})",
-                v.phone
-            ));
+            problems.push(format!("tờ in không có số điện thoại của {title} ({})", v.phone));
         }
         if !frames.iter().any(|f| squeeze(&plain_text(f)).contains(&squeeze(&v.officer))) {
-            problems.push(format!(
-                "tờ in không có tên cán bộ Công an xã (phường) phụ trách thôn ({})",
-                v.officer
-            ));
+            problems.push(format!("tờ in không có tên {title} ({})", v.officer));
         }
         // The numbers: the last page that shows the officer's phone, cut
         // around every run of digits that belongs to it or to the hotline.
@@ -298,6 +294,9 @@ fn cell(
     let cell = json!({
         "name": job.name,
         "officer": v.map(|v| v.officer.clone()),
+        "officer_label": v.map(|v| {
+            format!("Cán bộ Công an {} phụ trách {}:", c.commune.kind, v.full())
+        }),
         "phone": v.map(|v| v.phone.to_string()),
         "copies": package::copies(layout, c, job.village),
         "problems": problems,

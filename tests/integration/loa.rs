@@ -13,6 +13,9 @@ fn script_names_the_village_and_reads_the_officer_phone_aloud() {
     // 0912 000 101, read group by group.
     assert!(text.contains("không chín một hai, không không không, một không một"), "{text}");
     assert!(!text.to_lowercase().contains("công an viên"), "a post merged away in 2024\n{text}");
+    // What the police ask the bank for: the receiving account frozen.
+    assert!(text.contains("đề nghị ngân hàng phong tỏa tài khoản nhận tiền"), "{text}");
+    assert!(!text.contains("khóa tài khoản kẻ gian"), "{text}");
 }
 
 /// The example notice that heads a script made from example data: it is for
@@ -160,9 +163,12 @@ fn every_audience_hears_its_own_tactics_and_the_advice() {
     let cases: &[(&str, &[&str])] = &[
         ("households", &["giấy triệu tập", "VNeID tự cập nhật", "giả người giao hàng"]),
         ("elderly", &["giả giọng nói", "người cao tuổi", "tại trụ sở hoặc qua ứng dụng VNeID"]),
-        ("schools", &["phạt đến hai trăm triệu đồng", "thuê phòng ở một mình"]),
-        ("border", &["doanh nghiệp được cấp phép", "Sở Nội vụ", "giấy triệu tập"]),
-        ("shops", &["không tin ảnh chụp màn hình", "phạt đến hai trăm triệu đồng"]),
+        ("schools", &["phạt từ một trăm đến hai trăm triệu đồng", "thuê phòng ở một mình"]),
+        (
+            "border",
+            &["không đưa hộ chiếu cho ai", "hỏi Ủy ban nhân dân, Công an xã", "giấy triệu tập"],
+        ),
+        ("shops", &["không tin ảnh chụp màn hình", "phạt từ một trăm đến hai trăm triệu đồng"]),
     ];
     for &(audience, phrases) in cases {
         let dir = repo().join(format!("tests/fixtures/audience-{audience}"));
@@ -178,7 +184,7 @@ fn every_audience_hears_its_own_tactics_and_the_advice() {
             assert!(text.contains("cán bộ Công an xã phụ trách thôn Đông Hải"), "{at}\n{text}");
             assert!(text.contains("gọi ngay ngân hàng của mình"), "{at}\n{text}");
             assert!(
-                text.contains("để Công an đề nghị ngân hàng khóa tài khoản kẻ gian"),
+                text.contains("để Công an đề nghị ngân hàng phong tỏa tài khoản nhận tiền"),
                 "{at}\n{text}"
             );
             let seconds = syllables(&text) as f64 * 60.0 / 140.0;

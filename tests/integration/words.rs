@@ -209,6 +209,8 @@ struct AudienceCase {
     audience: &'static str,
     least: usize,
     says: &'static [&'static str],
+    /// What its trifold says (every tactic of the audience prints there).
+    trifold_says: &'static [&'static str],
     absent: &'static [&'static str],
 }
 
@@ -217,37 +219,59 @@ const AUDIENCES: &[AudienceCase] = &[
         audience: "households",
         least: 4,
         says: &[
-            "“giấy triệu tập”, “lệnh bắt” qua Zalo, Facebook",
-            "Công an không bao giờ làm vậy",
-            "“cập nhật thông tin sau sáp nhập”",
+            "Giả Công an, Viện kiểm sát, Tòa án",
+            "Công an không gửi “lệnh bắt” qua Zalo, đòi tiền.",
+            "Số gọi đến có thể bị làm giả thành số Công an, ngân hàng.",
+            "Kẻ gian đòi “cập nhật thông tin sau sáp nhập”",
             "VNeID tự cập nhật",
-            "Gọi ngay cho con",
+            "Gọi ngay cho con, nhà trường, Công an.",
             "Chỉ trả khi nhận đúng hàng",
         ],
+        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
         absent: &["fake_qr", "free_trip", "fake_transfer"],
     },
     AudienceCase {
         audience: "elderly",
         least: 3,
-        says: &["giả giọng, giả mặt người thân", "ép người cao tuổi mua thuốc"],
+        says: &[
+            "giả giọng, giả mặt người thân",
+            "ép người cao tuổi mua thuốc",
+            "Gặp một trong các chiêu này: dừng lại, không chuyển tiền, hỏi con cháu hoặc Công an.",
+            "Nhờ con cháu đọc cho cả nhà cùng nghe.",
+        ],
+        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
         absent: &["online_kidnap", "fake_qr", "fake_transfer"],
     },
     AudienceCase {
         audience: "schools",
         least: 4,
-        says: &["cho mượn tài khoản ngân hàng: phạt đến 200 triệu đồng", "trách nhiệm hình sự"],
+        says: &[
+            "Mua, bán, thuê, cho thuê, mượn, cho mượn tài khoản ngân hàng",
+            "phạt 100–200 triệu,",
+            "có thể bị truy cứu hình sự",
+            "Không cơ quan nào bắt em giữ bí mật, thuê phòng ở một mình. Gặp vậy, gọi ngay bố mẹ, thầy cô, Công an.",
+        ],
+        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
         absent: &["free_trip", "fake_qr"],
     },
     AudienceCase {
         audience: "border",
         least: 4,
-        says: &["doanh nghiệp được cấp phép", "Sở Nội vụ", "“giấy triệu tập”"],
+        says: &[
+            "Rủ đi làm nước ngoài, nhất là Campuchia",
+            "bị bán, bị giam, bị ép đi lừa đảo",
+            "Không vượt biên, không đưa hộ chiếu.",
+            "Hỏi UBND, Công an xã.",
+            "Công an không gửi “lệnh bắt” qua Zalo",
+        ],
+        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
         absent: &["free_trip", "fake_transfer"],
     },
     AudienceCase {
         audience: "shops",
         least: 4,
         says: &["Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình", "VNeID tự cập nhật"],
+        trifold_says: &["Chủ quán: xem lại mã QR của quán mỗi ngày."],
         absent: &["online_kidnap", "free_trip"],
     },
 ];
@@ -303,19 +327,44 @@ fn each_audience_prints_its_own_tactics() {
         }
         // The officer's title and what to do if scammed, on every audience's A5.
         assert!(leaflet.contains("Cán bộ Công an xã phụ trách thôn Đông Hải"), "{leaflet}");
-        assert!(leaflet.contains("Gọi ngay ngân hàng của mình"), "{audience}: {leaflet}");
+        // Step 3 comes after step 2 turned the phone off.
+        let bank = "Gọi ngay ngân hàng theo số in trên thẻ (dùng máy khác nếu đã tắt máy), \
+                    không gọi số tìm trên mạng.";
+        assert!(leaflet.contains(bank), "{audience}: {leaflet}");
         assert!(
-            leaflet.contains("để Công an đề nghị ngân hàng khóa tài khoản kẻ gian"),
+            leaflet.contains("để Công an đề nghị ngân hàng phong tỏa tài khoản nhận tiền"),
             "{audience}: {leaflet}"
         );
         assert!(leaflet.contains("tắt Wi-Fi"), "{audience}: {leaflet}");
         let trifold = flat_text(&out.join("leaflet-a4-trifold/thon-dong-hai.pdf"));
+        // "Không làm theo yêu cầu lạ": never read the OTP out.
+        assert!(trifold.contains("Không đọc mã OTP cho bất kỳ ai."), "{audience}: {trifold}");
         for text in [&leaflet, &trifold] {
             assert!(!text.contains("người già") && !text.contains("Công an viên"), "{text}");
             assert!(!text.contains("ngân hàng mới khóa"), "{audience}: {text}");
+            assert!(!text.contains("khóa tài khoản kẻ gian"), "{audience}: {text}");
+            assert!(!text.contains("Sở Nội vụ"), "a provincial office: {text}");
+            assert!(!text.contains("viện kiểm sát, tòa án"), "{audience}: {text}");
+        }
+        // The fixture lists tinnhiemmang.vn as its own, confirmed channel:
+        // it says what the page does.
+        assert!(leaflet.contains("Tra cứu trang web có phải lừa đảo không"), "{leaflet}");
+        assert!(!leaflet.contains("Kiểm tra trang web lừa đảo"), "{leaflet}");
+        for phrase in case.trifold_says {
+            assert!(
+                trifold.contains(phrase),
+                "{audience}: the trifold lacks “{phrase}”\n{trifold}"
+            );
+        }
+        if audience != "elderly" {
+            assert!(!leaflet.contains("Nhờ con cháu đọc"), "{audience}: {leaflet}");
+        }
+        if audience == "households" {
+            assert!(!leaflet.contains("Không cơ quan nào bắt em"), "{leaflet}");
         }
         if audience == "elderly" {
-            assert!(leaflet.contains("hỏi con cháu trước khi chuyển tiền"), "{leaflet}");
+            assert!(!leaflet.contains("Đọc cho ông bà"), "{leaflet}");
+            assert!(!leaflet.contains("hỏi con cháu trước khi chuyển tiền"), "{leaflet}");
             // The trifold prints every tactic: the fake "money recovery"
             // warning and step 4 name the same two channels.
             assert!(trifold.contains("chỉ báo Công an xã hoặc qua VNeID"), "{trifold}");
@@ -385,7 +434,7 @@ fn the_proof_names_the_officer_by_title_when_a_layout_leaves_them_out() {
     std::fs::write(mau.join("clean.typ"), without).unwrap();
     let (code, _, err) = run(canhbao().arg("check").arg(dir.path()));
     assert_eq!(code, 1, "{err}");
-    let title = "cán bộ Công an xã (phường) phụ trách thôn";
+    let title = "cán bộ Công an xã phụ trách thôn Đông Hải";
     for said in [
         format!("lỗi: thôn Đông Hải: tờ in không có tên {title} (Lê Văn Bình)"),
         format!("lỗi: thôn Đông Hải: tờ in không có số điện thoại của {title} (0912 000 101)"),
@@ -394,8 +443,9 @@ fn the_proof_names_the_officer_by_title_when_a_layout_leaves_them_out() {
     }
     let proof = flat_text(&dir.path().join("out/kiem-tra.pdf"));
     assert!(proof.contains(&format!("tờ in không có tên {title} (Lê Văn Bình)")), "{proof}");
-    assert!(proof.contains("Cán bộ Công an xã (phường) phụ trách thôn: Lê Văn Bình"), "{proof}");
+    assert!(proof.contains("Cán bộ Công an xã phụ trách thôn Đông Hải: Lê Văn Bình"), "{proof}");
     for text in [&err, &proof] {
+        assert!(!text.contains("(phường)"), "the commune's kind is known: {text}");
         assert!(!text.to_lowercase().contains("công an viên"), "a post gone since 2024: {text}");
     }
 }
