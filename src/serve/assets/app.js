@@ -738,8 +738,13 @@ async function startBuild() {
   pollBuild();
 }
 
+// Each poll has a number; an answer that comes back after a newer poll began
+// (a build started meanwhile) is the old build's and must not be shown.
+let pollGen = 0;
+
 async function pollBuild() {
   clearTimeout(buildTimer);
+  const gen = ++pollGen;
   if (buildRefusal) {
     const box = document.getElementById("build-status");
     if (box) box.replaceChildren(el("p", { class: "issues", id: "build-refused", text: buildRefusal }), staleBox());
@@ -751,6 +756,7 @@ async function pollBuild() {
     return;
   }
   const st = await api("/api/build");
+  if (gen !== pollGen) return;
   const box = document.getElementById("build-status");
   const btn = document.getElementById("build");
   if (!box) return;
