@@ -103,6 +103,9 @@ pub struct BatchReport {
     pub manifest: PathBuf,
     /// The files of the failed jobs, in job order.
     pub not_written: Vec<String>,
+    /// A file could not be written (a full disk, a folder taken away), as
+    /// opposed to a document the preflight or Typst refused.
+    pub io_failed: bool,
 }
 
 impl BatchReport {
@@ -310,6 +313,7 @@ pub fn run(
                 manifest.files.push(entry);
             }
             Outcome::Failed(f) => {
+                report.io_failed |= matches!(f, Failure::Io(_));
                 report.not_written.push(format!("{}.{}", job.stem, job.layout.format.ext()));
                 report.failed.push((village, layout, f.to_string()));
             }
