@@ -103,9 +103,9 @@ pub struct BatchReport {
     pub manifest: PathBuf,
     /// The files of the failed jobs, in job order.
     pub not_written: Vec<String>,
-    /// A file could not be written (a full disk, a folder taken away), as
-    /// opposed to a document the preflight or Typst refused.
-    pub io_failed: bool,
+    /// A file could not be written because the disk is full: whatever the
+    /// run would write next (the print package) fails the same way.
+    pub disk_full: bool,
 }
 
 impl BatchReport {
@@ -276,6 +276,8 @@ pub fn run(
     // A file that could not be written is a failed job, not a written one.
     for (i, outcome) in &mut done {
         if let Some(e) = write_errors.get(i) {
+            report.disk_full |= matches!(e, Fault::Io { error, .. }
+                if error.kind() == std::io::ErrorKind::StorageFull);
             *outcome = Outcome::Failed(Failure::Io(e.to_string()));
         }
     }
@@ -313,7 +315,6 @@ pub fn run(
                 manifest.files.push(entry);
             }
             Outcome::Failed(f) => {
-                report.io_failed |= matches!(f, Failure::Io(_));
                 report.not_written.push(format!("{}.{}", job.stem, job.layout.format.ext()));
                 report.failed.push((village, layout, f.to_string()));
             }

@@ -197,11 +197,11 @@ pub fn build_project(
     // that) and makes nothing from a part: no package, no scripts.
     let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
     // A refused document leaves the others' package whole: it is listed
-    // in the order instead (`package::Refused`). A file that could not be
-    // written (a full disk) stops the package: it would fail the same way,
-    // and the message names the documents, not a second list of sheets.
+    // in the order instead (`package::Refused`), and so does a file that
+    // could not be written. A full disk stops the package: it would fail the
+    // same way, and the message names the documents, not a second list.
     let whole_run =
-        opts.villages.is_empty() && opts.shard.is_none() && !stopped && !report.io_failed;
+        opts.villages.is_empty() && opts.shard.is_none() && !stopped && !report.disk_full;
     let (order, package_written) = if whole_run && !opts.no_package {
         package::make(base, c, &layouts, &jobs, &out, &report.manifest, &report.failed)
             .map_err(|e| fail(package_failed(&out, &report.manifest, &jobs, e)))?
