@@ -375,7 +375,8 @@ fn malformed_registries_and_empty_layout_lists_are_refused_not_panicked_on() {
     let campaign = tmp.path().join("c");
     // (registry, expected line, words of the message)
     let cases = [
-        (registry("").replace("\"the.typ\"", "\"mau\\\\the.typ\""), 2, "dấu /"),
+        (registry("").replace("\"the.typ\"", "'..\\..\\x.typ'"), 2, "“..”"),
+        (registry("").replace("\"the.typ\"", "'C:\\mau\\the.typ'"), 2, "thư mục mẫu"),
         (registry("").replace("\"the.typ\"", "\"../../../../../x.typ\""), 2, "“..”"),
         (registry("format = \"png\"\ndpi = inf\n"), 10, "dpi"),
         (registry("format = \"png\"\ndpi = 30000\n"), 10, "dpi"),
@@ -459,6 +460,27 @@ fn backslash_paths_in_campaign_toml_are_folders() {
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("đường dẫn đầy đủ") && !err.contains("nằm ngoài"), "{err}");
     }
+}
+
+/// Issue 29 M8: `file = 'rieng\the.typ'` in a campaign's own layouts.toml
+/// was refused ("viết bằng dấu /"); a backslash is a folder separator there
+/// too, as for villages, logo and layouts_dir.
+#[test]
+fn backslash_paths_in_an_own_layouts_toml_are_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    let text = registry("").replace("\"the.typ\"", "'rieng\\the.typ'");
+    custom_campaign(&campaign, &text, &card("Mẫu riêng"));
+    fs::create_dir_all(campaign.join("mau/rieng")).unwrap();
+    fs::rename(campaign.join("mau/the.typ"), campaign.join("mau/rieng/the.typ")).unwrap();
+    let (code, _, err) = run(canhbao().arg("check").arg(&campaign).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+    let out = tmp.path().join("out");
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(&campaign).arg("--out").arg(&out).arg("--no-package"));
+    assert_eq!(code, 0, "{err}");
+    let text = pdf_text(&out.join("the-xa/thon-dong-hai.pdf"));
+    assert!(text.contains("Mẫu riêng"), "{text}");
 }
 
 /// Issue 29 M8: a layout id Windows reserves (`CON`, `nul`, `Com1`) made
