@@ -113,6 +113,8 @@ pub fn io_error(e: &std::io::Error) -> String {
         K::InvalidFilename => "tên tệp không hợp lệ",
         K::OutOfMemory => "không đủ bộ nhớ",
         K::Interrupted | K::TimedOut | K::WouldBlock => "bị gián đoạn, hãy chạy lại",
+        K::AddrInUse => "cổng đang được một chương trình khác dùng",
+        K::AddrNotAvailable => "địa chỉ không dùng được trên máy này",
         _ => "lỗi hệ thống",
     };
     match e.raw_os_error() {

@@ -268,7 +268,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<Layout>, Vec<Issue>> {
     let mut out = Vec::new();
     for (id, mut l) in map {
         l.id = id;
-        for (key, msg, hint) in problems(&l) {
+        // As on Windows, where designers type it: `rieng\the.typ` is
+        // `rieng/the.typ` (a full path such as `C:\the.typ` stays refused).
+        let slashed = crate::sandbox::data_path(&l.file);
+        let written = std::mem::replace(&mut l.file, slashed);
+        for (key, msg, hint) in problems(&l, &written) {
             let mut issue = Issue::error(file, format!("mẫu “{}”: {msg}", l.id)).hint(hint);
             if let Some(n) = line(&l.id, key) {
                 issue = issue.line(n);
@@ -307,7 +311,8 @@ fn registry_message(msg: &str, key: &str) -> String {
 }
 
 /// What is wrong with one declaration: (key, message, hint).
-fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
+/// `file` is the layout's file as written in the registry.
+fn problems(l: &Layout, file: &str) -> Vec<(Option<&'static str>, String, &'static str)> {
     let mut out = Vec::new();
     let id_ok = (1..=64).contains(&l.id.len())
         && l.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
@@ -331,10 +336,7 @@ fn problems(l: &Layout) -> Vec<(Option<&'static str>, String, &'static str)> {
     if !crate::world::layout_file_ok(&l.file) {
         out.push((
             Some("file"),
-            format!(
-                "tệp “{}” phải là đường dẫn trong thư mục mẫu, viết bằng dấu /, không có “..”",
-                l.file
-            ),
+            format!("tệp “{file}” phải là đường dẫn tính từ thư mục mẫu, không có “..”"),
             "ví dụ file = \"the.typ\" hoặc file = \"rieng/the.typ\"",
         ));
     }

@@ -229,7 +229,7 @@ impl CompileGuard {
     fn new(layout: &str) -> CompileGuard {
         let limit = compile_memory();
         let message = format!(
-            "lỗi: mẫu “{}” cần quá {} MiB bộ nhớ để dàn trang một tài liệu (có thể một vòng lặp, một mảng hay một chuỗi lớn không ngừng, hoặc quá nhiều trang); canhbao dừng lại để không làm treo máy.\n  gợi ý: sửa tệp mẫu đó (giới hạn số phần tử, số trang) rồi chạy lại; các tệp đã tạo xong được giữ.\n",
+            "lỗi: mẫu “{}” cần quá {} MiB bộ nhớ để dàn trang một tài liệu; canhbao dừng lại để không làm treo máy (các tệp đã tạo xong được giữ).\n  gợi ý: tìm trong tệp đó: vòng lặp range(…) hay while chạy quá nhiều lần, chuỗi hoặc mảng tự nối dài trong vòng lặp (s = s + s), pagebreak() trong vòng lặp (quá nhiều trang); sửa rồi chạy lại.\n",
             crate::text::visible(layout),
             limit >> 20
         )

@@ -465,6 +465,25 @@ impl Ctx {
     }
 }
 
+/// The layout engine's own SVG reader on the logo: one it cannot read (a
+/// width of 0, a broken `viewBox`) would otherwise pass `check` and fail
+/// every document of `build` with an English error quoting the SVG.
+fn engine_reads_svg(bytes: Vec<u8>) -> Result<(), String> {
+    let Err(e) = typst::visualize::SvgImage::new(typst::foundations::Bytes::new(bytes)) else {
+        return Ok(());
+    };
+    // Typst's reasons are English; the known ones said in Vietnamese.
+    let why = format!("{e:?}");
+    let reason = if why.contains("viewbox is invalid") {
+        "chiều rộng, chiều cao hoặc viewBox bằng 0 hay không hợp lệ"
+    } else if why.contains("too large") {
+        "có quá nhiều phần tử"
+    } else {
+        "nội dung SVG sai"
+    };
+    Err(format!("trình dàn trang không đọc được logo SVG ({reason})"))
+}
+
 /// Most bytes of a logo file.
 pub const MAX_LOGO_BYTES: u64 = 16 << 20;
 
@@ -480,7 +499,8 @@ fn logo_file(path: &Path) -> Result<(), (String, &'static str)> {
     let svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
         || bytes.trim_ascii_start().starts_with(b"<");
     if svg {
-        return super::svg::check(&bytes).map_err(|msg| (msg, redo));
+        super::svg::check(&bytes).map_err(|msg| (msg, redo))?;
+        return engine_reads_svg(bytes).map_err(|msg| (msg, redo));
     }
     let reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()

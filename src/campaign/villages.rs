@@ -330,7 +330,8 @@ fn read_csv(text: &str, shown: &Path) -> Result<Grid, Issue> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            Issue::error(shown, format!("tệp CSV hỏng ({e})")).line(line_of(e.position()))
+            Issue::error(shown, format!("tệp CSV hỏng ({})", csv_reason(&e)))
+                .line(line_of(e.position()))
         })?;
         let line = line_of(record.position());
         if rows.len() > MAX_ROWS {
@@ -375,13 +376,13 @@ struct Book {
 /// one, so a single value in cell XFD1048576 is refused instead of becoming a
 /// dense range of 17 billion cells.
 fn read_workbook(bytes: Vec<u8>, shown: &Path, sheets: &[&str]) -> Result<Book, Issue> {
-    let broken = |e: &dyn std::fmt::Display| {
-        Issue::error(shown, format!("không mở được bảng tính ({e})"))
+    let broken = |e: XlsxError| {
+        Issue::error(shown, format!("không mở được bảng tính ({})", xlsx_reason(&e)))
             .hint("lưu lại tệp bằng Excel dưới dạng .xlsx hoặc CSV UTF-8")
     };
     let mut hidden = workbook_limits(&bytes, shown)?;
     let parts = sheet_parts(&bytes);
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| broken(&e))?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(broken)?;
     let names: Vec<String> = book
         .sheets_metadata()
         .iter()
@@ -400,7 +401,7 @@ fn read_workbook(bytes: Vec<u8>, shown: &Path, sheets: &[&str]) -> Result<Book, 
     let mut hidden = parts.get(&sheet).and_then(|p| hidden.remove(p)).unwrap_or_default();
     hidden.sort_unstable();
     let unreadable = |e: XlsxError| {
-        Issue::error(shown, format!("không đọc được trang “{sheet}” ({e})"))
+        Issue::error(shown, format!("không đọc được trang “{sheet}” ({})", xlsx_reason(&e)))
             .hint("lưu lại tệp bằng Excel dưới dạng .xlsx hoặc CSV UTF-8")
     };
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
@@ -500,7 +501,7 @@ fn parse_cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 ///
 /// Returns the hidden rows (1-based) of each worksheet part.
 fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usize>>, Issue> {
-    let broken = |e: &dyn std::fmt::Display| {
+    let broken = |e: &str| {
         Issue::error(shown, format!("tệp .xlsx hỏng ({e})"))
             .hint("mở bằng Excel rồi lưu lại dưới dạng .xlsx, hoặc lưu thành “CSV UTF-8”")
     };
@@ -511,13 +512,15 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usi
         )
         .hint("tệp danh sách thôn chỉ cần vài trăm KB; xóa các trang, ảnh và ô thừa rồi lưu lại")
     };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| broken(&e))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| broken("không phải tệp Excel: phần nén của tệp đã hỏng"))?;
     if zip.len() > 10_000 {
         return Err(broken(&format!("{} phần", zip.len())));
     }
     let mut declared = 0u64;
     for i in 0..zip.len() {
-        declared = declared.saturating_add(zip.by_index_raw(i).map_err(|e| broken(&e))?.size());
+        declared =
+            declared.saturating_add(zip.by_index_raw(i).map_err(|_| broken(ZIP_PART))?.size());
     }
     if declared > MAX_UNZIPPED {
         return Err(too_big(declared));
@@ -529,7 +532,7 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usi
     let mut sheet = Tally::default();
     let mut hidden = HashMap::new();
     for i in order {
-        let entry = zip.by_index(i).map_err(|e| broken(&e))?;
+        let entry = zip.by_index(i).map_err(|_| broken(ZIP_PART))?;
         let name = entry.name().to_string();
         let limit = MAX_UNZIPPED - total + 1;
         let mut part = Counted { inner: std::io::Read::take(entry, limit), read: 0 };
@@ -543,7 +546,7 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usi
         } else {
             std::io::copy(&mut part, &mut std::io::sink())
                 .map(drop)
-                .map_err(|e| Scan::Broken(e.to_string()))
+                .map_err(|e| Scan::Broken(crate::diag::io_error(&e)))
         };
         total += part.read;
         if total > MAX_UNZIPPED {
@@ -558,7 +561,7 @@ fn workbook_limits(bytes: &[u8], shown: &Path) -> Result<HashMap<String, Vec<usi
             .hint("mở bằng Excel rồi lưu lại dưới dạng .xlsx, hoặc lưu thành “CSV UTF-8”"));
         }
         match scanned {
-            Err(Scan::Broken(e)) => return Err(broken(&format!("{name}: {e}"))),
+            Err(Scan::Broken(e)) => return Err(broken(&format!("phần “{name}”: {e}"))),
             Err(Scan::Cells) => {
                 return Err(Issue::error(
                     shown,
@@ -689,12 +692,46 @@ fn attr<'a>(e: &'a BytesStart<'a>, key: &[u8]) -> Option<std::borrow::Cow<'a, [u
     e.attributes().flatten().find(|a| a.key.local_name().as_ref() == key).map(|a| a.value)
 }
 
+/// A zip part that cannot be read.
+const ZIP_PART: &str = "không phải tệp Excel: một phần nén của tệp đã hỏng";
+
+/// An XML part of a workbook that does not parse, at byte `at`.
+fn bad_xml(at: u64) -> String {
+    format!("XML viết sai ở byte {at}")
+}
+
+/// Why calamine could not read a workbook, in Vietnamese (its own reasons
+/// are English: "File not found 'xl/_rels/workbook.xml.rels'").
+fn xlsx_reason(e: &XlsxError) -> String {
+    match e {
+        XlsxError::FileNotFound(part) => format!("thiếu phần “{part}” trong tệp"),
+        XlsxError::Password => "tệp có mật khẩu; bỏ mật khẩu rồi lưu lại".into(),
+        XlsxError::Io(e) => crate::diag::io_error(e),
+        XlsxError::Xml(_) | XlsxError::XmlAttr(_) | XlsxError::XmlAttribute(_) => {
+            "một phần XML của tệp viết sai".into()
+        }
+        _ => "tệp có phần viết sai hoặc thiếu".into(),
+    }
+}
+
+/// Why the CSV reader stopped, in Vietnamese (its own reasons are English).
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(e) => crate::diag::io_error(e),
+        csv::ErrorKind::Utf8 { .. } => "có byte không phải UTF-8".into(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("dòng có {len} ô, dòng tiêu đề có {expected_len} ô")
+        }
+        _ => "không đọc được".into(),
+    }
+}
+
 /// The length in bytes of each shared string (`<si>`) of `sharedStrings.xml`.
 fn string_lengths(part: &mut impl std::io::Read) -> Result<Vec<u64>, String> {
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     let (mut buf, mut lengths) = (Vec::new(), Vec::new());
     loop {
-        match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
+        match xml.read_event_into(&mut buf).map_err(|_| bad_xml(xml.error_position()))? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"si" => {
                 lengths.push(0)
             }
@@ -725,7 +762,7 @@ fn scan_sheet(
     let mut buf = Vec::new();
     let (mut shared_cell, mut in_value) = (false, false);
     loop {
-        match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
+        match xml.read_event_into(&mut buf).map_err(|_| bad_xml(xml.error_position()))? {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"row" => {
                     let yes =

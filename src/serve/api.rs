@@ -160,7 +160,7 @@ fn valid_villages(root: &Path, issues: &[Issue]) -> Option<crate::Project> {
 /// `campaign.toml` as an editable document.
 fn document(root: &Path) -> Result<DocumentMut, String> {
     let text = std::fs::read_to_string(root.join("campaign.toml"))
-        .map_err(|e| format!("không đọc được campaign.toml ({e})"))?;
+        .map_err(|e| format!("không đọc được campaign.toml ({})", crate::diag::io_error(&e)))?;
     // The parser's own words are English; the loader's issue (listed on the
     // page with its line) says what is wrong, this says what to do.
     text.parse::<DocumentMut>().map_err(|_| {
@@ -619,7 +619,8 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
     let mut doc = document(root)?;
     let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
     let checked = (|| {
-        std::fs::write(&stage, body).map_err(|e| format!("không ghi được tệp tạm ({e})"))?;
+        std::fs::write(&stage, body)
+            .map_err(|e| format!("không ghi được tệp tạm ({})", crate::diag::io_error(&e)))?;
         let table = read_table(&stage, Path::new(shown)).map_err(|i| i.to_string())?;
         if !table.columns.contains(&Some("name")) {
             return Err(format!(
@@ -645,7 +646,8 @@ fn stage_villages(root: &Path, shown: &str, ext: &str, body: &[u8]) -> Result<()
             doc["villages"] = toml_edit::value(name.as_str());
             replace(root, "campaign.toml", doc.to_string().as_bytes())?;
         }
-        std::fs::rename(&stage, &path).map_err(|e| format!("không thay được {name} ({e})"))
+        std::fs::rename(&stage, &path)
+            .map_err(|e| format!("không thay được {name} ({})", crate::diag::io_error(&e)))
     });
     let _ = std::fs::remove_file(&stage);
     result
@@ -686,7 +688,8 @@ fn edit_table(root: &Path, e: &CellEdit) -> Result<(), (StatusCode, String)> {
     let doc = document(root).map_err(bad)?;
     let rel = villages_file(Some(&doc));
     let path = crate::campaign::inside(root, &rel).map_err(bad)?;
-    let bytes = std::fs::read(&path).map_err(|err| bad(format!("không đọc được {rel} ({err})")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|err| bad(format!("không đọc được {rel} ({})", crate::diag::io_error(&err))))?;
     if form::revision(&bytes) != e.revision {
         return Err((StatusCode::CONFLICT, STALE_TABLE.to_string()));
     }
@@ -709,7 +712,7 @@ fn edit_table(root: &Path, e: &CellEdit) -> Result<(), (StatusCode, String)> {
     let ext = Path::new(&rel).extension().and_then(|x| x.to_str()).unwrap_or("csv");
     let stage = root.join(format!(".canhbao-cell-{}.{ext}", std::process::id()));
     let checked = std::fs::write(&stage, &new)
-        .map_err(|err| bad(format!("không ghi được tệp tạm ({err})")))
+        .map_err(|err| bad(format!("không ghi được tệp tạm ({})", crate::diag::io_error(&err))))
         .and_then(|()| read_table(&stage, &shown).map_err(|i| bad(issue_text(root, &i))))
         .and_then(|t| {
             let row = t.rows.iter().find(|(l, _)| *l == e.line);
@@ -1265,7 +1268,8 @@ pub async fn file(State(s): S, UrlPath(rel): UrlPath<String>) -> Response {
     let result = blocking(move || -> Result<(String, Vec<u8>), String> {
         let out = s.root.join("out");
         let path = crate::campaign::inside(&out, &rel)?;
-        let bytes = std::fs::read(&path).map_err(|e| format!("không đọc được tệp ({e})"))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("không đọc được tệp ({})", crate::diag::io_error(&e)))?;
         let kind = match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
             "pdf" => "application/pdf",
             "png" => "image/png",

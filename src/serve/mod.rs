@@ -83,9 +83,9 @@ pub fn app_timed(
     port: u16,
     body_timeout: Duration,
 ) -> Result<Router, String> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| format!("không mở được thư mục `{}` ({e})", root.display()))?;
+    let root = root.canonicalize().map_err(|e| {
+        format!("không mở được thư mục `{}` ({})", root.display(), crate::diag::io_error(&e))
+    })?;
     let shared = Arc::new(Shared {
         root,
         token: token.to_string(),
@@ -131,8 +131,9 @@ pub struct Options {
 
 /// Runs the server until the process is stopped (Ctrl+C).
 pub fn run(opts: &Options) -> Result<(), String> {
-    std::fs::create_dir_all(&opts.dir)
-        .map_err(|e| format!("không tạo được thư mục `{}` ({e})", opts.dir.display()))?;
+    std::fs::create_dir_all(&opts.dir).map_err(|e| {
+        format!("không tạo được thư mục `{}` ({})", opts.dir.display(), crate::diag::io_error(&e))
+    })?;
     // Same pool as `build`: Typst recurses deeply, rayon's 2 MiB stacks are too small.
     let _ = rayon::ThreadPoolBuilder::new().stack_size(crate::batch::WORKER_STACK).build_global();
     // Two workers: requests are few; rendering runs on rayon and blocking threads.
@@ -141,13 +142,17 @@ pub fn run(opts: &Options) -> Result<(), String> {
         .enable_io()
         .enable_time()
         .build()
-        .map_err(|e| format!("không khởi động được máy chủ ({e})"))?;
+        .map_err(|e| format!("không khởi động được máy chủ ({})", crate::diag::io_error(&e)))?;
     runtime.block_on(async {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port));
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-            format!("không mở được cổng {} trên 127.0.0.1 ({e}); thử --port khác", opts.port)
+            format!(
+                "không mở được cổng {} trên 127.0.0.1 ({}); thử --port khác",
+                opts.port,
+                crate::diag::io_error(&e)
+            )
         })?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let port = listener.local_addr().map_err(|e| crate::diag::io_error(&e))?.port();
         let token = new_token()?;
         let app = app(&opts.dir, &token, port)?;
         let url = format!("http://127.0.0.1:{port}/?t={token}");
@@ -157,7 +162,9 @@ pub fn run(opts: &Options) -> Result<(), String> {
         if opts.open && opener::open_browser(&url).is_err() {
             println!("Không tự mở được trình duyệt: hãy chép địa chỉ trên vào trình duyệt.");
         }
-        axum::serve(listener, app).await.map_err(|e| format!("máy chủ dừng ({e})"))
+        axum::serve(listener, app)
+            .await
+            .map_err(|e| format!("máy chủ dừng ({})", crate::diag::io_error(&e)))
     })
 }
 

@@ -38,6 +38,11 @@ fn a_layout_that_allocates_without_bound_is_refused_naming_it() {
         assert!(err.contains("lỗi: mẫu “"), "{body}\n{err}");
         assert!(err.contains("mau/the.typ”"), "{body}\n{err}");
         assert!(err.contains("cần quá 512 MiB bộ nhớ"), "{body}\n{err}");
+        // No line can be named from inside the allocator: the hint says
+        // what to look for in the file instead.
+        for what in ["range(", "while", "s = s + s", "pagebreak()"] {
+            assert!(err.contains(what), "{what:?} not in:\n{err}");
+        }
         assert_clean(&err);
     }
 }

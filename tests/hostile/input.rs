@@ -491,3 +491,56 @@ fn the_examples_numbers_are_refused_in_a_real_campaign() {
     fs::write(&path, toml).unwrap();
     refused(dir.path(), &["villages.csv:3", "0912 000 101", "ví dụ"]);
 }
+
+/// `xlsx` with part `name` replaced by `data` (or left out).
+fn with_part(xlsx: &[u8], name: &str, data: Option<&[u8]>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let bytes = if entry.name() == name { data.map(<[u8]>::to_vec) } else { Some(bytes) };
+        if let Some(bytes) = bytes {
+            out.start_file(entry.name(), options).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Issue 29 L4: a damaged `.xlsx` was refused with the zip, calamine or XML
+/// reader's English reason ("invalid Zip archive: Could not find EOCD",
+/// "File not found 'xl/_rels/workbook.xml.rels'", "ill-formed document…").
+/// Each is said in Vietnamese, naming the file (and the part when known).
+#[test]
+fn a_damaged_xlsx_is_refused_in_vietnamese() {
+    let good = crate::limits::workbook(|_| {});
+    let cases: [(Vec<u8>, &str); 4] = [
+        (b"PK\x03\x04 garbage".to_vec(), "không phải tệp Excel"),
+        (with_part(&good, "xl/_rels/workbook.xml.rels", None), "thiếu"),
+        (
+            with_part(&good, "xl/sharedStrings.xml", Some(b"<sst><si><t>a</si></sst>")),
+            "xl/sharedStrings.xml",
+        ),
+        (
+            with_part(
+                &good,
+                "xl/worksheets/sheet1.xml",
+                Some(b"<worksheet><sheetData><row></sheetData></worksheet>"),
+            ),
+            "xl/worksheets/sheet1.xml",
+        ),
+    ];
+    for (bytes, want) in cases {
+        let dir = with_xlsx(&bytes);
+        let err = refused(dir.path(), &["villages.xlsx", want]);
+        for english in
+            ["nvalid", "not found", "File", "rror", "xpected", "Could not", "ill-formed", "EOCD"]
+        {
+            assert!(!err.contains(english), "{english:?} in:\n{err}");
+        }
+    }
+}

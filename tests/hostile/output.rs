@@ -327,3 +327,29 @@ fn province_shards_made_with_other_options_are_not_merged() {
     let (code, err) = build(&campaign, &out, &[]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// Issue 29 L4: the page's own folder and port errors came out in English
+/// ("(Not a directory (os error 20))", "(Address already in use (os error
+/// 98))"); they are said in Vietnamese, naming the folder or the port.
+#[test]
+fn serve_says_folder_and_port_errors_in_vietnamese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tep");
+    fs::write(&file, "không phải thư mục").unwrap();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let campaign = example_copy();
+    let mut bad_folder = canhbao();
+    bad_folder.arg("serve").arg(file.join("x")).arg("--no-open");
+    let mut busy_port = canhbao();
+    busy_port.arg("serve").arg(campaign.path()).args(["--port", &port, "--no-open"]);
+    let cases = [(bad_folder, "tep/x".to_string()), (busy_port, format!("cổng {port}"))];
+    for (mut cmd, want) in cases {
+        let (code, err) = crate::paths::run_within(&mut cmd, std::time::Duration::from_secs(30));
+        assert_ne!(code, 0, "{err}");
+        assert!(err.contains(&want), "{want:?} not in:\n{err}");
+        for english in ["os error", "directory", "Address", "already"] {
+            assert!(!err.contains(english), "{english:?} in:\n{err}");
+        }
+    }
+}

@@ -375,7 +375,8 @@ fn malformed_registries_and_empty_layout_lists_are_refused_not_panicked_on() {
     let campaign = tmp.path().join("c");
     // (registry, expected line, words of the message)
     let cases = [
-        (registry("").replace("\"the.typ\"", "\"mau\\\\the.typ\""), 2, "dấu /"),
+        (registry("").replace("\"the.typ\"", "'..\\..\\x.typ'"), 2, "“..”"),
+        (registry("").replace("\"the.typ\"", "'C:\\mau\\the.typ'"), 2, "thư mục mẫu"),
         (registry("").replace("\"the.typ\"", "\"../../../../../x.typ\""), 2, "“..”"),
         (registry("format = \"png\"\ndpi = inf\n"), 10, "dpi"),
         (registry("format = \"png\"\ndpi = 30000\n"), 10, "dpi"),
@@ -461,6 +462,27 @@ fn backslash_paths_in_campaign_toml_are_folders() {
     }
 }
 
+/// Issue 29 M8: `file = 'rieng\the.typ'` in a campaign's own layouts.toml
+/// was refused ("viết bằng dấu /"); a backslash is a folder separator there
+/// too, as for villages, logo and layouts_dir.
+#[test]
+fn backslash_paths_in_an_own_layouts_toml_are_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let campaign = tmp.path().join("c");
+    let text = registry("").replace("\"the.typ\"", "'rieng\\the.typ'");
+    custom_campaign(&campaign, &text, &card("Mẫu riêng"));
+    fs::create_dir_all(campaign.join("mau/rieng")).unwrap();
+    fs::rename(campaign.join("mau/the.typ"), campaign.join("mau/rieng/the.typ")).unwrap();
+    let (code, _, err) = run(canhbao().arg("check").arg(&campaign).arg("--no-contact-sheet"));
+    assert_eq!(code, 0, "{err}");
+    let out = tmp.path().join("out");
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(&campaign).arg("--out").arg(&out).arg("--no-package"));
+    assert_eq!(code, 0, "{err}");
+    let text = pdf_text(&out.join("the-xa/thon-dong-hai.pdf"));
+    assert!(text.contains("Mẫu riêng"), "{text}");
+}
+
 /// Issue 29 M8: a layout id Windows reserves (`CON`, `nul`, `Com1`) made
 /// `out/CON/`, which Windows cannot open; refused with the registry's line.
 #[test]
@@ -505,10 +527,14 @@ fn an_unknown_or_mismatched_paper_is_refused() {
 /// An SVG logo of `body` (inside `<svg>`, after `head`) in a copy of the
 /// example; returns the folder and the line of `logo = ` in campaign.toml.
 fn with_svg_logo(head: &str, body: &str) -> (tempfile::TempDir, usize) {
-    let dir = example_copy();
-    let svg = format!(
+    with_svg_file(&format!(
         "{head}<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 10 10\">{body}</svg>"
-    );
+    ))
+}
+
+/// The example with `svg` as its logo, and the line of `logo = `.
+fn with_svg_file(svg: &str) -> (tempfile::TempDir, usize) {
+    let dir = example_copy();
     fs::write(dir.path().join("logo.svg"), svg).unwrap();
     let path = dir.path().join("campaign.toml");
     let toml = fs::read_to_string(&path).unwrap().replacen(
@@ -556,4 +582,22 @@ fn hostile_svg_logos_are_refused_at_load() {
     let (dir, _) = with_svg_logo("", "<circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"red\"/>");
     let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
     assert_eq!(code, 0, "{err}");
+}
+
+/// Issue 29 M6, what was left: an SVG logo that passes the load checks but
+/// that the layout engine cannot read (a width of 0, a negative height)
+/// passed `check`; `build` then failed every document with "error: failed
+/// to parse SVG" quoting the logo. Refused at load, naming the logo.
+#[test]
+fn an_svg_logo_the_engine_cannot_read_is_refused_by_check() {
+    for root in ["width=\"0\" height=\"0\"", "width=\"-5\" height=\"10\""] {
+        let (dir, line) = with_svg_file(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" {root}><circle r=\"1\"/></svg>"
+        ));
+        let err = crate::input::refused(
+            dir.path(),
+            &[&format!("campaign.toml:{line}:"), "logo.svg", "không đọc được"],
+        );
+        assert!(!err.contains("<svg") && !err.contains("failed"), "{err}");
+    }
 }
