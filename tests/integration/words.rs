@@ -558,3 +558,46 @@ fn english_words(help: &str) -> Vec<String> {
     }
     found
 }
+
+/// The social image as a PDF (the built-in one is PNG only), from a
+/// campaign's own layouts folder, so that its words can be read.
+const SOCIAL_PDF: &str = "[social-pdf]\nfile = \"social-pdf.typ\"\ntitle = \"Ảnh (PDF)\"\n\
+    paper = \"custom\"\nwidth_mm = 127.0\nheight_mm = 158.75\npages = 1\nscope = \"commune\"\n\
+    copies = \"none\"\nper_tactic = true\n";
+
+/// The social images greet their audience: pupils on the schools' ones,
+/// the commune's people on the others.
+#[test]
+fn the_social_images_greet_their_audience() {
+    for (audience, greeting, not) in [
+        ("schools", "Các em học sinh lưu ý:", "Bà con"),
+        ("households", "Bà con xã Tiên Trang lưu ý:", "Các em"),
+    ] {
+        let dir = fixture(&format!("audience-{audience}"));
+        let mine = dir.path().join("mau");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("layouts.toml"), SOCIAL_PDF).unwrap();
+        let typ = "#import \"social-lib.typ\": social\n#social(json(sys.inputs.at(\"data\")))\n";
+        std::fs::write(mine.join("social-pdf.typ"), typ).unwrap();
+        let path = dir.path().join("campaign.toml");
+        let toml = std::fs::read_to_string(&path).unwrap();
+        let at = toml.find("\nlayouts = ").expect("the fixture lists its layouts") + 1;
+        let toml = format!("{}layouts_dir = \"mau\"\n{}", &toml[..at], &toml[at..]);
+        std::fs::write(&path, toml).unwrap();
+        let out = dir.path().join("out");
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .args(["--village", "Đông Hải", "--layout", "social-pdf", "--no-package"])
+            .args(["--preflight", "off", "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{audience}: {err}");
+        let pdfs = files(&out.join("social-pdf"), "pdf");
+        assert!(pdfs.len() >= 4, "{audience}: {pdfs:?}");
+        for pdf in pdfs {
+            let text = flat_text(&pdf);
+            assert!(text.contains(greeting), "{audience}: {}\n{text}", pdf.display());
+            assert!(!text.contains(not), "{audience}: {}\n{text}", pdf.display());
+        }
+    }
+}
