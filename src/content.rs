@@ -417,31 +417,59 @@ mod tests {
         // Fake summonses and warrants by Zalo or Facebook; never a transfer.
         let police = tactic("fake_police", "body");
         for phrase in [
-            "Công an không gửi “lệnh bắt” qua Zalo, đòi tiền.",
-            "Số gọi đến có thể bị làm giả thành số Công an, ngân hàng.",
+            "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook;",
+            "không bắt chuyển tiền.",
         ] {
             assert!(police.contains(phrase), "{police}");
         }
+        // Not "the police … demand money"; the faked caller ID is said aloud.
+        assert!(!police.contains("đòi tiền"), "{police}");
+        let spoofed = "Số gọi đến có thể bị làm giả thành số Công an, ngân hàng.";
+        assert!(tactic("fake_police", "spoken").contains(spoofed));
         assert_eq!(tactic("fake_police", "title"), "Giả Công an, Viện kiểm sát, Tòa án");
         // It would contradict the officer's number printed on the same leaflet.
         assert!(!text.contains("không làm việc qua điện thoại"));
         // Decree 340/2025, art. 30: selling, renting, lending a bank account,
         // up to 200 million đồng; not SIM cards.
         let rental = tactic("account_rental", "body");
-        assert!(
-            rental.contains("Mua, bán, thuê, cho thuê, mượn, cho mượn tài khoản ngân hàng"),
-            "{rental}"
-        );
-        assert!(rental.contains("phạt 100–200 triệu, có thể bị truy cứu hình sự"), "{rental}");
+        assert!(rental.contains("Mua bán, thuê, cho thuê, mượn, cho mượn tài khoản:"), "{rental}");
+        let liable = "phạt 100–200 triệu, có thể bị truy cứu trách nhiệm hình sự.";
+        assert!(rental.contains(liable), "{rental}");
+        assert!(tactic("account_rental", "title").contains("tài khoản ngân hàng"));
         assert!(!tactic("account_rental", "title").starts_with("Không bán, cho thuê"));
         for key in ["title", "body", "spoken"] {
             assert!(!tactic("account_rental", key).to_lowercase().contains("sim"), "{key}");
         }
         // The post-merger calls, power-company staff; VNeID updates itself.
-        assert!(tactic("fake_staff_apps", "title").contains("điện lực"));
+        assert_eq!(tactic("fake_staff_apps", "title"), "Giả ngân hàng, điện, nhà mạng, cán bộ xã");
         let staff = tactic("fake_staff_apps", "body");
-        assert!(staff.starts_with("Kẻ gian đòi “cập nhật thông tin sau sáp nhập”"), "{staff}");
-        assert!(staff.contains("VNeID tự cập nhật"), "{staff}");
+        assert!(staff.starts_with("Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”"));
+        assert!(staff.ends_with("VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo."), "{staff}");
+        let kidnap = tactic("online_kidnap", "body");
+        assert!(
+            kidnap.contains("rồi đòi cha mẹ tiền chuộc. Không cơ quan nào bắt con giữ bí mật.")
+        );
+        assert!(tactic("easy_job", "body").ends_with("sau đó bắt nạp thêm tiền rồi chiếm luôn."));
+        let hijacked = tactic("hijacked_account", "body");
+        assert!(
+            hijacked.starts_with("Kẻ gian chiếm Zalo, Facebook của người quen để hỏi vay tiền")
+        );
+        // Each audience is spoken to as it is: pupils, a shop.
+        let own = |a: &str, path: &[&str]| {
+            let mut v = &pack.table["audiences"][a]["text"];
+            for k in path {
+                v = &v[*k];
+            }
+            v.as_str().unwrap().to_string()
+        };
+        assert_eq!(own("schools", &["social", "greeting"]), "Các em học sinh lưu ý:");
+        assert_eq!(
+            own("schools", &["trifold", "slogan_intro"]),
+            "Để không bị lừa, các em cùng nhớ:"
+        );
+        assert!(!own("shops", &["trifold", "slogan_intro"]).contains("cả nhà"));
+        let till = own("shops", &["back", "fake_qr_warning"]);
+        assert!(till.starts_with("Kẻ gian dán mã QR giả đè lên mã thanh toán của quán."), "{till}");
         let abroad = tactic("job_abroad", "body");
         for phrase in [
             "Sang đó bị bán, bị giam, bị ép đi lừa đảo.",

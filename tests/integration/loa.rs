@@ -182,7 +182,10 @@ fn every_audience_hears_its_own_tactics_and_the_advice() {
             let text = canhbao::loa::script(c, v, &pack, week).text;
             let at = format!("{audience}, week {week}");
             assert!(text.contains("cán bộ Công an xã phụ trách thôn Đông Hải"), "{at}\n{text}");
-            assert!(text.contains("gọi ngay ngân hàng của mình"), "{at}\n{text}");
+            assert!(text.contains("gọi ngân hàng theo số in trên thẻ"), "{at}\n{text}");
+            let app = "lỡ cài ứng dụng lạ thì tắt Wi-Fi, tắt mạng di động, tắt nguồn máy, \
+                       ra ngay ngân hàng";
+            assert!(text.contains(app), "{at}\n{text}");
             assert!(
                 text.contains("để Công an đề nghị ngân hàng phong tỏa tài khoản nhận tiền"),
                 "{at}\n{text}"

@@ -220,14 +220,18 @@ const AUDIENCES: &[AudienceCase] = &[
         least: 4,
         says: &[
             "Giả Công an, Viện kiểm sát, Tòa án",
-            "Công an không gửi “lệnh bắt” qua Zalo, đòi tiền.",
-            "Số gọi đến có thể bị làm giả thành số Công an, ngân hàng.",
-            "Kẻ gian đòi “cập nhật thông tin sau sáp nhập”",
-            "VNeID tự cập nhật",
-            "Gọi ngay cho con, nhà trường, Công an.",
+            "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook; không bắt chuyển tiền.",
+            "Giả ngân hàng, điện, nhà mạng, cán bộ xã",
+            "Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”.",
+            "VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo.",
+            "Giả Công an bắt các em thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc. \
+             Không cơ quan nào bắt con giữ bí mật.",
             "Chỉ trả khi nhận đúng hàng",
         ],
-        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
+        trifold_says: &[
+            "Kẻ gian chiếm Zalo, Facebook của người quen để hỏi vay tiền",
+            "Để không mất tiền, cả nhà cùng nhớ:",
+        ],
         absent: &["fake_qr", "free_trip", "fake_transfer"],
     },
     AudienceCase {
@@ -239,19 +243,20 @@ const AUDIENCES: &[AudienceCase] = &[
             "Gặp một trong các chiêu này: dừng lại, không chuyển tiền, hỏi con cháu hoặc Công an.",
             "Nhờ con cháu đọc cho cả nhà cùng nghe.",
         ],
-        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
+        trifold_says: &["gọi video giả mặt, giả giọng. Gọi số quen để hỏi."],
         absent: &["online_kidnap", "fake_qr", "fake_transfer"],
     },
     AudienceCase {
         audience: "schools",
         least: 4,
         says: &[
-            "Mua, bán, thuê, cho thuê, mượn, cho mượn tài khoản ngân hàng",
+            "Mua bán, thuê, cho thuê, mượn, cho mượn tài khoản:",
             "phạt 100–200 triệu,",
-            "có thể bị truy cứu hình sự",
+            "có thể bị truy cứu trách nhiệm hình sự.",
+            "sau đó bắt nạp thêm tiền rồi chiếm luôn.",
             "Không cơ quan nào bắt em giữ bí mật, thuê phòng ở một mình. Gặp vậy, gọi ngay bố mẹ, thầy cô, Công an.",
         ],
-        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
+        trifold_says: &["Để không bị lừa, các em cùng nhớ:"],
         absent: &["free_trip", "fake_qr"],
     },
     AudienceCase {
@@ -262,19 +267,31 @@ const AUDIENCES: &[AudienceCase] = &[
             "bị bán, bị giam, bị ép đi lừa đảo",
             "Không vượt biên, không đưa hộ chiếu.",
             "Hỏi UBND, Công an xã.",
-            "Công an không gửi “lệnh bắt” qua Zalo",
+            "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook;",
+            "sau đó bắt nạp thêm tiền rồi chiếm luôn.",
         ],
-        trifold_says: &["Kẻ gian còn gọi video giả mặt, giả giọng."],
+        trifold_says: &["bắt các em thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc."],
         absent: &["free_trip", "fake_transfer"],
     },
     AudienceCase {
         audience: "shops",
         least: 4,
-        says: &["Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình", "VNeID tự cập nhật"],
-        trifold_says: &["Chủ quán: xem lại mã QR của quán mỗi ngày."],
+        says: &[
+            "Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình",
+            "VNeID tự cập nhật",
+            TILL_QR,
+        ],
+        trifold_says: &[
+            "Chủ quán: xem lại mã QR của quán mỗi ngày.",
+            "Để không mất tiền, cả quán cùng nhớ:",
+        ],
         absent: &["online_kidnap", "free_trip"],
     },
 ];
+
+/// The shops' fake till-QR warning (their A5 and trifold, not the others').
+const TILL_QR: &str =
+    "Kẻ gian dán mã QR giả đè lên mã thanh toán của quán. Chủ quán: xem lại mã mỗi ngày.";
 
 /// The stems of a build's social images (`<village>-<tactic>`, `-` as `_`),
 /// sorted by name.
@@ -345,6 +362,14 @@ fn each_audience_prints_its_own_tactics() {
             assert!(!text.contains("khóa tài khoản kẻ gian"), "{audience}: {text}");
             assert!(!text.contains("Sở Nội vụ"), "a provincial office: {text}");
             assert!(!text.contains("viện kiểm sát, tòa án"), "{audience}: {text}");
+            // Not "the police … demand money".
+            assert!(!text.contains("qua Zalo, đòi tiền"), "{audience}: {text}");
+            if audience != "shops" {
+                assert!(!text.contains(TILL_QR), "{audience}: {text}");
+            }
+            if audience == "schools" {
+                assert!(!text.contains("cả nhà cùng nhớ"), "{text}");
+            }
         }
         // The fixture lists tinnhiemmang.vn as its own, confirmed channel:
         // it says what the page does.
@@ -532,4 +557,47 @@ fn english_words(help: &str) -> Vec<String> {
         }
     }
     found
+}
+
+/// The social image as a PDF (the built-in one is PNG only), from a
+/// campaign's own layouts folder, so that its words can be read.
+const SOCIAL_PDF: &str = "[social-pdf]\nfile = \"social-pdf.typ\"\ntitle = \"Ảnh (PDF)\"\n\
+    paper = \"custom\"\nwidth_mm = 127.0\nheight_mm = 158.75\npages = 1\nscope = \"commune\"\n\
+    copies = \"none\"\nper_tactic = true\n";
+
+/// The social images greet their audience: pupils on the schools' ones,
+/// the commune's people on the others.
+#[test]
+fn the_social_images_greet_their_audience() {
+    for (audience, greeting, not) in [
+        ("schools", "Các em học sinh lưu ý:", "Bà con"),
+        ("households", "Bà con xã Tiên Trang lưu ý:", "Các em"),
+    ] {
+        let dir = fixture(&format!("audience-{audience}"));
+        let mine = dir.path().join("mau");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("layouts.toml"), SOCIAL_PDF).unwrap();
+        let typ = "#import \"social-lib.typ\": social\n#social(json(sys.inputs.at(\"data\")))\n";
+        std::fs::write(mine.join("social-pdf.typ"), typ).unwrap();
+        let path = dir.path().join("campaign.toml");
+        let toml = std::fs::read_to_string(&path).unwrap();
+        let at = toml.find("\nlayouts = ").expect("the fixture lists its layouts") + 1;
+        let toml = format!("{}layouts_dir = \"mau\"\n{}", &toml[..at], &toml[at..]);
+        std::fs::write(&path, toml).unwrap();
+        let out = dir.path().join("out");
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .args(["--village", "Đông Hải", "--layout", "social-pdf", "--no-package"])
+            .args(["--preflight", "off", "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{audience}: {err}");
+        let pdfs = files(&out.join("social-pdf"), "pdf");
+        assert!(pdfs.len() >= 4, "{audience}: {pdfs:?}");
+        for pdf in pdfs {
+            let text = flat_text(&pdf);
+            assert!(text.contains(greeting), "{audience}: {}\n{text}", pdf.display());
+            assert!(!text.contains(not), "{audience}: {}\n{text}", pdf.display());
+        }
+    }
 }
