@@ -60,6 +60,7 @@ const WORDS = {
     unsaved_build: (why) => "Chưa tạo tệp nào, vì các thay đổi ở mục 1 “Thông tin chiến dịch” chưa lưu được. " + why,
     problems: (e, w) => `${e} lỗi, ${w} cảnh báo`,
     no_problems: "Không có lỗi: in được",
+    more: "▼ Còn nữa bên dưới: cuộn xuống để xem tiếp",
     get drop() { return (coarse() ? "" : "Kéo thả tệp vào đây, hoặc ") + `bấm nút “Chọn tệp” để chọn tệp Excel (.xlsx) hoặc .csv có bảng danh sách ${vw()}. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục làm việc).`; },
     pick_file: "Chọn tệp Excel (.xlsx) hoặc .csv",
     edit_cell: "Bấm để sửa ô này",
@@ -175,6 +176,7 @@ const WORDS = {
     unsaved_build: (why) => "Nothing built: the changes on tab 1 could not be saved. " + why,
     problems: (e, w) => `${e} errors, ${w} warnings`,
     no_problems: "Data is valid",
+    more: "▼ More below: scroll down",
     drop: "Drop an Excel (.xlsx) or .csv file here, or press “Choose a file”. The new table replaces the one in use (the old one stays in the folder).",
     pick_file: "Choose an Excel (.xlsx) or .csv file",
     edit_cell: "Click to edit this cell",
@@ -334,7 +336,16 @@ function render() {
   const content = tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane();
   const pane = el("div", { class: "pane", id: "pane" }, tab === "form" ? staleBox() : null,
     tab === "build" ? null : issuesList(here), content);
-  const left = el("section", { id: "left" }, tabs(), pane, tab === "form" && S.form ? saveBar() : null);
+  // On a wide screen the column scrolls on its own: a line under it says
+  // when more is below, so a table cut at the edge is not taken for its end.
+  const more = el("p", { class: "more", id: "more", text: T.more, hidden: true,
+    onclick: () => pane.scrollBy({ top: pane.clientHeight * 0.8, behavior: "smooth" }) });
+  const cue = () => { more.hidden = pane.scrollHeight - pane.scrollTop <= pane.clientHeight + 4; };
+  pane.addEventListener("scroll", cue);
+  const watch = new ResizeObserver(cue);
+  watch.observe(pane);
+  watch.observe(content);
+  const left = el("section", { id: "left" }, tabs(), pane, more, tab === "form" && S.form ? saveBar() : null);
   app.replaceChildren(el("div", { class: "cols" }, left, previewPane()));
   // A field brought into view (Tab, a tap, an error) stops above the save bar.
   const bar = document.getElementById("savebar");
