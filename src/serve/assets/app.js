@@ -61,7 +61,7 @@ const WORDS = {
     problems: (e, w) => `${e} lỗi, ${w} cảnh báo`,
     no_problems: "Không có lỗi: in được",
     more: "▼ Còn nữa bên dưới: cuộn xuống để xem tiếp",
-    get drop() { return (coarse() ? "" : "Kéo thả tệp vào đây, hoặc ") + `bấm nút “Chọn tệp” để chọn tệp Excel (.xlsx) hoặc .csv có bảng danh sách ${vw()}. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục làm việc).`; },
+    get drop() { return (coarse() ? "Bấm" : "Kéo thả tệp vào đây, hoặc bấm") + ` nút “Chọn tệp” để chọn tệp Excel (.xlsx) hoặc .csv có bảng danh sách ${vw()}. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục làm việc).`; },
     pick_file: "Chọn tệp Excel (.xlsx) hoặc .csv",
     edit_cell: "Bấm để sửa ô này",
     edit_hint: "Bấm vào một ô để sửa ngay trên trang; bấm ra ngoài ô là lưu.",
