@@ -710,7 +710,28 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
          return bad;",
     );
         assert_eq!(covered, json!([]), "fields covered at {w} × {h}");
+        // As the page opens, before any scrolling: the bar covers no field on the screen.
+        d.click("#tab-form");
+        let first = d.script(
+            "window.scrollTo(0, 0); document.querySelector('#pane').scrollTop = 0;
+             const bar = document.querySelector('#savebar').getBoundingClientRect();
+             return [...document.querySelectorAll('#campaign input, #campaign select, #campaign label')]
+               .map(f => [f.id || f.textContent.trim().slice(0, 30), f.getBoundingClientRect()])
+               // What is drawn: on a wide screen the form's column clips what is below its edge.
+               .filter(([_, r]) => r.width > 0 && r.top < Math.min(innerHeight, document.querySelector('#pane').getBoundingClientRect().bottom) && r.bottom > 0)
+               .filter(([_, r]) => r.bottom > bar.top + 1 && r.top < bar.bottom - 1 && bar.top < innerHeight)
+               .map(([n]) => n);",
+        );
+        assert_eq!(first, json!([]), "fields under the bar on the first screen at {w} × {h}");
     }
+    // Once something is typed, the save button comes into sight wherever the officer is.
+    d.viewport(390, 844);
+    d.click("#tab-form");
+    d.type_into("#contact-phone-0", "0237 3852 113");
+    let seen = d.script(
+        "const r = document.querySelector('#save').getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0",
+    );
+    assert_eq!(seen, json!(true), "the save button in sight after an edit");
 }
 
 #[test]

@@ -358,7 +358,7 @@ function render() {
 
 // The save button, in a bar of its own below the form: it never covers a field.
 function saveBar() {
-  return el("div", { class: "savebar", id: "savebar" },
+  return el("div", { class: dirty ? "savebar dirty" : "savebar", id: "savebar" },
     el("button", { class: "primary", id: "save", type: "submit", form: "campaign", text: T.save }),
     el("span", { class: "muted", id: "save-note", text: dirty ? T.unsaved : "" }));
 }
@@ -366,6 +366,8 @@ function saveBar() {
 function showProblems() {
   const note = document.getElementById("save-note");
   if (note) note.textContent = dirty ? T.unsaved : "";
+  const bar = document.getElementById("savebar");
+  if (bar) bar.classList.toggle("dirty", dirty);
   if (dirty) return setStatus(T.unsaved);
   const w = S.issues.filter((i) => i.warning).length;
   setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
