@@ -58,6 +58,9 @@ pub struct Row {
     pub copies: Option<u64>,
     /// Documents on one sheet (`sheets` only).
     pub per_sheet: Option<u64>,
+    /// Pages of its file(s) (`proof` only, filled by the caller from the
+    /// manifest): "1 bản (24 trang)".
+    pub pages: Option<usize>,
 }
 
 /// The page's summary lines: for each layout (`(id, is_image)`, in the
@@ -78,6 +81,7 @@ pub fn rows(
         files: 0,
         copies: None,
         per_sheet: None,
+        pages: None,
     };
     for (id, image) in layouts {
         let mut each = row(if *image { "images" } else { "each" }, id);

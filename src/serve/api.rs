@@ -1050,11 +1050,12 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
             }
             // Every file of the summary, each on one line: the documents of the
             // manifest, the print order's sheets and proofs, the scripts.
-            let made: Vec<(String, String)> = std::fs::read(&r.manifest)
+            let files: Vec<Value> = std::fs::read(&r.manifest)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                 .and_then(|m| m["files"].as_array().cloned())
-                .unwrap_or_default()
+                .unwrap_or_default();
+            let made: Vec<(String, String)> = files
                 .iter()
                 .filter_map(|f| {
                     Some((f["layout"].as_str()?.to_string(), f["file"].as_str()?.to_string()))
@@ -1069,7 +1070,19 @@ fn run_build(root: &Path, status: &Mutex<BuildStatus>) {
                     (id.clone(), image)
                 })
                 .collect();
-            let rows = crate::summary::rows(&layouts, &made, &built.order, built.loa_files);
+            let mut rows = crate::summary::rows(&layouts, &made, &built.order, built.loa_files);
+            // A proof is one copy of many pages: its pages, as the manifest counts them.
+            for row in rows.iter_mut().filter(|r| r.kind == "proof") {
+                let proof = |f: &&Value| {
+                    f["layout"] == row.layout.as_str()
+                        && f["file"]
+                            .as_str()
+                            .is_some_and(|n| n.starts_with("print/") && n.matches('/').count() == 1)
+                };
+                let pages: u64 =
+                    files.iter().filter(proof).filter_map(|f| f["pages"].as_u64()).sum();
+                row.pages = (pages > 0).then_some(pages as usize);
+            }
             let mut warnings: Vec<String> =
                 built.project.campaign.warnings.iter().map(|w| issue_text(root, w)).collect();
             warnings.extend(r.warnings.iter().map(|(v, l, t)| format!("{v}, {l}: {t}")));

@@ -296,15 +296,42 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
          return [n, said];",
     );
     let said = sum[1].as_str().unwrap();
-    assert!(said.contains(&format!(": {} tệp", sum[0])), "{sum}");
+    assert!(said.contains(&format!(": {} tệp, liệt kê dưới đây", sum[0])), "{sum}");
+    // The note under the table counts the same files: new, unchanged and the rest add up.
+    let fresh = d.script("return document.querySelector('#fresh').textContent");
+    assert!(fresh.as_str().unwrap().starts_with(&format!("Trong {} tệp: ", sum[0])), "{fresh}");
+    // A proof is one copy of many pages; the print shop's table is not printed, and says so.
+    let cells = d.script(
+        "return [...document.querySelectorAll('#made tr')].slice(1).map(tr => [tr.cells[0].textContent, tr.cells[2].textContent]);",
+    );
+    for row in cells.as_array().unwrap() {
+        let (what, copies) = (row[0].as_str().unwrap(), row[1].as_str().unwrap());
+        assert!(!copies.trim().is_empty(), "an empty cell: {what}");
+        if what.starts_with("Bản duyệt") {
+            // 13 villages here (one added on tab 2), 2 pages each; 13 posters of 1.
+            let pages = if what.contains("tờ rơi A5") { 26 } else { 13 };
+            assert_eq!(copies, format!("1 bản ({pages} trang)"), "{what}");
+        }
+    }
+    // A phường has tổ dân phố: the page says so, not "thôn".
+    let text = d
+        .script(
+            "return ['#tab-villages', '#build', 'label[for=preview-village]', '#sheet-toggle', '#fresh', '#made', '.downloads + p']
+               .map(c => document.querySelector(c).textContent).join('|')",
+        )
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!text.to_lowercase().contains("thôn"), "{text}");
+    assert!(text.contains("Tạo tệp in cho mọi tổ dân phố"), "{text}");
     assert!(regex_lite_comma(said), "seconds with a decimal comma: {said}");
     for words in [
-        "Tờ rơi A5 hai mặt cho từng hộ gia đình: một tệp cho mỗi thôn",
+        "Tờ rơi A5 hai mặt cho từng hộ gia đình: một tệp cho mỗi tổ dân phố",
         "tờ in ghép cho nhà in",
         "mỗi tờ in 2 bản, nhà in cắt ra được",
         "Bản duyệt tờ rơi A5",
         "ảnh để đăng nhóm Zalo",
-        "Bài phát thanh trên loa, mỗi thôn một bài",
+        "Bài phát thanh trên loa, mỗi tổ dân phố một bài",
         "Bảng số bản cần in",
     ] {
         d.wait_text("#made", words);
@@ -417,7 +444,15 @@ fn a_new_officer_starts_from_the_official_list_in_a_real_browser() {
     d.wait_text("#village-table tr.problem", "Lỗi: ");
     // Only tab 2 has errors: the preview names it alone; the template's row says it is an example.
     d.wait_text("#preview-note", "Sửa các lỗi được chỉ ra ở mục 2 rồi xem lại.");
-    d.wait_text("#village-table tr.sample", "Dòng mẫu có sẵn");
+    d.wait_text("#village-table tr.sample", "dòng mẫu có sẵn (không tính là lỗi)");
+    // A note, not an error: amber, not the errors' red; it says the page can change the row.
+    let colour = d.script(
+        "return getComputedStyle(document.querySelector('#village-table .sample-note')).color",
+    );
+    assert_ne!(colour, json!("rgb(138, 13, 19)"), "the sample note is not red");
+    d.wait_text("#village-table .sample-note", "ngay trên trang");
+    // The file is chosen with a button, Excel or .csv.
+    d.wait_text("#pick-file", "Chọn tệp Excel (.xlsx) hoặc .csv");
     d.screenshot(&shots.join("0-start-created.png"));
     let toml = std::fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
     assert!(toml.lines().any(|l| l == "phone = \"0237 3868 457\""), "{toml}");
@@ -588,6 +623,9 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
                 "{w} px, tab {tab}: {v}"
             );
             if tab == "villages" && w < 600 {
+                // No mouse to drag with on a phone: a button, no drag wording.
+                let drop = d.script("return document.querySelector('#drop').textContent");
+                assert!(drop.as_str().unwrap().starts_with("Bấm nút"), "{w} px: {drop}");
                 // One card per village: nothing scrolls sideways, a phone number on one line.
                 let v = d.script(
                     "const t = document.querySelector('#village-table');
@@ -616,6 +654,25 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
                     json!([0, 0]),
                     "{w} px, tab {tab}: boxes under 24 px, text under 14 px"
                 );
+            }
+            if w == 1366 && tab == "build" {
+                // The column is cut at the screen's edge: a line under it says more is below,
+                // and goes once the end is reached.
+                let v = d.wait(
+                    "const p = document.querySelector('#pane'); const m = document.querySelector('#more');
+                     return [p.scrollHeight > p.clientHeight + 4, !!m && m.getBoundingClientRect().height > 0];",
+                    |v| v == &json!([true, true]),
+                );
+                assert_eq!(v, json!([true, true]), "a cue under the cut column");
+                d.script(
+                    "const p = document.querySelector('#pane'); p.scrollTop = p.scrollHeight;",
+                );
+                let gone = d.wait(
+                    "return document.querySelector('#more').getBoundingClientRect().height",
+                    |v| v == &json!(0),
+                );
+                assert_eq!(gone, json!(0), "no cue at the end");
+                d.script("document.querySelector('#pane').scrollTop = 0");
             }
             drawn(&d);
             if w == 390 || w == 1366 {
@@ -653,7 +710,28 @@ fn the_page_fits_a_phone_and_the_save_bar_covers_no_field() {
          return bad;",
     );
         assert_eq!(covered, json!([]), "fields covered at {w} × {h}");
+        // As the page opens, before any scrolling: the bar covers no field on the screen.
+        d.click("#tab-form");
+        let first = d.script(
+            "window.scrollTo(0, 0); document.querySelector('#pane').scrollTop = 0;
+             const bar = document.querySelector('#savebar').getBoundingClientRect();
+             return [...document.querySelectorAll('#campaign input, #campaign select, #campaign label')]
+               .map(f => [f.id || f.textContent.trim().slice(0, 30), f.getBoundingClientRect()])
+               // What is drawn: on a wide screen the form's column clips what is below its edge.
+               .filter(([_, r]) => r.width > 0 && r.top < Math.min(innerHeight, document.querySelector('#pane').getBoundingClientRect().bottom) && r.bottom > 0)
+               .filter(([_, r]) => r.bottom > bar.top + 1 && r.top < bar.bottom - 1 && bar.top < innerHeight)
+               .map(([n]) => n);",
+        );
+        assert_eq!(first, json!([]), "fields under the bar on the first screen at {w} × {h}");
     }
+    // Once something is typed, the save button comes into sight wherever the officer is.
+    d.viewport(390, 844);
+    d.click("#tab-form");
+    d.type_into("#contact-phone-0", "0237 3852 113");
+    let seen = d.script(
+        "const r = document.querySelector('#save').getBoundingClientRect(); return r.bottom <= innerHeight && r.top >= 0",
+    );
+    assert_eq!(seen, json!(true), "the save button in sight after an edit");
 }
 
 #[test]
@@ -673,7 +751,7 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     d.click(&format!("#preview-village option[value=\"{}\"]", value.as_str().unwrap()));
     d.wait_text("#preview-note", "Lam Sơn 2");
     d.wait_text(".page-text", "Phạm Thu Trang");
-    d.wait_text("#preview-note", "1 thôn còn lỗi");
+    d.wait_text("#preview-note", "1 tổ dân phố còn lỗi");
     // The error shows once, on its row of tab 2, not on tab 1.
     let count = "return [...document.querySelectorAll('#left *')].filter(e => e.children.length === 0 && e.textContent.includes('3O3') && e.textContent.includes('không phải chữ số')).length";
     d.click("#tab-form");
@@ -702,9 +780,9 @@ fn a_bad_village_leaves_the_others_in_preview_and_is_fixed_in_its_cell() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), good);
     let tab = d.wait("return document.querySelector('#tab-villages').textContent", |v| {
-        v == &json!("2. Danh sách thôn, tổ dân phố")
+        v == &json!("2. Danh sách tổ dân phố")
     });
-    assert_eq!(tab, json!("2. Danh sách thôn, tổ dân phố"), "no error left on tab 2");
+    assert_eq!(tab, json!("2. Danh sách tổ dân phố"), "no error left on tab 2");
 }
 
 #[test]
@@ -736,6 +814,9 @@ fn a_commune_typed_without_marks_is_offered_from_the_list() {
     d.click("#s-province option[value=\"Nghệ An\"]");
     d.type_into("#s-name", "cua lo");
     d.wait_text("#s-name-suggest", "phường Cửa Lò");
+    // Not a listed name yet: the issuer line waits for one.
+    assert_eq!(d.script("return document.querySelector('#s-issuer').value"), json!(""));
+    d.wait_text("label[for=s-phone]", "bắt buộc");
     d.viewport(390, 844);
     let v = d.script(OVERFLOW);
     assert!(v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]), "{v}");

@@ -373,6 +373,9 @@ fn a_build_reports_progress_then_every_download_holds_its_files() {
     .collect();
     assert_eq!(rows, want, "{s}");
     assert_eq!(s["rows"][1]["per_sheet"], 2);
+    // A proof is one copy of every village's pages: 12 leaflets of 2 pages, 12 posters of 1.
+    assert_eq!(s["rows"][2]["pages"], 24, "{s}");
+    assert_eq!(s["rows"][4]["pages"], 12, "{s}");
     assert_eq!(s["rows"][1]["copies"], 2605);
     // The command line counts the same: each line of the page's summary is in its table.
     let cli = example("hac-thanh");

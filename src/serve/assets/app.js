@@ -8,19 +8,20 @@ const WORDS = {
     folder: "Thư mục làm việc: ",
     start_title: "Tạo chiến dịch mới",
     start_intro: "Thư mục này chưa có chiến dịch. Điền vài dòng dưới đây: canhbao ghi sẵn thông tin chiến dịch và một bảng danh sách thôn mẫu (tệp Excel) để bạn điền tiếp.",
-    commune: "Tên xã, phường (không ghi chữ “xã”, “phường”)",
+    commune: "Tên xã, phường (không ghi chữ “xã”, “phường”) — bắt buộc",
     kind: "Loại",
-    duty_phone: "Số trực ban Công an xã, phường (đường dây nóng)",
+    duty_phone: "Số trực ban Công an xã, phường (đường dây nóng) — bắt buộc",
     issuer: "Đơn vị phát hành (in ở cuối tờ rơi)",
+    issuer_start: "Đơn vị phát hành (in ở cuối tờ rơi; tự điền khi tên xã, phường khớp danh sách)",
     create: "Tạo chiến dịch",
     creating: "Đang tạo…",
     pick_province: "— Chọn tỉnh, thành phố —",
-    province_pick: "Tỉnh/thành phố (theo danh sách từ 1/7/2025)",
+    province_pick: "Tỉnh/thành phố (theo danh sách từ 1/7/2025) — bắt buộc",
     unlisted: "Đơn vị mới, chưa có trong danh sách",
     use_this: (u) => "Dùng: " + [u.kind, u.name].filter(Boolean).join(" ") + (u.province ? (u.name ? " (" + u.province + ")" : u.province) : ""),
     offline: "không kết nối được với canhbao; cửa sổ lệnh của canhbao còn mở không?",
     tab_form: "1. Thông tin chiến dịch",
-    tab_villages: "2. Danh sách thôn, tổ dân phố",
+    get tab_villages() { return S && (S.table || S.form) ? `2. Danh sách ${vw()}` : "2. Danh sách thôn, tổ dân phố"; },
     tab_build: "3. Tạo tệp in",
     tab_errors: (n) => `(${n} lỗi)`,
     tab_unsaved: "(chưa lưu)",
@@ -28,7 +29,7 @@ const WORDS = {
     sec_contacts: "Số điện thoại in trên tờ rơi",
     label: "Tên gọi",
     phone: "Số điện thoại",
-    hotline: "Số in cỡ lớn nhất",
+    hotline: "In số này to nhất",
     add_contact: "+ Thêm số",
     remove: "Xóa",
     sec_channels: "Kênh tố giác (in kèm mã QR)",
@@ -59,41 +60,45 @@ const WORDS = {
     unsaved_build: (why) => "Chưa tạo tệp nào, vì các thay đổi ở mục 1 “Thông tin chiến dịch” chưa lưu được. " + why,
     problems: (e, w) => `${e} lỗi, ${w} cảnh báo`,
     no_problems: "Không có lỗi: in được",
-    drop: "Kéo tệp Excel có bảng danh sách thôn vào đây, hoặc bấm để chọn tệp. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục làm việc).",
+    more: "▼ Còn nữa bên dưới: cuộn xuống để xem tiếp",
+    get drop() { return (coarse() ? "Bấm" : "Kéo thả tệp vào đây, hoặc bấm") + ` nút “Chọn tệp” để chọn tệp Excel (.xlsx) hoặc .csv có bảng danh sách ${vw()}. Bảng mới thay bảng đang dùng (bảng cũ vẫn được giữ lại trong thư mục làm việc).`; },
+    pick_file: "Chọn tệp Excel (.xlsx) hoặc .csv",
     edit_cell: "Bấm để sửa ô này",
     edit_hint: "Bấm vào một ô để sửa ngay trên trang; bấm ra ngoài ô là lưu.",
     uploading: "Đang đọc tệp…",
-    table_file: "Bảng danh sách thôn đang dùng: tệp ",
+    get table_file() { return `Bảng danh sách ${vw()} đang dùng: tệp `; },
     line: "Dòng trong tệp",
-    sample_row: "Dòng mẫu có sẵn: sửa thành thôn, tổ dân phố của xã mình hoặc xóa dòng này trong tệp Excel.",
-    villages_count: (n) => `${n} thôn`,
+    sample_row: "Ghi chú: đây là dòng mẫu có sẵn (không tính là lỗi). Sửa các ô thành thôn, tổ dân phố của xã mình ngay trên trang, hoặc xóa dòng này trong tệp Excel.",
+    villages_count: (n) => `${n} ${vw()}`,
     preview: "Xem trước",
     layout: "Mẫu",
-    village: "Thôn",
+    get village() { return cap(vw()); },
     village_with_errors: (name, line) => `${name || "(chưa có tên)"} — còn lỗi (dòng ${line} của tệp)`,
-    partial: (n, m) => `Đang xem trước ${n} thôn không có lỗi; ${m} thôn còn lỗi (sửa ở mục 2).`,
-    all_villages: "Xem tất cả các thôn",
-    one_village: "Xem từng thôn",
-    sheet_hint: "Bấm vào một ô để xem thôn đó.",
+    partial: (n, m) => `Đang xem trước ${n} ${vw()} không có lỗi; ${m} ${vw()} còn lỗi (sửa ở mục 2).`,
+    get all_villages() { return `Xem tất cả các ${vw()}`; },
+    get one_village() { return `Xem từng ${vw()}`; },
+    get sheet_hint() { return `Bấm vào một ô để xem ${vw()} đó.`; },
     page: (i, n) => `Trang ${i}/${n}`,
     words: "Xem chữ trên trang (để soát số điện thoại, tên)",
     rendering: "Đang tạo bản xem trước…",
     fix_first: (tabs) => `Sửa các lỗi được chỉ ra ở ${tabs.map((t) => "mục " + t).join(" và ")} rồi xem lại.`,
-    no_village: "— Chưa xem được thôn nào —",
-    build: "Tạo tệp in cho mọi thôn",
-    build_intro: (folder) => `Tạo tệp PDF cho từng thôn, gói gửi nhà in, bài phát thanh trên loa và ảnh đăng mạng xã hội (nếu chọn mẫu ảnh). Các tệp được lưu trong thư mục “out” bên trong thư mục làm việc “${folder}”, và tải về được bằng các nút hiện ra sau khi tạo xong.`,
+    get no_village() { return `— Chưa xem được ${vw()} nào —`; },
+    get build() { return `Tạo tệp in cho mọi ${vw()}`; },
+    build_intro: (folder) => `Tạo tệp PDF cho từng ${vw()}, gói gửi nhà in, bài phát thanh trên loa và ảnh đăng mạng xã hội (nếu chọn mẫu ảnh). Các tệp được lưu trong thư mục “out” bên trong thư mục làm việc “${folder}”, và tải về được bằng các nút hiện ra sau khi tạo xong.`,
     example_band: "Đây là chiến dịch mẫu: mọi trang, kể cả tệp gửi nhà in, đều có dải chữ “MẪU — KHÔNG PHÁT”. Chiến dịch thật của xã không có dải này.",
     building: (d, t, c) => `${d}/${t} tệp ${c ? "— " + c : ""}`,
-    done: (n, sec) => `Xong trong ${num(sec)} giây: ${num(n)} tệp, kể ra dưới đây.`,
-    fresh: (w, s) => `Tài liệu của từng thôn và ảnh: ${num(w)} tệp vừa tạo mới, ${num(s)} tệp giữ nguyên vì không có gì thay đổi.`,
+    done: (n, sec) => `Xong trong ${num(sec)} giây: ${num(n)} tệp, liệt kê dưới đây.`,
+    fresh: (n, w, s) => `Trong ${num(n)} tệp: ${num(w + s)} tệp tài liệu của từng ${vw()} và ảnh (${num(w)} tệp vừa tạo mới, ${num(s)} tệp không đổi vì không có gì thay đổi); ${num(n - w - s)} tệp còn lại (tờ in ghép, bản duyệt, bài loa, bảng số bản) được làm từ các tài liệu đó.`,
     row: {
-      each: (t) => `${t}: một tệp cho mỗi thôn`,
+      each: (t) => `${t}: một tệp cho mỗi ${vw()}`,
       each_view: "để xem, in thử (nhà in dùng tờ in ghép ở dòng dưới)",
       images: (t) => `${t}: ảnh để đăng nhóm Zalo, trang Facebook`,
-      sheets: (t) => `${t}: tờ in ghép cho nhà in, mỗi thôn một tệp`,
-      proof: (t) => `Bản duyệt ${t.charAt(0).toLowerCase() + t.slice(1)}: mọi thôn trong một tệp, in 1 bản để soát trước khi in hàng loạt`,
-      loa: "Bài phát thanh trên loa, mỗi thôn một bài",
-      order: "Bảng số bản cần in của từng thôn, gửi kèm cho nhà in",
+      sheets: (t) => `${t}: tờ in ghép cho nhà in, mỗi ${vw()} một tệp`,
+      proof: (t) => `Bản duyệt ${t.charAt(0).toLowerCase() + t.slice(1)}: mọi ${vw()} trong một tệp, in 1 bản để soát trước khi in hàng loạt`,
+      get loa() { return `Bài phát thanh trên loa, mỗi ${vw()} một bài`; },
+      get order() { return `Bảng số bản cần in của từng ${vw()}, gửi kèm cho nhà in`; },
+      order_copies: "— (không cần in: gửi kèm tệp này cho nhà in)",
+      proof_copies: (pages) => pages ? `1 bản (${num(pages)} trang)` : "1 bản",
       not_printed: "không in",
       by_sheets: "in bằng tờ in ghép ở dòng dưới",
       copies: (n, paper) => `${num(n)} ${paper}`,
@@ -106,12 +111,12 @@ const WORDS = {
         dl_print: "Tải gói gửi nhà in (một tệp nén)",
     dl_loa: "Tải bài phát thanh loa (một tệp nén)",
     dl_social: "Tải ảnh đăng mạng xã hội (một tệp nén)",
-    print_note: "Gửi gói này cho nhà in: trong đó có các tờ in ghép, bản duyệt, bảng số bản cần in của từng thôn và tệp PDF của từng thôn.",
+    get print_note() { return `Gửi gói này cho nhà in: trong đó có các tờ in ghép, bản duyệt, bảng số bản cần in của từng ${vw()} và tệp PDF của từng ${vw()}.`; },
     error: "Lỗi: ",
     error_word: "Lỗi: ",
     warning_word: "Cảnh báo: ",
     hint_word: "Gợi ý: ",
-    columns: { name: "Tên thôn", kind: "Loại", officer: "Cán bộ phụ trách", officer_phone: "SĐT cán bộ",
+    columns: { get name() { return "Tên " + vw(); }, kind: "Loại", officer: "Cán bộ phụ trách", officer_phone: "SĐT cán bộ",
       households: "Số hộ", shops: "Số cửa hàng", public_places: "Nơi công cộng" },
     audiences: { households: "Hộ gia đình", shops: "Cửa hàng, cơ sở kinh doanh", schools: "Trường học, người trẻ", border: "Vùng biên giới", elderly: "Người cao tuổi" },
     locales: { vi: "Tiếng Việt", en: "Tiếng Anh" },
@@ -171,7 +176,9 @@ const WORDS = {
     unsaved_build: (why) => "Nothing built: the changes on tab 1 could not be saved. " + why,
     problems: (e, w) => `${e} errors, ${w} warnings`,
     no_problems: "Data is valid",
-    drop: "Drop an Excel (.xlsx) or .csv file here, or click to choose one. The new table replaces the one in use (the old one stays in the folder).",
+    more: "▼ More below: scroll down",
+    drop: "Drop an Excel (.xlsx) or .csv file here, or press “Choose a file”. The new table replaces the one in use (the old one stays in the folder).",
+    pick_file: "Choose an Excel (.xlsx) or .csv file",
     edit_cell: "Click to edit this cell",
     edit_hint: "Click a cell to edit it here (Enter saves, Esc cancels).",
     uploading: "Reading the file…",
@@ -197,8 +204,10 @@ const WORDS = {
     example_band: "This is a sample campaign: every page, print files too, carries the band “MẪU — KHÔNG PHÁT”.",
     building: (d, t, c) => `${d}/${t} files ${c ? "— " + c : ""}`,
     done: (n, sec) => `Done in ${sec} s: ${n} files, listed below.`,
-    fresh: (w, s) => `Each village's documents and images: ${w} made anew, ${s} kept (nothing changed).`,
+    fresh: (n, w, s) => `Each village's documents and images: ${w} made anew, ${s} kept (nothing changed).`,
     row: {
+      order_copies: "— (not printed: send this file with the order)",
+      proof_copies: (pages) => pages ? `1 copy (${pages} pages)` : "1 copy",
       each: (t) => `${t}: one file per village`,
       each_view: "to view and test-print (the print shop uses the sheets below)",
       images: (t) => `${t}: images for Zalo and Facebook`,
@@ -233,6 +242,27 @@ const WORDS = {
 // A number as Vietnamese writes it: 1,7 and 5.210.
 function num(x) { return Number(x).toLocaleString(T === WORDS.en ? "en" : "vi-VN"); }
 
+// The commune's own word for its villages: the kind most rows of the table
+// have (tổ dân phố, khu phố, thôn, bản, ấp…), else the commune's: a phường
+// has tổ dân phố, a xã thôn.
+function vw() {
+  const t = S && S.table;
+  const k = t ? t.columns.indexOf("kind") : -1;
+  if (k >= 0) {
+    const n = new Map();
+    for (const r of t.rows) {
+      const v = (r.cells[k] || "").trim().toLowerCase();
+      if (v) n.set(v, (n.get(v) || 0) + 1);
+    }
+    const best = [...n].sort((a, b) => b[1] - a[1])[0];
+    if (best && best[1] * 2 > t.rows.length) return best[0];
+  }
+  const kind = S && S.form && S.form.commune && S.form.commune.kind;
+  return kind === "phường" ? "tổ dân phố" : "thôn";
+}
+function cap(x) { return x.charAt(0).toUpperCase() + x.slice(1); }
+// A phone or tablet: a finger, no mouse to drag a file with.
+function coarse() { return matchMedia("(pointer: coarse)").matches || innerWidth < 700; }
 let S = null;          // last state from the server
 let T = WORDS.vi;      // words of the page
 let tab = "form";
@@ -306,7 +336,16 @@ function render() {
   const content = tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane();
   const pane = el("div", { class: "pane", id: "pane" }, tab === "form" ? staleBox() : null,
     tab === "build" ? null : issuesList(here), content);
-  const left = el("section", { id: "left" }, tabs(), pane, tab === "form" && S.form ? saveBar() : null);
+  // On a wide screen the column scrolls on its own: a line under it says
+  // when more is below, so a table cut at the edge is not taken for its end.
+  const more = el("p", { class: "more", id: "more", text: T.more, hidden: true,
+    onclick: () => pane.scrollBy({ top: pane.clientHeight * 0.8, behavior: "smooth" }) });
+  const cue = () => { more.hidden = pane.scrollHeight - pane.scrollTop <= pane.clientHeight + 4; };
+  pane.addEventListener("scroll", cue);
+  const watch = new ResizeObserver(cue);
+  watch.observe(pane);
+  watch.observe(content);
+  const left = el("section", { id: "left" }, tabs(), pane, more, tab === "form" && S.form ? saveBar() : null);
   app.replaceChildren(el("div", { class: "cols" }, left, previewPane()));
   // A field brought into view (Tab, a tap, an error) stops above the save bar.
   const bar = document.getElementById("savebar");
@@ -319,7 +358,7 @@ function render() {
 
 // The save button, in a bar of its own below the form: it never covers a field.
 function saveBar() {
-  return el("div", { class: "savebar", id: "savebar" },
+  return el("div", { class: dirty ? "savebar dirty" : "savebar", id: "savebar" },
     el("button", { class: "primary", id: "save", type: "submit", form: "campaign", text: T.save }),
     el("span", { class: "muted", id: "save-note", text: dirty ? T.unsaved : "" }));
 }
@@ -327,6 +366,8 @@ function saveBar() {
 function showProblems() {
   const note = document.getElementById("save-note");
   if (note) note.textContent = dirty ? T.unsaved : "";
+  const bar = document.getElementById("savebar");
+  if (bar) bar.classList.toggle("dirty", dirty);
   if (dirty) return setStatus(T.unsaved);
   const w = S.issues.filter((i) => i.warning).length;
   setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
@@ -375,8 +416,16 @@ function startForm() {
     provinces.map((p) => el("option", { value: p.name, text: p.name })));
   const name = el("input", { type: "text", id: "s-name", name: "name", required: true, autocomplete: "off" });
   const kind = el("select", { id: "s-kind", name: "kind" }, kinds.map((k) => el("option", { value: k, text: k })));
-  const issuer = el("input", { type: "text", id: "s-issuer", name: "issuer", required: true });
-  const fillIssuer = () => { if (!issuer.dataset.touched) issuer.value = "Công an " + kind.value + " " + name.value.trim(); };
+  const issuer = el("input", { type: "text", id: "s-issuer", name: "issuer" });
+  // The issuer from the name only once the name is a listed unit (with its
+  // marks and its kind): "cua lo" as typed never reaches the leaflet.
+  const listed = () => {
+    const p = provinces.find((x) => x.name === province.value);
+    return (p ? [p] : provinces).some((x) => x.units.some(([n]) => n === name.value.trim()));
+  };
+  const fillIssuer = () => {
+    if (!issuer.dataset.touched) issuer.value = listed() ? "Công an " + kind.value + " " + name.value.trim() : "";
+  };
   // The names of the list closest to what is typed, with or without marks:
   // of the chosen province, or of every province with its name.
   const suggestions = el("div", { class: "suggestions", id: "s-name-suggest" });
@@ -433,7 +482,7 @@ function startForm() {
     try {
       const r = await send("/api/init", { method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ commune: { name: d.get("name"), kind: d.get("kind"), province: d.get("province"),
-          unlisted: d.get("unlisted") === "on" }, issuer: d.get("issuer"), phone: d.get("phone") }) });
+          unlisted: d.get("unlisted") === "on" }, issuer: d.get("issuer").trim() || "Công an " + d.get("kind") + " " + d.get("name").trim(), phone: d.get("phone") }) });
       const body = r.headers.get("content-type")?.includes("json") ? await r.json() : { error: await r.text() };
       if (r.status === 422 && body.problems) { setStatus(w.error + body.error); showProblems(body.problems); return; }
       if (!r.ok) throw new Error(body.error);
@@ -446,7 +495,7 @@ function startForm() {
     field("s-kind", w.kind, kind),
     el("label", { class: "check" }, el("input", { type: "checkbox", id: "s-unlisted", name: "unlisted" }), w.unlisted),
     field("s-phone", w.duty_phone, el("input", { type: "text", id: "s-phone", name: "phone", required: true, inputmode: "tel" })),
-    field("s-issuer", w.issuer, issuer),
+    field("s-issuer", w.issuer_start || w.issuer, issuer),
     el("p", {}, el("button", { class: "primary", type: "submit", text: w.create })));
   return f;
 }
@@ -569,10 +618,11 @@ function markField(id, message) {
 function villagesPane() {
   const input = el("input", { type: "file", id: "villages-file", accept: ".xlsx,.csv,.xls,.ods", hidden: true,
     onchange: () => input.files[0] && upload(input.files[0]) });
-  const drop = el("div", { class: "drop", id: "drop", text: T.drop, onclick: () => input.click(),
+  const drop = el("div", { class: "drop", id: "drop", onclick: () => input.click(),
     ondragover: (e) => { e.preventDefault(); drop.classList.add("over"); },
     ondragleave: () => drop.classList.remove("over"),
-    ondrop: (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); } });
+    ondrop: (e) => { e.preventDefault(); drop.classList.remove("over"); if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]); } },
+    el("p", { text: T.drop }), el("button", { type: "button", class: "primary", id: "pick-file", text: T.pick_file }));
   const t = S.table;
   const table = !t ? null : el("table", { id: "village-table" },
     el("thead", {}, el("tr", {}, el("th", { text: T.line }),
@@ -591,8 +641,10 @@ function villagesPane() {
           onkeydown: (e) => { if (e.key === "Enter") editCell(e.currentTarget, r.line, i, r.cells[i] ?? ""); } })));
       const notes = (sample ? [T.sample_row] : []).concat(r.issues.map((x) => issueWords(x, true)));
       if (!notes.length) return row;
-      return [row, el("tr", { class: "problem" + (sample ? " sample" : "") }, el("td", { class: "line" }),
-        el("td", { class: "note", colspan: t.headers.length, text: notes.join("\n") }))];
+      return [row, el("tr", { class: (r.issues.length ? "problem" : "note-row") + (sample ? " sample" : "") }, el("td", { class: "line" }),
+        el("td", { class: "note", colspan: t.headers.length },
+          sample ? el("div", { class: "sample-note", text: T.sample_row }) : null,
+          r.issues.length ? el("div", { class: "issue-note", text: r.issues.map((x) => issueWords(x, true)).join("\n") }) : null))];
     }).flat()));
   return el("div", { class: "card" }, input, drop,
     t ? el("p", { class: "muted", text: `${T.table_file}${t.file} — ${T.villages_count(t.rows.length)}. ${T.edit_hint}` }) : null,
@@ -788,7 +840,7 @@ async function pollBuild() {
     el("table", { id: "made" }, el("tr", {}, T.order_head.map((h) => el("th", { text: h }))),
       s.rows.map((r) => el("tr", {}, el("td", { text: rowWords(r, title(r.layout)) }),
         el("td", { class: "files num", text: num(r.files) }), el("td", { class: "copies", text: rowCopies(r) })))),
-    el("p", { class: "muted", text: T.fresh(s.written, s.skipped) }),
+    el("p", { class: "muted", id: "fresh", text: T.fresh(s.rows.reduce((n, r) => n + r.files, 0), s.written, s.skipped) }),
     list(T.failed, s.failed, ""),
     list(T.warnings, s.warnings, "warning")));
 }
@@ -804,7 +856,8 @@ function rowWords(r, title) {
 }
 
 function rowCopies(r) {
-  if (r.copies === null) return r.kind === "order" ? "" : r.kind === "each" ? T.row.by_sheets : T.row.not_printed;
+  if (r.kind === "proof") return T.row.proof_copies(r.pages);
+  if (r.copies === null) return r.kind === "order" ? T.row.order_copies : r.kind === "each" ? T.row.by_sheets : T.row.not_printed;
   const paper = T.papers[r.paper] || r.paper;
   return r.per_sheet ? T.row.sheet_copies(r.copies, paper, r.per_sheet) : T.row.copies(r.copies, paper);
 }
