@@ -842,3 +842,92 @@ fn square(b: &[rqrr::Point; 4]) -> bool {
     let (lo, hi) = sides.iter().fold((f64::MAX, 0f64), |(lo, hi), s| (lo.min(*s), hi.max(*s)));
     hi <= lo * 1.2
 }
+
+/// The stroke colour of every stroked path of `page` that has no point
+/// strictly inside any of `keep` (rectangles in mm from the TrimBox's
+/// top-left corner; none: the TrimBox itself): the marks drawn around the
+/// trimmed pieces.
+fn mark_strokes(doc: &Document, page: u32, keep: &[[f64; 4]]) -> Vec<Vec<f32>> {
+    use crate::readable::{Mat as M, mul};
+    let id = doc.get_pages()[&page];
+    let dict = doc.get_dictionary(id).unwrap();
+    let t: Vec<f64> = dict.get(b"TrimBox").unwrap().as_array().unwrap().iter().map(num).collect();
+    let pt = 72.0 / 25.4;
+    let trim = [[0.0, 0.0, (t[2] - t[0]) / pt, (t[3] - t[1]) / pt]];
+    let keep = if keep.is_empty() { &trim[..] } else { keep };
+    // In user space: x from the trim's left, y down from the trim's top.
+    let inside = |x: f64, y: f64| {
+        let (x, y) = ((x - t[0]) / pt, (t[3] - y) / pt);
+        keep.iter()
+            .any(|k| x > k[0] + 0.05 && x < k[2] - 0.05 && y > k[1] + 0.05 && y < k[3] - 0.05)
+    };
+    let content = Content::decode(&doc.get_page_content(id).unwrap()).unwrap();
+    let (mut ctm, mut stack): (M, Vec<(M, Vec<f32>)>) = ([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], vec![]);
+    let mut stroke: Vec<f32> = vec![0.0; 4];
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    for op in content.operations {
+        let n: Vec<f64> =
+            op.operands.iter().filter_map(|o| o.as_float().ok()).map(f64::from).collect();
+        let at = |x: f64, y: f64, m: &M| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        match op.operator.as_str() {
+            "q" => stack.push((ctm, stroke.clone())),
+            "Q" => (ctm, stroke) = stack.pop().unwrap(),
+            "cm" => ctm = mul(&[n[0], n[1], n[2], n[3], n[4], n[5]], &ctm),
+            "K" => stroke = n.iter().map(|v| *v as f32).collect(),
+            "m" | "l" => points.push(at(n[0], n[1], &ctm)),
+            "c" => points.extend(n.chunks(2).map(|p| at(p[0], p[1], &ctm))),
+            "re" => {
+                for (x, y) in [(n[0], n[1]), (n[0] + n[2], n[1] + n[3])] {
+                    points.push(at(x, y, &ctm));
+                }
+            }
+            "S" | "s" | "B" | "b" | "B*" | "b*" | "f" | "F" | "f*" | "n" => {
+                let stroked = matches!(op.operator.as_str(), "S" | "s" | "B" | "b" | "B*" | "b*");
+                if stroked && !points.is_empty() && !points.iter().any(|&(x, y)| inside(x, y)) {
+                    out.push(stroke.clone());
+                }
+                points.clear();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_mark_is_drawn_in_registration_colour() {
+    let dir = small_example(1);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--marks", "--layout", "leaflet-a5", "--layout", "leaflet-a4-trifold"])
+        .args(["--layout", "card-sheet", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let v = &villages()[0];
+    // The card sheet's pieces are its cards: 2 × 4 of 85 × 55 mm, 3 mm
+    // bleed and 4 mm apart, centred on the A4 sheet.
+    let cards: Vec<[f64; 4]> = (0..8)
+        .map(|i| {
+            let (x, y) = (15.0 + f64::from(i % 2) * 95.0, 23.5 + f64::from(i / 2) * 65.0);
+            [x, y, x + 85.0, y + 55.0]
+        })
+        .collect();
+    for (file, keep) in [
+        (format!("leaflet-a5/{}.pdf", v.slug), &[][..]),
+        (format!("leaflet-a4-trifold/{}.pdf", v.slug), &[][..]),
+        (format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug), &[][..]),
+        (format!("card-sheet/{}.pdf", v.slug), &cards[..]),
+    ] {
+        let doc = Document::load(out.join(&file)).unwrap();
+        for page in 1..=2 {
+            let marks = mark_strokes(&doc, page, keep);
+            assert!(marks.len() >= 8, "{file} p{page}: {} marks", marks.len());
+            for m in marks {
+                assert_eq!(m, [1.0, 1.0, 1.0, 1.0], "{file} p{page}: a mark not in registration");
+            }
+        }
+    }
+}
