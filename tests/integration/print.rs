@@ -629,24 +629,12 @@ fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
         let t = trim_box(&doc);
         let (_, mh) = box_mm(&doc, 1, b"MediaBox");
         for (page, side) in [(1, "mặt trước"), (2, "mặt sau")] {
-            let o = std::process::Command::new("pdftotext")
-                .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .unwrap();
-            let html = String::from_utf8_lossy(&o.stdout);
             // Words whose box lies wholly below the TrimBox (pdftotext
             // measures from the top of the sheet).
-            let below: Vec<String> = html
-                .lines()
-                .filter(|l| l.contains("<word"))
-                .filter(|l| {
-                    let at = l.find("yMin=\"").unwrap() + 6;
-                    let y: f64 = l[at..].split('"').next().unwrap().parse().unwrap();
-                    y * 25.4 / 72.0 > mh - t[1]
-                })
-                .map(|l| l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string())
+            let below: Vec<String> = bbox_words(&pdf, page)
+                .into_iter()
+                .filter(|(top, ..)| *top > mh - t[1])
+                .map(|w| w.2)
                 .collect();
             let slug = below.join(" ");
             let want =
@@ -897,15 +885,8 @@ fn mark_strokes(doc: &Document, page: u32, keep: &[[f64; 4]]) -> Vec<Vec<f32>> {
 
 #[test]
 fn every_mark_is_drawn_in_registration_colour() {
-    let dir = small_example(1);
-    let out = dir.path().join("out");
-    let (code, _, err) = run(canhbao()
-        .arg("build")
-        .arg(dir.path())
-        .args(["--marks", "--layout", "leaflet-a5", "--layout", "leaflet-a4-trifold"])
-        .args(["--layout", "card-sheet", "--out"])
-        .arg(&out));
-    assert_eq!(code, 0, "{err}");
+    let layouts = ["--layout", "leaflet-a5", "--layout", "leaflet-a4-trifold", "--layout"];
+    let (_dir, out) = build_small(1, &[&["--marks"][..], &layouts, &["card-sheet"]].concat());
     let v = &villages()[0];
     // The card sheet's pieces are its cards: 2 × 4 of 85 × 55 mm, 3 mm
     // bleed and 4 mm apart, centred on the A4 sheet.
@@ -930,4 +911,60 @@ fn every_mark_is_drawn_in_registration_colour() {
             }
         }
     }
+}
+
+#[test]
+fn every_side_of_a_card_sheet_carries_its_slug_off_the_cards() {
+    let (_dir, out) = build_small(3, &["--layout", "card-sheet"]);
+    for (k, v) in villages().iter().take(3).enumerate() {
+        let pdf = out.join(format!("card-sheet/{}.pdf", v.slug));
+        for (page, side) in [(1, "mặt trước"), (2, "mặt sau")] {
+            // Words wholly below the last row of cards and its bleed (the
+            // cards' trims end 273.5 mm down the A4 sheet; 3 mm bleed), and
+            // above the sample band of the examples (3.7 mm at the foot):
+            // cut away with the sheet's margin, on no card.
+            let below: Vec<String> = bbox_words(&pdf, page)
+                .into_iter()
+                .filter(|(top, foot, _)| *top > 273.5 + 3.0 && *foot < 297.0 - 3.7)
+                .map(|w| w.2)
+                .collect();
+            let want =
+                format!("Xã Tiên Trang · {} · card-sheet · {side} · tờ {}/3", v.full(), k + 1);
+            assert_eq!(below.join(" "), want, "{} p{page}", v.name);
+        }
+    }
+}
+
+/// Builds the first `n` villages of the example with `args`: the folder and
+/// its output folder.
+fn build_small(n: usize, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = small_example(n);
+    let out = dir.path().join("out");
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(dir.path()).args(args).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    (dir, out)
+}
+
+/// The words of a PDF page as `pdftotext -bbox` reads them: (top, foot,
+/// word), in mm from the top of the MediaBox.
+fn bbox_words(pdf: &Path, page: usize) -> Vec<(f64, f64, String)> {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    let at = |l: &str, key: &str| -> f64 {
+        let i = l.find(key).unwrap() + key.len();
+        l[i..].split('"').next().unwrap().parse::<f64>().unwrap() * 25.4 / 72.0
+    };
+    html.lines()
+        .filter(|l| l.contains("<word"))
+        .map(|l| {
+            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            (at(l, "yMin=\""), at(l, "yMax=\""), word)
+        })
+        .collect()
 }
