@@ -968,3 +968,34 @@ fn bbox_words(pdf: &Path, page: usize) -> Vec<(f64, f64, String)> {
         })
         .collect()
 }
+
+#[test]
+fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
+    let layouts = ["leaflet-a5", "poster-a4", "leaflet-a4-trifold", "card-sheet"];
+    let args: Vec<&str> = layouts.iter().flat_map(|l| ["--layout", l]).collect();
+    let (_dir, out) = build_small(1, &args);
+    let rows = order_table(&out);
+    let row = |layout: &str| {
+        let r = rows.iter().find(|r| r["mẫu"] == layout && !r["tệp"].contains("-all"));
+        r.unwrap_or_else(|| panic!("{layout}: {rows:?}")).clone()
+    };
+    let a5 = row("leaflet-a5");
+    // The machine value stays; the shop's words are beside it.
+    assert_eq!(a5["khổ giấy"], "sra4", "{a5:?}");
+    assert_eq!(a5["giấy (khổ mua)"], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{a5:?}");
+    assert_eq!(a5["màu in"], "4 màu hai mặt, lật cạnh ngắn", "{a5:?}");
+    assert_eq!(a5["gia công"], "cắt đôi, xén", "{a5:?}");
+    assert!(a5["loại giấy"].contains("g/m²"), "{a5:?}");
+    let poster = row("poster-a4");
+    assert_eq!(poster["giấy (khổ mua)"], "SRA4 (xén còn A4 210 × 297 mm)", "{poster:?}");
+    assert_eq!(poster["màu in"], "4 màu một mặt", "{poster:?}");
+    assert_eq!(poster["gia công"], "xén", "{poster:?}");
+    let trifold = row("leaflet-a4-trifold");
+    assert_eq!(trifold["giấy (khổ mua)"], "SRA4 (xén còn A4 297 × 210 mm)", "{trifold:?}");
+    assert_eq!(trifold["gia công"], "xén, gấp 3", "{trifold:?}");
+    let cards = row("card-sheet");
+    assert_eq!(cards["giấy (khổ mua)"], "A4 (210 × 297 mm)", "{cards:?}");
+    assert_eq!(cards["màu in"], "4 màu hai mặt, lật cạnh dài", "{cards:?}");
+    assert_eq!(cards["gia công"], "cắt 8 thẻ 85 × 55 mm", "{cards:?}");
+    assert!(cards["loại giấy"].contains("300 g/m²"), "{cards:?}");
+}
