@@ -241,6 +241,57 @@ pub fn write_order(
     Ok(output::write_atomic(&out.join("print-order.csv"), &bytes)?)
 }
 
+/// The one-page note for the print shop, in Vietnamese, beside the order.
+pub const SHOP_NOTE: &str = "print/GHI-CHU-NHA-IN.txt";
+
+/// Writes [`SHOP_NOTE`]: every job of the order with its copies, paper,
+/// stock, colours and duplex edge, and finishing; the refused documents;
+/// the totals by sheet bought (copies as in `số bản`: sheets of an imposed
+/// file, whole files of a proof set).
+pub fn write_note(
+    out: &Path,
+    commune: &str,
+    lines: &[OrderLine],
+    refused: &[Refused],
+    layouts: &[Layout],
+) -> Result<(), String> {
+    let mut t = format!("GHI CHÚ CHO NHÀ IN — {commune}\n\n");
+    t.push_str(
+        "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
+                tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
+                mặt và số tờ: xén bỏ.\n\n",
+    );
+    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        let [paper, stock, colours, finishing] =
+            shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
+        t.push_str(&format!(
+            "{}. {} — {} ({}): {} bản, giấy {paper}, {stock}, {colours}; gia công: {finishing}.\n",
+            i + 1,
+            l.file,
+            l.village,
+            l.layout,
+            l.copies
+        ));
+        *by_sheet.entry(paper.split(" (").next().unwrap_or("").to_string()).or_default() +=
+            l.copies;
+    }
+    if !refused.is_empty() {
+        t.push_str("\nKHÔNG IN (chưa đạt, xem cột “lý do không in”):\n");
+        for r in refused {
+            t.push_str(&format!("- {} ({})\n", r.village, r.layout));
+        }
+    }
+    let sheets: u64 = lines.iter().map(|l| l.copies).sum();
+    let parts: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n} bản")).collect();
+    t.push_str(&format!(
+        "\nTổng cộng: {} việc in, {sheets} bản ({}).\n",
+        lines.len(),
+        parts.join("; ")
+    ));
+    Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
+}
+
 /// One village's document of a layout, as the run made it.
 struct Doc<'a> {
     village: Option<usize>,
@@ -340,6 +391,9 @@ pub fn make(
     }
     let refused: Vec<Refused> = failed.iter().map(Refused::of).collect();
     write_order(out, &order, &refused, layouts)?;
+    let commune = crate::text::capitalize(&c.commune.full());
+    write_note(out, &commune, &order, &refused, layouts)?;
+    manifest.also.push(SHOP_NOTE.to_string());
     // A package file made again replaces its old entry (one map insert per
     // file: a scan of the manifest per file was quadratic in the villages).
     for entry in made {

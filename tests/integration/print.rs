@@ -999,3 +999,24 @@ fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
     assert_eq!(cards["gia công"], "cắt 8 thẻ 85 × 55 mm", "{cards:?}");
     assert!(cards["loại giấy"].contains("300 g/m²"), "{cards:?}");
 }
+
+#[test]
+fn the_shop_note_lists_every_job_of_the_order_and_the_totals() {
+    let args = ["--layout", "leaflet-a5", "--layout", "poster-a4", "--layout", "card-sheet"];
+    let (_dir, out) = build_small(2, &args);
+    let note = std::fs::read_to_string(out.join("print/GHI-CHU-NHA-IN.txt")).unwrap();
+    let rows = order_table(&out);
+    let jobs: Vec<_> = rows.iter().filter(|r| !r["tệp"].is_empty()).collect();
+    assert!(jobs.len() >= 6, "{rows:?}");
+    for r in &jobs {
+        let line = note.lines().find(|l| l.contains(r["tệp"].as_str()));
+        let line = line.unwrap_or_else(|| panic!("{} not in the note:\n{note}", r["tệp"]));
+        for key in ["số bản", "giấy (khổ mua)", "màu in", "gia công"] {
+            assert!(line.contains(r[key].as_str()), "{key} of {}: {line}", r["tệp"]);
+        }
+    }
+    let sheets: u64 = jobs.iter().map(|r| r["số bản"].parse::<u64>().unwrap()).sum();
+    assert!(note.contains(&format!("Tổng cộng: {} việc in, {sheets} bản", jobs.len())), "{note}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("print/GHI-CHU-NHA-IN.txt"), "not in the manifest");
+}
