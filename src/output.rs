@@ -362,9 +362,10 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     also.extend(keep.written.iter().cloned());
     if keep.package.is_some() {
         also.push(ORDER.to_string());
+        also.push(crate::package::SHOP_NOTE.to_string());
     }
     also.retain(|f| {
-        let valid = if f == ORDER {
+        let valid = if f == ORDER || f == crate::package::SHOP_NOTE {
             keep.package.is_some() || !removed
         } else if f.starts_with("loa/") {
             keep.scripts.contains(f)

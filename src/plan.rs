@@ -330,6 +330,11 @@ pub struct VillageData {
     pub kind: String,
     /// `Đông Hải`, glued.
     pub name: String,
+    /// Its place in the campaign's villages, from 1 (the sheet's slug:
+    /// `tờ 3/31`, so stacks of near-identical sheets never mix).
+    pub number: usize,
+    /// How many villages the campaign has.
+    pub of: usize,
     /// The village's police officer.
     pub officer: OfficerData,
     /// Public places (notice boards).
@@ -435,6 +440,8 @@ fn job_data<'a>(
             households: v.households,
             kind: v.kind.clone(),
             name: glue.text(&v.name),
+            number: c.villages.iter().position(|x| x.slug == v.slug).map_or(1, |i| i + 1),
+            of: c.villages.len(),
             officer: OfficerData {
                 name: glue.text(&v.officer),
                 phone: PhoneData {

@@ -144,6 +144,9 @@ pub struct Expect {
     /// true`): it marks a file that must never reach a print shop, and lies
     /// on the trim's edges on purpose, so no rule applies to it.
     band: Option<String>,
+    /// A card sheet's block of cards with their bleed: text wholly outside
+    /// it (the sheet's slug) is on no card and is cut away with the margin.
+    cards: Option<Rect>,
 }
 
 /// The sample band's words: the campaign's own `[text.example] band`, else
@@ -217,6 +220,13 @@ impl Expect {
                 .map(|cut| cells(cut, c.print.bleed_mm, (layout.width_mm, layout.height_mm)))
                 .unwrap_or_default(),
             band: band_of(c),
+            cards: r.cut.as_ref().map(|cut| {
+                let cells = cells(cut, c.print.bleed_mm, (layout.width_mm, layout.height_mm));
+                let b = c.print.bleed_mm * MM;
+                cells.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |a, k| {
+                    [a[0].min(k[0] - b), a[1].min(k[1] - b), a[2].max(k[2] + b), a[3].max(k[3] + b)]
+                })
+            }),
         }
     }
 }
@@ -302,6 +312,14 @@ pub fn check(doc: &PagedDocument, expect: &Expect) -> Vec<Problem> {
             .map(|r| (r.page, r.y - 1.2 * r.size, r.y + 0.5 * r.size))
             .collect();
         runs.retain(|r| !is_band(r));
+    }
+    // A card sheet's slug (commune, village, side, sheet) lies in the sheet's
+    // margin, off every card and its bleed: cut away, no reader's text.
+    if let Some(k) = expect.cards {
+        runs.retain(|r| {
+            let c = coarse(r);
+            c[0] < k[2] && c[2] > k[0] && c[1] < k[3] && c[3] > k[1]
+        });
     }
     let stream = Stream::new(&runs);
     let mut out = Vec::new();

@@ -570,13 +570,46 @@ fn stars(doc: &Document, page: lopdf::ObjectId) -> usize {
 
 #[test]
 fn the_fake_police_pictogram_prints_no_police_star_on_the_criminal() {
-    let (_dir, out) = build("icons-each", None);
-    let pdf = pdf_of(&out, "icons-each");
-    let doc = Document::load(&pdf).unwrap();
-    let ids = expected_ids();
-    let pages = doc.get_pages();
-    let page_of = |id: &str| pages[&(ids.iter().position(|i| i == id).unwrap() as u32 + 1)];
+    let doc = each_icon();
+    let page_of = |id: &str| page_of(&doc, id);
     // The real police (phải tố giác: call the police) keep their star.
     assert!(stars(&doc, page_of("must_report")) > 0, "the star is found where it is");
     assert_eq!(stars(&doc, page_of("fake_police")), 0, "a star on the impostor");
+}
+
+/// Closed five-cornered outlines (`m`, four `l`, `h`, then a paint): a SIM
+/// card's cut-corner shape.
+fn five_corners(doc: &Document, page: lopdf::ObjectId) -> usize {
+    let content = Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+    let ops: Vec<&str> = content.operations.iter().map(|o| o.operator.as_str()).collect();
+    (0..ops.len().saturating_sub(6))
+        .filter(|&i| {
+            ops[i] == "m"
+                && ops[i + 1..i + 5].iter().all(|o| *o == "l")
+                && ops[i + 5] == "h"
+                && ["f", "f*", "B", "b", "S", "s"].contains(&ops[i + 6])
+        })
+        .count()
+}
+
+#[test]
+fn the_account_rental_pictogram_shows_no_sim_card() {
+    // The rule is about renting out bank accounts, not SIM cards.
+    let doc = each_icon();
+    let page_of = |id: &str| page_of(&doc, id);
+    // The fake QR sticker's peeled corner is such an outline: it is found.
+    assert!(five_corners(&doc, page_of("fake_qr")) > 0, "the shape is found where it is");
+    assert_eq!(five_corners(&doc, page_of("account_rental")), 0, "a SIM card on account rental");
+}
+
+/// The pictograms one per page (`icons-each`), in [`expected_ids`] order.
+fn each_icon() -> Document {
+    let (_dir, out) = build("icons-each", None);
+    Document::load(pdf_of(&out, "icons-each")).unwrap()
+}
+
+/// The page of `id` in [`each_icon`].
+fn page_of(doc: &Document, id: &str) -> lopdf::ObjectId {
+    let n = expected_ids().iter().position(|i| i == id).unwrap() as u32 + 1;
+    doc.get_pages()[&n]
 }

@@ -629,24 +629,12 @@ fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
         let t = trim_box(&doc);
         let (_, mh) = box_mm(&doc, 1, b"MediaBox");
         for (page, side) in [(1, "mặt trước"), (2, "mặt sau")] {
-            let o = std::process::Command::new("pdftotext")
-                .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .unwrap();
-            let html = String::from_utf8_lossy(&o.stdout);
             // Words whose box lies wholly below the TrimBox (pdftotext
             // measures from the top of the sheet).
-            let below: Vec<String> = html
-                .lines()
-                .filter(|l| l.contains("<word"))
-                .filter(|l| {
-                    let at = l.find("yMin=\"").unwrap() + 6;
-                    let y: f64 = l[at..].split('"').next().unwrap().parse().unwrap();
-                    y * 25.4 / 72.0 > mh - t[1]
-                })
-                .map(|l| l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string())
+            let below: Vec<String> = bbox_words(&pdf, page)
+                .into_iter()
+                .filter(|(top, ..)| *top > mh - t[1])
+                .map(|w| w.2)
                 .collect();
             let slug = below.join(" ");
             let want =
@@ -841,4 +829,194 @@ fn square(b: &[rqrr::Point; 4]) -> bool {
     let sides = [side(b[0], b[1]), side(b[1], b[2]), side(b[2], b[3]), side(b[3], b[0])];
     let (lo, hi) = sides.iter().fold((f64::MAX, 0f64), |(lo, hi), s| (lo.min(*s), hi.max(*s)));
     hi <= lo * 1.2
+}
+
+/// The stroke colour of every stroked path of `page` that has no point
+/// strictly inside any of `keep` (rectangles in mm from the TrimBox's
+/// top-left corner; none: the TrimBox itself): the marks drawn around the
+/// trimmed pieces.
+fn mark_strokes(doc: &Document, page: u32, keep: &[[f64; 4]]) -> Vec<Vec<f32>> {
+    use crate::readable::{Mat as M, mul};
+    let id = doc.get_pages()[&page];
+    let dict = doc.get_dictionary(id).unwrap();
+    let t: Vec<f64> = dict.get(b"TrimBox").unwrap().as_array().unwrap().iter().map(num).collect();
+    let pt = 72.0 / 25.4;
+    let trim = [[0.0, 0.0, (t[2] - t[0]) / pt, (t[3] - t[1]) / pt]];
+    let keep = if keep.is_empty() { &trim[..] } else { keep };
+    // In user space: x from the trim's left, y down from the trim's top.
+    let inside = |x: f64, y: f64| {
+        let (x, y) = ((x - t[0]) / pt, (t[3] - y) / pt);
+        keep.iter()
+            .any(|k| x > k[0] + 0.05 && x < k[2] - 0.05 && y > k[1] + 0.05 && y < k[3] - 0.05)
+    };
+    let content = Content::decode(&doc.get_page_content(id).unwrap()).unwrap();
+    let (mut ctm, mut stack): (M, Vec<(M, Vec<f32>)>) = ([1.0, 0.0, 0.0, 1.0, 0.0, 0.0], vec![]);
+    let mut stroke: Vec<f32> = vec![0.0; 4];
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    let mut out = Vec::new();
+    for op in content.operations {
+        let n: Vec<f64> =
+            op.operands.iter().filter_map(|o| o.as_float().ok()).map(f64::from).collect();
+        let at = |x: f64, y: f64, m: &M| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
+        match op.operator.as_str() {
+            "q" => stack.push((ctm, stroke.clone())),
+            "Q" => (ctm, stroke) = stack.pop().unwrap(),
+            "cm" => ctm = mul(&[n[0], n[1], n[2], n[3], n[4], n[5]], &ctm),
+            "K" => stroke = n.iter().map(|v| *v as f32).collect(),
+            "m" | "l" => points.push(at(n[0], n[1], &ctm)),
+            "c" => points.extend(n.chunks(2).map(|p| at(p[0], p[1], &ctm))),
+            "re" => {
+                for (x, y) in [(n[0], n[1]), (n[0] + n[2], n[1] + n[3])] {
+                    points.push(at(x, y, &ctm));
+                }
+            }
+            "S" | "s" | "B" | "b" | "B*" | "b*" | "f" | "F" | "f*" | "n" => {
+                let stroked = matches!(op.operator.as_str(), "S" | "s" | "B" | "b" | "B*" | "b*");
+                if stroked && !points.is_empty() && !points.iter().any(|&(x, y)| inside(x, y)) {
+                    out.push(stroke.clone());
+                }
+                points.clear();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_mark_is_drawn_in_registration_colour() {
+    let layouts = ["--layout", "leaflet-a5", "--layout", "leaflet-a4-trifold", "--layout"];
+    let (_dir, out) = build_small(1, &[&["--marks"][..], &layouts, &["card-sheet"]].concat());
+    let v = &villages()[0];
+    // The card sheet's pieces are its cards: 2 × 4 of 85 × 55 mm, 3 mm
+    // bleed and 4 mm apart, centred on the A4 sheet.
+    let cards: Vec<[f64; 4]> = (0..8)
+        .map(|i| {
+            let (x, y) = (15.0 + f64::from(i % 2) * 95.0, 23.5 + f64::from(i / 2) * 65.0);
+            [x, y, x + 85.0, y + 55.0]
+        })
+        .collect();
+    for (file, keep) in [
+        (format!("leaflet-a5/{}.pdf", v.slug), &[][..]),
+        (format!("leaflet-a4-trifold/{}.pdf", v.slug), &[][..]),
+        (format!("print/leaflet-a5-2up-sra4/{}.pdf", v.slug), &[][..]),
+        (format!("card-sheet/{}.pdf", v.slug), &cards[..]),
+    ] {
+        let doc = Document::load(out.join(&file)).unwrap();
+        for page in 1..=2 {
+            let marks = mark_strokes(&doc, page, keep);
+            assert!(marks.len() >= 8, "{file} p{page}: {} marks", marks.len());
+            for m in marks {
+                assert_eq!(m, [1.0, 1.0, 1.0, 1.0], "{file} p{page}: a mark not in registration");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_side_of_a_card_sheet_carries_its_slug_off_the_cards() {
+    let (_dir, out) = build_small(3, &["--layout", "card-sheet"]);
+    for (k, v) in villages().iter().take(3).enumerate() {
+        let pdf = out.join(format!("card-sheet/{}.pdf", v.slug));
+        for (page, side) in [(1, "mặt trước"), (2, "mặt sau")] {
+            // Words wholly below the last row of cards and its bleed (the
+            // cards' trims end 273.5 mm down the A4 sheet; 3 mm bleed), and
+            // above the sample band of the examples (3.7 mm at the foot):
+            // cut away with the sheet's margin, on no card.
+            let below: Vec<String> = bbox_words(&pdf, page)
+                .into_iter()
+                .filter(|(top, foot, _)| *top > 273.5 + 3.0 && *foot < 297.0 - 3.7)
+                .map(|w| w.2)
+                .collect();
+            let want =
+                format!("Xã Tiên Trang · {} · card-sheet · {side} · tờ {}/3", v.full(), k + 1);
+            assert_eq!(below.join(" "), want, "{} p{page}", v.name);
+        }
+    }
+}
+
+/// Builds the first `n` villages of the example with `args`: the folder and
+/// its output folder.
+fn build_small(n: usize, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = small_example(n);
+    let out = dir.path().join("out");
+    let (code, _, err) =
+        run(canhbao().arg("build").arg(dir.path()).args(args).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{err}");
+    (dir, out)
+}
+
+/// The words of a PDF page as `pdftotext -bbox` reads them: (top, foot,
+/// word), in mm from the top of the MediaBox.
+fn bbox_words(pdf: &Path, page: usize) -> Vec<(f64, f64, String)> {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    let at = |l: &str, key: &str| -> f64 {
+        let i = l.find(key).unwrap() + key.len();
+        l[i..].split('"').next().unwrap().parse::<f64>().unwrap() * 25.4 / 72.0
+    };
+    html.lines()
+        .filter(|l| l.contains("<word"))
+        .map(|l| {
+            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            (at(l, "yMin=\""), at(l, "yMax=\""), word)
+        })
+        .collect()
+}
+
+#[test]
+fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
+    let layouts = ["leaflet-a5", "poster-a4", "leaflet-a4-trifold", "card-sheet"];
+    let args: Vec<&str> = layouts.iter().flat_map(|l| ["--layout", l]).collect();
+    let (_dir, out) = build_small(1, &args);
+    let rows = order_table(&out);
+    let row = |layout: &str| {
+        let r = rows.iter().find(|r| r["mẫu"] == layout && !r["tệp"].contains("-all"));
+        r.unwrap_or_else(|| panic!("{layout}: {rows:?}")).clone()
+    };
+    let a5 = row("leaflet-a5");
+    // The machine value stays; the shop's words are beside it.
+    assert_eq!(a5["khổ giấy"], "sra4", "{a5:?}");
+    assert_eq!(a5["giấy (khổ mua)"], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{a5:?}");
+    assert_eq!(a5["màu in"], "4 màu hai mặt, lật cạnh ngắn", "{a5:?}");
+    assert_eq!(a5["gia công"], "cắt đôi, xén", "{a5:?}");
+    assert!(a5["loại giấy"].contains("g/m²"), "{a5:?}");
+    let poster = row("poster-a4");
+    assert_eq!(poster["giấy (khổ mua)"], "SRA4 (xén còn A4 210 × 297 mm)", "{poster:?}");
+    assert_eq!(poster["màu in"], "4 màu một mặt", "{poster:?}");
+    assert_eq!(poster["gia công"], "xén", "{poster:?}");
+    let trifold = row("leaflet-a4-trifold");
+    assert_eq!(trifold["giấy (khổ mua)"], "SRA4 (xén còn A4 297 × 210 mm)", "{trifold:?}");
+    assert_eq!(trifold["gia công"], "xén, gấp 3", "{trifold:?}");
+    let cards = row("card-sheet");
+    assert_eq!(cards["giấy (khổ mua)"], "A4 (210 × 297 mm)", "{cards:?}");
+    assert_eq!(cards["màu in"], "4 màu hai mặt, lật cạnh dài", "{cards:?}");
+    assert_eq!(cards["gia công"], "cắt 8 thẻ 85 × 55 mm", "{cards:?}");
+    assert!(cards["loại giấy"].contains("300 g/m²"), "{cards:?}");
+}
+
+#[test]
+fn the_shop_note_lists_every_job_of_the_order_and_the_totals() {
+    let args = ["--layout", "leaflet-a5", "--layout", "poster-a4", "--layout", "card-sheet"];
+    let (_dir, out) = build_small(2, &args);
+    let note = std::fs::read_to_string(out.join("print/GHI-CHU-NHA-IN.txt")).unwrap();
+    let rows = order_table(&out);
+    let jobs: Vec<_> = rows.iter().filter(|r| !r["tệp"].is_empty()).collect();
+    assert!(jobs.len() >= 6, "{rows:?}");
+    for r in &jobs {
+        let line = note.lines().find(|l| l.contains(r["tệp"].as_str()));
+        let line = line.unwrap_or_else(|| panic!("{} not in the note:\n{note}", r["tệp"]));
+        for key in ["số bản", "giấy (khổ mua)", "màu in", "gia công"] {
+            assert!(line.contains(r[key].as_str()), "{key} of {}: {line}", r["tệp"]);
+        }
+    }
+    let sheets: u64 = jobs.iter().map(|r| r["số bản"].parse::<u64>().unwrap()).sum();
+    assert!(note.contains(&format!("Tổng cộng: {} việc in, {sheets} bản", jobs.len())), "{note}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("print/GHI-CHU-NHA-IN.txt"), "not in the manifest");
 }
