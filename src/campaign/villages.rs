@@ -297,10 +297,19 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1 << 20) as f64).replace('.', ",")
 }
 
-/// Splits CSV text into rows with their line numbers. Accepts `,` `;` or tab.
-fn read_csv(text: &str, shown: &Path) -> Result<Grid, Issue> {
-    // The delimiter is the one most used in the first lines (a title row may
-    // have none); ties go to the comma.
+/// The CSV reader of a village table: `,` `;` or tab, whichever is most
+/// used in the first lines (a title row may have none; ties go to the
+/// comma). The page's cell edit reads the file with the same reader.
+pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(csv_delimiter(text))
+        .from_reader(text.as_bytes())
+}
+
+/// The delimiter [`csv_reader`] reads `text` with.
+pub(crate) fn csv_delimiter(text: &str) -> u8 {
     let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
     let mut delimiter = b',';
     for d in [b';', b'\t'] {
@@ -308,11 +317,12 @@ fn read_csv(text: &str, shown: &Path) -> Result<Grid, Issue> {
             delimiter = d;
         }
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    delimiter
+}
+
+/// Splits CSV text into rows with their line numbers. Accepts `,` `;` or tab.
+fn read_csv(text: &str, shown: &Path) -> Result<Grid, Issue> {
+    let mut reader = csv_reader(text);
     // The line of a record comes from its byte offset: the csv crate's own
     // line count is off for CRLF, CR-only and blank lines. The offset is
     // where the reader started, before the blank lines it skipped.

@@ -736,19 +736,9 @@ fn csv_with_cell(bytes: &[u8], line: usize, column: usize, value: &str) -> Optio
     let text = std::str::from_utf8(bytes).ok()?;
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let offset = text.len() - body.len();
-    // The delimiter as the loader picks it: the one most used in the first lines.
-    let head: String = body.lines().take(5).collect::<Vec<_>>().join("\n");
-    let mut delimiter = b',';
-    for d in [b';', b'\t'] {
-        if head.matches(d as char).count() > head.matches(delimiter as char).count() {
-            delimiter = d;
-        }
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(body.as_bytes());
+    // Read and written as the loader reads it (the same delimiter).
+    let delimiter = crate::campaign::villages::csv_delimiter(body);
+    let mut reader = crate::campaign::villages::csv_reader(body);
     let mut starts: Vec<(usize, csv::StringRecord)> = Vec::new();
     for record in reader.records() {
         let record = record.ok()?;
