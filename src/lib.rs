@@ -263,15 +263,18 @@ fn refuse_other_run(
 /// list (the package lists them at its end) are removed: the manifest
 /// keeps telling what is there, and the next run makes them again.
 fn package_failed(out: &Path, manifest: &Path, jobs: &[plan::Job], why: String) -> String {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeSet, HashMap};
     let mut expected = BTreeSet::new();
+    // Documents per layout, counted once (not once per job).
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    jobs.iter().for_each(|j| *counts.entry(j.layout.id.as_str()).or_default() += 1);
     for job in jobs.iter().filter(|j| j.layout.copies != layouts::Copies::None) {
         let id = &job.layout.id;
         if job.layout.impose.is_some() {
             let name = job.stem.rsplit('/').next().unwrap_or(&job.stem);
             expected.insert(format!("print/{id}-2up-sra4/{name}.pdf"));
         }
-        let count = jobs.iter().filter(|j| j.layout.id == *id).count();
+        let count = counts[id.as_str()];
         // A commune's one document (the banner) is its own proof: no combined file.
         if job.layout.scope == layouts::Scope::Commune {
             continue;
