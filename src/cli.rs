@@ -155,7 +155,7 @@ pub struct PreviewArgs {
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
-    pub preflight: Option<crate::preflight::Mode>,
+    pub preflight: Option<canhbao::preflight::Mode>,
 }
 
 /// `canhbao serve`.
@@ -241,7 +241,7 @@ pub struct BuildArgs {
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
-    pub preflight: Option<crate::preflight::Mode>,
+    pub preflight: Option<canhbao::preflight::Mode>,
 }
 
 /// `canhbao check`.
@@ -277,9 +277,9 @@ where
     }
 }
 
-/// A PNG resolution (see [`crate::layouts::DPI_RANGE`]).
+/// A PNG resolution (see [`canhbao::layouts::DPI_RANGE`]).
 fn parse_dpi(s: &str) -> Result<f32, String> {
-    in_range(s, crate::layouts::DPI_RANGE, " dpi")
+    in_range(s, canhbao::layouts::DPI_RANGE, " dpi")
 }
 
 /// A number of parallel jobs.

@@ -1,5 +1,6 @@
 //! Integration tests: run the `canhbao` binary and inspect what it writes.
 
+mod architecture;
 mod batch;
 mod custom;
 mod formats;
