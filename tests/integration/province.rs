@@ -436,3 +436,16 @@ fn a_misspelt_province_and_a_misspelt_commune_are_told_in_one_run() {
     }
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
+
+/// `preview` takes one commune's folder: given a province's, it says so
+/// and where a province is built, not that the key `communes` is unknown.
+#[test]
+fn preview_of_a_province_folder_says_it_is_a_province() {
+    let dir = province_copy();
+    let (code, _, err) =
+        run(canhbao().arg("preview").arg(dir.path()).args(["--layout", "leaflet-a5"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("đây là chiến dịch cấp tỉnh (tỉnh Thanh Hóa)"), "{err}");
+    assert!(err.contains("canhbao build"), "{err}");
+    assert!(!err.contains("communes” không có"), "{err}");
+}
