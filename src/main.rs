@@ -7,8 +7,9 @@
 //!   found problems, or the web page could not start);
 //! - 2: bad input (command line, campaign folder, an unknown village or
 //!   layout): nothing was written;
-//! - 130: `build` stopped by Ctrl-C or SIGTERM; finished files are kept and
-//!   listed in the manifest, and the same command again makes the rest.
+//! - 130: `build` or `check` (of a commune or a province) stopped by Ctrl-C
+//!   or SIGTERM; finished files are kept and listed in the manifest, and the
+//!   same command again makes the rest.
 
 use std::process::ExitCode;
 
