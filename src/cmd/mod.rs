@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod layouts;
 pub mod preview;
+pub mod report; // issue 27
 pub mod serve;
 pub mod usage;
 

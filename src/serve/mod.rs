@@ -23,6 +23,7 @@
 
 mod api;
 mod form;
+mod report; // issue 27: the page's fourth step
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -112,6 +113,7 @@ pub fn app_timed(
         .route("/api/build", get(api::build_status).post(api::start_build))
         .route("/download/{kind}", get(api::download))
         .route("/file/{*path}", get(api::file))
+        .merge(report::routes()) // issue 27
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared);
