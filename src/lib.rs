@@ -228,7 +228,7 @@ pub fn build_project(
             &villages,
             &jobs,
             &out,
-            whole_run,
+            whole_run && report.failed.is_empty(),
             stop,
         ),
         false => Ok(report::Written::default()),

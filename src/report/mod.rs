@@ -111,8 +111,9 @@ pub fn expected(c: &Campaign) -> Vec<String> {
 /// The after-print stage of `build`: a delivery sheet for each village of
 /// `villages`, a caption beside each social image of `jobs` that is on
 /// disk, and the tracking workbook when the campaign has none (or a row
-/// for each village it lacks). `whole`: the run covers every village (the
-/// workbook is written only then).
+/// for each village it lacks). `whole`: the run covers every village and
+/// made every document (the workbook is written only then: its copies are
+/// what was printed, and a failed run writes nothing beside `--out`).
 #[allow(clippy::too_many_arguments)]
 pub fn after_build(
     base: &crate::world::Base,
@@ -130,9 +131,16 @@ pub fn after_build(
     let mut written = Written::default();
     let printed: Vec<Layout> = layouts.to_vec();
     // One sheet per village, on every core, like the loudspeaker scripts.
+    // A village whose documents are not all on disk (one was refused or
+    // could not be written) gets no sheet: it would sign for what was not made.
+    let made = |i: usize| {
+        jobs.iter()
+            .filter(|j| j.village == Some(i))
+            .all(|j| out.join(format!("{}.{}", j.stem, j.layout.format.ext())).is_file())
+    };
     let sheets: Vec<Option<String>> = villages
         .par_iter()
-        .map(|&i| match stop.load(Ordering::Relaxed) {
+        .map(|&i| match stop.load(Ordering::Relaxed) || !made(i) {
             true => Ok(None),
             false => sheet::write(base, c, &printed, i, out).map(Some),
         })
