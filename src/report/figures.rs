@@ -358,7 +358,16 @@ impl Document {
                 short.join(", ")
             ));
         }
-        Document::make(c, period, &c.commune.full(), "Thôn", table, &t, shortcomings)
+        // The commune's own word for its villages: the kind most have.
+        let mut kinds: Vec<&str> = c.villages.iter().map(|v| v.kind.as_str()).collect();
+        kinds.sort_unstable();
+        let vw = kinds
+            .chunk_by(|a, b| a == b)
+            .max_by_key(|k| k.len())
+            .and_then(|k| k.first().copied())
+            .unwrap_or("thôn");
+        let who = c.issuer.name.as_str();
+        Document::make(c, period, &c.commune.full(), "Thôn", (who, vw), table, &t, shortcomings)
     }
 
     /// The report of a province: one row per commune.
@@ -375,7 +384,10 @@ impl Document {
             t.add(&ct);
             table.push(table_row((i + 1).to_string(), name.clone(), &ct));
         }
-        let mut doc = Document::make(first, period, province, "Xã, phường", table, &t, Vec::new());
+        let who = format!("Công an {province}");
+        let words = (who.as_str(), "thôn, tổ dân phố");
+        let mut doc =
+            Document::make(first, period, province, "Xã, phường", words, table, &t, Vec::new());
         doc.superior = String::new();
         doc.issuer = format!("CÔNG AN {}", province.to_uppercase());
         doc.symbol = "BC-CAT".into();
@@ -385,11 +397,13 @@ impl Document {
         doc
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn make(
         c: &Campaign,
         period: &Period,
         area: &str,
         unit: &str,
+        (who, vw): (&str, &str),
         table: Vec<TableRow>,
         t: &Totals,
         mut shortcomings: Vec<String>,
@@ -401,10 +415,10 @@ impl Document {
         );
         let situation = vec![format!(
             "Thực hiện kế hoạch tuyên truyền phòng, chống tội phạm lừa đảo chiếm đoạt tài sản, {} đã in và giao tài liệu tuyên truyền (tờ rơi, áp phích, thẻ, bài phát thanh) cho {} {} trên địa bàn {area}, để phát tới từng hộ gia đình. {} báo cáo kết quả thực hiện {} (từ {}) như sau:",
-            c.issuer.name,
+            who,
             num(t.villages),
-            unit.to_lowercase(),
-            c.issuer.name,
+            vw,
+            who,
             period.words(),
             period.span()
         )];
@@ -422,26 +436,20 @@ impl Document {
                 num(t.posters),
                 num(t.cards)
             ),
-            format!(
-                "Loa truyền thanh các {} đã phát {} buổi.",
-                unit.to_lowercase(),
-                num(t.broadcasts)
-            ),
+            format!("Loa truyền thanh các {vw} đã phát {} buổi.", num(t.broadcasts)),
         ];
         if t.log.0 + t.log.1 > 0 {
             results.push(format!(
-                "Đài truyền thanh {} phát {} buổi theo sổ nhật ký ({} buổi 6:00, {} buổi 19:00).",
-                c.commune.full(),
+                "Đài truyền thanh {area} phát {} buổi theo sổ nhật ký ({} buổi 6:00, {} buổi 19:00).",
                 num(t.log.0 + t.log.1),
                 num(t.log.0),
                 num(t.log.1)
             ));
         }
         results.push(format!(
-            "{}/{} {} đã báo cáo kết quả. Kết quả từng {}:",
+            "{}/{} {vw} đã báo cáo kết quả. Kết quả từng {}:",
             num(t.reported),
             num(t.villages),
-            unit.to_lowercase(),
             unit.to_lowercase()
         ));
         if shortcomings.is_empty() {

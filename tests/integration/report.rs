@@ -363,3 +363,42 @@ fn every_social_image_has_a_caption_with_the_hotline() {
         assert!(!text.contains('{') && !text.contains('*'), "{rel}: plain text only\n{text}");
     }
 }
+
+#[test]
+fn a_province_report_sums_every_communes_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/tinh-thanh-hoa"), dir.path());
+    build(dir.path());
+    let books: Vec<PathBuf> = files(&dir.path().join("theo-doi"), "xlsx");
+    assert!(books.len() >= 20, "one workbook per commune: {books:?}");
+    // Two communes report: each village reached half its households.
+    let (mut reached, mut households) = (0u64, 0u64);
+    for (k, book) in books.iter().enumerate() {
+        let g = theo_doi::grid(book, "Theo dõi");
+        let (h, head) = theo_doi::header(&g, "Thôn");
+        let col = head.iter().position(|c| c == "Số hộ").unwrap();
+        let mut set = Vec::new();
+        for (i, row) in g[h + 1..].iter().enumerate() {
+            let n: u64 = row[col].parse().unwrap();
+            households += n;
+            if k < 2 {
+                reached += n / 2;
+                set.push((h + 1 + i, "Số hộ đã nhận", Value::Number((n / 2) as f64)));
+            }
+        }
+        if k < 2 {
+            theo_doi::fill(book, &set, &[]);
+        }
+    }
+    let (code, said, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(households))), "{said}");
+    let docx = dir.path().join("out/tinh-thanh-hoa/bao-cao/bao-cao-2026.docx");
+    let texts = docx_texts(&docx);
+    let at = texts.iter().position(|t| t == "Tổng cộng").expect("a totals row");
+    assert_eq!(texts[at + 1], dots(households));
+    assert_eq!(texts[at + 4], dots(reached));
+    // One row per commune, numbered.
+    let rows = texts.iter().filter(|t| t.starts_with("xã ") || t.starts_with("phường ")).count();
+    assert!(rows >= books.len(), "{rows} rows for {} communes", books.len());
+}
