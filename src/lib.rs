@@ -27,6 +27,7 @@ pub mod proof;
 pub mod province;
 pub mod qr;
 pub mod render;
+pub mod report; // issue 27: delivery sheets, tracking workbook, captions, `report`
 pub mod reporter;
 pub mod rerun;
 pub mod sandbox;
@@ -264,19 +265,42 @@ pub fn build_project(
     } else {
         Ok(0)
     };
+    // After print (issue 27): delivery sheets, captions, theo-doi.xlsx.
+    let after = match scripts {
+        true => report::after_build(
+            base,
+            dir,
+            c,
+            &project.pack,
+            &layouts,
+            &villages,
+            &jobs,
+            &out,
+            whole_run && report.failed.is_empty(),
+            stop,
+        ),
+        false => Ok(report::Written::default()),
+    };
+    let sheets =
+        (report::expected(c), after.as_ref().map(|w| w.written.clone()).unwrap_or_default());
     let keep = output::Keep {
         documents: rerun::documents(&project),
-        scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).collect(),
+        scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).chain(sheets.0).collect(),
         // Those that landed are listed, even when a later one failed.
         written: match scripts {
             false => Vec::new(),
-            true => villages.iter().map(|&i| format!("loa/{}.txt", c.villages[i].slug)).collect(),
+            true => villages
+                .iter()
+                .map(|&i| format!("loa/{}.txt", c.villages[i].slug))
+                .chain(sheets.1)
+                .collect(),
         },
         package: (whole_run && !opts.no_package)
             .then(|| order.iter().map(|l| l.file.clone()).collect()),
     };
     output::settle(&out, &report.manifest, &before, &keep).map_err(|e| fail(e.to_string()))?;
     let loa_files = loa.map_err(|e| fail(e.to_string()))?;
+    after.map_err(|e| fail(e.to_string()))?;
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files, stopped })
 }

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Preview(args) => cmd::preview::run(args),
         Command::Serve(args) => cmd::serve::run(args, &stop),
+        Command::Report(args) => cmd::report::run(args), // issue 27
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "canhbao", &mut std::io::stdout());

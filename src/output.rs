@@ -407,7 +407,8 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     let stems: std::collections::HashSet<&str> =
         m.files.iter().filter_map(|e| e.file.rsplit_once('.').map(|(stem, _)| stem)).collect();
     let side_of = |f: &str| -> Option<String> {
-        if let Some(stem) = f.strip_suffix(".json") {
+        // `.txt`: a social image's caption (issue 27).
+        if let Some(stem) = f.strip_suffix(".json").or_else(|| f.strip_suffix(".txt")) {
             return Some(stem.to_string());
         }
         let (stem, page) = f.strip_suffix(".png")?.rsplit_once('-')?;
@@ -422,8 +423,12 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     also.retain(|f| {
         let valid = if f == ORDER || f == crate::package::SHOP_NOTE {
             keep.package.is_some() || !removed
-        } else if f.starts_with("loa/") {
+        } else if f.starts_with("loa/") || f.starts_with("giao-nhan/") {
+            // Scripts and delivery sheets (issue 27): one per village of the table.
             keep.scripts.contains(f)
+        } else if f.starts_with("bao-cao/") {
+            // Reports (`canhbao report`) stay until removed by hand.
+            true
         } else {
             side_of(f).is_some_and(|stem| stems.contains(stem.as_str()))
         };

@@ -7,7 +7,8 @@ use std::path::Path;
 
 mod xlsx;
 
-use xlsx::{column_name, read_workbook};
+pub use xlsx::column_name;
+use xlsx::read_workbook;
 
 use super::encoding::LineCounter;
 use crate::diag::Issue;

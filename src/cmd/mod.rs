@@ -7,6 +7,7 @@ pub mod init;
 pub mod layouts;
 pub mod preview;
 pub mod province;
+pub mod report; // issue 27
 pub mod serve;
 pub mod usage;
 

@@ -24,8 +24,9 @@
 mod api;
 mod download;
 mod form;
+mod report;
 mod run;
-mod table;
+mod table; // issue 27: the page's fourth step
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -116,6 +117,7 @@ pub fn app_timed(
         .route("/api/build", get(run::build_status).post(run::start_build))
         .route("/download/{kind}", get(download::download))
         .route("/file/{*path}", get(download::file))
+        .merge(report::routes()) // issue 27
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared);

@@ -16,6 +16,7 @@ mod province;
 mod province_proof;
 mod readable;
 mod readme;
+mod report; // issue 27
 mod sandbox;
 mod units;
 mod util;

@@ -354,9 +354,18 @@ fn ctrl_c_stops_a_province_build_cleanly_and_a_rerun_makes_the_rest() {
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
             .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .filter(|p| !p.contains("/giao-nhan/"))
             .collect();
         names.sort();
         names
+    };
+    // The delivery sheets on disk (issue 27), relative to the province's folder.
+    let sheets = || -> Vec<String> {
+        crate::util::all_files(&root)
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .filter(|p| p.contains("/giao-nhan/"))
+            .collect()
     };
     let build = || {
         let mut cmd = canhbao();
@@ -390,6 +399,13 @@ fn ctrl_c_stops_a_province_build_cleanly_and_a_rerun_makes_the_rest() {
         .collect();
     listed.sort();
     assert_eq!(listed, landed, "the manifest and the disk disagree");
+    // The delivery sheets of the communes finished before the stop are side
+    // files: each one on disk is listed under `also`.
+    let also: Vec<&str> =
+        manifest["also"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    for sheet in sheets() {
+        assert!(also.contains(&sheet.as_str()), "{sheet} is on disk, not in the manifest");
+    }
     assert!(!root.join("tong-hop.pdf").exists(), "no summary is made from a part");
 
     let (code, _, err) = run(&mut build());

@@ -123,7 +123,7 @@ fn check_extent(row: u32, col: u32, shown: &Path) -> Result<(), Issue> {
 }
 
 /// Excel's name of a 0-based column: 0 → `A`, 27 → `AB`.
-pub(super) fn column_name(col: u32) -> String {
+pub fn column_name(col: u32) -> String {
     let mut n = col as u64 + 1;
     let mut out = Vec::new();
     while n > 0 {
