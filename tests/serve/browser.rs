@@ -341,7 +341,11 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
                  return r.bottom <= innerHeight && r.top >= 0";
     assert_eq!(d.script(below), json!(true), "the print download is on screen");
     d.screenshot(&shots.join("4-build.png"));
-    let href = d.script("return document.querySelector('#dl-print').getAttribute('href')");
+    // The summary may be drawn once more by the last poll: read the link when it is there.
+    let href = d.wait(
+        "const a = document.querySelector('#dl-print'); return a && a.getAttribute('href')",
+        |v| v.is_string(),
+    );
     assert_eq!(href, "/download/print.zip");
     let b64 = d.cmd(
         "POST",
