@@ -61,8 +61,19 @@ pub fn write(
 ) -> Result<String, Fault> {
     let v = &c.villages[i];
     let rel = format!("{}/{}.pdf", super::SHEETS_DIR, v.slug);
-    let bytes =
-        serde_json::to_vec(&data(c, layouts, i)).map_err(|e| Fault::Other(e.to_string()))?;
+    let mut value = data(c, layouts, i);
+    // What the sheet is made from (its data, the layout, the tool), kept in
+    // the PDF's keywords: a sheet on disk with the same key is not made
+    // again, so a re-run costs a file read, not a Typst compile.
+    let key = key(base, &value);
+    value["key"] = serde_json::Value::String(key.clone());
+    let path = crate::output::place(out, &rel)?;
+    let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+    let same = |old: Vec<u8>| old.windows(key.len()).any(|w| w == key.as_bytes());
+    if regular && std::fs::read(&path).is_ok_and(same) {
+        return Ok(rel);
+    }
+    let bytes = serde_json::to_vec(&value).map_err(|e| Fault::Other(e.to_string()))?;
     let world = base.job("giao-nhan.typ", bytes);
     let why = |e: String| Fault::Other(format!("biên bản giao nhận của {}: {e}", v.full()));
     // A long name may push the tally to a second page: still a sheet to
@@ -74,9 +85,18 @@ pub fn write(
         date: c.date,
     };
     let pdf = crate::render::pdf(&doc, &settings).map_err(|e| why(e.to_string()))?;
-    let path = crate::output::place(out, &rel)?;
     crate::output::write_if_changed(&path, &pdf)?;
     Ok(rel)
+}
+
+/// The key of a sheet made from `value`: the tool's version, the data,
+/// and the layout (the built-in one, or the campaign's own `giao-nhan.typ`).
+fn key(base: &crate::world::Base, value: &serde_json::Value) -> String {
+    let own = base.digest(&format!("{}/giao-nhan.typ", crate::world::LAYOUTS_DIR));
+    let builtin = crate::layouts::BUILTIN_FILES.iter().find(|f| f.0 == "giao-nhan.typ");
+    let layout = own.unwrap_or_else(|| crate::output::sha256(builtin.map_or(&[][..], |f| f.1)));
+    let seed = format!("{}\n{layout}\n{value}", env!("CARGO_PKG_VERSION"));
+    format!("canhbao-giao-nhan-{}", &crate::output::sha256(seed.as_bytes())[..32])
 }
 
 #[cfg(test)]
