@@ -151,11 +151,22 @@ pub struct Rules {
     /// Card sheets: the grid of cards and their cut lines.
     #[serde(default)]
     pub cut: Option<Cut>,
+    /// The tallest empty band a page (or a folded leaflet's panel) may
+    /// show, in millimetres; 0: not checked.
+    #[serde(default)]
+    pub empty_band_mm: f64,
 }
 
 impl Default for Rules {
     fn default() -> Rules {
-        Rules { safe_mm: 4.0, body_pt: 0.0, label_pt: 0.0, folds_mm: Vec::new(), cut: None }
+        Rules {
+            safe_mm: 4.0,
+            body_pt: 0.0,
+            label_pt: 0.0,
+            folds_mm: Vec::new(),
+            cut: None,
+            empty_band_mm: 0.0,
+        }
     }
 }
 
@@ -457,7 +468,9 @@ mod tests {
             assert!(r.label_pt > 0.0 && r.body_pt >= r.label_pt, "{}", l.id);
         }
         let a5 = builtin().into_iter().find(|l| l.id == "leaflet-a5").unwrap();
-        assert_eq!((a5.preflight.body_pt, a5.preflight.safe_mm), (10.5, 4.0));
+        // Issue 23: body 11 pt on the A5, and no hole over 20 mm.
+        assert_eq!((a5.preflight.body_pt, a5.preflight.safe_mm), (11.0, 4.0));
+        assert_eq!(a5.preflight.empty_band_mm, 20.0);
     }
 
     #[test]

@@ -190,3 +190,13 @@ fn strict_is_the_default() {
     assert!(err.contains("kiểm tra trước khi in không đạt"), "{err}");
     assert!(!out.join("pf-split/thon-dong-hai.pdf").exists());
 }
+
+#[test]
+fn an_empty_band_where_a_block_is_missing_fails() {
+    // Greeting and hotline at the head, the officer at the foot, a colour
+    // band between them: the band is a background, the hole ~140 mm.
+    fails_then_warns(
+        "pf-hole",
+        &["trang 1, cả trang: khoảng trống cao", "quá 20,0 mm: có khối bị bỏ"],
+    );
+}

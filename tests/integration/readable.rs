@@ -412,7 +412,8 @@ fn the_checks_see_a_glued_or_split_value() {
 /// sentence); a shorter run is a label (a title, a caption, a number).
 fn minimums(layout: &str) -> (f64, f64) {
     match layout {
-        "leaflet-a5" | "leaflet-a4-trifold" => (9.0, 10.5),
+        // Issue 23: body 11 pt on the A5 and the trifold (12.65 pt raised).
+        "leaflet-a5" | "leaflet-a4-trifold" => (9.0, 11.0),
         "poster-a4" => (12.0, 16.0),
         "poster-a3" => (16.0, 24.0),
         "card" | "card-sheet" => (7.0, 7.0),
@@ -446,6 +447,11 @@ pub(crate) fn nums(ops: &[Object]) -> Vec<f64> {
 /// The size is the Tf size scaled by the text matrix and the CTM (q/Q/cm),
 /// following form XObjects. Fonts are Identity-H (2 bytes a glyph).
 fn text_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64)> {
+    placed_runs(doc, page).into_iter().map(|(size, glyphs, _, y)| (size, glyphs, y)).collect()
+}
+
+/// Like `text_runs`, with each run's start: (size, glyphs, x, y) in pt.
+fn placed_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64, f64)> {
     let mut out = Vec::new();
     let content = doc.get_page_content(page).unwrap();
     let res = doc.get_page_resources(page).unwrap().0.cloned();
@@ -458,7 +464,7 @@ fn runs_in(
     content: &[u8],
     res: Option<&lopdf::Dictionary>,
     ctm0: Mat,
-    out: &mut Vec<(f64, usize, f64)>,
+    out: &mut Vec<(f64, usize, f64, f64)>,
 ) {
     let ops = Content::decode(content).unwrap().operations;
     let mut stack = vec![ctm0];
@@ -496,7 +502,7 @@ fn runs_in(
                     .sum();
                 let m = mul(&tm, &ctm);
                 let scale = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
-                out.push((size * scale, glyphs, m[5]));
+                out.push((size * scale, glyphs, m[4], m[5]));
             }
             "Do" => {
                 if let Some((content, sub, inner)) = form_xobject(doc, res, &op.operands, &ctm) {
@@ -591,6 +597,57 @@ fn type_is_at_least_the_layouts_minimum() {
 }
 
 const MM_PT: f64 = 72.0 / 25.4;
+
+/// The tightest line spacing of a page, as a share of the type size: for
+/// each run of text up to 16 pt (display type above is set tight on
+/// purpose), the next run below starting at the same x at the same size
+/// (the paragraph's next line), whose baseline is less than twice the size
+/// away. (ratio, size, baseline) of the tightest pair, or None.
+fn tightest_leading(runs: &[(f64, usize, f64, f64)]) -> Option<(f64, f64, f64)> {
+    let mut best: Option<(f64, f64, f64)> = None;
+    for &(size, _, x, y) in runs.iter().filter(|r| r.0 <= 16.0 && r.1 >= 3) {
+        let below = runs
+            .iter()
+            .filter(|r| (r.0 - size).abs() < 0.05 && (r.2 - x).abs() < 0.5 && r.1 >= 3)
+            .map(|r| y - r.3)
+            .filter(|&dy| dy > 0.5 * size && dy < 2.0 * size)
+            .fold(f64::INFINITY, f64::min);
+        if below.is_finite() && best.is_none_or(|b| below / size < b.0) {
+            best = Some((below / size, size, y));
+        }
+    }
+    best
+}
+
+#[test]
+fn lines_of_the_leaflets_are_set_at_1_3_times_their_size_at_least() {
+    // Stacked Vietnamese accents crowd the line above at 1.08–1.19 (issue
+    // 23): every paragraph of the A5 and the trifold at 1.3 at least.
+    let mut problems = Problems::default();
+    for case in CASES {
+        let out = built(case);
+        let rows = rows(case);
+        for layout in ["leaflet-a5", "leaflet-a4-trifold"] {
+            for (pdf, _) in documents(case, out, layout, &rows) {
+                let doc = Document::load(&pdf).unwrap();
+                for (n, page) in doc.get_pages() {
+                    let runs = placed_runs(&doc, page);
+                    if let Some((ratio, size, y)) = tightest_leading(&runs)
+                        && ratio < 1.3 - 0.005
+                    {
+                        problems.add(format!(
+                            "{}/{layout}/{} p{n}: lines of {size:.2} pt {ratio:.2} × apart (baseline {:.0} mm from the foot)",
+                            case.dir,
+                            pdf.file_name().unwrap().to_string_lossy(),
+                            y / MM_PT
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    problems.check("lines set closer than 1.3 times their size");
+}
 
 /// The foot and top of a page's trim (its MediaBox on the card sheet, which
 /// has no bleed), in pt from the MediaBox's foot.

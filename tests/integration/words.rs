@@ -344,16 +344,23 @@ fn each_audience_prints_its_own_tactics() {
         }
         // The officer's title and what to do if scammed, on every audience's A5.
         assert!(leaflet.contains("Cán bộ Công an xã phụ trách thôn Đông Hải"), "{leaflet}");
-        // Step 3 comes after step 2 turned the phone off.
+        // The A5 prints the steps in fewer words (`back.scammed_steps_short`,
+        // issue 23: four tactics at 11 pt); the trifold's flap prints them
+        // whole. Step 3 comes after step 2 turned the phone off.
+        let trifold = flat_text(&out.join("leaflet-a4-trifold/thon-dong-hai.pdf"));
+        let short = pack.table["text"]["back"]["scammed_steps_short"].as_array().unwrap();
+        for step in short {
+            let step = step.as_str().unwrap().replace("{commune_full}", "xã Tiên Trang");
+            assert!(leaflet.contains(&step), "{audience}: no “{step}”\n{leaflet}");
+        }
         let bank = "Gọi ngay ngân hàng theo số in trên thẻ (dùng máy khác nếu đã tắt máy), \
                     không gọi số tìm trên mạng.";
-        assert!(leaflet.contains(bank), "{audience}: {leaflet}");
+        assert!(trifold.contains(bank), "{audience}: {trifold}");
         assert!(
-            leaflet.contains("để Công an đề nghị ngân hàng phong tỏa tài khoản nhận tiền"),
-            "{audience}: {leaflet}"
+            trifold.contains("để Công an đề nghị ngân hàng phong tỏa tài khoản nhận tiền"),
+            "{audience}: {trifold}"
         );
-        assert!(leaflet.contains("tắt Wi-Fi"), "{audience}: {leaflet}");
-        let trifold = flat_text(&out.join("leaflet-a4-trifold/thon-dong-hai.pdf"));
+        assert!(trifold.contains("tắt Wi-Fi"), "{audience}: {trifold}");
         // "Không làm theo yêu cầu lạ": never read the OTP out.
         assert!(trifold.contains("Không đọc mã OTP cho bất kỳ ai."), "{audience}: {trifold}");
         for text in [&leaflet, &trifold] {
