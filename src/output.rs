@@ -365,7 +365,7 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
         also.push(crate::package::SHOP_NOTE.to_string());
     }
     also.retain(|f| {
-        let valid = if f == ORDER || f == crate::package::SHOP_NOTE {
+        let valid = if f == ORDER || crate::order::is_paper(f) {
             keep.package.is_some() || !removed
         } else if f.starts_with("loa/") {
             keep.scripts.contains(f)

@@ -2,6 +2,7 @@
 
 mod batch;
 mod custom;
+mod elderly;
 mod formats;
 mod icons;
 mod input;
