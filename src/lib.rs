@@ -16,6 +16,7 @@ pub mod diag;
 pub mod init;
 pub mod layouts;
 pub mod loa;
+pub mod order;
 pub mod output;
 pub mod package;
 pub mod phone;

@@ -421,7 +421,7 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
         also.push(crate::package::SHOP_NOTE.to_string());
     }
     also.retain(|f| {
-        let valid = if f == ORDER || f == crate::package::SHOP_NOTE {
+        let valid = if f == ORDER || crate::order::is_paper(f) {
             keep.package.is_some() || !removed
         } else if f.starts_with("loa/") || f.starts_with("giao-nhan/") {
             // Scripts and delivery sheets (issue 27): one per village of the table.

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::Province;
 use crate::diag::{Issue, Issues};
+use crate::order::{CommuneOrder, OrderLine, Refused};
 use crate::output::{Entry, Manifest};
-use crate::package::OrderLine;
 use crate::{BuildError, BuildOptions, Reporter};
 
 /// The summary's file name, in the province folder.
@@ -263,9 +263,7 @@ fn summary(
     base: &crate::world::Base,
     example: bool,
 ) -> Result<Vec<PathBuf>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["commune", "file", "layout", "village", "paper", "sides", "copies"];
-    w.write_record(header).map_err(|e| e.to_string())?;
+    let mut orders = Vec::new();
     let mut sheets: Vec<(String, String, usize, u64, bool)> = Vec::new();
     let mut rows = Vec::new();
     let mut totals = vec![0u64; report.layouts.len()];
@@ -275,12 +273,16 @@ fn summary(
         let Ok(done) = &c.outcome else { continue };
         let campaign = &done.built.project.campaign;
         date = campaign.date;
+        orders.push(CommuneOrder {
+            full: &c.full,
+            slug: &c.slug,
+            lines: &done.built.order,
+            refused: done.built.report.failed.iter().map(Refused::of).collect(),
+            layouts: &done.built.project.layouts,
+        });
         for l in &done.built.order {
-            let OrderLine { file, layout, village, paper, sides, copies } = l;
+            let OrderLine { file, layout, paper, copies, .. } = l;
             let file = format!("{}/{file}", c.slug);
-            let (sides, copies_s) = (sides.to_string(), copies.to_string());
-            w.write_record([&c.full, &file, layout, village, paper, &sides, &copies_s])
-                .map_err(|e| e.to_string())?;
             // The proof set (`print/<layout>-all.pdf`, one of each village)
             // is counted apart from the run itself.
             let proof = file.contains(&format!("print/{layout}-all"));
@@ -305,8 +307,8 @@ fn summary(
             "copies": done.copies,
         }));
     }
-    let order = report.out.join("print-order.csv");
-    crate::output::write_atomic(&order, &w.into_inner().map_err(|e| e.to_string())?)?;
+    let order = report.out.join(crate::output::ORDER);
+    crate::order::write_province_order(&order, &orders)?;
     let data = json!({
         "province": crate::text::capitalize(&report.province),
         "date": date.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())),

@@ -63,6 +63,8 @@ fn the_print_zip_holds_what_the_manifest_lists_with_real_dates() {
         .unwrap()
         .iter()
         .map(|e| e["file"].as_str().unwrap().to_string())
+        // (and the shop's papers the manifest lists beside them: the note's PDF)
+        .chain(manifest["also"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().into()))
         .filter(|f| f.ends_with(".pdf"))
         .collect();
     listed.push("print-order.csv".into());

@@ -259,19 +259,13 @@ fn only_the_binary_prints() {
 #[test]
 fn no_source_file_is_too_long_to_read() {
     const MAX: usize = 800;
-    // Being split on other branches (issue 28): each may not grow, and its
-    // line goes when its split is merged.
-    const SPLITTING: &[(&str, usize)] = &[("package.rs", 963), ("preflight.rs", 862)];
     let src = repo().join("src");
     let long: Vec<String> = rust_files(&src)
         .iter()
         .map(|f| {
             (f.strip_prefix(&src).unwrap(), std::fs::read_to_string(f).unwrap().lines().count())
         })
-        .filter(|(f, n)| {
-            let allowed = SPLITTING.iter().find(|(name, _)| Path::new(name) == *f);
-            *n > allowed.map_or(MAX, |(_, now)| *now)
-        })
+        .filter(|(_, n)| *n > MAX)
         .map(|(f, n)| format!("{} ({n} lines)", f.display()))
         .collect();
     assert!(long.is_empty(), "files of src/ over {MAX} lines:\n{}", long.join("\n"));

@@ -3,6 +3,7 @@
 mod architecture;
 mod batch;
 mod custom;
+mod elderly;
 mod formats;
 mod icons;
 mod input;

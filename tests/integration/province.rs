@@ -140,8 +140,8 @@ fn every_leaflet_carries_its_own_communes_hotline_and_issuer_only() {
     // The province's print order: every leaflet's village once, with its commune.
     let mut order = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
     let headers = order.headers().unwrap().clone();
-    assert_eq!(&headers[0], "commune");
-    assert_eq!(&headers[3], "village");
+    assert_eq!(&headers[0], "xã, phường");
+    assert_eq!(&headers[3], "thôn");
     let sheets = order.records().map(|r| r.unwrap()).filter(|r| &r[4] == "sra4").count();
     assert_eq!(sheets, leaflets, "one 2-up row per village");
     let summary = text(&out.join("tong-hop.pdf"));
