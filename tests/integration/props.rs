@@ -392,3 +392,60 @@ fn binary_exits_0_or_2_on_arbitrary_files() {
         })
         .unwrap();
 }
+
+/// The small workbook with its cell B1 (`<c r="B1" t="s"><v>1</v></c>`, the
+/// second of ten shared strings) written as `cell`.
+fn workbook_with_b1(cell: &str) -> Vec<u8> {
+    let mut parts = workbook_parts().clone();
+    let sheet = parts.iter_mut().find(|(n, _)| n == "xl/worksheets/sheet1.xml").unwrap();
+    let xml = String::from_utf8(sheet.1.clone()).unwrap();
+    let b1 = "<c r=\"B1\" t=\"s\"><v>1</v></c>";
+    assert!(xml.contains(b1), "{xml}");
+    sheet.1 = xml.replace(b1, cell).into_bytes();
+    zip_parts(&parts)
+}
+
+/// Shared-string cells whose index calamine 0.31 reads as 11 (past the ten
+/// strings: it indexed the table unchecked and panicked in
+/// `cells_reader.rs:358`), while a plain reading says 1. The first is what
+/// the property test found (proptest-regressions/props.txt).
+const INDEX_11: &[&str] = &[
+    "<c r=\"B1\" t=\"s\"><v>1<c r=\"XFD1048576\"><v>1</v></c></v></c>",
+    "<c r=\"B1\" t=\"s\"><v>1&#49;</v></c>",
+    "<c r=\"B1\" x:t=\"n\" t=\"s\"><v>11</v></c>",
+    "<c r=\"B1\" t=\"s\"><f><c r=\"C9\"></c></f><v>11</v></c>",
+];
+
+/// Exit 2, a refusal naming `file` and cell B1, no panic text.
+fn refused_at_b1(cell: &str, (code, _, err): (i32, String, String), file: &str) {
+    assert!(!err.contains("panicked"), "{cell}:\n{err}");
+    assert_eq!(code, 2, "{cell}:\n{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(&format!("{file}: lỗi: ")))
+        .unwrap_or_else(|| panic!("{cell}: no refusal naming {file}:\n{err}"));
+    assert!(line.contains("tệp .xlsx hỏng") && line.contains("ô B1"), "{cell}: {line}");
+}
+
+/// `check` refuses each: exit 2, villages.xlsx and the cell named, no panic.
+#[test]
+fn a_shared_string_index_calamine_reads_differently_is_refused() {
+    for cell in INDEX_11 {
+        let dir = campaign_with_file("villages.xlsx", &workbook_with_b1(cell));
+        let out = run(canhbao().arg("check").arg(dir.path()).arg("--no-contact-sheet"));
+        refused_at_b1(cell, out, "villages.xlsx");
+    }
+}
+
+/// The same cells in the tracking workbook: `report` refuses theo-doi.xlsx
+/// with the cell, without a panic.
+#[test]
+fn a_damaged_tracking_workbook_is_refused_not_a_panic() {
+    for cell in INDEX_11 {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("examples/tien-trang"), dir.path());
+        fs::write(dir.path().join("theo-doi.xlsx"), workbook_with_b1(cell)).unwrap();
+        let out = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
+        refused_at_b1(cell, out, "theo-doi.xlsx");
+    }
+}

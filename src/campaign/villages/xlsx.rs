@@ -393,6 +393,12 @@ fn string_lengths(part: &mut impl std::io::Read) -> Result<Vec<u64>, String> {
 /// must be small (it fills a vector up to the index and a map over the range);
 /// and the cells, each shared string counted where it is used, must hold at
 /// most [`MAX_CELLS`] values and [`MAX_EXPANDED`] bytes of text.
+///
+/// The index is read as calamine 0.31 reads it (`read_value` in its
+/// `cells_reader.rs`): the text of the `<v>` up to its first `</v>`, other
+/// elements inside skipped, `&#49;` resolved. So a `<v>` of a shared-string
+/// cell holding anything but plain text (an element, an entity) is refused:
+/// `<v>1<c><v>1</v></c></v>` reads `1` here but `11` there.
 fn scan_sheet(
     part: &mut impl std::io::Read,
     strings: &[u64],
@@ -401,80 +407,166 @@ fn scan_sheet(
     const MAX_FORMULA_CELLS: u64 = 1_000_000;
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
     let mut buf = Vec::new();
-    let (mut shared_cell, mut in_value) = (false, false);
+    // The open `<c>`: whether it is a shared-string cell, and its name for
+    // messages. A cell inside a cell is refused: Excel writes none, and
+    // calamine reads a `<v>` by the cell it started in.
+    let mut open: Option<(bool, String)> = None;
+    let mut row = 0u64;
+    // The text of the shared-string `<v>` being read.
+    let mut index: Option<String> = None;
     loop {
         match xml.read_event_into(&mut buf).map_err(|_| bad_xml(xml.error_position()))? {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                b"row" => {
-                    let yes =
-                        attr(&e, b"hidden").is_some_and(|h| matches!(h.as_ref(), b"1" | b"true"));
-                    let row =
-                        attr(&e, b"r").and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok());
-                    if let (true, Some(row)) = (yes, row)
-                        && tally.hidden.len() < MAX_ROWS
-                    {
-                        tally.hidden.push(row);
-                    }
-                }
-                b"c" => shared_cell = attr(&e, b"t").is_some_and(|t| t.as_ref() == b"s"),
-                b"v" | b"is" => {
-                    in_value = shared_cell && e.local_name().as_ref() == b"v";
-                    tally.cells += 1;
-                    if tally.cells > MAX_CELLS {
-                        return Err(Scan::Cells);
-                    }
-                }
-                b"f" => {
-                    if let Some(si) = attr(&e, b"si") {
-                        let si: u64 = std::str::from_utf8(&si)
-                            .ok()
-                            .and_then(|s| s.parse().ok())
-                            .ok_or("chỉ số công thức sai")?;
-                        if si > MAX_FORMULA_CELLS {
-                            return Err(format!("chỉ số công thức {si} quá lớn").into());
+            Event::Start(e) | Event::Empty(e) if index.is_some() => {
+                return Err(Scan::Broken(format!(
+                    "ô {}: giá trị của ô có thẻ XML “<{}>” lồng bên trong",
+                    open_cell(&open),
+                    String::from_utf8_lossy(e.name().as_ref()).chars().take(40).collect::<String>()
+                )));
+            }
+            ref event @ (Event::Start(ref e) | Event::Empty(ref e)) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    b"row" => {
+                        let r: Option<usize> =
+                            attr(e, b"r").and_then(|r| std::str::from_utf8(&r).ok()?.parse().ok());
+                        if let Some(r) = r {
+                            row = r as u64;
+                        } else {
+                            row += 1;
+                        }
+                        let yes = attr(e, b"hidden")
+                            .is_some_and(|h| matches!(h.as_ref(), b"1" | b"true"));
+                        if let (true, Some(r)) = (yes, r)
+                            && tally.hidden.len() < MAX_ROWS
+                        {
+                            tally.hidden.push(r);
                         }
                     }
-                    if let Some(range) = attr(&e, b"ref") {
-                        let mut ends = range.split(|b| *b == b':').map(parse_cell_ref);
-                        let start = ends.next().flatten().ok_or("vùng công thức sai")?;
-                        let end = ends.next().flatten().unwrap_or(start);
-                        if end.0 < start.0 || end.1 < start.1 {
-                            return Err("vùng công thức ngược".into());
+                    b"c" if open.is_some() => {
+                        return Err(Scan::Broken(format!(
+                            "ô {} nằm bên trong ô {}",
+                            cell_name(e, row),
+                            open_cell(&open)
+                        )));
+                    }
+                    b"c" if !empty => open = Some((shared_string_cell(e), cell_name(e, row))),
+                    b"v" | b"is" => {
+                        tally.cells += 1;
+                        if tally.cells > MAX_CELLS {
+                            return Err(Scan::Cells);
                         }
-                        tally.coverage += (end.0 - start.0 + 1).max(end.1 - start.1 + 1);
-                        if tally.coverage > MAX_FORMULA_CELLS {
-                            return Err("công thức dùng chung phủ quá nhiều ô".into());
+                        if e.local_name().as_ref() == b"v" && open.as_ref().is_some_and(|(s, _)| *s)
+                        {
+                            if empty {
+                                // calamine reads `<v/>` as `<v></v>`.
+                                shared_index("", &open, strings, tally)?;
+                            } else {
+                                index = Some(String::new());
+                            }
                         }
                     }
+                    b"f" => {
+                        if let Some(si) = attr(e, b"si") {
+                            let si: u64 = std::str::from_utf8(&si)
+                                .ok()
+                                .and_then(|s| s.parse().ok())
+                                .ok_or("chỉ số công thức sai")?;
+                            if si > MAX_FORMULA_CELLS {
+                                return Err(format!("chỉ số công thức {si} quá lớn").into());
+                            }
+                        }
+                        if let Some(range) = attr(e, b"ref") {
+                            let mut ends = range.split(|b| *b == b':').map(parse_cell_ref);
+                            let start = ends.next().flatten().ok_or("vùng công thức sai")?;
+                            let end = ends.next().flatten().unwrap_or(start);
+                            if end.0 < start.0 || end.1 < start.1 {
+                                return Err("vùng công thức ngược".into());
+                            }
+                            tally.coverage += (end.0 - start.0 + 1).max(end.1 - start.1 + 1);
+                            if tally.coverage > MAX_FORMULA_CELLS {
+                                return Err("công thức dùng chung phủ quá nhiều ô".into());
+                            }
+                        }
+                    }
+                    _ => {}
                 }
+            }
+            Event::Text(t) => match index.as_mut() {
+                // Only the first few characters matter: a longer index is refused anyway.
+                Some(text) if text.len() < 64 => text.push_str(&String::from_utf8_lossy(&t)),
+                Some(_) => {}
+                None => {
+                    tally.text += t.len() as u64;
+                    if tally.text > MAX_EXPANDED {
+                        return Err(Scan::Text);
+                    }
+                }
+            },
+            Event::GeneralRef(r) => {
+                // calamine resolves `&#49;` into the index; an index is plain
+                // digits, so a reference in one makes it unreadable here.
+                if let Some(text) = index.as_mut()
+                    && text.len() < 64
+                {
+                    text.push_str(&format!("&{};", String::from_utf8_lossy(&r)));
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"v" => {
+                    if let Some(text) = index.take() {
+                        shared_index(&text, &open, strings, tally)?;
+                    }
+                }
+                b"c" => open = None,
                 _ => {}
             },
-            Event::Text(t) if in_value => {
-                let index: Option<usize> =
-                    std::str::from_utf8(&t).ok().and_then(|s| s.trim().parse().ok());
-                let Some(len) = index.and_then(|i| strings.get(i)) else {
-                    return Err(Scan::Broken(format!(
-                        "ô trỏ tới chuỗi “{}” không có trong bảng chuỗi",
-                        String::from_utf8_lossy(&t)
-                    )));
-                };
-                tally.text += len;
-                if tally.text > MAX_EXPANDED {
-                    return Err(Scan::Text);
-                }
-            }
-            Event::Text(t) => {
-                tally.text += t.len() as u64;
-                if tally.text > MAX_EXPANDED {
-                    return Err(Scan::Text);
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == b"v" => in_value = false,
             Event::Eof => return Ok(()),
             _ => {}
         }
         buf.clear();
     }
+}
+
+/// Whether cell `c` says `t="s"` (its value is an index into the shared
+/// strings). Any attribute named `t` counts: calamine takes the unprefixed
+/// one, whichever comes first.
+fn shared_string_cell(c: &BytesStart) -> bool {
+    c.attributes().flatten().any(|a| a.key.local_name().as_ref() == b"t" && *a.value == *b"s")
+}
+
+/// The name of cell `c` for messages: its `r` (`B1`), or its row when it has none.
+fn cell_name(c: &BytesStart, row: u64) -> String {
+    match attr(c, b"r").and_then(|r| parse_cell_ref(&r)) {
+        Some((r, col)) => format!("{}{}", column_name(col as u32), r + 1),
+        None => format!("không ghi địa chỉ ở dòng {row}"),
+    }
+}
+
+/// The name of the open cell.
+fn open_cell(open: &Option<(bool, String)>) -> &str {
+    open.as_ref().map_or("?", |(_, name)| name.as_str())
+}
+
+/// Checks the index `text` of a shared-string cell, and counts its string.
+fn shared_index(
+    text: &str,
+    open: &Option<(bool, String)>,
+    strings: &[u64],
+    tally: &mut Tally,
+) -> Result<(), Scan> {
+    let index: Option<usize> = text.trim().parse().ok();
+    let Some(len) = index.and_then(|i| strings.get(i)) else {
+        let shown: String = text.chars().take(20).collect();
+        return Err(Scan::Broken(format!(
+            "ô {} trỏ tới chuỗi “{shown}” không có trong bảng chuỗi",
+            open_cell(open)
+        )));
+    };
+    tally.text += len;
+    if tally.text > MAX_EXPANDED {
+        return Err(Scan::Text);
+    }
+    Ok(())
 }
 
 /// One spreadsheet cell as text. Whole numbers lose their `.0`.
