@@ -341,6 +341,43 @@ fn impossible_figures_are_refused_with_their_cell() {
     assert!(!dir.path().join("out/bao-cao").exists(), "nothing is written");
 }
 
+/// Excel keeps a date as a serial number (46101 = 20/03/2026): a typed
+/// date cell, or a bare serial in the date column once a copy-paste has
+/// lost its format, is a date, counted in its period; a serial outside
+/// the period is still refused naming its cell.
+#[test]
+fn excel_date_cells_and_serials_are_read_as_dates() {
+    let dir = built("nam-gia-nghia");
+    let book = dir.path().join("theo-doi.xlsx");
+    let g = theo_doi::grid(&book, "Theo dõi");
+    let (h, head) = theo_doi::header(&g, "Thôn");
+    let col = head.iter().position(|c| c == "Ngày nhận").unwrap();
+    let cell = |r: usize| format!("{}{}", (b'A' + col as u8) as char, r + 1);
+    let mut set = vec![
+        (h + 1, "Ngày nhận", Value::DateTime(2026, 3, 19)),
+        (h + 2, "Ngày nhận", Value::Number(46101.0)),
+        (h + 3, "Ngày nhận", Value::Number(46235.0)), // 01/08/2026
+    ];
+    theo_doi::fill(&book, &set, &[]);
+    let (code, _, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
+    assert_eq!(code, 2, "{err}");
+    let bad: Vec<&str> = err.lines().filter(|l| l.contains("lỗi:")).collect();
+    assert_eq!(bad.len(), 1, "only the August serial is refused:\n{err}");
+    let at = format!("theo-doi.xlsx:{}: lỗi: [Ngày nhận] ô {}", h + 4, cell(h + 3));
+    assert!(bad[0].starts_with(&at) && bad[0].contains("01/08/2026"), "{}", bad[0]);
+    assert!(bad[0].contains("ngoài kỳ báo cáo"), "{}", bad[0]);
+    // Inside the period, both rows count as villages that reported.
+    set.pop();
+    std::fs::remove_file(&book).unwrap();
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    build(dir.path());
+    theo_doi::fill(&book, &set, &[]);
+    let (code, said, err) =
+        run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(said.contains("(2 đã báo cáo)"), "{said}");
+}
+
 #[test]
 fn every_social_image_has_a_caption_with_the_hotline() {
     let dir = built("hac-thanh");
