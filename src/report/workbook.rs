@@ -436,11 +436,15 @@ pub fn read(
             let col = table.columns.iter().position(|c| *c == Some(name)).unwrap_or(0);
             format!("{}{line}", letter(col))
         };
-        let at = |name: &str, msg: String| {
-            let header = table.header(name);
-            Issue::error(shown, format!("ô {}: {msg}", cell_of(name))).line(line).field(header)
-        };
         let name = table.cell(r, "village").unwrap_or("").to_string();
+        // The village beside the cell: the officer finds the row by its name.
+        let village_words = if name.is_empty() { String::new() } else { format!(" ({name})") };
+        let at = |key: &str, msg: String| {
+            let header = table.header(key);
+            Issue::error(shown, format!("ô {}{village_words}: {msg}", cell_of(key)))
+                .line(line)
+                .field(header)
+        };
         if name.is_empty() {
             issues.push(
                 at("village", "chưa ghi tên thôn".into())
