@@ -19,19 +19,19 @@ pub fn run(args: ReportArgs) -> Outcome {
                     println!(
                         "  {name}: {} / {} hộ đã nhận ({}%), {} tờ rơi",
                         num(c.reached),
-                        num(c.households),
+                        num(c.reported_households),
                         c.share(),
                         num(c.leaflets)
                     );
                 }
             }
             println!(
-                "  {} thôn ({} đã báo cáo), {} / {} hộ đã nhận tài liệu ({}%)",
+                "  {} thôn ({} đã báo cáo), {} / {} hộ đã nhận tài liệu ({}%, trên các thôn đã báo cáo)",
                 num(t.villages),
                 num(t.reported),
                 num(t.reached),
-                num(t.households),
-                share(t.reached, t.households)
+                num(t.reported_households),
+                share(t.reached, t.reported_households)
             );
             println!(
                 "  {} tờ rơi, {} áp phích, {} thẻ đã phát; {} buổi phát loa",

@@ -598,6 +598,8 @@ pub fn read(
             broadcasts,
             notes,
             filled,
+            posters_given: !table.cell(r, "posters").unwrap_or("").is_empty(),
+            cards_given: !table.cell(r, "cards").unwrap_or("").is_empty(),
         });
     }
     let log = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {

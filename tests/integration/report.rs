@@ -154,14 +154,15 @@ fn the_workbook_is_written_once_and_keeps_the_officers_cells() {
 
 /// Fills every row but the last of the built example's workbook with
 /// figures that differ per village; returns the expected totals:
-/// (households, printed, leaflets, reached, posters, broadcasts).
-fn fill_all(dir: &Path) -> [u64; 6] {
+/// (households, printed, leaflets, reached, posters, broadcasts, households
+/// of the villages that reported).
+fn fill_all(dir: &Path) -> [u64; 7] {
     let book = dir.join("theo-doi.xlsx");
     let g = theo_doi::grid(&book, "Theo dõi");
     let (h, head) = theo_doi::header(&g, "Thôn");
     let col = |name: &str| head.iter().position(|c| c == name).unwrap();
     let mut set = Vec::new();
-    let mut sums = [0u64; 6];
+    let mut sums = [0u64; 7];
     let data = &g[h + 1..];
     for (i, row) in data.iter().enumerate() {
         let households: u64 = row[col("Số hộ")].parse().unwrap();
@@ -179,7 +180,8 @@ fn fill_all(dir: &Path) -> [u64; 6] {
         set.push((r, "Số hộ đã nhận", Value::Number(reached as f64)));
         set.push((r, "Số áp phích đã dán", Value::Number(posters as f64)));
         set.push((r, "Số buổi phát loa", Value::Number(broadcasts as f64)));
-        for (k, v) in [(2, leaflets), (3, reached), (4, posters), (5, broadcasts)] {
+        for (k, v) in [(2, leaflets), (3, reached), (4, posters), (5, broadcasts), (6, households)]
+        {
             sums[k] += v;
         }
     }
@@ -213,7 +215,8 @@ fn share(reached: u64, of: u64) -> String {
 #[test]
 fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
     let dir = built("nam-gia-nghia");
-    let [households, printed, leaflets, reached, posters, broadcasts] = fill_all(dir.path());
+    let [households, printed, leaflets, reached, posters, broadcasts, reporting] =
+        fill_all(dir.path());
     let (code, said, err) =
         run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
     assert_eq!(code, 0, "{err}");
@@ -222,9 +225,9 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
         dots(printed),
         dots(leaflets),
         dots(reached),
-        share(reached, households),
+        share(reached, reporting),
         dots(posters),
-        "0".into(),
+        "—".into(), // no village gave a cards figure
         dots(broadcasts),
     ];
     let docx = dir.path().join("out/bao-cao/bao-cao-2026-H1.docx");
@@ -246,6 +249,22 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
         assert!(all.contains(needle), "`{needle}` not in the .docx");
     }
     assert!(all.contains("Số:        /BC-"), "the number is left blank");
+    // No instruction left for the officer; the share says its basis; a
+    // village that has not reported is "—", not 0; no figure is not 0.
+    assert!(!all.contains("(Ghi"), "an instruction left in the report:\n{all}");
+    let villages = villages(dir.path()).len();
+    assert!(all.contains(&format!("(trên {} tổ dân phố đã báo cáo)", villages - 1)), "{all}");
+    assert!(all.contains("thẻ cảnh báo: chưa có số liệu"), "{all}");
+    let n = villages.to_string();
+    let last = texts
+        .windows(2)
+        .position(|w| w[0] == n && w[1].starts_with(|c: char| c.is_alphabetic()))
+        .expect("the last row");
+    assert_eq!(&texts[last + 4..last + 10], &["—"; 6], "the silent village: {:?}", &texts[last..]);
+    // The place name of the title never breaks: no-break spaces.
+    assert!(all.contains("phường\u{a0}Nam\u{a0}Gia\u{a0}Nghĩa 6 tháng"), "{all}");
+    // The signature: a dotted line for the name this campaign does not give.
+    assert!(all.contains("……………………………"), "{all}");
     // The log: 3 broadcasts in the period (the August day is another report's).
     assert!(all.contains("(2 buổi 6:00, 1 buổi 19:00)"), "{all}");
     // The same totals in the PDF, on the line of "Tổng cộng".
@@ -255,7 +274,7 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
     assert_eq!(cells, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{line}");
     assert!(pdf.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     // The command line says the same totals.
-    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(households))), "{said}");
+    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(reporting))), "{said}");
     // The out folder holds exactly what the manifest lists.
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
     assert!(
@@ -409,7 +428,7 @@ fn a_province_report_sums_every_communes_workbook() {
     let books: Vec<PathBuf> = files(&dir.path().join("theo-doi"), "xlsx");
     assert!(books.len() >= 20, "one workbook per commune: {books:?}");
     // Two communes report: each village reached half its households.
-    let (mut reached, mut households) = (0u64, 0u64);
+    let (mut reached, mut households, mut reporting) = (0u64, 0u64, 0u64);
     for (k, book) in books.iter().enumerate() {
         let g = theo_doi::grid(book, "Theo dõi");
         let (h, head) = theo_doi::header(&g, "Thôn");
@@ -420,6 +439,7 @@ fn a_province_report_sums_every_communes_workbook() {
             households += n;
             if k < 2 {
                 reached += n / 2;
+                reporting += n;
                 set.push((h + 1 + i, "Số hộ đã nhận", Value::Number((n / 2) as f64)));
             }
         }
@@ -429,12 +449,16 @@ fn a_province_report_sums_every_communes_workbook() {
     }
     let (code, said, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
     assert_eq!(code, 0, "{err}");
-    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(households))), "{said}");
+    // The share is of the households of the villages that reported.
+    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(reporting))), "{said}");
     let docx = dir.path().join("out/tinh-thanh-hoa/bao-cao/bao-cao-2026.docx");
     let texts = docx_texts(&docx);
     let at = texts.iter().position(|t| t == "Tổng cộng").expect("a totals row");
     assert_eq!(texts[at + 1], dots(households));
     assert_eq!(texts[at + 4], dots(reached));
+    // Decree 30: the ministry above the province police.
+    let top = texts.iter().position(|t| t.starts_with("CÔNG AN TỈNH")).unwrap();
+    assert_eq!(texts[top - 1], "BỘ CÔNG AN", "{:?}", &texts[..top + 1]);
     // One row per commune, numbered.
     let rows = texts.iter().filter(|t| t.starts_with("xã ") || t.starts_with("phường ")).count();
     assert!(rows >= books.len(), "{rows} rows for {} communes", books.len());
