@@ -84,13 +84,52 @@ fn every_village_gets_a_delivery_sheet_with_its_own_counts() {
         let poster_line = text.lines().find(|l| l.contains("Áp phích A4")).unwrap_or("");
         assert!(poster_line.contains(&posters), "{rel}: {posters} posters not on `{poster_line}`");
         assert!(squashed.contains(&format!("{} hộ gia đình", dots(*households))), "{rel}");
-        assert!(squashed.contains("Trưởng thôn") && squashed.contains("Bí thư chi bộ"), "{rel}");
+        // The receiver's words follow the kind: a tổ dân phố has a tổ trưởng.
+        let (unit, head) = match kind.as_str() {
+            "tổ dân phố" => ("Tổ dân phố nhận:", "Tổ trưởng".to_string()),
+            "thôn" => ("Thôn nhận:", "Trưởng thôn".to_string()),
+            k => ("nhận:", format!("Trưởng {k}")),
+        };
+        assert!(squashed.contains(unit) && squashed.contains(&head), "{rel}: {squashed}");
+        assert!(squashed.contains("Bí thư chi bộ"), "{rel}");
+        if kind != "thôn" {
+            assert!(!squashed.contains("Trưởng thôn"), "{rel}: {squashed}");
+        }
+        // The village reports to its officer, not to a file it never sees.
+        assert!(!squashed.contains("theo-doi.xlsx"), "{rel}");
+        assert!(squashed.contains("báo lại kết quả cho đ/c"), "{rel}: {squashed}");
+        assert!(squashed.contains("Biên bản lập thành 02 bản, mỗi bên giữ 01 bản."), "{rel}");
         assert!(squashed.contains("BÊN GIAO") && squashed.contains("BÊN NHẬN"), "{rel}");
         assert!(squashed.contains("6:00 và 19:00"), "{rel}: the loudspeaker script");
     }
     // Exactly one sheet per village: the folder holds nothing else.
     let sheets = std::fs::read_dir(out.join("giao-nhan")).unwrap().count();
     assert_eq!(sheets, rows.len());
+}
+
+/// A card and its sheet of 8 are one set of cards: one row on the delivery
+/// sheet, counting cards, saying how many A4 sheets they come on.
+#[test]
+fn cards_are_one_row_of_the_delivery_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/nam-gia-nghia"), dir.path());
+    let toml = dir.path().join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace(
+        "layouts = [\"leaflet-a5\", \"poster-a4\"]",
+        "layouts = [\"leaflet-a5\", \"poster-a4\", \"card\", \"card-sheet\"]",
+    );
+    assert!(text.contains("\"card-sheet\""));
+    std::fs::write(&toml, text).unwrap();
+    build(dir.path());
+    let (name, kind, households, _) = villages(dir.path()).remove(0);
+    let cards = with_spares(households);
+    let pdf = dir.path().join(format!("out/giao-nhan/{}.pdf", slug(&format!("{kind} {name}"))));
+    let text = pdf_text(&pdf);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("Thẻ") || l.contains("thẻ")).collect();
+    assert_eq!(rows.len(), 1, "one row for the cards: {rows:?}");
+    let sheets = cards.div_ceil(8);
+    assert!(rows[0].contains(&format!("({} tờ A4, cắt rời)", dots(sheets))), "{rows:?}");
+    assert!(rows[0].contains(&dots(cards)) && rows[0].contains("thẻ"), "{} cards: {rows:?}", cards);
 }
 
 #[test]
