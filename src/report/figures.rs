@@ -328,7 +328,7 @@ fn capital(s: &str) -> String {
 }
 
 /// A place name that never breaks across lines: its spaces are no-break.
-fn unbroken(name: &str) -> String {
+pub(crate) fn unbroken(name: &str) -> String {
     name.replace(' ', "\u{a0}")
 }
 
@@ -497,7 +497,11 @@ impl Document {
                 )
             },
             format!("{}; {cards}.", capital(&posters)),
-            format!("Loa truyền thanh các {vw} đã phát {} buổi.", num(t.broadcasts)),
+            if t.reported == 0 {
+                "Loa truyền thanh: chưa có số liệu.".to_string()
+            } else {
+                format!("Loa truyền thanh các {vw} đã phát {} buổi.", num(t.broadcasts))
+            },
         ];
         if t.log.0 + t.log.1 > 0 {
             results.push(format!(

@@ -50,8 +50,9 @@ pub fn data(c: &Campaign, layouts: &[Layout], i: usize) -> serde_json::Value {
     let (boxes, per_box) = tally(v.households);
     json!({
         "issuer": c.issuer.name,
-        "commune_full": c.commune.full(),
-        "province_full": c.commune.province_full(),
+        // Place names never break across lines (`tỉnh Cao / Bằng`).
+        "commune_full": super::figures::unbroken(&c.commune.full()),
+        "province_full": super::figures::unbroken(&c.commune.province_full()),
         "village_full": v.full(),
         "households": v.households,
         "officer": v.officer,
