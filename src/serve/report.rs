@@ -89,7 +89,9 @@ fn progress_json(root: &Path, period: &Period) -> Value {
                 "period": period.slug(), "words": period.words(), "rows": rows,
                 "totals": { "villages": t.villages, "reported": t.reported, "households": t.households,
                     "reached": t.reached, "share": t.share(), "leaflets": t.leaflets,
-                    "posters": t.posters, "cards": t.cards, "broadcasts": t.broadcasts },
+                    "posters": t.posters, "cards": t.cards, "broadcasts": t.broadcasts,
+                    "posters_given": t.posters_given, "cards_given": t.cards_given,
+                    "reported_households": t.reported_households },
                 "issues": [], "errors": 0, "files": files,
             })
         }

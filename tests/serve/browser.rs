@@ -900,6 +900,8 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
     upload(&d);
     let dots = theo_doi::dots;
     d.wait_text("#report-totals", &format!("{} / {} hộ đã nhận", dots(reached), dots(households)));
+    // Nobody counted cards: "no figure", not 0.
+    d.wait_text("#report-totals", "thẻ: chưa có số liệu");
     // A bar per village: households reached of households.
     let bars = d.script("return [...document.querySelectorAll('#progress-list progress')].map(p => [p.value, p.max])");
     let want: Vec<Value> = data

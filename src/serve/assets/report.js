@@ -26,7 +26,8 @@ const REPORT_WORDS = {
     progress_title: "Tiến độ từng thôn: số hộ đã nhận tài liệu",
     none: "Chưa có số liệu: tải sổ theo dõi đã điền lên.",
     row: (r) => `${num(r.reached)} / ${num(r.households)} hộ (${r.share}%)` + (r.filled ? "" : " — chưa báo cáo"),
-    totals: (t) => `Cả xã: ${num(t.reached)} / ${num(t.households)} hộ đã nhận (${t.share}%); ${num(t.leaflets)} tờ rơi, ${num(t.posters)} áp phích, ${num(t.cards)} thẻ; ${num(t.broadcasts)} buổi phát loa. ${num(t.reported)}/${num(t.villages)} thôn đã báo cáo.`,
+    // Posters or cards nobody counted are "no figure", not 0.
+    totals: (t) => `Cả xã: ${num(t.reached)} / ${num(t.reported_households)} hộ đã nhận (${t.share}%, trên các thôn đã báo cáo); ${num(t.leaflets)} tờ rơi, ${t.posters_given ? num(t.posters) + " áp phích" : "áp phích: chưa có số liệu"}, ${t.cards_given ? num(t.cards) + " thẻ" : "thẻ: chưa có số liệu"}; ${num(t.broadcasts)} buổi phát loa. ${num(t.reported)}/${num(t.villages)} thôn đã báo cáo.`,
   },
   en: {
     tab: "4. Report",
@@ -48,7 +49,7 @@ const REPORT_WORDS = {
     progress_title: "Progress per village: households reached",
     none: "No figures yet: upload the filled workbook.",
     row: (r) => `${num(r.reached)} / ${num(r.households)} households (${r.share}%)` + (r.filled ? "" : " — not reported"),
-    totals: (t) => `Commune: ${num(t.reached)} / ${num(t.households)} households (${t.share}%); ${num(t.leaflets)} leaflets, ${num(t.posters)} posters, ${num(t.cards)} cards; ${num(t.broadcasts)} broadcasts.`,
+    totals: (t) => `Commune: ${num(t.reached)} / ${num(t.reported_households)} households (${t.share}%, of the villages that reported); ${num(t.leaflets)} leaflets, ${t.posters_given ? num(t.posters) + " posters" : "posters: no figure yet"}, ${t.cards_given ? num(t.cards) + " cards" : "cards: no figure yet"}; ${num(t.broadcasts)} broadcasts.`,
   },
 };
 function RW() { return T === WORDS.en ? REPORT_WORDS.en : REPORT_WORDS.vi; }
