@@ -33,11 +33,19 @@ pub fn run(args: ReportArgs) -> Outcome {
                 num(t.reported_households),
                 share(t.reached, t.reported_households)
             );
+            // Posters or cards nobody counted are "no figure", not 0.
+            let given = |yes: bool, n: u64, what: &str| {
+                if yes {
+                    format!("{} {what}", num(n))
+                } else {
+                    format!("{what}: chưa có số liệu")
+                }
+            };
             println!(
-                "  {} tờ rơi, {} áp phích, {} thẻ đã phát; {} buổi phát loa",
+                "  {} tờ rơi, {}, {} đã phát; {} buổi phát loa",
                 num(t.leaflets),
-                num(t.posters),
-                num(t.cards),
+                given(t.posters_given, t.posters, "áp phích"),
+                given(t.cards_given, t.cards, "thẻ"),
                 num(t.broadcasts)
             );
             for f in &done.files {

@@ -314,6 +314,7 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
     assert!(pdf.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     // The command line says the same totals.
     assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(reporting))), "{said}");
+    assert!(said.contains("thẻ: chưa có số liệu"), "{said}");
     // The out folder holds exactly what the manifest lists.
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
     assert!(
