@@ -437,6 +437,31 @@ fn excel_date_cells_and_serials_are_read_as_dates() {
     assert!(said.contains("(2 đã báo cáo)"), "{said}");
 }
 
+/// The campaign's `[issuer] head` signs the report (printed under the
+/// room for the signature) and its `plan` is cited in section I.
+#[test]
+fn the_report_names_its_signer_and_cites_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/tien-trang"), dir.path());
+    let toml = dir.path().join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).unwrap().replace(
+        "name = \"Công an xã Tiên Trang\"\n",
+        "name = \"Công an xã Tiên Trang\"\nhead = \"Trần Văn Hùng\"\nplan = \"Kế hoạch số 45/KH-UBND ngày 10/4/2026 của UBND xã Tiên Trang\"\n",
+    );
+    assert!(text.contains("head = "));
+    std::fs::write(&toml, text).unwrap();
+    build(dir.path());
+    let (code, _, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
+    assert_eq!(code, 0, "{err}");
+    let texts = docx_texts(&dir.path().join("out/bao-cao/bao-cao-2026.docx"));
+    let all = texts.join("\n");
+    assert!(all.contains("Thực hiện Kế hoạch số 45/KH-UBND ngày 10/4/2026"), "{all}");
+    assert_eq!(texts.last().map(String::as_str), Some("Trần Văn Hùng"), "{all}");
+    assert!(!all.contains("……………………………"), "no dotted line when the name is given");
+    let pdf = pdf_text(&dir.path().join("out/bao-cao/bao-cao-2026.pdf"));
+    assert!(pdf.contains("Trần Văn Hùng") && pdf.contains("Kế hoạch số 45/KH-UBND"), "{pdf}");
+}
+
 #[test]
 fn every_social_image_has_a_caption_with_the_hotline() {
     let dir = built("hac-thanh");
