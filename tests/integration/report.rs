@@ -21,6 +21,18 @@ fn built(example: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of `example` with `from` replaced by `to` in its campaign.toml, built.
+fn built_with(example: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples").join(example), dir.path());
+    let toml = dir.path().join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains(from), "`{from}` not in {example}'s campaign.toml");
+    std::fs::write(&toml, text.replace(from, to)).unwrap();
+    build(dir.path());
+    dir
+}
+
 fn build(dir: &Path) {
     let (code, _, err) = run(canhbao().arg("build").arg(dir));
     assert_eq!(code, 0, "{err}");
@@ -111,16 +123,11 @@ fn every_village_gets_a_delivery_sheet_with_its_own_counts() {
 /// sheet, counting cards, saying how many A4 sheets they come on.
 #[test]
 fn cards_are_one_row_of_the_delivery_sheet() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("examples/nam-gia-nghia"), dir.path());
-    let toml = dir.path().join("campaign.toml");
-    let text = std::fs::read_to_string(&toml).unwrap().replace(
+    let dir = built_with(
+        "nam-gia-nghia",
         "layouts = [\"leaflet-a5\", \"poster-a4\"]",
         "layouts = [\"leaflet-a5\", \"poster-a4\", \"card\", \"card-sheet\"]",
     );
-    assert!(text.contains("\"card-sheet\""));
-    std::fs::write(&toml, text).unwrap();
-    build(dir.path());
     let (name, kind, households, _) = villages(dir.path()).remove(0);
     let cards = with_spares(households);
     let pdf = dir.path().join(format!("out/giao-nhan/{}.pdf", slug(&format!("{kind} {name}"))));
@@ -441,16 +448,11 @@ fn excel_date_cells_and_serials_are_read_as_dates() {
 /// room for the signature) and its `plan` is cited in section I.
 #[test]
 fn the_report_names_its_signer_and_cites_the_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("examples/tien-trang"), dir.path());
-    let toml = dir.path().join("campaign.toml");
-    let text = std::fs::read_to_string(&toml).unwrap().replace(
+    let dir = built_with(
+        "tien-trang",
         "name = \"Công an xã Tiên Trang\"\n",
         "name = \"Công an xã Tiên Trang\"\nhead = \"Trần Văn Hùng\"\nplan = \"Kế hoạch số 45/KH-UBND ngày 10/4/2026 của UBND xã Tiên Trang\"\n",
     );
-    assert!(text.contains("head = "));
-    std::fs::write(&toml, text).unwrap();
-    build(dir.path());
     let (code, _, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
     assert_eq!(code, 0, "{err}");
     let texts = docx_texts(&dir.path().join("out/bao-cao/bao-cao-2026.docx"));
