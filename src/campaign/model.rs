@@ -98,6 +98,10 @@ pub struct Issuer {
     pub name: String,
     /// Postal address.
     pub address: Option<String>,
+    /// Who signs the report: the printed name under the signature.
+    pub head: Option<String>,
+    /// The plan the campaign carries out, cited by the report.
+    pub plan: Option<String>,
 }
 
 /// A labelled phone number.

@@ -91,6 +91,13 @@ pub struct RawIssuer {
     /// Postal address, optional.
     #[serde(default)]
     pub address: Option<Spanned<String>>,
+    /// Who signs the report (the commune police chief), optional.
+    #[serde(default)]
+    pub head: Option<Spanned<String>>,
+    /// The plan the campaign carries out (`Kế hoạch số 45/KH-UBND ngày
+    /// 10/4/2026 của UBND phường …`), cited by the report; optional.
+    #[serde(default)]
+    pub plan: Option<Spanned<String>>,
 }
 
 /// `[[contacts]]`.

@@ -250,7 +250,7 @@ fn split_kind(name: &str, kind: &str, default_kind: &str) -> (String, String) {
 }
 
 /// Sorted row numbers as ranges, at most ten: `5, 7–9, 12`.
-fn ranges(rows: &[usize]) -> String {
+pub(crate) fn ranges(rows: &[usize]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < rows.len() {

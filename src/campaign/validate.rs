@@ -78,8 +78,15 @@ impl Ctx {
                     "ghi tên đơn vị in ở cuối tờ rơi, ví dụ name = \"Công an xã Tiên Trang\"",
                 ),
                 address: i.get_ref().address.as_ref().and_then(|a| self.optional(a, "địa chỉ")),
+                head: i.get_ref().head.as_ref().and_then(|a| self.optional(a, "người ký")),
+                plan: i.get_ref().plan.as_ref().and_then(|a| self.optional(a, "kế hoạch")),
             },
-            None => Issuer { name: format!("Công an {}", commune.full()), address: None },
+            None => Issuer {
+                name: format!("Công an {}", commune.full()),
+                address: None,
+                head: None,
+                plan: None,
+            },
         };
         let (hotline, contacts) = self.contacts(&raw, &raw.commune)?;
         let channels = raw.channels.iter().filter_map(|c| self.channel(c)).collect();

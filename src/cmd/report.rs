@@ -19,25 +19,33 @@ pub fn run(args: ReportArgs) -> Outcome {
                     println!(
                         "  {name}: {} / {} hộ đã nhận ({}%), {} tờ rơi",
                         num(c.reached),
-                        num(c.households),
+                        num(c.reported_households),
                         c.share(),
                         num(c.leaflets)
                     );
                 }
             }
             println!(
-                "  {} thôn ({} đã báo cáo), {} / {} hộ đã nhận tài liệu ({}%)",
+                "  {} thôn ({} đã báo cáo), {} / {} hộ đã nhận tài liệu ({}%, trên các thôn đã báo cáo)",
                 num(t.villages),
                 num(t.reported),
                 num(t.reached),
-                num(t.households),
-                share(t.reached, t.households)
+                num(t.reported_households),
+                share(t.reached, t.reported_households)
             );
+            // Posters or cards nobody counted are "no figure", not 0.
+            let given = |yes: bool, n: u64, what: &str| {
+                if yes {
+                    format!("{} {what}", num(n))
+                } else {
+                    format!("{what}: chưa có số liệu")
+                }
+            };
             println!(
-                "  {} tờ rơi, {} áp phích, {} thẻ đã phát; {} buổi phát loa",
+                "  {} tờ rơi, {}, {} đã phát; {} buổi phát loa",
                 num(t.leaflets),
-                num(t.posters),
-                num(t.cards),
+                given(t.posters_given, t.posters, "áp phích"),
+                given(t.cards_given, t.cards, "thẻ"),
                 num(t.broadcasts)
             );
             for f in &done.files {

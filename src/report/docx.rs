@@ -65,7 +65,8 @@ fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
     c
 }
 
-/// The top block: issuer on the left, national heading on the right.
+/// The top block: issuer on the left, national heading on the right; a
+/// second row puts "Số:" level with the date line whatever the lines above.
 fn top(doc: &Document) -> Table {
     let left_w = (TEXT_WIDTH as f64 * 0.42) as usize;
     let right_w = TEXT_WIDTH - left_w;
@@ -75,20 +76,26 @@ fn top(doc: &Document) -> Table {
     }
     left.push(centered(&doc.issuer, 13, true));
     left.push(centered("───────", 13, false));
-    left.push(centered(&format!("Số:        /{}", doc.symbol), 13, false));
     let right = vec![
         centered("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, true),
         centered("Độc lập - Tự do - Hạnh phúc", 13, true),
         centered("───────────────", 13, false),
-        para(AlignmentType::Center).add_run(
-            run(&format!("{}, ngày      tháng      năm {}", doc.place, doc.period.year), 13)
-                .italic(),
-        ),
     ];
-    Table::without_borders(vec![TableRow::new(vec![cell(left, left_w), cell(right, right_w)])])
-        .set_grid(vec![left_w, right_w])
-        .layout(TableLayoutType::Fixed)
-        .width(TEXT_WIDTH, WidthType::Dxa)
+    let number = vec![centered(&format!("Số:        /{}", doc.symbol), 13, false)];
+    let date =
+        vec![
+            para(AlignmentType::Center).add_run(
+                run(&format!("{}, ngày      tháng      năm {}", doc.place, doc.period.year), 13)
+                    .italic(),
+            ),
+        ];
+    Table::without_borders(vec![
+        TableRow::new(vec![cell(left, left_w), cell(right, right_w)]),
+        TableRow::new(vec![cell(number, left_w), cell(date, right_w)]),
+    ])
+    .set_grid(vec![left_w, right_w])
+    .layout(TableLayoutType::Fixed)
+    .width(TEXT_WIDTH, WidthType::Dxa)
 }
 
 /// The results: one row per village (or commune) and the totals.
@@ -128,10 +135,14 @@ fn bottom(doc: &Document) -> Table {
     let right_w = TEXT_WIDTH - left_w;
     let mut left = vec![para(AlignmentType::Left).add_run(run("Nơi nhận:", 12).bold().italic())];
     left.extend(doc.recipients.iter().map(|r| para(AlignmentType::Left).add_run(run(r, 11))));
-    let mut right: Vec<Paragraph> = doc.signer.lines().map(|l| centered(l, 13, true)).collect();
-    right.push(
-        para(AlignmentType::Center).add_run(run("(Ký, ghi rõ họ tên, đóng dấu)", 13).italic()),
-    );
+    // Title, room for the signature and the seal, then the printed name
+    // (a dotted line to write it on when the campaign does not give it).
+    let mut right: Vec<Paragraph> = doc.signer.lines().map(|l| centered(l, 14, true)).collect();
+    right.extend((0..5).map(|_| para(AlignmentType::Center)));
+    right.push(match &doc.head {
+        Some(name) => centered(name, 14, true),
+        None => centered("……………………………", 14, false),
+    });
     Table::without_borders(vec![TableRow::new(vec![cell(left, left_w), cell(right, right_w)])])
         .set_grid(vec![left_w, right_w])
         .layout(TableLayoutType::Fixed)

@@ -119,6 +119,10 @@ pub struct Row {
     pub notes: String,
     /// Whether any figure was filled in (else the village has not reported).
     pub filled: bool,
+    /// Whether the posters cell was filled (an empty one is "no figure", not 0).
+    pub posters_given: bool,
+    /// Whether the cards cell was filled.
+    pub cards_given: bool,
 }
 
 /// Sums over villages (or communes).
@@ -130,6 +134,12 @@ pub struct Totals {
     pub reported: u64,
     /// Households.
     pub households: u64,
+    /// Households of the villages that reported: the basis of the share.
+    pub reported_households: u64,
+    /// Whether any village gave a posters figure.
+    pub posters_given: bool,
+    /// Whether any village gave a cards figure.
+    pub cards_given: bool,
     /// Leaflets printed.
     pub printed: u64,
     /// Leaflets handed out.
@@ -152,6 +162,9 @@ impl Totals {
         self.villages += o.villages;
         self.reported += o.reported;
         self.households += o.households;
+        self.reported_households += o.reported_households;
+        self.posters_given |= o.posters_given;
+        self.cards_given |= o.cards_given;
         self.printed += o.printed;
         self.leaflets += o.leaflets;
         self.reached += o.reached;
@@ -162,10 +175,11 @@ impl Totals {
         self.log.1 += o.log.1;
     }
 
-    /// Households reached of households, in percent with one decimal
-    /// written the Vietnamese way (`85,3`).
+    /// Households reached of the households of the villages that
+    /// reported (a village that has not reported is not a village at 0 %),
+    /// in percent with one decimal written the Vietnamese way (`85,3`).
     pub fn share(&self) -> String {
-        share(self.reached, self.households)
+        share(self.reached, self.reported_households)
     }
 }
 
@@ -208,6 +222,11 @@ impl Figures {
             t.villages += 1;
             t.reported += u64::from(r.filled);
             t.households += u64::from(r.households);
+            if r.filled {
+                t.reported_households += u64::from(r.households);
+            }
+            t.posters_given |= r.posters_given;
+            t.cards_given |= r.cards_given;
             t.printed += u64::from(r.printed);
             t.leaflets += u64::from(r.leaflets);
             t.reached += u64::from(r.reached);
@@ -254,6 +273,8 @@ pub struct Document {
     pub recipients: Vec<String>,
     /// The signer's title, upper case (`TRƯỞNG CÔNG AN XÃ`).
     pub signer: String,
+    /// The signer's printed name (`[issuer] head`), or none: a dotted line.
+    pub head: Option<String>,
     /// A demonstration campaign: the PDF carries the "MẪU" band.
     pub example: bool,
 }
@@ -281,18 +302,34 @@ pub const COLUMNS: &[&str] = &[
     "Buổi phát loa",
 ];
 
+/// A row of the table. What a village has not reported prints "—", not
+/// 0: a reader would take 0 for a village that handed out nothing.
 fn table_row(no: String, name: String, t: &Totals) -> TableRow {
+    let none = "—".to_string();
+    let given = |yes: bool, n: u64| if yes && t.reported > 0 { num(n) } else { none.clone() };
+    let reported = t.reported > 0;
     let cells = vec![
         num(t.households),
         num(t.printed),
-        num(t.leaflets),
-        num(t.reached),
-        t.share(),
-        num(t.posters),
-        num(t.cards),
-        num(t.broadcasts),
+        given(reported, t.leaflets),
+        given(reported, t.reached),
+        if reported { t.share() } else { none.clone() },
+        given(t.posters_given, t.posters),
+        given(t.cards_given, t.cards),
+        given(reported, t.broadcasts),
     ];
     TableRow { no, name, cells }
+}
+
+/// `s` with its first letter upper case.
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A place name that never breaks across lines: its spaces are no-break.
+pub(crate) fn unbroken(name: &str) -> String {
+    name.replace(' ', "\u{a0}")
 }
 
 fn row_totals(r: &Row) -> Totals {
@@ -335,12 +372,20 @@ impl Document {
             .enumerate()
             .map(|(i, r)| table_row((i + 1).to_string(), r.name.clone(), &row_totals(r)))
             .collect();
+        // The commune's own word for its villages: the kind most have.
+        let mut kinds: Vec<&str> = c.villages.iter().map(|v| v.kind.as_str()).collect();
+        kinds.sort_unstable();
+        let vw = kinds
+            .chunk_by(|a, b| a == b)
+            .max_by_key(|k| k.len())
+            .and_then(|k| k.first().copied())
+            .unwrap_or("thôn");
         let mut shortcomings = Vec::new();
         let silent: Vec<&str> =
             f.rows.iter().filter(|r| !r.filled).map(|r| r.name.as_str()).collect();
         if !silent.is_empty() {
             shortcomings.push(format!(
-                "{} thôn chưa báo cáo kết quả: {}.",
+                "{} {vw} chưa báo cáo kết quả: {}.",
                 silent.len(),
                 silent.join(", ")
             ));
@@ -353,19 +398,11 @@ impl Document {
             .collect();
         if !short.is_empty() {
             shortcomings.push(format!(
-                "{} thôn chưa phát tài liệu tới đủ số hộ: {}.",
+                "{} {vw} chưa phát tài liệu tới đủ số hộ: {}.",
                 short.len(),
                 short.join(", ")
             ));
         }
-        // The commune's own word for its villages: the kind most have.
-        let mut kinds: Vec<&str> = c.villages.iter().map(|v| v.kind.as_str()).collect();
-        kinds.sort_unstable();
-        let vw = kinds
-            .chunk_by(|a, b| a == b)
-            .max_by_key(|k| k.len())
-            .and_then(|k| k.first().copied())
-            .unwrap_or("thôn");
         let who = c.issuer.name.as_str();
         Document::make(c, period, &c.commune.full(), "Thôn", (who, vw), table, &t, shortcomings)
     }
@@ -388,10 +425,12 @@ impl Document {
         let words = (who.as_str(), "thôn, tổ dân phố");
         let mut doc =
             Document::make(first, period, province, "Xã, phường", words, table, &t, Vec::new());
-        doc.superior = String::new();
+        // Decree 30: the body above the issuer heads its name.
+        doc.superior = "BỘ CÔNG AN".into();
+        doc.head = None;
         doc.issuer = format!("CÔNG AN {}", province.to_uppercase());
         doc.symbol = "BC-CAT".into();
-        doc.place = first.commune.province.clone();
+        doc.place = unbroken(&first.commune.province);
         doc.signer = format!("GIÁM ĐỐC CÔNG AN {}", province.to_uppercase());
         doc.owner = province.to_string();
         doc
@@ -410,11 +449,20 @@ impl Document {
     ) -> Document {
         let (superior, symbol, signer) = office(c);
         let subject = format!(
-            "Kết quả thực hiện tuyên truyền phòng, chống lừa đảo trên địa bàn {area} {}",
+            "Kết quả thực hiện tuyên truyền phòng, chống lừa đảo trên địa bàn {} {}",
+            unbroken(area),
             period.words()
         );
+        // The plan the campaign carries out, when the campaign names it.
+        let plan = match &c.issuer.plan {
+            Some(p) => format!("Thực hiện {p}"),
+            None => {
+                "Thực hiện kế hoạch tuyên truyền phòng, chống tội phạm lừa đảo chiếm đoạt tài sản"
+                    .into()
+            }
+        };
         let situation = vec![format!(
-            "Thực hiện kế hoạch tuyên truyền phòng, chống tội phạm lừa đảo chiếm đoạt tài sản, {} đã in và giao tài liệu tuyên truyền (tờ rơi, áp phích, thẻ, bài phát thanh) cho {} {} trên địa bàn {area}, để phát tới từng hộ gia đình. {} báo cáo kết quả thực hiện {} (từ {}) như sau:",
+            "{plan}, {} đã in và giao tài liệu tuyên truyền (tờ rơi, áp phích, thẻ, bài phát thanh) cho {} {} trên địa bàn {area}, để phát tới từng hộ gia đình. {} báo cáo kết quả thực hiện {} (từ {}) như sau:",
             who,
             num(t.villages),
             vw,
@@ -422,21 +470,38 @@ impl Document {
             period.words(),
             period.span()
         )];
+        let posters = if t.posters_given {
+            format!("đã dán {} áp phích tại cửa hàng, nơi công cộng", num(t.posters))
+        } else {
+            "áp phích: chưa có số liệu".into()
+        };
+        let cards = if t.cards_given {
+            format!("đã phát {} thẻ cảnh báo", num(t.cards))
+        } else {
+            "thẻ cảnh báo: chưa có số liệu".into()
+        };
         let mut results = vec![
-            format!(
-                "Đã phát {} tờ rơi trên {} bản in; {} / {} hộ gia đình đã nhận tài liệu, đạt {}%.",
-                num(t.leaflets),
-                num(t.printed),
-                num(t.reached),
-                num(t.households),
-                t.share()
-            ),
-            format!(
-                "Đã dán {} áp phích tại cửa hàng, nơi công cộng; đã phát {} thẻ cảnh báo.",
-                num(t.posters),
-                num(t.cards)
-            ),
-            format!("Loa truyền thanh các {vw} đã phát {} buổi.", num(t.broadcasts)),
+            if t.reported == 0 {
+                format!(
+                    "Chưa có {vw} nào báo cáo kết quả: chưa có số liệu về tờ rơi đã phát và số hộ đã nhận."
+                )
+            } else {
+                format!(
+                    "Đã phát {} tờ rơi trên {} bản in; {} / {} hộ gia đình đã nhận tài liệu, đạt {}% (trên {} {vw} đã báo cáo).",
+                    num(t.leaflets),
+                    num(t.printed),
+                    num(t.reached),
+                    num(t.reported_households),
+                    t.share(),
+                    num(t.reported)
+                )
+            },
+            format!("{}; {cards}.", capital(&posters)),
+            if t.reported == 0 {
+                "Loa truyền thanh: chưa có số liệu.".to_string()
+            } else {
+                format!("Loa truyền thanh các {vw} đã phát {} buổi.", num(t.broadcasts))
+            },
         ];
         if t.log.0 + t.log.1 > 0 {
             results.push(format!(
@@ -453,8 +518,25 @@ impl Document {
             unit.to_lowercase()
         ));
         if shortcomings.is_empty() {
-            shortcomings.push("(Ghi tồn tại, hạn chế nếu có.)".into());
+            shortcomings.push("Trong kỳ chưa phát hiện tồn tại, hạn chế đáng kể.".into());
         }
+        // Proposals from the figures: the households still to reach, the
+        // villages still to report; then what every report asks for.
+        let mut proposals = Vec::new();
+        let missing = t.reported_households.saturating_sub(t.reached);
+        if missing > 0 {
+            proposals.push(format!(
+                "Tiếp tục phát bổ sung tài liệu cho {} hộ chưa nhận ở các {vw} đã báo cáo.",
+                num(missing)
+            ));
+        }
+        if t.reported < t.villages {
+            proposals.push(format!(
+                "Đề nghị {} {vw} chưa báo cáo gửi kết quả trước kỳ báo cáo sau.",
+                num(t.villages - t.reported)
+            ));
+        }
+        proposals.push("Duy trì phát thanh trên loa 6:00 và 19:00 hằng ngày; đề nghị cấp trên tiếp tục cung cấp tài liệu về các phương thức, thủ đoạn lừa đảo mới để cập nhật nội dung tuyên truyền.".into());
         let total = table_row(String::new(), "Tổng cộng".into(), t);
         Document {
             period: *period,
@@ -462,7 +544,7 @@ impl Document {
             superior,
             issuer: c.issuer.name.to_uppercase(),
             symbol,
-            place: c.commune.name.clone(),
+            place: unbroken(&c.commune.name),
             subject,
             situation,
             results,
@@ -470,16 +552,14 @@ impl Document {
             table,
             total,
             shortcomings,
-            proposals: vec![
-                "Tiếp tục phát bổ sung tài liệu cho các hộ chưa nhận; duy trì phát thanh 6:00 và 19:00 hằng ngày.".into(),
-                "(Ghi đề xuất, kiến nghị với cấp trên nếu có.)".into(),
-            ],
+            proposals,
             recipients: vec![
                 format!("- Công an {} (để báo cáo);", c.commune.province_full()),
                 format!("- Đảng ủy, UBND {} (để báo cáo);", c.commune.full()),
                 "- Lưu: VT.".into(),
             ],
             signer,
+            head: c.issuer.head.clone(),
             example: c.example,
         }
     }
@@ -504,6 +584,7 @@ impl Document {
             "proposals": self.proposals,
             "recipients": self.recipients,
             "signer": self.signer,
+            "head": self.head,
             "example": self.example,
         })
     }

@@ -69,17 +69,36 @@ fn kind(l: &Layout) -> Option<&'static str> {
 /// card 8-up): the larger count is the cards handed over.
 pub fn handed(c: &Campaign, layouts: &[Layout], i: usize) -> Handed {
     let mut h = Handed::default();
+    // The cards are one line whatever their forms: the receiver counts
+    // cards, and a sheet of 8 is how they come from the print shop.
+    let mut sheets: Option<(u64, String)> = None;
+    let mut card_at = None;
     for l in layouts {
         let Some(kind) = kind(l) else { continue };
         let copies = crate::package::copies(l, c, Some(i));
         let n = copies * u64::from(l.per_sheet.max(1));
-        let unit = if kind == "cards" { "thẻ" } else { "tờ" };
         match kind {
-            "cards" => h.cards = h.cards.max(n),
+            "cards" => {
+                h.cards = h.cards.max(n);
+                if l.per_sheet > 1 {
+                    sheets = Some((copies, l.paper.to_uppercase()));
+                }
+                card_at.get_or_insert(h.items.len());
+                continue;
+            }
             "posters" => h.posters += n,
             _ => h.leaflets += n,
         }
-        h.items.push((l.title.clone(), n, unit));
+        h.items.push((l.title.clone(), n, "tờ"));
+    }
+    if let Some(at) = card_at {
+        let title = match sheets {
+            Some((n, paper)) => {
+                format!("Thẻ cảnh báo bỏ ví ({} tờ {paper}, cắt rời)", figures::num(n))
+            }
+            None => "Thẻ cảnh báo bỏ ví".to_string(),
+        };
+        h.items.insert(at, (title, h.cards, "thẻ"));
     }
     h
 }

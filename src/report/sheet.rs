@@ -27,6 +27,22 @@ pub fn tally(households: u32) -> (u32, u32) {
     (households.div_ceil(per).min(MAX_BOXES), per)
 }
 
+/// `Tổ dân phố`, `Thôn`, `Bản`, `Ấp`, `Khu phố`: the kind, capitalised.
+fn unit_word(kind: &str) -> String {
+    let mut c = kind.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_else(|| "Thôn".into())
+}
+
+/// The head of a village of `kind`: `Tổ trưởng` of a tổ dân phố,
+/// `Trưởng khu phố`, `Trưởng thôn` (bản, ấp, buôn alike).
+fn head_word(kind: &str) -> String {
+    match crate::text::fold(kind).as_str() {
+        "todanpho" | "to" => "Tổ trưởng".into(),
+        "" => "Trưởng thôn".into(),
+        _ => format!("Trưởng {kind}"),
+    }
+}
+
 /// The data `giao-nhan.typ` draws for village `i` (see the file's header).
 pub fn data(c: &Campaign, layouts: &[Layout], i: usize) -> serde_json::Value {
     let v = &c.villages[i];
@@ -34,12 +50,17 @@ pub fn data(c: &Campaign, layouts: &[Layout], i: usize) -> serde_json::Value {
     let (boxes, per_box) = tally(v.households);
     json!({
         "issuer": c.issuer.name,
-        "commune_full": c.commune.full(),
-        "province_full": c.commune.province_full(),
+        // Place names never break across lines (`tỉnh Cao / Bằng`).
+        "commune_full": super::figures::unbroken(&c.commune.full()),
+        "province_full": super::figures::unbroken(&c.commune.province_full()),
         "village_full": v.full(),
         "households": v.households,
         "officer": v.officer,
         "officer_phone": v.phone.to_string(),
+        // The receiver's words follow the village's kind: a street group
+        // (tổ dân phố, khu phố) has a tổ trưởng, a village a trưởng thôn.
+        "unit": unit_word(&v.kind),
+        "head": head_word(&v.kind),
         "date": c.date.map(super::figures::day),
         "example": c.example,
         "items": h.items.iter().map(|(title, count, unit)| json!({

@@ -364,9 +364,16 @@ fn put(
     Ok(())
 }
 
-/// `15/03/2026`, `15/3/2026`, `2026-03-15` (what Excel and a CSV hold).
+/// `15/03/2026`, `15/3/2026`, `2026-03-15` (what Excel and a CSV hold),
+/// or Excel's own serial number of a day (`46101` = 20/03/2026, `46101.25`
+/// with a time): a date cell whose format was lost in a copy-paste, or a
+/// workbook saved by a tool that writes dates as bare numbers. Only days
+/// of 2000–2100 are taken as serials, so a stray count is not a date.
 pub fn parse_day(s: &str) -> Option<Date> {
     let s = s.trim();
+    if let Ok(serial) = s.parse::<f64>() {
+        return serial_day(serial);
+    }
     let s = s.split([' ', 'T']).next().unwrap_or(s);
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
     let [a, b, c] = parts.as_slice() else { return None };
@@ -376,6 +383,17 @@ pub fn parse_day(s: &str) -> Option<Date> {
         return None;
     }
     Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}
+
+/// The day of Excel's serial number `n` (days since 30/12/1899, the 1900
+/// date system every Windows Excel writes), for 2000–2100 only.
+fn serial_day(n: f64) -> Option<Date> {
+    // 36526 = 01/01/2000, 73415 = 31/12/2100.
+    if !(36526.0..73416.0).contains(&n) {
+        return None;
+    }
+    let epoch = Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+    epoch.checked_add(time::Duration::days(n.floor() as i64))
 }
 
 /// Excel's name of column `i` (0-based): `A`, `AB`.
@@ -418,11 +436,15 @@ pub fn read(
             let col = table.columns.iter().position(|c| *c == Some(name)).unwrap_or(0);
             format!("{}{line}", letter(col))
         };
-        let at = |name: &str, msg: String| {
-            let header = table.header(name);
-            Issue::error(shown, format!("ô {}: {msg}", cell_of(name))).line(line).field(header)
-        };
         let name = table.cell(r, "village").unwrap_or("").to_string();
+        // The village beside the cell: the officer finds the row by its name.
+        let village_words = if name.is_empty() { String::new() } else { format!(" ({name})") };
+        let at = |key: &str, msg: String| {
+            let header = table.header(key);
+            Issue::error(shown, format!("ô {}{village_words}: {msg}", cell_of(key)))
+                .line(line)
+                .field(header)
+        };
         if name.is_empty() {
             issues.push(
                 at("village", "chưa ghi tên thôn".into())
@@ -463,6 +485,8 @@ pub fn read(
             match (table.typed(line, "received"), table.cell(r, "received").unwrap_or("")) {
                 (Some(t), _) => match &t.kind {
                     TypedKind::Date(d) => parse_day(d),
+                    // A serial with a time of day, its date format lost.
+                    TypedKind::Decimal(d) if parse_day(d).is_some() => parse_day(d),
                     _ => {
                         issues.push(
                             at(
@@ -574,6 +598,8 @@ pub fn read(
             broadcasts,
             notes,
             filled,
+            posters_given: !table.cell(r, "posters").unwrap_or("").is_empty(),
+            cards_given: !table.cell(r, "cards").unwrap_or("").is_empty(),
         });
     }
     let log = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
@@ -640,4 +666,30 @@ fn read_log(path: &Path, shown: &Path, period: &Period, issues: &mut Vec<Issue>)
         }
     }
     (morning, evening)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serials_are_days() {
+        assert_eq!(
+            parse_day("46101").map(super::super::figures::day).as_deref(),
+            Some("20/03/2026")
+        );
+        assert_eq!(
+            parse_day("36526").map(super::super::figures::day).as_deref(),
+            Some("01/01/2000")
+        );
+        assert_eq!(
+            parse_day("46101.75").map(super::super::figures::day).as_deref(),
+            Some("20/03/2026")
+        );
+        assert_eq!(parse_day("312"), None, "a count is not a date");
+        assert_eq!(
+            parse_day("15/03/2026").map(super::super::figures::day).as_deref(),
+            Some("15/03/2026")
+        );
+    }
 }

@@ -89,22 +89,81 @@ fn progress_json(root: &Path, period: &Period) -> Value {
                 "period": period.slug(), "words": period.words(), "rows": rows,
                 "totals": { "villages": t.villages, "reported": t.reported, "households": t.households,
                     "reached": t.reached, "share": t.share(), "leaflets": t.leaflets,
-                    "posters": t.posters, "cards": t.cards, "broadcasts": t.broadcasts },
-                "issues": [], "files": files,
+                    "posters": t.posters, "cards": t.cards, "broadcasts": t.broadcasts,
+                    "posters_given": t.posters_given, "cards_given": t.cards_given,
+                    "reported_households": t.reported_households },
+                "issues": [], "errors": 0, "files": files,
             })
         }
-        Err(e) => json!({
-            "period": period.slug(), "words": period.words(), "rows": [],
-            "issues": issues(&e), "files": files,
-        }),
+        Err(e) => {
+            let (list, errors) = issues(&e);
+            json!({
+                "period": period.slug(), "words": period.words(), "rows": [],
+                "issues": list, "errors": errors, "files": files,
+            })
+        }
     }
 }
 
-fn issues(e: &BuildError) -> Vec<String> {
-    match e {
-        BuildError::Input(i) => i.0.iter().map(|i| i.to_string()).collect(),
-        BuildError::Other(m) => vec![m.to_string()],
+/// The problems as the page lists them: every error of one column with
+/// the same hint on one line (`cột Ngày nhận, dòng 4–13: …`), so ten rows
+/// of the same slip read as one thing to fix, not ten; and how many errors
+/// there are in all.
+fn issues(e: &BuildError) -> (Vec<String>, usize) {
+    let list = match e {
+        BuildError::Input(i) => &i.0,
+        BuildError::Other(m) => return (vec![m.to_string()], 1),
+    };
+    (group(list), list.len())
+}
+
+/// See [`issues`].
+fn group(list: &[crate::diag::Issue]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut done = vec![false; list.len()];
+    for (i, first) in list.iter().enumerate() {
+        if done[i] {
+            continue;
+        }
+        let same: Vec<usize> = (i..list.len())
+            .filter(|&j| {
+                let o = &list[j];
+                !done[j]
+                    && first.field.is_some()
+                    && o.field == first.field
+                    && o.hint == first.hint
+                    && o.file == first.file
+                    && o.line.is_some()
+            })
+            .collect();
+        if same.len() < 2 {
+            done[i] = true;
+            out.push(first.to_string());
+            continue;
+        }
+        let mut lines: Vec<usize> = same.iter().filter_map(|&j| list[j].line).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        for &j in &same {
+            done[j] = true;
+        }
+        // Each part may quote the officer's cells: written out, as `Issue` does.
+        use crate::text::visible;
+        let field = visible(first.field.as_deref().unwrap_or(""));
+        let mut text = format!(
+            "{}: lỗi: cột {field}, dòng {} ({} ô), ví dụ dòng {}: {}",
+            visible(&first.file.display().to_string()),
+            crate::campaign::rows::ranges(&lines),
+            same.len(),
+            first.line.unwrap_or(0),
+            visible(&first.message)
+        );
+        if let Some(h) = &first.hint {
+            text.push_str(&format!("\n  gợi ý: {}", visible(h)));
+        }
+        out.push(text);
     }
+    out
 }
 
 /// The report files of `period` already in `out/` (paths in `out/`).
@@ -204,10 +263,10 @@ async fn make(State(s): S, Query(q): Query<PeriodQuery>) -> Response {
         match crate::report::report(&root, &period, None) {
             Ok(_) => Ok(progress_json(&root, &period)),
             Err(e) => {
-                let list = issues(&e);
+                let (list, errors) = issues(&e);
                 Err((
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    json!({ "error": list.join("\n"), "issues": list }),
+                    json!({ "error": list.join("\n"), "issues": list, "errors": errors }),
                 ))
             }
         }
@@ -216,5 +275,30 @@ async fn make(State(s): S, Query(q): Query<PeriodQuery>) -> Response {
     match result {
         Ok(v) => Json(v).into_response(),
         Err((status, v)) => (status, Json(v)).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Issue;
+
+    #[test]
+    fn one_slip_in_many_rows_is_one_line() {
+        let f = Path::new("theo-doi.xlsx");
+        let mut list: Vec<Issue> = (4..=13)
+            .map(|l| {
+                Issue::error(f, format!("ô D{l} (thôn {l}): “x” không phải ngày"))
+                    .line(l)
+                    .field("Ngày nhận")
+                    .hint("ghi ngày")
+            })
+            .collect();
+        list.push(Issue::error(f, "ô F5 (thôn 5): quá số hộ").line(5).field("Số hộ đã nhận"));
+        let g = group(&list);
+        assert_eq!(g.len(), 2, "{g:?}");
+        assert!(g[0].contains("cột Ngày nhận, dòng 4–13 (10 ô)"), "{}", g[0]);
+        assert!(g[0].contains("(thôn 4)"), "{}", g[0]);
+        assert!(g[1].starts_with("theo-doi.xlsx:5: lỗi: [Số hộ đã nhận] ô F5"), "{}", g[1]);
     }
 }

@@ -15,6 +15,9 @@ pub enum Value {
     Text(String),
     /// Year, month, day.
     Date(u16, u8, u8),
+    /// Year, month, day, written as Excel writes a typed date: a date-time
+    /// cell with a day/month/year format.
+    DateTime(u16, u8, u8),
 }
 
 /// One sheet as text, row by row (dates as Excel serial numbers).
@@ -71,6 +74,11 @@ pub fn fill(path: &Path, set: &[(usize, &str, Value)], log: &[((u16, u8, u8), bo
             Value::Date(y, m, d) => {
                 let day = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
                 sheet.write_date_with_format(r, c, &day, &date_fmt).unwrap()
+            }
+            Value::DateTime(y, m, d) => {
+                let day = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                let f = rust_xlsxwriter::Format::new().set_num_format("d/m/yyyy");
+                sheet.write_datetime_with_format(r, c, &day, &f).unwrap()
             }
         };
     }

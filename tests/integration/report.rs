@@ -21,6 +21,18 @@ fn built(example: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of `example` with `from` replaced by `to` in its campaign.toml, built.
+fn built_with(example: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples").join(example), dir.path());
+    let toml = dir.path().join("campaign.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains(from), "`{from}` not in {example}'s campaign.toml");
+    std::fs::write(&toml, text.replace(from, to)).unwrap();
+    build(dir.path());
+    dir
+}
+
 fn build(dir: &Path) {
     let (code, _, err) = run(canhbao().arg("build").arg(dir));
     assert_eq!(code, 0, "{err}");
@@ -84,13 +96,47 @@ fn every_village_gets_a_delivery_sheet_with_its_own_counts() {
         let poster_line = text.lines().find(|l| l.contains("Áp phích A4")).unwrap_or("");
         assert!(poster_line.contains(&posters), "{rel}: {posters} posters not on `{poster_line}`");
         assert!(squashed.contains(&format!("{} hộ gia đình", dots(*households))), "{rel}");
-        assert!(squashed.contains("Trưởng thôn") && squashed.contains("Bí thư chi bộ"), "{rel}");
+        // The receiver's words follow the kind: a tổ dân phố has a tổ trưởng.
+        let (unit, head) = match kind.as_str() {
+            "tổ dân phố" => ("Tổ dân phố nhận:", "Tổ trưởng".to_string()),
+            "thôn" => ("Thôn nhận:", "Trưởng thôn".to_string()),
+            k => ("nhận:", format!("Trưởng {k}")),
+        };
+        assert!(squashed.contains(unit) && squashed.contains(&head), "{rel}: {squashed}");
+        assert!(squashed.contains("Bí thư chi bộ"), "{rel}");
+        if kind != "thôn" {
+            assert!(!squashed.contains("Trưởng thôn"), "{rel}: {squashed}");
+        }
+        // The village reports to its officer, not to a file it never sees.
+        assert!(!squashed.contains("theo-doi.xlsx"), "{rel}");
+        assert!(squashed.contains("báo lại kết quả cho đ/c"), "{rel}: {squashed}");
+        assert!(squashed.contains("Biên bản lập thành 02 bản, mỗi bên giữ 01 bản."), "{rel}");
         assert!(squashed.contains("BÊN GIAO") && squashed.contains("BÊN NHẬN"), "{rel}");
         assert!(squashed.contains("6:00 và 19:00"), "{rel}: the loudspeaker script");
     }
     // Exactly one sheet per village: the folder holds nothing else.
     let sheets = std::fs::read_dir(out.join("giao-nhan")).unwrap().count();
     assert_eq!(sheets, rows.len());
+}
+
+/// A card and its sheet of 8 are one set of cards: one row on the delivery
+/// sheet, counting cards, saying how many A4 sheets they come on.
+#[test]
+fn cards_are_one_row_of_the_delivery_sheet() {
+    let dir = built_with(
+        "nam-gia-nghia",
+        "layouts = [\"leaflet-a5\", \"poster-a4\"]",
+        "layouts = [\"leaflet-a5\", \"poster-a4\", \"card\", \"card-sheet\"]",
+    );
+    let (name, kind, households, _) = villages(dir.path()).remove(0);
+    let cards = with_spares(households);
+    let pdf = dir.path().join(format!("out/giao-nhan/{}.pdf", slug(&format!("{kind} {name}"))));
+    let text = pdf_text(&pdf);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("Thẻ") || l.contains("thẻ")).collect();
+    assert_eq!(rows.len(), 1, "one row for the cards: {rows:?}");
+    let sheets = cards.div_ceil(8);
+    assert!(rows[0].contains(&format!("({} tờ A4, cắt rời)", dots(sheets))), "{rows:?}");
+    assert!(rows[0].contains(&dots(cards)) && rows[0].contains("thẻ"), "{} cards: {rows:?}", cards);
 }
 
 #[test]
@@ -154,14 +200,15 @@ fn the_workbook_is_written_once_and_keeps_the_officers_cells() {
 
 /// Fills every row but the last of the built example's workbook with
 /// figures that differ per village; returns the expected totals:
-/// (households, printed, leaflets, reached, posters, broadcasts).
-fn fill_all(dir: &Path) -> [u64; 6] {
+/// (households, printed, leaflets, reached, posters, broadcasts, households
+/// of the villages that reported).
+fn fill_all(dir: &Path) -> [u64; 7] {
     let book = dir.join("theo-doi.xlsx");
     let g = theo_doi::grid(&book, "Theo dõi");
     let (h, head) = theo_doi::header(&g, "Thôn");
     let col = |name: &str| head.iter().position(|c| c == name).unwrap();
     let mut set = Vec::new();
-    let mut sums = [0u64; 6];
+    let mut sums = [0u64; 7];
     let data = &g[h + 1..];
     for (i, row) in data.iter().enumerate() {
         let households: u64 = row[col("Số hộ")].parse().unwrap();
@@ -179,7 +226,8 @@ fn fill_all(dir: &Path) -> [u64; 6] {
         set.push((r, "Số hộ đã nhận", Value::Number(reached as f64)));
         set.push((r, "Số áp phích đã dán", Value::Number(posters as f64)));
         set.push((r, "Số buổi phát loa", Value::Number(broadcasts as f64)));
-        for (k, v) in [(2, leaflets), (3, reached), (4, posters), (5, broadcasts)] {
+        for (k, v) in [(2, leaflets), (3, reached), (4, posters), (5, broadcasts), (6, households)]
+        {
             sums[k] += v;
         }
     }
@@ -213,7 +261,8 @@ fn share(reached: u64, of: u64) -> String {
 #[test]
 fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
     let dir = built("nam-gia-nghia");
-    let [households, printed, leaflets, reached, posters, broadcasts] = fill_all(dir.path());
+    let [households, printed, leaflets, reached, posters, broadcasts, reporting] =
+        fill_all(dir.path());
     let (code, said, err) =
         run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
     assert_eq!(code, 0, "{err}");
@@ -222,9 +271,9 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
         dots(printed),
         dots(leaflets),
         dots(reached),
-        share(reached, households),
+        share(reached, reporting),
         dots(posters),
-        "0".into(),
+        "—".into(), // no village gave a cards figure
         dots(broadcasts),
     ];
     let docx = dir.path().join("out/bao-cao/bao-cao-2026-H1.docx");
@@ -246,6 +295,22 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
         assert!(all.contains(needle), "`{needle}` not in the .docx");
     }
     assert!(all.contains("Số:        /BC-"), "the number is left blank");
+    // No instruction left for the officer; the share says its basis; a
+    // village that has not reported is "—", not 0; no figure is not 0.
+    assert!(!all.contains("(Ghi"), "an instruction left in the report:\n{all}");
+    let villages = villages(dir.path()).len();
+    assert!(all.contains(&format!("(trên {} tổ dân phố đã báo cáo)", villages - 1)), "{all}");
+    assert!(all.contains("thẻ cảnh báo: chưa có số liệu"), "{all}");
+    let n = villages.to_string();
+    let last = texts
+        .windows(2)
+        .position(|w| w[0] == n && w[1].starts_with(|c: char| c.is_alphabetic()))
+        .expect("the last row");
+    assert_eq!(&texts[last + 4..last + 10], &["—"; 6], "the silent village: {:?}", &texts[last..]);
+    // The place name of the title never breaks: no-break spaces.
+    assert!(all.contains("phường\u{a0}Nam\u{a0}Gia\u{a0}Nghĩa 6 tháng"), "{all}");
+    // The signature: a dotted line for the name this campaign does not give.
+    assert!(all.contains("……………………………"), "{all}");
     // The log: 3 broadcasts in the period (the August day is another report's).
     assert!(all.contains("(2 buổi 6:00, 1 buổi 19:00)"), "{all}");
     // The same totals in the PDF, on the line of "Tổng cộng".
@@ -255,7 +320,8 @@ fn a_report_from_the_filled_workbook_adds_up_in_the_docx_and_the_pdf() {
     assert_eq!(cells, expected.iter().map(String::as_str).collect::<Vec<_>>(), "{line}");
     assert!(pdf.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     // The command line says the same totals.
-    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(households))), "{said}");
+    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(reporting))), "{said}");
+    assert!(said.contains("thẻ: chưa có số liệu"), "{said}");
     // The out folder holds exactly what the manifest lists.
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).unwrap();
     assert!(
@@ -341,6 +407,63 @@ fn impossible_figures_are_refused_with_their_cell() {
     assert!(!dir.path().join("out/bao-cao").exists(), "nothing is written");
 }
 
+/// Excel keeps a date as a serial number (46101 = 20/03/2026): a typed
+/// date cell, or a bare serial in the date column once a copy-paste has
+/// lost its format, is a date, counted in its period; a serial outside
+/// the period is still refused naming its cell.
+#[test]
+fn excel_date_cells_and_serials_are_read_as_dates() {
+    let dir = built("nam-gia-nghia");
+    let book = dir.path().join("theo-doi.xlsx");
+    let g = theo_doi::grid(&book, "Theo dõi");
+    let (h, head) = theo_doi::header(&g, "Thôn");
+    let col = head.iter().position(|c| c == "Ngày nhận").unwrap();
+    let cell = |r: usize| format!("{}{}", (b'A' + col as u8) as char, r + 1);
+    let mut set = vec![
+        (h + 1, "Ngày nhận", Value::DateTime(2026, 3, 19)),
+        (h + 2, "Ngày nhận", Value::Number(46101.0)),
+        (h + 3, "Ngày nhận", Value::Number(46235.0)), // 01/08/2026
+    ];
+    theo_doi::fill(&book, &set, &[]);
+    let (code, _, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
+    assert_eq!(code, 2, "{err}");
+    let bad: Vec<&str> = err.lines().filter(|l| l.contains("lỗi:")).collect();
+    assert_eq!(bad.len(), 1, "only the August serial is refused:\n{err}");
+    let at = format!("theo-doi.xlsx:{}: lỗi: [Ngày nhận] ô {}", h + 4, cell(h + 3));
+    assert!(bad[0].starts_with(&at) && bad[0].contains("01/08/2026"), "{}", bad[0]);
+    assert!(bad[0].contains("ngoài kỳ báo cáo"), "{}", bad[0]);
+    // Inside the period, both rows count as villages that reported.
+    set.pop();
+    std::fs::remove_file(&book).unwrap();
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    build(dir.path());
+    theo_doi::fill(&book, &set, &[]);
+    let (code, said, err) =
+        run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026-H1"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(said.contains("(2 đã báo cáo)"), "{said}");
+}
+
+/// The campaign's `[issuer] head` signs the report (printed under the
+/// room for the signature) and its `plan` is cited in section I.
+#[test]
+fn the_report_names_its_signer_and_cites_the_plan() {
+    let dir = built_with(
+        "tien-trang",
+        "name = \"Công an xã Tiên Trang\"\n",
+        "name = \"Công an xã Tiên Trang\"\nhead = \"Trần Văn Hùng\"\nplan = \"Kế hoạch số 45/KH-UBND ngày 10/4/2026 của UBND xã Tiên Trang\"\n",
+    );
+    let (code, _, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
+    assert_eq!(code, 0, "{err}");
+    let texts = docx_texts(&dir.path().join("out/bao-cao/bao-cao-2026.docx"));
+    let all = texts.join("\n");
+    assert!(all.contains("Thực hiện Kế hoạch số 45/KH-UBND ngày 10/4/2026"), "{all}");
+    assert_eq!(texts.last().map(String::as_str), Some("Trần Văn Hùng"), "{all}");
+    assert!(!all.contains("……………………………"), "no dotted line when the name is given");
+    let pdf = pdf_text(&dir.path().join("out/bao-cao/bao-cao-2026.pdf"));
+    assert!(pdf.contains("Trần Văn Hùng") && pdf.contains("Kế hoạch số 45/KH-UBND"), "{pdf}");
+}
+
 #[test]
 fn every_social_image_has_a_caption_with_the_hotline() {
     let dir = built("hac-thanh");
@@ -372,7 +495,7 @@ fn a_province_report_sums_every_communes_workbook() {
     let books: Vec<PathBuf> = files(&dir.path().join("theo-doi"), "xlsx");
     assert!(books.len() >= 20, "one workbook per commune: {books:?}");
     // Two communes report: each village reached half its households.
-    let (mut reached, mut households) = (0u64, 0u64);
+    let (mut reached, mut households, mut reporting) = (0u64, 0u64, 0u64);
     for (k, book) in books.iter().enumerate() {
         let g = theo_doi::grid(book, "Theo dõi");
         let (h, head) = theo_doi::header(&g, "Thôn");
@@ -383,6 +506,7 @@ fn a_province_report_sums_every_communes_workbook() {
             households += n;
             if k < 2 {
                 reached += n / 2;
+                reporting += n;
                 set.push((h + 1 + i, "Số hộ đã nhận", Value::Number((n / 2) as f64)));
             }
         }
@@ -392,12 +516,16 @@ fn a_province_report_sums_every_communes_workbook() {
     }
     let (code, said, err) = run(canhbao().arg("report").arg(dir.path()).args(["--period", "2026"]));
     assert_eq!(code, 0, "{err}");
-    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(households))), "{said}");
+    // The share is of the households of the villages that reported.
+    assert!(said.contains(&format!("{} / {} hộ", dots(reached), dots(reporting))), "{said}");
     let docx = dir.path().join("out/tinh-thanh-hoa/bao-cao/bao-cao-2026.docx");
     let texts = docx_texts(&docx);
     let at = texts.iter().position(|t| t == "Tổng cộng").expect("a totals row");
     assert_eq!(texts[at + 1], dots(households));
     assert_eq!(texts[at + 4], dots(reached));
+    // Decree 30: the ministry above the province police.
+    let top = texts.iter().position(|t| t.starts_with("CÔNG AN TỈNH")).unwrap();
+    assert_eq!(texts[top - 1], "BỘ CÔNG AN", "{:?}", &texts[..top + 1]);
     // One row per commune, numbered.
     let rows = texts.iter().filter(|t| t.starts_with("xã ") || t.starts_with("phường ")).count();
     assert!(rows >= books.len(), "{rows} rows for {} communes", books.len());

@@ -883,14 +883,25 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
     }
     theo_doi::fill(&filled, &set, &[((2026, 4, 1), true, true)]);
     d.click("#tab-report");
-    let id = d.find("#report-file");
-    d.cmd(
-        "POST",
-        &format!("/element/{id}/value"),
-        Some(json!({ "text": filled.display().to_string() })),
-    );
+    // The half-year running or just ended is the default, not the whole year.
+    let half = d.script("return document.querySelector('#report-half').value");
+    assert!(half == json!("H1") || half == json!("H2"), "{half}");
+    // The workbook's dates are of the first half of 2026.
+    d.script("const y = document.querySelector('#report-year'); y.value = '2026'; y.dispatchEvent(new Event('change'));");
+    d.script("const h = document.querySelector('#report-half'); h.value = 'H1'; h.dispatchEvent(new Event('change'));");
+    let upload = |d: &Driver| {
+        let id = d.find("#report-file");
+        d.cmd(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": filled.display().to_string() })),
+        );
+    };
+    upload(&d);
     let dots = theo_doi::dots;
     d.wait_text("#report-totals", &format!("{} / {} hộ đã nhận", dots(reached), dots(households)));
+    // Nobody counted cards: "no figure", not 0.
+    d.wait_text("#report-totals", "thẻ: chưa có số liệu");
     // A bar per village: households reached of households.
     let bars = d.script("return [...document.querySelectorAll('#progress-list progress')].map(p => [p.value, p.max])");
     let want: Vec<Value> = data
@@ -902,6 +913,9 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
         })
         .collect();
     assert_eq!(bars, json!(want));
+    // The bars come before the button that makes the report from them.
+    let order = d.script("return document.querySelector('#progress-list').compareDocumentPosition(document.querySelector('#report-make'))");
+    assert_eq!(order.as_u64().map(|o| o & 4), Some(4), "the button is below the bars");
     // Nothing wider than a phone.
     d.viewport(390, 844);
     let v = d.script(OVERFLOW);
@@ -910,25 +924,42 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
     d.viewport(1366, 768);
     d.full_screenshot(&shots().join("review/1366-report.png"), 1366, 768);
     d.click("#report-make");
-    d.wait_text("#report-status", "Tải báo cáo (.docx");
+    // A confirmation naming the files, each a download link.
+    d.wait_text("#report-made", "Đã lập báo cáo 6 tháng đầu năm 2026");
     let href = d.script("return document.querySelector('#report-docx').getAttribute('href')");
-    assert_eq!(href, json!("/file/bao-cao/bao-cao-2026.docx"));
-    assert!(dir.path().join("out/bao-cao/bao-cao-2026.docx").is_file());
-    assert!(dir.path().join("out/bao-cao/bao-cao-2026.pdf").is_file());
+    assert_eq!(href, json!("/file/bao-cao/bao-cao-2026-H1.docx"));
+    d.wait_text("#report-docx", "Tải về bao-cao-2026-H1.docx");
+    d.wait_text("#report-pdf", "Tải về bao-cao-2026-H1.pdf");
+    assert!(dir.path().join("out/bao-cao/bao-cao-2026-H1.docx").is_file());
+    assert!(dir.path().join("out/bao-cao/bao-cao-2026-H1.pdf").is_file());
     d.full_screenshot(&shots().join("review/1366-report-made.png"), 1366, 768);
-    // Impossible figures: refused, with the file and the cell.
-    theo_doi::fill(&filled, &[(h + 1, "Số hộ đã nhận", theo_doi::Value::Number(1_000_000.0))], &[]);
-    let id = d.find("#report-file");
-    d.cmd(
-        "POST",
-        &format!("/element/{id}/value"),
-        Some(json!({ "text": filled.display().to_string() })),
+    d.viewport(390, 844);
+    d.full_screenshot(&shots().join("review/390-report-made.png"), 390, 844);
+    d.viewport(1366, 768);
+    // Impossible figures: refused with the file, the cell and the village;
+    // the same slip in three rows is one line; nothing says "no errors" and
+    // no old report is offered.
+    let name = |i: usize| data[i][col("Thôn")].clone();
+    let mut bad: Vec<_> =
+        (1..=3).map(|i| (h + i, "Số hộ đã nhận", theo_doi::Value::Number(1_000_000.0))).collect();
+    bad.push((h + 4, "Ngày nhận", theo_doi::Value::Date(2026, 8, 1)));
+    theo_doi::fill(&filled, &bad, &[]);
+    upload(&d);
+    d.wait_text("#report-refused", "Sổ theo dõi chưa nhận được: 4 lỗi — sửa rồi gửi lại");
+    let items = d.script(
+        "return [...document.querySelectorAll('#report-issues li')].map(l => l.textContent)",
     );
-    let cell = format!("{}{}", (b'A' + col("Số hộ đã nhận") as u8) as char, h + 2);
-    d.wait_text(
-        "#report-issues",
-        &format!("theo-doi.xlsx:{}: lỗi: [Số hộ đã nhận] ô {cell}", h + 2),
-    );
+    let items: Vec<String> = serde_json::from_value(items).unwrap();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let group = format!("cột Số hộ đã nhận, dòng {}–{} (3 ô)", h + 2, h + 4);
+    assert!(items[0].contains(&group) && items[0].contains(&name(0)), "{items:?}");
+    let cell = format!("{}{}", (b'A' + col("Ngày nhận") as u8) as char, h + 5);
+    let single = format!("theo-doi.xlsx:{}: lỗi: [Ngày nhận] ô {cell} ({}):", h + 5, name(3));
+    assert!(items[1].starts_with(&single), "`{single}` in {items:?}");
+    let shown = d.script("return [!!document.querySelector('#report-docx'), !!document.querySelector('#report-make'), document.querySelector('#status').textContent]");
+    assert_eq!(shown[0], json!(false), "no download after a refusal");
+    assert_eq!(shown[1], json!(false), "no button after a refusal");
+    assert!(!shown[2].as_str().unwrap_or("").contains("Không có lỗi"), "{shown}");
     d.viewport(390, 844);
     d.full_screenshot(&shots().join("review/390-report-refused.png"), 390, 844);
 }

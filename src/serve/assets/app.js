@@ -369,6 +369,8 @@ function showProblems() {
   const bar = document.getElementById("savebar");
   if (bar) bar.classList.toggle("dirty", dirty);
   if (dirty) return setStatus(T.unsaved);
+  // On step 4 after a refused workbook, the bar says that, not "no errors".
+  if (tab === "report" && reportRefusal) return setStatus(reportRefusal);
   const w = S.issues.filter((i) => i.warning).length;
   setStatus(S.errors || w ? T.problems(S.errors, w) : T.no_problems);
 }
