@@ -6,6 +6,8 @@
 //! MODE `off` skips the preflight (as `--preflight off` does), so a run
 //! with and a run without can be compared; by default it is timed apart and
 //! its share of the time per document printed.
+//! `CANHBAO_LAYOUT` measures another layout of the example than the A5
+//! leaflet (e.g. `card-sheet`, whose eight cards cost more than any other).
 //! Plain `std::time`, no harness: the numbers go into bench/RESULTS.md.
 
 use std::path::Path;
@@ -34,7 +36,8 @@ fn main() {
     let preflight = mode != canhbao::preflight::Mode::Off;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/tien-trang");
     let project = canhbao::load(&dir).expect("example loads");
-    let layout = project.layout("leaflet-a5").expect("leaflet").clone();
+    let id = std::env::var("CANHBAO_LAYOUT").unwrap_or_else(|_| "leaflet-a5".into());
+    let layout = project.layout(&id).expect("a layout of the registry").clone();
     let villages: Vec<usize> = (0..project.campaign.villages.len()).collect();
     let jobs = canhbao::plan::plan(&project.campaign, &[layout], &villages, &project.pack);
     let planner = canhbao::plan::Planner::new(&project.campaign, &project.pack).unwrap();
@@ -46,7 +49,7 @@ fn main() {
             let data = planner.data(job).unwrap();
             let t0 = Instant::now();
             let world = base.job(&job.layout.file, data);
-            let doc = canhbao::render::compile(&world, 2).expect("compiles").doc;
+            let doc = canhbao::render::compile(&world, job.layout.pages).expect("compiles").doc;
             let t1 = Instant::now();
             let village = job.village.map(|i| &project.campaign.villages[i]);
             let expect = canhbao::preflight::Expect::new(&project.campaign, &job.layout, village);
@@ -71,10 +74,10 @@ fn main() {
     // further village costs.
     if let Some(path) = std::env::var_os("CANHBAO_TRACE") {
         let warm = base.job(&jobs[0].layout.file, planner.data(&jobs[0]).unwrap());
-        canhbao::render::compile(&warm, 2).expect("compiles");
+        canhbao::render::compile(&warm, jobs[0].layout.pages).expect("compiles");
         typst_timing::enable();
         let world = base.job(&jobs[0].layout.file, planner.data(&jobs[1]).unwrap());
-        canhbao::render::compile(&world, 2).expect("compiles");
+        canhbao::render::compile(&world, jobs[0].layout.pages).expect("compiles");
         let file = std::fs::File::create(path).expect("trace file");
         typst_timing::export_json(file, |span| {
             let span = typst::syntax::Span::from_raw(span);
@@ -85,10 +88,7 @@ fn main() {
         })
         .expect("trace written");
     }
-    println!(
-        "leaflet-a5, {} documents × {rounds} rounds, one thread, preflight {mode:?}:",
-        jobs.len()
-    );
+    println!("{id}, {} documents × {rounds} rounds, one thread, preflight {mode:?}:", jobs.len());
     let share = 100.0 * check.iter().sum::<f64>() / total.iter().sum::<f64>();
     println!("  compile  median {:6.2} ms", median(compile));
     println!("  preflight median {:5.2} ms ({share:.1} % of all the time)", median(check));

@@ -111,6 +111,22 @@ pub enum Command {
     #[command(help_template = VERB_HELP, disable_help_flag = true,
         override_usage = "canhbao serve [TÙY_CHỌN] [THƯ_MỤC]")]
     Serve(ServeArgs),
+    /// Lập báo cáo kết quả 6 tháng hoặc cả năm từ sổ theo dõi đã điền.
+    ///
+    /// Đọc sổ theo-doi.xlsx (hoặc theo-doi.csv) trong thư mục chiến dịch mà
+    /// lệnh build đã tạo và các thôn đã điền; từ chối số liệu không thể có
+    /// (phát nhiều hơn số đã in, số hộ đã nhận nhiều hơn số hộ của thôn, ngày
+    /// nằm ngoài kỳ báo cáo), nêu rõ ô sai. Ghi báo cáo theo thể thức Nghị
+    /// định 30/2020/NĐ-CP: out/bao-cao/bao-cao-<KỲ>.docx (sửa được trong
+    /// Word) và bản PDF giống hệt. Với thư mục cấp tỉnh: cộng sổ của từng xã
+    /// (theo-doi/<xã>.xlsx), mỗi xã một dòng.
+    ///
+    /// Ví dụ: canhbao report examples/tien-trang --period 2026-H1
+    ///        canhbao report examples/tien-trang --period 2026
+    // Issue 27 (src/report/, src/cmd/report.rs).
+    #[command(help_template = VERB_HELP, disable_help_flag = true,
+        override_usage = "canhbao report --period <KỲ> <THƯ_MỤC>")]
+    Report(ReportArgs),
     /// In mã tự hoàn thành lệnh cho shell (bash, zsh, fish, powershell).
     ///
     /// Ví dụ: canhbao completions bash > /etc/bash_completion.d/canhbao
@@ -155,7 +171,7 @@ pub struct PreviewArgs {
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
-    pub preflight: Option<crate::preflight::Mode>,
+    pub preflight: Option<canhbao::preflight::Mode>,
 }
 
 /// `canhbao serve`.
@@ -171,6 +187,26 @@ pub struct ServeArgs {
     /// Không mở trình duyệt (chỉ in địa chỉ).
     #[arg(long)]
     pub no_open: bool,
+}
+
+/// `canhbao report` (issue 27).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Thư mục chiến dịch (có campaign.toml và sổ theo-doi.xlsx đã điền).
+    #[arg(value_name = "THƯ_MỤC")]
+    pub campaign: PathBuf,
+    /// Kỳ báo cáo: năm (2026), 6 tháng đầu năm (2026-H1) hoặc 6 tháng cuối
+    /// năm (2026-H2).
+    #[arg(long, value_name = "KỲ", value_parser = parse_period)]
+    pub period: canhbao::report::Period,
+    /// Thư mục ghi báo cáo [mặc định: <thư mục chiến dịch>/out].
+    #[arg(long, short, value_name = "THƯ_MỤC")]
+    pub out: Option<PathBuf>,
+}
+
+/// A report's period (`2026`, `2026-H1`, `2026-H2`).
+fn parse_period(s: &str) -> Result<canhbao::report::Period, String> {
+    s.parse()
 }
 
 /// `canhbao completions`.
@@ -241,7 +277,7 @@ pub struct BuildArgs {
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
-    pub preflight: Option<crate::preflight::Mode>,
+    pub preflight: Option<canhbao::preflight::Mode>,
 }
 
 /// `canhbao check`.
@@ -277,9 +313,9 @@ where
     }
 }
 
-/// A PNG resolution (see [`crate::layouts::DPI_RANGE`]).
+/// A PNG resolution (see [`canhbao::layouts::DPI_RANGE`]).
 fn parse_dpi(s: &str) -> Result<f32, String> {
-    in_range(s, crate::layouts::DPI_RANGE, " dpi")
+    in_range(s, canhbao::layouts::DPI_RANGE, " dpi")
 }
 
 /// A number of parallel jobs.

@@ -139,7 +139,7 @@ pub enum Fault {
         error: std::io::Error,
     },
     /// A document could not be laid out or exported.
-    Render(crate::render::Failure),
+    Render(Failure),
     /// Any other failure, said in Vietnamese.
     Other(String),
 }
@@ -173,8 +173,8 @@ impl std::error::Error for Fault {
     }
 }
 
-impl From<crate::render::Failure> for Fault {
-    fn from(failure: crate::render::Failure) -> Fault {
+impl From<Failure> for Fault {
+    fn from(failure: Failure) -> Fault {
         Fault::Render(failure)
     }
 }
@@ -189,6 +189,31 @@ impl From<String> for Fault {
 impl From<Fault> for String {
     fn from(fault: Fault) -> String {
         fault.to_string()
+    }
+}
+
+/// Why a job produced no file.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// Text did not fit its box (the field path), or too many pages.
+    Overflow(String),
+    /// A Typst error, formatted like the typst CLI formats it.
+    Typst(String),
+    /// The laid-out document broke a print rule (see `crate::preflight`).
+    Preflight(String),
+    /// Anything else: the job's data could not be made, a file could not be
+    /// written.
+    Io(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Failure::Overflow(field) => write!(f, "nội dung không vừa khung: {field}"),
+            Failure::Typst(text) | Failure::Preflight(text) | Failure::Io(text) => {
+                f.write_str(text.trim_end())
+            }
+        }
     }
 }
 

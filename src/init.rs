@@ -148,26 +148,21 @@ pub fn init(dir: &Path, today: (i32, u32, u32)) -> Result<Vec<PathBuf>, String> 
 /// once with Excel and committed (a test keeps its cells equal to `ROWS`).
 const VILLAGES_XLSX: &[u8] = include_bytes!("../templates/villages.xlsx");
 
-/// Today's civil date (UTC) from the system clock; used only for templates.
+/// Today's date in Vietnam from the system clock; used only for templates.
 pub fn today() -> (i32, u32, u32) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    civil_from_days(secs.div_euclid(86_400))
+    date_at(time::OffsetDateTime::now_utc().unix_timestamp())
 }
 
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
+/// The date in Vietnam (UTC+7, no daylight saving) at `secs` after
+/// 1970-01-01 00:00 UTC: an officer who makes a campaign at 6 in the
+/// morning gets today's date, not yesterday's.
+fn date_at(secs: i64) -> (i32, u32, u32) {
+    let vietnam = time::UtcOffset::from_hms(7, 0, 0).expect("UTC+7 is an offset");
+    let date = time::OffsetDateTime::from_unix_timestamp(secs)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(vietnam)
+        .date();
+    (date.year(), u8::from(date.month()).into(), date.day().into())
 }
 
 #[cfg(test)]
@@ -175,9 +170,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+    fn the_date_is_vietnams_from_midnight_not_from_seven_in_the_morning() {
+        // 2025-11-23 16:59:59 UTC is 23:59:59 in Hà Nội; one second later
+        // it is the 24th there, while still the 23rd in Greenwich.
+        let eve = 1_763_917_199;
+        assert_eq!(date_at(eve), (2025, 11, 23));
+        assert_eq!(date_at(eve + 1), (2025, 11, 24));
+        assert_eq!(date_at(0), (1970, 1, 1));
+        // The last day of a leap year, just before Vietnam's midnight.
+        assert_eq!(date_at(1_735_664_399), (2024, 12, 31));
     }
 
     #[test]

@@ -235,7 +235,12 @@ pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("sample.json", include_bytes!("../layouts/sample.json")),
     ("impose.typ", include_bytes!("../layouts/impose.typ")),
     ("proof.typ", include_bytes!("../layouts/proof.typ")),
+    ("shop-note.typ", include_bytes!("../layouts/shop-note.typ")),
+    ("scaled-proof.typ", include_bytes!("../layouts/scaled-proof.typ")),
     ("province-summary.typ", include_bytes!("../layouts/province-summary.typ")),
+    // Issue 27: the delivery sheet and the report (src/report/).
+    ("giao-nhan.typ", include_bytes!("../layouts/giao-nhan.typ")),
+    ("bao-cao.typ", include_bytes!("../layouts/bao-cao.typ")),
     ("poster-a4.typ", include_bytes!("../layouts/poster-a4.typ")),
     ("poster-a3.typ", include_bytes!("../layouts/poster-a3.typ")),
     ("poster-lib.typ", include_bytes!("../layouts/poster-lib.typ")),

@@ -1,21 +1,22 @@
 //! canhbao: a commune's data in, print-ready anti-fraud material out.
 //!
 //! The data flows one way (see `../shared/DESIGN.md`), one module per stage:
-//! load ([`project`]) → validate ([`validate`]) → select ([`mod@select`]) →
-//! plan ([`plan`]) → render ([`batch`], Typst in a sandboxed [`world`]) →
-//! package ([`package`]) → scripts ([`loa`]). This file is the module list
-//! and the pipeline; the binary and the web page call it and print results.
+//! [`open`] (load [`project`] or a [`province`], then [`validate`]) →
+//! select ([`mod@select`]) → plan ([`plan`]) → render ([`batch`], Typst in
+//! a sandboxed [`world`]) → package ([`package`]) → scripts ([`loa`]). This
+//! file is the module list and the pipeline; the binary and the web page
+//! call it, hear its progress through a [`Reporter`] and print results.
 
 #![allow(clippy::result_large_err)] // Issue is a plain value passed once per problem; boxing buys nothing.
 
 pub mod batch;
 pub mod campaign;
-pub mod cli;
 pub mod content;
 pub mod diag;
 pub mod init;
 pub mod layouts;
 pub mod loa;
+pub mod order;
 pub mod output;
 pub mod package;
 pub mod phone;
@@ -27,25 +28,27 @@ pub mod proof;
 pub mod province;
 pub mod qr;
 pub mod render;
+pub mod report; // issue 27: delivery sheets, tracking workbook, captions, `report`
+pub mod reporter;
 pub mod rerun;
 pub mod sandbox;
 pub mod select;
 pub mod serve;
+pub mod sha256;
 pub mod summary;
 pub mod text;
 pub mod units;
 pub mod validate;
 pub mod world;
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-
 use diag::Issues;
+use std::path::{Path, PathBuf};
 
 pub use diag::BuildError;
 
 pub use preview::{PreviewOptions, Previewed};
 pub use project::Project;
+pub use reporter::{Quiet, Reporter};
 pub use select::{select, shard_of};
 pub use validate::logo_warnings;
 
@@ -104,13 +107,56 @@ pub struct Built {
     pub stopped: bool,
 }
 
-/// Loads and validates a campaign folder for a run with `opts`, collecting
-/// every problem: the one entry point of `check`, `build`, `preview` and
-/// `serve`. Warnings are in the campaign's `warnings`.
-pub fn check(dir: &Path, opts: &BuildOptions) -> Result<Project, Issues> {
-    let mut project = project::load(dir)?;
+/// A campaign folder, opened: one commune's campaign, or a province's
+/// (every commune of its table, each loaded or failed on its own).
+#[allow(clippy::large_enum_variant)] // Made once per run and moved once: boxing buys nothing.
+pub enum Campaign {
+    /// `campaign.toml` describes one commune.
+    Commune(Project),
+    /// `campaign.toml` names a communes table (`communes = "communes.csv"`).
+    Province(province::Province),
+}
+
+/// The one door into the library: reads the folder's `campaign.toml` once,
+/// tells a commune from a province, loads and validates it for a run with
+/// `opts`, collecting every problem. Every verb and the page start here.
+/// Warnings are in each campaign's `warnings`.
+pub fn open(dir: &Path, opts: &BuildOptions) -> Result<Campaign, Issues> {
+    let toml_path = dir.join("campaign.toml");
+    if !toml_path.exists() {
+        // The commune loader says what is missing and how to make it.
+        return Err(campaign::load(dir, &project::known()).err().unwrap_or_default());
+    }
+    let one = |i: diag::Issue| Issues(vec![i]);
+    let bytes = campaign::villages::read_capped(&toml_path, campaign::MAX_TOML_BYTES, &toml_path)
+        .map_err(one)?;
+    let text = campaign::encoding::decode_toml(&bytes, &toml_path).map_err(one)?;
+    if province::is_province(&text) {
+        return province::load(dir, text, opts).map(Campaign::Province);
+    }
+    let loaded = campaign::load_text(dir, toml_path, text, &project::known(), None)?;
+    let mut project = project::from_campaign(loaded);
     validate::validate(&mut project, opts)?;
-    Ok(project)
+    Ok(Campaign::Commune(project))
+}
+
+/// [`open`] of a folder that must be one commune's: `check`'s library
+/// call, `preview` and the page. A province folder is refused with a
+/// message saying where it is built.
+pub fn check(dir: &Path, opts: &BuildOptions) -> Result<Project, Issues> {
+    match open(dir, opts)? {
+        Campaign::Commune(project) => Ok(project),
+        Campaign::Province(p) => {
+            let issue = diag::Issue::error(
+                &dir.join("campaign.toml"),
+                format!("đây là chiến dịch cấp tỉnh ({}), không phải của một xã", p.full),
+            )
+            .hint(
+                "chạy canhbao check hoặc canhbao build với thư mục này; xem trước hay dùng trang web thì mở thư mục của một xã",
+            );
+            Err(Issues(vec![issue]))
+        }
+    }
 }
 
 /// [`check`] with the campaign's own options (no command-line overrides).
@@ -124,17 +170,15 @@ pub fn preview(dir: &Path, opts: &PreviewOptions) -> Result<Previewed, BuildErro
     preview::write(&project, opts)
 }
 
-/// Loads, plans, renders and writes. Progress goes to `tick`; setting
-/// `stop` ends the run after the files being written.
+/// Loads, plans, renders and writes. Progress goes to `reporter`; its
+/// stop flag ends the run after the files being written.
 pub fn build(
     dir: &Path,
     opts: &BuildOptions,
-    tick: &(dyn Fn(&plan::Job, &batch::Outcome) + Sync),
-    on_planned: &dyn Fn(usize),
-    stop: &AtomicBool,
+    reporter: &dyn Reporter,
 ) -> Result<Built, BuildError> {
     let project = check(dir, opts).map_err(BuildError::Input)?;
-    build_project(project, dir, opts, None, tick, on_planned, stop)
+    build_project(project, dir, opts, None, reporter)
 }
 
 /// [`build`] of a campaign of `dir` already loaded and validated for
@@ -146,15 +190,13 @@ pub fn build_project(
     dir: &Path,
     opts: &BuildOptions,
     base: Option<&world::Base>,
-    tick: &(dyn Fn(&plan::Job, &batch::Outcome) + Sync),
-    on_planned: &dyn Fn(usize),
-    stop: &AtomicBool,
+    reporter: &dyn Reporter,
 ) -> Result<Built, BuildError> {
     let (layouts, villages) = select::select(&project, opts).map_err(BuildError::Input)?;
     let c = &project.campaign;
     let planner = plan::Planner::new(c, &project.pack).map_err(BuildError::other)?;
     let jobs = plan::plan(c, &layouts, &villages, &project.pack);
-    on_planned(jobs.len());
+    reporter.planned(jobs.len());
     let own_base;
     let base = match base {
         Some(b) => b,
@@ -164,14 +206,20 @@ pub fn build_project(
         }
     };
     let out = opts.out.clone().unwrap_or_else(|| dir.join("out"));
-    output::refuse_foreign(dir, &out, opts.allow_nonempty_out).map_err(BuildError::Input)?;
     let ids: Vec<String> = layouts.iter().map(|l| l.id.clone()).collect();
     let (commune, key) = (rerun::commune_id(c), rerun::build_key(opts, &ids, c));
-    refuse_other_run(dir, &out, &commune, &key, opts).map_err(BuildError::Input)?;
-    let manifest_name = match opts.shard {
-        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
-        None => "manifest.json".into(),
-    };
+    output::refuse_other_run(&output::Target {
+        dir,
+        root: &out,
+        out: &out,
+        owner: &commune,
+        key: &key,
+        shard: opts.shard,
+        allow_nonempty: opts.allow_nonempty_out,
+        province: false,
+    })
+    .map_err(BuildError::Input)?;
+    let manifest_name = output::manifest_name(opts.shard);
     // What the folder held before: what this run no longer makes goes.
     let before = output::Manifest::read(&out.join(&manifest_name));
     let batch_opts = batch::BatchOptions {
@@ -186,8 +234,10 @@ pub fn build_project(
         commune,
         key,
     };
+    let tick = |job: &plan::Job, outcome: &batch::Outcome| reporter.document_done(job, outcome);
+    let stop = reporter.stop();
     let report =
-        batch::run(base, &planner, &jobs, &batch_opts, tick, stop).map_err(BuildError::other)?;
+        batch::run(base, &planner, &jobs, &batch_opts, &tick, stop).map_err(BuildError::other)?;
     // A later step that fails still names the files the batch did not write.
     let fail = |e: String| match report.unwritten() {
         Some(missing) => BuildError::other(format!("{e}\n{missing}")),
@@ -195,7 +245,7 @@ pub fn build_project(
     };
     // A stopped run keeps what it finished (the manifest lists exactly
     // that) and makes nothing from a part: no package, no scripts.
-    let stopped = stop.load(std::sync::atomic::Ordering::Relaxed);
+    let stopped = reporter.stopped();
     // A refused document leaves the others' package whole: it is listed
     // in the order instead (`package::Refused`), and so does a file that
     // could not be written. A full disk stops the package: it would fail the
@@ -216,46 +266,44 @@ pub fn build_project(
     } else {
         Ok(0)
     };
+    // After print (issue 27): delivery sheets, captions, theo-doi.xlsx.
+    let after = match scripts {
+        true => report::after_build(
+            base,
+            dir,
+            c,
+            &project.pack,
+            &layouts,
+            &villages,
+            &jobs,
+            &out,
+            whole_run && report.failed.is_empty(),
+            stop,
+        ),
+        false => Ok(report::Written::default()),
+    };
+    let sheets =
+        (report::expected(c), after.as_ref().map(|w| w.written.clone()).unwrap_or_default());
     let keep = output::Keep {
         documents: rerun::documents(&project),
-        scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).collect(),
+        scripts: c.villages.iter().map(|v| format!("loa/{}.txt", v.slug)).chain(sheets.0).collect(),
         // Those that landed are listed, even when a later one failed.
         written: match scripts {
             false => Vec::new(),
-            true => villages.iter().map(|&i| format!("loa/{}.txt", c.villages[i].slug)).collect(),
+            true => villages
+                .iter()
+                .map(|&i| format!("loa/{}.txt", c.villages[i].slug))
+                .chain(sheets.1)
+                .collect(),
         },
         package: (whole_run && !opts.no_package)
             .then(|| order.iter().map(|l| l.file.clone()).collect()),
     };
     output::settle(&out, &report.manifest, &before, &keep).map_err(|e| fail(e.to_string()))?;
     let loa_files = loa.map_err(|e| fail(e.to_string()))?;
+    after.map_err(|e| fail(e.to_string()))?;
     let jobs = jobs.len();
     Ok(Built { project, out, report, jobs, order, package_written, loa_files, stopped })
-}
-
-/// Refuses a run into `out` when the folder holds another commune's output
-/// (unless it is the campaign's own `out/`: the commune was renamed), or,
-/// for a whole run, shards made with other options or data than this run
-/// (`key`): merged, they would mix two runs.
-fn refuse_other_run(
-    dir: &Path,
-    out: &Path,
-    commune: &str,
-    key: &str,
-    opts: &BuildOptions,
-) -> Result<(), Issues> {
-    use diag::Issue;
-    if let Some(why) = output::other_commune(out, commune).filter(|_| !output::own_out(dir, out)) {
-        let issue = Issue::error(Path::new("--out"), why).hint(
-            "mỗi xã cần một thư mục kết quả riêng: chọn thư mục khác cho --out (ví dụ một thư mục mới mang tên xã này); chỉ xoá thư mục cũ nếu không cần các tệp của xã kia nữa",
-        );
-        return Err(Issues(vec![issue]));
-    }
-    let shards = if opts.shard.is_none() { output::unmatched_shards(out, key) } else { Vec::new() };
-    if !shards.is_empty() {
-        return Err(Issues(vec![output::shards_issue(out, &shards)]));
-    }
-    Ok(())
 }
 
 /// The message of a print package that could not be made (`why`), naming

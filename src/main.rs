@@ -7,15 +7,19 @@
 //!   found problems, or the web page could not start);
 //! - 2: bad input (command line, campaign folder, an unknown village or
 //!   layout): nothing was written;
-//! - 130: `build` stopped by Ctrl-C or SIGTERM; finished files are kept and
-//!   listed in the manifest, and the same command again makes the rest.
+//! - 130: `build` or `check` (of a commune or a province) stopped by Ctrl-C
+//!   or SIGTERM; finished files are kept and listed in the manifest, and the
+//!   same command again makes the rest.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use canhbao::cli::{Cli, Command};
+use cli::{Cli, Command};
 
+// The command line's arguments belong to the binary: the library (the page,
+// a test, a script) never sees clap.
+mod cli;
 mod cmd;
 
 #[global_allocator]
@@ -24,19 +28,28 @@ static GLOBAL: canhbao::render::Guarded = canhbao::render::Guarded;
 fn main() -> ExitCode {
     // Opened by a double-click (no arguments, no terminal): the page.
     if std::env::args_os().len() == 1 && cmd::serve::double_clicked() {
-        return cmd::serve::double_click().into();
+        return cmd::serve::double_click(&cmd::stop_on_signal()).into();
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cmd::usage::error(&e).into(),
     };
+    // Ctrl-C is installed once, here, for the verbs that can stop cleanly
+    // (a commune's or a province's `build` and `check`, the page's server);
+    // the others end at once, as a program does by default.
+    let stops = matches!(cli.command, Command::Build(_) | Command::Check(_) | Command::Serve(_));
+    let stop = match stops {
+        true => cmd::stop_on_signal(),
+        false => Default::default(),
+    };
     let outcome = match cli.command {
-        Command::Build(args) => cmd::build::run(args),
-        Command::Check(args) => cmd::check::run(args),
+        Command::Build(args) => cmd::build::run(args, &stop),
+        Command::Check(args) => cmd::check::run(args, &stop),
         Command::Layouts => cmd::layouts::run(),
         Command::Init(args) => cmd::init::run(args),
         Command::Preview(args) => cmd::preview::run(args),
-        Command::Serve(args) => cmd::serve::run(args),
+        Command::Serve(args) => cmd::serve::run(args, &stop),
+        Command::Report(args) => cmd::report::run(args), // issue 27
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "canhbao", &mut std::io::stdout());

@@ -13,7 +13,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::diag::Fault;
 
@@ -56,23 +55,68 @@ pub fn foreign(out: &Path) -> Option<String> {
     ))
 }
 
-/// An `--out` folder holding someone else's files is not written into
-/// unless the user says so (`allow`): a build would replace its
-/// `manifest.json`, `print-order.csv`, `loa/` and `print/` files. The
-/// campaign's own `out/` is canhbao's by convention (`check` and `preview`
-/// write there too).
-pub fn refuse_foreign(dir: &Path, out: &Path, allow: bool) -> Result<(), crate::diag::Issues> {
-    use crate::diag::{Issue, Issues};
-    let own = own_out(dir, out);
-    match foreign(out) {
-        Some(why) if !own && !allow => {
-            let issue = Issue::error(Path::new("--out"), why).hint(
-                "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out nếu chắc chắn muốn ghi vào thư mục này",
-            );
-            Err(Issues(vec![issue]))
-        }
-        _ => Ok(()),
+/// The manifest's file name: `manifest.json`, or one per shard so that
+/// the shards of one run can share a folder.
+pub fn manifest_name(shard: Option<(usize, usize)>) -> String {
+    match shard {
+        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+        None => "manifest.json".into(),
     }
+}
+
+/// Where a run writes and whose run it is: what [`refuse_other_run`] checks,
+/// the same for a commune and a province.
+pub struct Target<'a> {
+    /// The campaign folder.
+    pub dir: &'a Path,
+    /// `--out`, or the campaign's own `out/`.
+    pub root: &'a Path,
+    /// Where the files go: `root` for a commune, `root/<province>` for a province.
+    pub out: &'a Path,
+    /// Whose output it is ([`Manifest::commune`]): `xã Tiên Trang`, `tỉnh Thanh Hóa`.
+    pub owner: &'a str,
+    /// The run's options and data ([`Manifest::key`]).
+    pub key: &'a str,
+    /// `--shard`.
+    pub shard: Option<(usize, usize)>,
+    /// `--allow-nonempty-out`.
+    pub allow_nonempty: bool,
+    /// A province run (says "tỉnh" in the hint, not "xã").
+    pub province: bool,
+}
+
+/// Refuses a run into a folder that is not its own:
+/// - one holding someone else's files, unless the user says so
+///   (`--allow-nonempty-out`): a build would replace its `manifest.json`,
+///   `print-order.csv`, `loa/` and `print/` files. The campaign's own
+///   `out/` is canhbao's by convention (`check` and `preview` write there);
+/// - one holding another commune's (province's) output, unless it is the
+///   campaign's own `out/`: the commune was renamed;
+/// - for a whole run, one holding shards made with other options or data
+///   than this run (`key`): merged, they would mix two runs.
+pub fn refuse_other_run(t: &Target) -> Result<(), crate::diag::Issues> {
+    use crate::diag::{Issue, Issues};
+    let own = own_out(t.dir, t.root);
+    if let Some(why) = foreign(t.out).filter(|_| !own && !t.allow_nonempty) {
+        let issue = Issue::error(Path::new("--out"), why).hint(
+            "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out nếu chắc chắn muốn ghi vào thư mục này",
+        );
+        return Err(Issues(vec![issue]));
+    }
+    if let Some(why) = other_commune(t.out, t.owner).filter(|_| !own) {
+        let hint = match t.province {
+            true => "mỗi tỉnh cần một thư mục kết quả riêng: chọn thư mục khác cho --out",
+            false => {
+                "mỗi xã cần một thư mục kết quả riêng: chọn thư mục khác cho --out (ví dụ một thư mục mới mang tên xã này); chỉ xoá thư mục cũ nếu không cần các tệp của xã kia nữa"
+            }
+        };
+        return Err(Issues(vec![Issue::error(Path::new("--out"), why).hint(hint)]));
+    }
+    let shards = if t.shard.is_none() { unmatched_shards(t.out, t.key) } else { Vec::new() };
+    if !shards.is_empty() {
+        return Err(Issues(vec![shards_issue(t.out, &shards)]));
+    }
+    Ok(())
 }
 
 /// Whether `out` is the campaign folder `dir`'s own `out/`.
@@ -90,25 +134,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fault> {
 
 /// [`write_atomic`] of what `fill` writes, streamed to the file (through a
 /// buffer) instead of held whole in memory first.
+///
+/// The temporary file is `tempfile`'s, in the same folder (a rename never
+/// crosses file systems), named `.<name>.<random>.<pid>.canhbao-tmp` so
+/// that [`clean_temp`] knows it and whose it is; it is removed when
+/// anything fails, and `persist` renames it over `path` (on Windows too,
+/// where a plain rename onto an existing file would fail).
 fn write_atomic_with(
     path: &Path,
-    fill: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut std::io::BufWriter<&mut fs::File>) -> std::io::Result<()>,
 ) -> Result<(), Fault> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(Fault::io("không tạo được thư mục", dir))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
+    let failed = Fault::io("không ghi được tệp", path);
     let result = (|| {
-        let mut out = std::io::BufWriter::new(fs::File::create(&tmp)?);
+        let mut builder = tempfile::Builder::new();
+        let (prefix, suffix) =
+            (format!(".{name}."), format!(".{}{TMP_SUFFIX}", std::process::id()));
+        builder.prefix(&prefix).suffix(&suffix);
+        // A printed file is readable as any file the user makes (0666 less
+        // the umask), not kept private as a temporary file is (0600).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder.tempfile_in(dir)?;
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
         fill(&mut out)?;
-        let file = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
+        out.flush()?;
+        drop(out);
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Fault::io("không ghi được tệp", path)(e)
-    })
+    result.map_err(failed)
 }
 
 /// [`write_atomic`], unless the file already holds exactly `bytes` (then it
@@ -161,11 +219,8 @@ fn sweep(dir: &Path, depth: usize) -> usize {
     removed
 }
 
-/// Hex SHA-256.
-pub fn sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+/// Hex SHA-256, kept under its old name for the stages that call it here.
+pub use crate::sha256::hex as sha256;
 
 /// One output file in the manifest.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -352,7 +407,8 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     let stems: std::collections::HashSet<&str> =
         m.files.iter().filter_map(|e| e.file.rsplit_once('.').map(|(stem, _)| stem)).collect();
     let side_of = |f: &str| -> Option<String> {
-        if let Some(stem) = f.strip_suffix(".json") {
+        // `.txt`: a social image's caption (issue 27).
+        if let Some(stem) = f.strip_suffix(".json").or_else(|| f.strip_suffix(".txt")) {
             return Some(stem.to_string());
         }
         let (stem, page) = f.strip_suffix(".png")?.rsplit_once('-')?;
@@ -365,10 +421,14 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
         also.push(crate::package::SHOP_NOTE.to_string());
     }
     also.retain(|f| {
-        let valid = if f == ORDER || f == crate::package::SHOP_NOTE {
+        let valid = if f == ORDER || crate::order::is_paper(f) {
             keep.package.is_some() || !removed
-        } else if f.starts_with("loa/") {
+        } else if f.starts_with("loa/") || f.starts_with("giao-nhan/") {
+            // Scripts and delivery sheets (issue 27): one per village of the table.
             keep.scripts.contains(f)
+        } else if f.starts_with("bao-cao/") {
+            // Reports (`canhbao report`) stay until removed by hand.
+            true
         } else {
             side_of(f).is_some_and(|stem| stems.contains(stem.as_str()))
         };

@@ -31,6 +31,9 @@ use crate::batch::tool_version;
 use crate::campaign::Campaign;
 use crate::diag::Fault;
 use crate::layouts::{Copies, Impose, Layout};
+// The order's types and writers live in `order`; re-exported here, where
+// the package's callers have always found them.
+pub use crate::order::{OrderLine, Refused, SHOP_NOTE, copies, paper_name};
 use crate::output::{self, Entry, Manifest};
 use crate::plan::Job;
 use crate::render::{self, PdfSettings};
@@ -52,245 +55,6 @@ const MARK_MIN: f64 = 3.0;
 
 /// `village` column of the combined files' rows.
 const ALL_VILLAGES: &str = "tất cả các thôn, mỗi thôn 1 bản (bản duyệt)";
-
-/// One line of the print order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderLine {
-    /// File relative to the output folder.
-    pub file: String,
-    /// Layout id.
-    pub layout: String,
-    /// Village (or commune).
-    pub village: String,
-    /// Paper (`a5`, `sra4`, `5000x800mm`…).
-    pub paper: String,
-    /// 1 or 2 printed sides.
-    pub sides: usize,
-    /// Copies to print (sheets, for an imposed file).
-    pub copies: u64,
-}
-
-/// Copies of one document of `layout` for a village.
-pub fn copies(layout: &Layout, c: &Campaign, village: Option<usize>) -> u64 {
-    let spare = |n: u64| (n as f64 * (1.0 + c.print.spare_percent / 100.0)).ceil() as u64;
-    let n = match (layout.copies, village.map(|i| &c.villages[i])) {
-        (Copies::None, _) => 0,
-        (Copies::One, _) => 1,
-        // Spares on every item: a poster torn while it is put up is
-        // replaced from the same print run.
-        (Copies::Places, Some(v)) => spare(u64::from(v.shops + v.public_places)),
-        (Copies::Households, Some(v)) => spare(u64::from(v.households)),
-        (Copies::Households | Copies::Places, None) => 1,
-    };
-    n.div_ceil(u64::from(layout.per_sheet.max(1)))
-}
-
-/// `a5`, or `5000x800mm` for custom sizes.
-pub fn paper_name(l: &Layout) -> String {
-    if l.paper == "custom" { format!("{}x{}mm", l.width_mm, l.height_mm) } else { l.paper.clone() }
-}
-
-/// A document of the run that was not written (refused by the preflight,
-/// too long for its box): listed in the order, with no file, so the shop
-/// and the officer see what is missing from the package.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Refused {
-    /// Village (or commune).
-    pub village: String,
-    /// Layout id.
-    pub layout: String,
-    /// The pages concerned (`1, 2`), empty when the reason names none.
-    pub pages: String,
-    /// Why, on one line.
-    pub why: String,
-}
-
-impl Refused {
-    /// From a failed job of the run: (village, layout, reason).
-    pub fn of((village, layout, why): &(String, String, String)) -> Refused {
-        let mut pages: Vec<&str> = Vec::new();
-        for line in why.lines() {
-            let line = line.trim_start().trim_start_matches("- ");
-            if let Some(rest) = line.strip_prefix("trang ")
-                && let Some(n) = rest.split([',', ' ']).next().filter(|n| !n.is_empty())
-                && n.bytes().all(|b| b.is_ascii_digit())
-                && !pages.contains(&n)
-            {
-                pages.push(n);
-            }
-        }
-        let why = why.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
-        Refused {
-            village: village.clone(),
-            layout: layout.clone(),
-            pages: pages.join(", "),
-            why: why.join(" "),
-        }
-    }
-}
-
-/// The columns of `print-order.csv`, in Vietnamese: the shop's words.
-/// `khổ giấy` keeps the machine value (`sra4`, `a4`, `5000x800mm`) that the
-/// page's summary and the province order read; `giấy (khổ mua)` names the
-/// sheet as the shop buys it, with the trim size.
-pub const ORDER_HEADER: [&str; 12] = [
-    "tệp",
-    "mẫu",
-    "thôn",
-    "khổ giấy",
-    "số mặt",
-    "số bản",
-    "trang",
-    "lý do không in",
-    "giấy (khổ mua)",
-    "loại giấy",
-    "màu in",
-    "gia công",
-];
-
-/// How a shop names a job: (sheet bought, stock, colours and duplex edge,
-/// finishing). Full-bleed A4/A3 need the SR sheet (SRA4/SRA3) and trimming.
-pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
-    let Some(l) = layout else { return Default::default() };
-    let mm = |v: f64| format!("{}", (v * 10.0).round() / 10.0).replace('.', ",");
-    let trim = format!("{} × {} mm", mm(l.width_mm), mm(l.height_mm));
-    let two_up = line.paper == "sra4" || line.paper == "sra3";
-    let iso = l.paper.to_uppercase();
-    let cut = l.preflight.cut.as_ref();
-    let paper = if two_up {
-        format!("{} (2 bản, xén còn {trim})", line.paper.to_uppercase())
-    } else if l.paper == "custom" {
-        trim.clone()
-    } else if cut.is_some() {
-        format!("{iso} ({trim})")
-    } else {
-        let sr = if l.paper == "a3" { "SRA3" } else { "SRA4" };
-        format!("{sr} (xén còn {iso} {trim})")
-    };
-    let stock = if cut.is_some() {
-        "couché 300 g/m²"
-    } else if l.paper == "custom" && l.width_mm.max(l.height_mm) > 1000.0 {
-        "bạt hiflex"
-    } else {
-        "couché 150 g/m²"
-    };
-    // The back is mirrored for a turn about the sheet's vertical axis: the
-    // short edge of a landscape sheet (2-up SRA4, trifold), the long edge of
-    // a portrait one (card sheet).
-    let colours = match (line.sides, two_up || l.width_mm > l.height_mm) {
-        (1, _) => "4 màu một mặt".to_string(),
-        (_, true) => "4 màu hai mặt, lật cạnh ngắn".to_string(),
-        (_, false) => "4 màu hai mặt, lật cạnh dài".to_string(),
-    };
-    let mut finishing = Vec::new();
-    if two_up {
-        finishing.push("cắt đôi".to_string());
-    }
-    match cut {
-        Some(c) => finishing.push(format!(
-            "cắt {} thẻ {} × {} mm",
-            c.cols * c.rows,
-            mm(c.width_mm),
-            mm(c.height_mm)
-        )),
-        None if l.paper == "custom" && stock == "bạt hiflex" => {
-            finishing.push("viền mép, đóng khoen".into())
-        }
-        None => finishing.push("xén".into()),
-    }
-    if let Some(folds) = l.preflight.folds_mm.first().filter(|f| !f.is_empty()) {
-        finishing.push(format!("gấp {}", folds.len() + 1));
-    }
-    [paper, stock.into(), colours, finishing.join(", ")]
-}
-
-/// Writes `print-order.csv`: the jobs, then the refused documents (no file,
-/// 0 copies, the pages and why).
-pub fn write_order(
-    out: &Path,
-    lines: &[OrderLine],
-    refused: &[Refused],
-    layouts: &[Layout],
-) -> Result<(), String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(ORDER_HEADER).map_err(|e| e.to_string())?;
-    for l in lines {
-        let [paper, stock, colours, finishing] =
-            shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
-        w.write_record([
-            l.file.as_str(),
-            &l.layout,
-            &l.village,
-            &l.paper,
-            &l.sides.to_string(),
-            &l.copies.to_string(),
-            "",
-            "",
-            &paper,
-            stock.as_str(),
-            &colours,
-            &finishing,
-        ])
-        .map_err(|e| e.to_string())?;
-    }
-    for r in refused {
-        w.write_record(["", &r.layout, &r.village, "", "", "0", &r.pages, &r.why, "", "", "", ""])
-            .map_err(|e| e.to_string())?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    Ok(output::write_atomic(&out.join("print-order.csv"), &bytes)?)
-}
-
-/// The one-page note for the print shop, in Vietnamese, beside the order.
-pub const SHOP_NOTE: &str = "print/GHI-CHU-NHA-IN.txt";
-
-/// Writes [`SHOP_NOTE`]: every job of the order with its copies, paper,
-/// stock, colours and duplex edge, and finishing; the refused documents;
-/// the totals by sheet bought (copies as in `số bản`: sheets of an imposed
-/// file, whole files of a proof set).
-pub fn write_note(
-    out: &Path,
-    commune: &str,
-    lines: &[OrderLine],
-    refused: &[Refused],
-    layouts: &[Layout],
-) -> Result<(), String> {
-    let mut t = format!("GHI CHÚ CHO NHÀ IN — {commune}\n\n");
-    t.push_str(
-        "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
-                tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
-                mặt và số tờ: xén bỏ.\n\n",
-    );
-    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
-    for (i, l) in lines.iter().enumerate() {
-        let [paper, stock, colours, finishing] =
-            shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
-        t.push_str(&format!(
-            "{}. {} — {} ({}): {} bản, giấy {paper}, {stock}, {colours}; gia công: {finishing}.\n",
-            i + 1,
-            l.file,
-            l.village,
-            l.layout,
-            l.copies
-        ));
-        *by_sheet.entry(paper.split(" (").next().unwrap_or("").to_string()).or_default() +=
-            l.copies;
-    }
-    if !refused.is_empty() {
-        t.push_str("\nKHÔNG IN (chưa đạt, xem cột “lý do không in”):\n");
-        for r in refused {
-            t.push_str(&format!("- {} ({})\n", r.village, r.layout));
-        }
-    }
-    let sheets: u64 = lines.iter().map(|l| l.copies).sum();
-    let parts: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n} bản")).collect();
-    t.push_str(&format!(
-        "\nTổng cộng: {} việc in, {sheets} bản ({}).\n",
-        lines.len(),
-        parts.join("; ")
-    ));
-    Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
-}
 
 /// One village's document of a layout, as the run made it.
 struct Doc<'a> {
@@ -390,10 +154,9 @@ pub fn make(
         // nothing: 21 million instructions per commune (cachegrind).
     }
     let refused: Vec<Refused> = failed.iter().map(Refused::of).collect();
-    write_order(out, &order, &refused, layouts)?;
-    let commune = crate::text::capitalize(&c.commune.full());
-    write_note(out, &commune, &order, &refused, layouts)?;
-    manifest.also.push(SHOP_NOTE.to_string());
+    // The order, the shop note and the scaled proofs: listed beside the files.
+    let papers = crate::order::write_all(base, c, layouts, out, &order, &refused, &settings)?;
+    manifest.also = crate::order::papers_listed(out, std::mem::take(&mut manifest.also), papers);
     // A package file made again replaces its old entry (one map insert per
     // file: a scan of the manifest per file was quadratic in the villages).
     for entry in made {

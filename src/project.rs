@@ -1,11 +1,10 @@
 //! The load stage: a campaign folder read into a [`Project`], with the
 //! layouts it may use (built-in, or its own registry) and its locale pack.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::campaign::{self, Campaign, Known};
 use crate::content::{self, Pack};
-use crate::diag::Issues;
 use crate::layouts::{self, Layout};
 use crate::world;
 
@@ -17,11 +16,6 @@ pub struct Project {
     pub layouts: Vec<Layout>,
     /// Its locale pack.
     pub pack: Pack,
-}
-
-/// Reads a campaign folder, collecting every problem of its files.
-pub fn load(dir: &Path) -> Result<Project, Issues> {
-    Ok(from_campaign(campaign::load(dir, &known())?))
 }
 
 /// What a campaign may name: the built-in layouts, locales, tactics, audiences.

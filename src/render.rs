@@ -13,30 +13,9 @@ use crate::world::JobWorld;
 /// Marker a layout panics with when text does not fit: `canhbao-overflow: <field>`.
 pub const OVERFLOW_MARK: &str = "canhbao-overflow: ";
 
-/// Why a job produced no file.
-#[derive(Debug, Clone)]
-pub enum Failure {
-    /// Text did not fit its box (the field path), or too many pages.
-    Overflow(String),
-    /// A Typst error, formatted like the typst CLI formats it.
-    Typst(String),
-    /// The laid-out document broke a print rule (see `crate::preflight`).
-    Preflight(String),
-    /// Anything else: the job's data could not be made, a file could not be
-    /// written.
-    Io(String),
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match self {
-            Failure::Overflow(field) => write!(f, "nội dung không vừa khung: {field}"),
-            Failure::Typst(text) | Failure::Preflight(text) | Failure::Io(text) => {
-                f.write_str(text.trim_end())
-            }
-        }
-    }
-}
+/// Moved to `diag` (the ground floor); named here too for the stages that
+/// still say `render::Failure`.
+pub use crate::diag::Failure;
 
 /// Export settings for PDFs.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! What a build made, counted once for every reader: the command line's
-//! table after `build` and the page's summary after "Tạo tệp in" come from
+//! last lines after `build` (of a commune, or each commune of a province)
+//! and the page's summary after "Tạo tệp in" come from [`Summary::of`] and
 //! [`totals`], so they never disagree.
 
 use crate::package::OrderLine;
@@ -15,6 +16,47 @@ pub struct Total {
     pub files: usize,
     /// Copies (sheets, for a file with several documents on a sheet).
     pub copies: u64,
+}
+
+/// What one commune's build came to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Documents made this run.
+    pub written: usize,
+    /// Documents kept as they were (unchanged since the last run).
+    pub skipped: usize,
+    /// Pages of the documents of the run, made or kept.
+    pub pages: usize,
+    /// Each document not made: `village — layout: why`.
+    pub failed: Vec<String>,
+    /// Warnings: the campaign's and the documents' own.
+    pub warnings: usize,
+    /// The copies to print, per layout and paper ([`totals`]).
+    pub order: Vec<Total>,
+    /// Loudspeaker scripts written.
+    pub loa: usize,
+    /// Documents of the run.
+    pub jobs: usize,
+    /// Stopped (Ctrl-C) before every document was made.
+    pub stopped: bool,
+}
+
+impl Summary {
+    /// The summary of a build.
+    pub fn of(built: &crate::Built) -> Summary {
+        let r = &built.report;
+        Summary {
+            written: r.written,
+            skipped: r.skipped,
+            pages: r.pages,
+            failed: r.failed.iter().map(|(v, l, why)| format!("{v} — {l}: {why}")).collect(),
+            warnings: r.warnings.len() + built.project.campaign.warnings.len(),
+            order: totals(&built.order),
+            loa: built.loa_files,
+            jobs: built.jobs,
+            stopped: built.stopped,
+        }
+    }
 }
 
 /// The order's lines added up per layout and paper, in the order's order.

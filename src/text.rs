@@ -164,7 +164,7 @@ pub fn file_slug(s: &str) -> String {
     if full.len() <= MAX_SLUG {
         return full;
     }
-    let hash = crate::output::sha256(full.as_bytes());
+    let hash = crate::sha256::hex(full.as_bytes());
     let head = full[..MAX_SLUG - 9].trim_end_matches('-');
     format!("{head}-{}", &hash[..8])
 }

@@ -13,6 +13,8 @@ use crate::{BuildOptions, Project};
 
 /// Checks a loaded project for a run with `opts`; applies the options that
 /// override campaign.toml and keeps the warnings in the campaign's list.
+/// Every problem is collected before returning: a wrong text override does
+/// not hide a wrong `--bleed` or an unreadable logo.
 pub fn validate(project: &mut Project, opts: &BuildOptions) -> Result<(), Issues> {
     let toml = project.campaign.root.join("campaign.toml");
     let mut issues = content::check_overrides(&project.pack, &project.campaign.text, &toml);
@@ -24,17 +26,20 @@ pub fn validate(project: &mut Project, opts: &BuildOptions) -> Result<(), Issues
                 issue.line = Some(line);
             }
         }
-        return Err(Issues(issues));
     }
-    apply_print_flags(&mut project.campaign, opts)?;
+    if let Err(found) = apply_print_flags(&mut project.campaign, opts) {
+        issues.extend(found.0);
+    }
     // The layouts of the run; an unknown id is the select stage's to report.
     let wanted = if opts.layouts.is_empty() { &project.campaign.layouts } else { &opts.layouts };
     let chosen: Vec<Layout> =
         wanted.iter().filter_map(|id| project.layout(id).ok().cloned()).collect();
     let logo = logo_warnings(&project.campaign, &chosen);
-    if logo.iter().any(|i| !i.warning) {
-        return Err(Issues(logo));
+    if issues.iter().chain(&logo).any(|i| !i.warning) {
+        issues.extend(logo);
+        return Err(Issues(issues));
     }
+    project.campaign.warnings.extend(issues);
     project.campaign.warnings.extend(logo);
     Ok(())
 }
@@ -108,22 +113,27 @@ pub const NO_PDF_A: &str = "chưa ghi được PDF/A-2b với màu CMYK";
 /// What to do instead.
 pub const NO_PDF_A_HINT: &str = "typst 0.15.1 không nhúng hồ sơ màu CMYK (output intent) mà PDF/A đòi; hãy in PDF thường (PDF 1.7, CMYK, font nhúng) — nhà in nhận được";
 
-/// Command-line print options win over campaign.toml.
+/// Command-line print options win over campaign.toml; each wrong one is
+/// said.
 fn apply_print_flags(c: &mut Campaign, opts: &BuildOptions) -> Result<(), Issues> {
+    let mut issues = Issues::default();
     c.print.marks |= opts.marks;
     if opts.pdf_a {
-        let issue = Issue::error(Path::new("--pdf-standard"), NO_PDF_A).hint(NO_PDF_A_HINT);
-        return Err(Issues(vec![issue]));
+        issues.push(Issue::error(Path::new("--pdf-standard"), NO_PDF_A).hint(NO_PDF_A_HINT));
     }
     if let Some(b) = opts.bleed_mm {
         if !(0.0..=10.0).contains(&b) {
             let issue =
                 Issue::error(Path::new("--bleed"), format!("lề xén {b} mm ngoài khoảng 0–10 mm"));
-            return Err(Issues(vec![issue]));
+            issues.push(issue);
+        } else {
+            c.print.bleed_mm = b;
         }
-        c.print.bleed_mm = b;
     }
-    Ok(())
+    match issues.0.is_empty() {
+        true => Ok(()),
+        false => Err(issues),
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diag::Issue;
-use crate::phone::Phone;
 
 use super::validate::Ctx;
 use super::*;
@@ -232,15 +231,6 @@ pub fn parse_count(cell: &str) -> Result<u32, String> {
         Ok(n) if n <= u64::from(MAX_COUNT) => Ok(n as u32),
         _ => Err(format!("“{cell}” lớn quá {MAX_COUNT}")),
     }
-}
-
-/// A phone number as typed, within [`MAX_PHONE`] characters.
-pub(super) fn parse_phone(text: &str) -> Result<Phone, String> {
-    let n = text.chars().count();
-    if n > MAX_PHONE {
-        return Err(format!("số điện thoại dài {n} ký tự, quá giới hạn {MAX_PHONE}"));
-    }
-    Phone::parse(text)
 }
 
 /// Splits `Thôn Đông Hải` into (`thôn`, `Đông Hải`) when the kind column is empty.

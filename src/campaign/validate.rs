@@ -11,7 +11,6 @@ use crate::phone::Phone;
 use crate::text::clean;
 
 use super::raw::{self, RawCampaign};
-use super::rows::parse_phone;
 use super::*;
 
 /// Validation state: the TOML text (for line numbers) and the issues so far.
@@ -577,6 +576,15 @@ pub fn parse_date(s: &str) -> Result<time::Date, String> {
             month.length(year)
         )),
     }
+}
+
+/// A phone number as typed, within [`MAX_PHONE`] characters.
+fn parse_phone(text: &str) -> Result<Phone, String> {
+    let n = text.chars().count();
+    if n > MAX_PHONE {
+        return Err(format!("số điện thoại dài {n} ký tự, quá giới hạn {MAX_PHONE}"));
+    }
+    Phone::parse(text)
 }
 
 #[cfg(test)]

@@ -2,35 +2,64 @@
 //! summary of what to print.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use canhbao::batch::Outcome as JobOutcome;
-use canhbao::cli::BuildArgs;
-use canhbao::{BuildError, BuildOptions};
+use canhbao::plan::Job;
+use canhbao::{BuildError, BuildOptions, Campaign, Reporter};
+
+use crate::cli::BuildArgs;
 
 use super::Outcome;
 
-/// A flag that Ctrl-C (SIGINT) or SIGTERM sets: the lanes take no new
-/// document, the files being written land whole, and the manifest lists
-/// exactly what is done. A second signal quits at once (a half-written
-/// temporary file is swept by the next run).
-pub(super) fn stop_on_signal() -> Arc<AtomicBool> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    use signal_hook::flag;
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM] {
-        // The order matters: the shutdown looks at the flag before it is set.
-        // Without the handlers, a signal still ends the run, as before.
-        let _ = flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop));
-        let _ = flag::register(signal, Arc::clone(&stop));
-    }
-    stop
+/// A progress bar on a terminal, about ten plain lines in a log.
+struct Progress<'a> {
+    bar: indicatif::ProgressBar,
+    tty: bool,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    stop: &'a AtomicBool,
 }
 
-/// Builds the campaign and prints what was made.
-pub fn run(args: BuildArgs) -> Outcome {
+impl Reporter for Progress<'_> {
+    fn planned(&self, n: usize) {
+        self.total.store(n, Ordering::Relaxed);
+        if self.tty {
+            let bar = &self.bar;
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(n as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .expect("valid template"),
+            );
+        }
+    }
+
+    fn document_done(&self, job: &Job, _: &JobOutcome) {
+        // Failures are listed once, at the end.
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.tty {
+            self.bar.set_position(n as u64);
+            self.bar.set_message(job.name.clone());
+        } else {
+            // Plain lines for logs: about ten per run.
+            let total = self.total.load(Ordering::Relaxed).max(1);
+            let step = (total / 10).max(1);
+            if n.is_multiple_of(step) || n == total {
+                eprintln!("  {n}/{total} tệp");
+            }
+        }
+    }
+
+    fn stop(&self) -> &AtomicBool {
+        self.stop
+    }
+}
+
+/// Builds the campaign (one commune, or every commune of a province) and
+/// prints what was made. `stop` is set by Ctrl-C (`main`).
+pub fn run(args: BuildArgs, stop: &AtomicBool) -> Outcome {
     // The global pool's size is the number of render lanes (`--jobs`), and
     // it runs the other parallel loops (scripts, contact sheet). Typst's
     // layout and memo code recurse deeply; rayon's default 2 MiB stacks
@@ -57,49 +86,25 @@ pub fn run(args: BuildArgs) -> Outcome {
         week: args.week,
         preflight: args.preflight.unwrap_or_default(),
     };
-    if canhbao::province::is_province(&args.campaign) {
-        return super::province(canhbao::province::build::cli(&args.campaign, &opts));
-    }
     let start = Instant::now();
-    let bar = indicatif::ProgressBar::hidden();
-    let tty = std::io::stderr().is_terminal();
-    let done = AtomicUsize::new(0);
-    let total = AtomicUsize::new(0);
-    let on_planned = |n: usize| {
-        total.store(n, Ordering::Relaxed);
-        if tty {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.set_length(n as u64);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-                    .expect("valid template"),
-            );
-        }
+    let dir = &args.campaign;
+    let project = match canhbao::open(dir, &opts) {
+        Ok(Campaign::Commune(project)) => project,
+        Ok(Campaign::Province(province)) => return super::province::build(province, &opts, stop),
+        Err(issues) => return super::report_input(&BuildError::Input(issues)),
     };
-    let tick = |job: &canhbao::plan::Job, outcome: &JobOutcome| {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        let _ = outcome; // failures are listed once, at the end
-        if tty {
-            bar.set_position(n as u64);
-            bar.set_message(job.name.clone());
-        } else {
-            // Plain lines for logs: about ten per run.
-            let total = total.load(Ordering::Relaxed).max(1);
-            let step = (total / 10).max(1);
-            if n.is_multiple_of(step) || n == total {
-                eprintln!("  {n}/{total} tệp");
-            }
-        }
+    let progress = Progress {
+        bar: indicatif::ProgressBar::hidden(),
+        tty: std::io::stderr().is_terminal(),
+        done: AtomicUsize::new(0),
+        total: AtomicUsize::new(0),
+        stop,
     };
-    let stop = stop_on_signal();
-    let result = canhbao::build(&args.campaign, &opts, &tick, &on_planned, &stop);
+    let result = canhbao::build_project(project, dir, &opts, None, &progress);
+    let bar = progress.bar;
     bar.finish_and_clear();
     match result {
-        Err(e @ BuildError::Input(_)) => {
-            super::report(&e);
-            eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
-            Outcome::BadInput
-        }
+        Err(e @ BuildError::Input(_)) => super::report_input(&e),
         Err(e) => super::report(&e),
         Ok(built) => {
             for w in &built.project.campaign.warnings {
@@ -109,41 +114,41 @@ pub fn run(args: BuildArgs) -> Outcome {
             for (village, layout, text) in &r.warnings {
                 eprintln!("cảnh báo ({village}, {layout}):\n{text}");
             }
+            let sum = canhbao::summary::Summary::of(&built);
             eprintln!(
                 "{} tệp mới, {} tệp không đổi, {} trang, {} lỗi, {} cảnh báo, {:.1} giây → {}",
-                r.written,
-                r.skipped,
-                r.pages,
-                r.failed.len(),
-                r.warnings.len() + built.project.campaign.warnings.len(),
+                sum.written,
+                sum.skipped,
+                sum.pages,
+                sum.failed.len(),
+                sum.warnings,
                 start.elapsed().as_secs_f64(),
                 built.out.display()
             );
-            print_order_summary(&built.order, &r.failed);
-            if built.loa_files > 0 {
-                eprintln!(
-                    "Bài phát thanh (tuần {}): {} tệp trong loa/",
-                    opts.week.max(1),
-                    built.loa_files
-                );
+            print_order_summary(&sum.order, &r.failed);
+            if sum.loa > 0 {
+                eprintln!("Bài phát thanh (tuần {}): {} tệp trong loa/", opts.week.max(1), sum.loa);
             }
-            if built.stopped {
+            if sum.stopped {
                 eprintln!(
                     "Đã dừng theo yêu cầu: {} trong {} tệp đã xong và có trong manifest. Chạy lại đúng lệnh này để làm nốt phần còn lại.",
-                    r.written + r.skipped,
-                    built.jobs
+                    sum.written + sum.skipped,
+                    sum.jobs
                 );
                 return Outcome::Stopped;
             }
-            if r.written == 0 && built.package_written == 0 && r.failed.is_empty() && r.skipped > 0
+            if sum.written == 0
+                && built.package_written == 0
+                && sum.failed.is_empty()
+                && sum.skipped > 0
             {
                 eprintln!("Không có gì thay đổi kể từ lần trước; dùng --force để tạo lại tất cả.");
             }
-            if r.failed.is_empty() {
+            if sum.failed.is_empty() {
                 Outcome::Done
             } else {
-                for (village, layout, why) in &r.failed {
-                    eprintln!("không tạo được: {village} — {layout}: {why}");
+                for line in &sum.failed {
+                    eprintln!("không tạo được: {line}");
                 }
                 Outcome::Failed
             }
@@ -152,10 +157,9 @@ pub fn run(args: BuildArgs) -> Outcome {
 }
 
 /// The copies to print, per layout and paper, as a small table (the
-/// page's summary counts the same [`canhbao::summary::totals`]); then the
-/// documents the order lists as refused (not in the package).
-fn print_order_summary(order: &[canhbao::package::OrderLine], failed: &[(String, String, String)]) {
-    let totals = canhbao::summary::totals(order);
+/// page's summary shows the same [`canhbao::summary::Summary::order`]);
+/// then the documents the order lists as refused (not in the package).
+fn print_order_summary(totals: &[canhbao::summary::Total], failed: &[(String, String, String)]) {
     if totals.is_empty() {
         return;
     }

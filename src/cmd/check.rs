@@ -3,27 +3,30 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use canhbao::cli::CheckArgs;
+use crate::cli::CheckArgs;
 use canhbao::province::check::Proofs;
-use canhbao::{BuildOptions, Project};
+use canhbao::{BuildOptions, Campaign, Project};
 
 use super::Outcome;
 
 /// Checks the campaign, prints its villages and writes the proof (one per
-/// commune of a province).
-pub fn run(args: CheckArgs) -> Outcome {
-    // Ctrl-C as in `build`: the pages in flight finish, no half proof is left.
-    let stop = super::build::stop_on_signal();
-    if canhbao::province::is_province(&args.campaign) {
-        let proofs = match (args.no_proof, args.proof) {
-            (true, _) => Proofs::Off,
-            (false, Some(dir)) => Proofs::In(dir),
-            (false, None) => Proofs::Beside,
-        };
-        return super::province(canhbao::province::check::cli(&args.campaign, &proofs, &stop));
-    }
-    let project = match canhbao::check(&args.campaign, &BuildOptions::default()) {
-        Ok(project) => project,
+/// commune of a province). Ctrl-C (`stop`, set in `main`) as in `build`:
+/// the pages in flight finish, no half proof is left.
+pub fn run(args: CheckArgs, stop: &AtomicBool) -> Outcome {
+    let project = match canhbao::open(&args.campaign, &BuildOptions::default()) {
+        Ok(Campaign::Commune(project)) => project,
+        Ok(Campaign::Province(province)) => {
+            let proofs = match (args.no_proof, args.proof) {
+                (true, _) => Proofs::Off,
+                (false, Some(dir)) => Proofs::In(dir),
+                (false, None) => Proofs::Beside,
+            };
+            if let Err(issue) = canhbao::province::check::refuse_proof_file(&proofs) {
+                eprintln!("{issue}");
+                return Outcome::BadInput;
+            }
+            return super::province::check(&province, &proofs, stop);
+        }
         Err(issues) => {
             eprintln!("{issues}");
             return Outcome::BadInput;
@@ -36,7 +39,7 @@ pub fn run(args: CheckArgs) -> Outcome {
     if village_table(&project).is_err() || args.no_proof {
         return Outcome::Done;
     }
-    proof(&project, args.proof, &stop)
+    proof(&project, args.proof, stop)
 }
 
 /// Writes the proof of the campaign's first per-village layout.

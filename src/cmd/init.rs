@@ -1,6 +1,6 @@
 //! `canhbao init`: a new campaign folder from the templates.
 
-use canhbao::cli::InitArgs;
+use crate::cli::InitArgs;
 
 use super::Outcome;
 

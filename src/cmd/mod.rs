@@ -6,10 +6,14 @@ pub mod check;
 pub mod init;
 pub mod layouts;
 pub mod preview;
+pub mod province;
+pub mod report; // issue 27
 pub mod serve;
 pub mod usage;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use canhbao::BuildError;
 
@@ -60,4 +64,30 @@ pub fn report(e: &BuildError) -> Outcome {
             Outcome::Failed
         }
     }
+}
+
+/// [`report`] of a run that wrote nothing: the problems, then what to do.
+pub fn report_input(e: &BuildError) -> Outcome {
+    let outcome = report(e);
+    if outcome == Outcome::BadInput {
+        eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
+    }
+    outcome
+}
+
+/// A flag that Ctrl-C (SIGINT) or SIGTERM sets: the lanes take no new
+/// document, the files being written land whole, and the manifest lists
+/// exactly what is done. A second signal quits at once (a half-written
+/// temporary file is swept by the next run).
+pub fn stop_on_signal() -> Arc<AtomicBool> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        // The order matters: the shutdown looks at the flag before it is set.
+        // Without the handlers, a signal still ends the run, as before.
+        let _ = flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop));
+        let _ = flag::register(signal, Arc::clone(&stop));
+    }
+    stop
 }

@@ -1,7 +1,7 @@
 //! `canhbao preview`: one document's pages as PNG files.
 
+use crate::cli::PreviewArgs;
 use canhbao::PreviewOptions;
-use canhbao::cli::PreviewArgs;
 
 use super::Outcome;
 

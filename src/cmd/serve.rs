@@ -1,15 +1,25 @@
 //! `canhbao serve`: the local web page.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use canhbao::cli::ServeArgs;
+use crate::cli::ServeArgs;
 
 use super::Outcome;
 
-/// Serves the page until the process is stopped.
-pub fn run(args: ServeArgs) -> Outcome {
+/// Serves the page until Ctrl-C (`stop`, set in `main`).
+pub fn run(args: ServeArgs, stop: &Arc<AtomicBool>) -> Outcome {
     let opts = canhbao::serve::Options { dir: args.dir, port: args.port, open: !args.no_open };
-    match canhbao::serve::run(&opts) {
+    let ready = |dir: &std::path::Path, url: &str, browser: bool| {
+        println!("canhbao đang chạy cho thư mục {}", dir.display());
+        println!("Mở trang này trong trình duyệt: {url}");
+        println!("(Chỉ máy này mở được. Nhấn Ctrl+C để dừng.)");
+        if opts.open && !browser {
+            println!("Không tự mở được trình duyệt: hãy chép địa chỉ trên vào trình duyệt.");
+        }
+    };
+    match canhbao::serve::run(&opts, &ready, Arc::clone(stop)) {
         Ok(()) => Outcome::Done,
         Err(msg) => {
             eprintln!("lỗi: {msg}");
@@ -63,9 +73,9 @@ pub fn default_dir() -> Option<PathBuf> {
 
 /// Serves [`default_dir`] and opens the browser; on failure the window
 /// stays open until Enter, so the message is read before it closes.
-pub fn double_click() -> Outcome {
+pub fn double_click(stop: &Arc<AtomicBool>) -> Outcome {
     let outcome = match default_dir() {
-        Some(dir) => run(ServeArgs { dir, port: 0, no_open: false }),
+        Some(dir) => run(ServeArgs { dir, port: 0, no_open: false }, stop),
         None => {
             eprintln!(
                 "lỗi: không tìm được thư mục để làm việc; mở cửa sổ lệnh và chạy canhbao serve <thư-mục>"

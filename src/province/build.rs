@@ -5,45 +5,19 @@
 //! sign.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use serde_json::json;
 
 use super::Province;
 use crate::diag::{Issue, Issues};
+use crate::order::{CommuneOrder, OrderLine, Refused};
 use crate::output::{Entry, Manifest};
-use crate::package::OrderLine;
-use crate::{BuildError, BuildOptions, Built};
+use crate::{BuildError, BuildOptions, Reporter};
 
 /// The summary's file name, in the province folder.
 pub const SUMMARY: &str = "tong-hop.pdf";
 
-/// What became of one commune.
-pub struct Commune {
-    /// `xã Tiên Trang`.
-    pub full: String,
-    /// Its folder under the province's.
-    pub slug: String,
-    /// Its row in the communes table.
-    pub line: usize,
-    /// The build, or why there is none.
-    pub outcome: Result<Done, Vec<String>>,
-}
-
-/// A commune that was built (some files may still have failed).
-pub struct Done {
-    /// The build's result.
-    pub built: Built,
-    /// Copies to print per layout of the run, in the run's layout order.
-    pub copies: Vec<u64>,
-}
-
-impl Commune {
-    /// Whether every file of the commune was made.
-    pub fn ok(&self) -> bool {
-        self.outcome.as_ref().is_ok_and(|d| d.built.report.failed.is_empty())
-    }
-}
+pub use crate::reporter::{Commune, Done};
 
 /// The result of a province build.
 pub struct Report {
@@ -57,18 +31,22 @@ pub struct Report {
     pub layouts: Vec<String>,
     /// The summary files written (`print-order.csv`, the PDF), if any.
     pub summary: Vec<PathBuf>,
+    /// Stopped (Ctrl-C) before every commune was made: what was finished
+    /// is kept and listed, nothing is made from a part (no package, no
+    /// summary), and the same command again makes the rest.
+    pub stopped: bool,
 }
 
-/// Builds every commune of the province campaign in `dir`: a problem of one
-/// commune fails that commune, the others are built.
+/// Builds every commune of `province` (opened for `opts`): a problem of one
+/// commune fails that commune, the others are built. Each commune done is
+/// told to `reporter`, whose stop flag ends the run after the documents
+/// being written.
 pub fn build(
-    dir: &Path,
+    province: Province,
     opts: &BuildOptions,
-    tick: &(dyn Fn(&crate::plan::Job, &crate::batch::Outcome) + Sync),
-    on_commune: &dyn Fn(&Commune),
-    stop: &AtomicBool,
+    reporter: &dyn Reporter,
 ) -> Result<Report, BuildError> {
-    let province = super::load(dir, opts).map_err(BuildError::Input)?;
+    let dir = &province.dir.clone();
     if !opts.villages.is_empty() {
         let issue =
             Issue::error(Path::new("--village"), "chiến dịch cấp tỉnh không chọn từng thôn").hint(
@@ -77,31 +55,20 @@ pub fn build(
         return Err(BuildError::Input(Issues(vec![issue])));
     }
     let out = province.out(opts.out.as_deref());
-    // The campaign's own `out/` is canhbao's by convention: `check` writes
-    // each commune's proof there before any build.
-    let own = opts.out.as_deref().is_none_or(|o| crate::output::own_out(dir, o));
-    if let Some(why) = crate::output::foreign(&out).filter(|_| !opts.allow_nonempty_out && !own) {
-        let issue = Issue::error(Path::new("--out"), why).hint(
-            "chọn một thư mục trống (hoặc chưa có) cho --out, hoặc thêm --allow-nonempty-out",
-        );
-        return Err(BuildError::Input(Issues(vec![issue])));
-    }
-    let manifest_name = match opts.shard {
-        Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
-        None => "manifest.json".into(),
-    };
-    let manifest_path = out.join(&manifest_name);
+    let manifest_path = out.join(crate::output::manifest_name(opts.shard));
     let key = key(&province, opts);
-    if let Some(why) = crate::output::other_commune(&out, &province.full) {
-        let issue = Issue::error(Path::new("--out"), why)
-            .hint("mỗi tỉnh cần một thư mục kết quả riêng: chọn thư mục khác cho --out");
-        return Err(BuildError::Input(Issues(vec![issue])));
-    }
-    let shards =
-        if opts.shard.is_none() { crate::output::unmatched_shards(&out, &key) } else { Vec::new() };
-    if !shards.is_empty() {
-        return Err(BuildError::Input(Issues(vec![crate::output::shards_issue(&out, &shards)])));
-    }
+    let root = opts.out.clone().unwrap_or_else(|| dir.join("out"));
+    crate::output::refuse_other_run(&crate::output::Target {
+        dir,
+        root: &root,
+        out: &out,
+        owner: &province.full,
+        key: &key,
+        shard: opts.shard,
+        allow_nonempty: opts.allow_nonempty_out,
+        province: true,
+    })
+    .map_err(BuildError::Input)?;
     // What the folder held before: a commune no longer in the table goes.
     let before = Manifest::read(&manifest_path);
     let mut manifest = Manifest {
@@ -132,7 +99,7 @@ pub fn build(
         if opts.shard.is_some_and(|(k, n)| crate::shard_of(&m.slug, n) != k) {
             continue;
         }
-        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+        if reporter.stopped() {
             break;
         }
         // Every commune is rendered first, its print package made after
@@ -149,8 +116,7 @@ pub fn build(
         let outcome = match m.project {
             Err(issues) => Err(issues.0.iter().map(|i| i.to_string()).collect()),
             Ok(project) => {
-                let built =
-                    crate::build_project(project, dir, &inner, base.as_ref(), tick, &|_| {}, stop);
+                let built = crate::build_project(project, dir, &inner, base.as_ref(), reporter);
                 match built {
                     Ok(built) => {
                         let (chosen, villages) =
@@ -185,12 +151,15 @@ pub fn build(
         // 220–232, CPU time no higher.
         comemo::evict(1);
         let commune = Commune { full: m.full, slug: m.slug, line: m.line, outcome };
-        on_commune(&commune);
+        reporter.commune_done(&commune);
         communes.push(commune);
     }
+    // A stopped run ends soon and makes nothing from a part: no print
+    // package (the next run makes them), no summary.
+    let stopped = reporter.stopped();
     for c in &mut communes {
         let Ok(done) = &mut c.outcome else { continue };
-        if !opts.no_package && done.built.report.failed.is_empty() {
+        if !opts.no_package && done.built.report.failed.is_empty() && !stopped {
             let base = base.as_ref().expect("a built commune had a world");
             // Whole communes: no village is left out by `--shard`.
             let whole = BuildOptions { shard: None, ..opts.clone() };
@@ -228,8 +197,9 @@ pub fn build(
     if let Some((_, why)) = failed.first() {
         return Err(BuildError::other(why.clone()));
     }
-    let mut report = Report { province: full, out, communes, layouts, summary: Vec::new() };
-    let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty();
+    let mut report =
+        Report { province: full, out, communes, layouts, summary: Vec::new(), stopped };
+    let whole = opts.shard.is_none() && !opts.no_package && opts.layouts.is_empty() && !stopped;
     if let Some(base) = base.as_ref().filter(|_| whole && report.communes.iter().all(Commune::ok)) {
         report.summary = summary(&report, base, example).map_err(BuildError::other)?;
         for p in &report.summary {
@@ -258,7 +228,7 @@ fn key(province: &Province, opts: &BuildOptions) -> String {
         }
         keys.push('\n');
     }
-    crate::output::sha256(keys.as_bytes())
+    crate::sha256::hex(keys.as_bytes())
 }
 
 /// The print package of one rendered commune, as a single-commune build
@@ -293,9 +263,7 @@ fn summary(
     base: &crate::world::Base,
     example: bool,
 ) -> Result<Vec<PathBuf>, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["commune", "file", "layout", "village", "paper", "sides", "copies"];
-    w.write_record(header).map_err(|e| e.to_string())?;
+    let mut orders = Vec::new();
     let mut sheets: Vec<(String, String, usize, u64, bool)> = Vec::new();
     let mut rows = Vec::new();
     let mut totals = vec![0u64; report.layouts.len()];
@@ -305,12 +273,16 @@ fn summary(
         let Ok(done) = &c.outcome else { continue };
         let campaign = &done.built.project.campaign;
         date = campaign.date;
+        orders.push(CommuneOrder {
+            full: &c.full,
+            slug: &c.slug,
+            lines: &done.built.order,
+            refused: done.built.report.failed.iter().map(Refused::of).collect(),
+            layouts: &done.built.project.layouts,
+        });
         for l in &done.built.order {
-            let OrderLine { file, layout, village, paper, sides, copies } = l;
+            let OrderLine { file, layout, paper, copies, .. } = l;
             let file = format!("{}/{file}", c.slug);
-            let (sides, copies_s) = (sides.to_string(), copies.to_string());
-            w.write_record([&c.full, &file, layout, village, paper, &sides, &copies_s])
-                .map_err(|e| e.to_string())?;
             // The proof set (`print/<layout>-all.pdf`, one of each village)
             // is counted apart from the run itself.
             let proof = file.contains(&format!("print/{layout}-all"));
@@ -335,8 +307,8 @@ fn summary(
             "copies": done.copies,
         }));
     }
-    let order = report.out.join("print-order.csv");
-    crate::output::write_atomic(&order, &w.into_inner().map_err(|e| e.to_string())?)?;
+    let order = report.out.join(crate::output::ORDER);
+    crate::order::write_province_order(&order, &orders)?;
     let data = json!({
         "province": crate::text::capitalize(&report.province),
         "date": date.map(|d| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())),
@@ -357,72 +329,4 @@ fn summary(
     let path = report.out.join(SUMMARY);
     crate::output::write_atomic(&path, &pdf)?;
     Ok(vec![order, path])
-}
-
-/// `canhbao build` of a province folder: builds, prints one line per
-/// commune and what failed; the exit code (0, 1 or 2).
-pub fn cli(dir: &Path, opts: &BuildOptions) -> u8 {
-    let start = std::time::Instant::now();
-    let stop = AtomicBool::new(false);
-    let on_commune = |c: &Commune| match &c.outcome {
-        Ok(d) => {
-            let r = &d.built.report;
-            eprintln!(
-                "{}: {} tệp mới, {} tệp không đổi, {} lỗi",
-                c.full,
-                r.written,
-                r.skipped,
-                r.failed.len()
-            );
-            for (village, layout, text) in &r.warnings {
-                eprintln!("  cảnh báo ({village}, {layout}):\n{text}");
-            }
-            for (village, layout, why) in &r.failed {
-                eprintln!("  không tạo được: {village} — {layout}: {why}");
-            }
-            for w in &d.built.project.campaign.warnings {
-                eprintln!("  {w}");
-            }
-        }
-        Err(issues) => {
-            eprintln!("{}: KHÔNG TẠO ĐƯỢC (dòng {} của bảng xã)", c.full, c.line);
-            for i in issues {
-                eprintln!("  {}", i.replace('\n', "\n  "));
-            }
-        }
-    };
-    match build(dir, opts, &|_, _| {}, &on_commune, &stop) {
-        Err(BuildError::Input(issues)) => {
-            eprintln!("{issues}");
-            eprintln!("Không tạo tệp nào: hãy sửa các lỗi trên rồi chạy lại.");
-            2
-        }
-        Err(BuildError::Other(msg)) => {
-            eprintln!("lỗi: {msg}");
-            1
-        }
-        Ok(report) => {
-            let bad: Vec<&Commune> = report.communes.iter().filter(|c| !c.ok()).collect();
-            eprintln!(
-                "{}: {} xã, phường trong lần chạy này, {} lỗi, {:.1} giây → {}",
-                report.province,
-                report.communes.len(),
-                bad.len(),
-                start.elapsed().as_secs_f64(),
-                report.out.display()
-            );
-            for p in &report.summary {
-                eprintln!("Tổng hợp: {}", p.display());
-            }
-            if bad.is_empty() {
-                return 0;
-            }
-            let names: Vec<&str> = bad.iter().map(|c| c.full.as_str()).collect();
-            eprintln!("Chưa tạo xong: {}. Các xã khác đã tạo đủ tệp.", names.join(", "));
-            if report.summary.is_empty() && opts.shard.is_none() {
-                eprintln!("Chưa ghi bảng tổng hợp: sửa các xã trên rồi chạy lại.");
-            }
-            1
-        }
-    }
 }

@@ -110,16 +110,22 @@ struct HeadContact {
     hotline: bool,
 }
 
-/// Whether `dir` holds a province campaign: its `campaign.toml` names a
-/// communes table. Anything unreadable is left to the single-commune loader
-/// to explain.
-pub fn is_province(dir: &Path) -> bool {
+/// Whether the text of a `campaign.toml` is a province campaign's: it
+/// names a communes table. Text that is not TOML is left to the
+/// single-commune loader to explain.
+pub fn is_province(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("communes"))
+}
+
+/// Whether the folder `dir` holds a province campaign, for the after-print
+/// files that live beside `campaign.toml` (`theo-doi/` of a province): a
+/// folder whose `campaign.toml` cannot be read is not one.
+pub fn is_province_dir(dir: &Path) -> bool {
     let path = dir.join("campaign.toml");
     let Ok(bytes) = villages::read_capped(&path, crate::campaign::MAX_TOML_BYTES, &path) else {
         return false;
     };
-    let Ok(text) = crate::campaign::encoding::decode_toml(&bytes, &path) else { return false };
-    toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("communes"))
+    crate::campaign::encoding::decode_toml(&bytes, &path).is_ok_and(|text| is_province(&text))
 }
 
 /// A loaded province campaign: the shared parts checked, each commune
@@ -234,15 +240,13 @@ fn blank(text: &mut String, span: std::ops::Range<usize>) {
     text.replace_range(start..end, &blanked);
 }
 
-/// Loads a province campaign folder for a run with `opts`. `Err`: a
-/// problem of the shared parts or of the communes table as a whole
-/// (nothing can be built).
-pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> {
+/// Loads a province campaign folder for a run with `opts`, from the text
+/// of its `campaign.toml` (read once, by [`crate::open`]). `Err`: a problem
+/// of the shared parts or of the communes table as a whole (nothing can be
+/// built).
+pub fn load(dir: &Path, text: String, opts: &crate::BuildOptions) -> Result<Province, Issues> {
     let toml_path = dir.join("campaign.toml");
     let one = |i: Issue| Issues(vec![i]);
-    let bytes = villages::read_capped(&toml_path, crate::campaign::MAX_TOML_BYTES, &toml_path)
-        .map_err(one)?;
-    let text = crate::campaign::encoding::decode_toml(&bytes, &toml_path).map_err(one)?;
     let head: Head = toml::from_str(&text).map_err(|e| {
         let mut issue =
             Issue::error(&toml_path, format!("campaign.toml viết sai: {}", e.message().trim()));
@@ -282,19 +286,28 @@ pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> 
             ));
         }
     }
+    // A problem of the shared file's shape stops here; a misspelt province
+    // with a near official name does not: every commune is still read
+    // against that name, so that a misspelt commune is told in the same run
+    // (against the misspelt one, every commune would only repeat it).
+    let mut misshapen = issues.has_errors();
+    let mut nearest = None;
     let province = match &head.province {
         None => {
             issues.push(
                 Issue::error(&toml_path, "thiếu khóa province (tên tỉnh) của chiến dịch cấp tỉnh")
                     .hint("thêm dòng province = \"Thanh Hóa\" ở đầu campaign.toml"),
             );
+            misshapen = true;
             String::new()
         }
         Some(p) => {
             let name = clean(p.get_ref());
             if INDEX.province(&name).is_none() {
-                let hint = match INDEX.nearest_province(&name) {
-                    Some(n) => format!("có phải ý bạn là “{}”?", n.name),
+                nearest = INDEX.nearest_province(&name).map(|n| n.name.clone());
+                misshapen |= nearest.is_none();
+                let hint = match &nearest {
+                    Some(n) => format!("có phải ý bạn là “{n}”?"),
                     None => "viết tên tỉnh không kèm chữ “tỉnh”/“thành phố”".into(),
                 };
                 issues.push(err(
@@ -331,8 +344,10 @@ pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> 
             return Err(issues);
         }
     };
+    let mut missing = false;
     for col in ["name", "hotline"] {
         if !table.columns.contains(&Some(col)) {
+            missing = true;
             issues.push(
                 Issue::error(&shown, format!("thiếu cột “{col}”"))
                     .line(table.header_line)
@@ -340,14 +355,17 @@ pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> 
             );
         }
     }
-    if issues.has_errors() {
+    if misshapen || missing {
         return Err(issues);
     }
+    // The communes are read against the official name the misspelt one is
+    // nearest to; the run is refused all the same (the issue above).
+    let checked_as = nearest.as_ref().unwrap_or(&province);
     let province_kind = head
         .province_kind
         .as_ref()
         .map(|k| clean(k.get_ref()).to_lowercase())
-        .or_else(|| crate::units::province_kind(&province).map(str::to_string))
+        .or_else(|| crate::units::province_kind(checked_as).map(str::to_string))
         .unwrap_or_else(|| "tỉnh".into());
     // The province keys are the run's, not the validator's: blanked, keeping
     // every line where it is.
@@ -369,7 +387,7 @@ pub fn load(dir: &Path, opts: &crate::BuildOptions) -> Result<Province, Issues> 
         head: &head,
         table: &table,
         shown: &shown,
-        province: &province,
+        province: checked_as,
         province_kind: &province_kind,
         province_line: head.province.as_ref().map_or(1, at),
         known: crate::project::known(),

@@ -22,10 +22,15 @@
 //!   staging file before anything is replaced.
 
 mod api;
+mod download;
 mod form;
+mod report;
+mod run;
+mod table; // issue 27: the page's fourth step
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -57,7 +62,7 @@ pub struct Shared {
     /// The contact sheet, kept while the files and the layout do not change.
     sheet: Mutex<Option<(String, Arc<api::Sheet>)>>,
     /// The running or last build.
-    build: Arc<Mutex<api::BuildStatus>>,
+    build: Arc<Mutex<run::BuildStatus>>,
     /// Serialises writes to the campaign folder (saves, uploads, init).
     writing: tokio::sync::Mutex<()>,
     /// [`BODY_TIMEOUT`], shorter in tests.
@@ -92,7 +97,7 @@ pub fn app_timed(
         port,
         loaded: Mutex::new(None),
         sheet: Mutex::new(None),
-        build: Arc::new(Mutex::new(api::BuildStatus::default())),
+        build: Arc::new(Mutex::new(run::BuildStatus::default())),
         writing: tokio::sync::Mutex::new(()),
         body_timeout,
     });
@@ -105,13 +110,14 @@ pub fn app_timed(
         .route("/api/version", get(api::version))
         .route("/api/init", post(api::init))
         .route("/api/campaign", post(api::save_campaign))
-        .route("/api/villages", post(api::upload_villages))
-        .route("/api/cell", post(api::edit_cell))
+        .route("/api/villages", post(table::upload_villages))
+        .route("/api/cell", post(table::edit_cell))
         .route("/api/preview", get(api::preview))
         .route("/api/sheet", get(api::sheet))
-        .route("/api/build", get(api::build_status).post(api::start_build))
-        .route("/download/{kind}", get(api::download))
-        .route("/file/{*path}", get(api::file))
+        .route("/api/build", get(run::build_status).post(run::start_build))
+        .route("/download/{kind}", get(download::download))
+        .route("/file/{*path}", get(download::file))
+        .merge(report::routes()) // issue 27
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .layer(axum::middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared);
@@ -129,8 +135,14 @@ pub struct Options {
     pub open: bool,
 }
 
-/// Runs the server until the process is stopped (Ctrl+C).
-pub fn run(opts: &Options) -> Result<(), String> {
+/// Runs the server until `stop` is set (Ctrl+C). Once it listens, `ready`
+/// is told the folder, the address to open and whether the browser was
+/// opened on it (the library prints nothing: the command line says them).
+pub fn run(
+    opts: &Options,
+    ready: &dyn Fn(&Path, &str, bool),
+    stop: Arc<AtomicBool>,
+) -> Result<(), String> {
     std::fs::create_dir_all(&opts.dir).map_err(|e| {
         format!("không tạo được thư mục `{}` ({})", opts.dir.display(), crate::diag::io_error(&e))
     })?;
@@ -156,13 +168,16 @@ pub fn run(opts: &Options) -> Result<(), String> {
         let token = new_token()?;
         let app = app(&opts.dir, &token, port)?;
         let url = format!("http://127.0.0.1:{port}/?t={token}");
-        println!("canhbao đang chạy cho thư mục {}", opts.dir.display());
-        println!("Mở trang này trong trình duyệt: {url}");
-        println!("(Chỉ máy này mở được. Nhấn Ctrl+C để dừng.)");
-        if opts.open && opener::open_browser(&url).is_err() {
-            println!("Không tự mở được trình duyệt: hãy chép địa chỉ trên vào trình duyệt.");
-        }
+        let opened = opts.open && opener::open_browser(&url).is_ok();
+        ready(&opts.dir, &url, opened);
+        // Ctrl+C: no new request is taken, those in flight finish.
+        let stopped = async move {
+            while !stop.load(Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
         axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
             .await
             .map_err(|e| format!("máy chủ dừng ({})", crate::diag::io_error(&e)))
     })

@@ -63,9 +63,14 @@ fn the_print_zip_holds_what_the_manifest_lists_with_real_dates() {
         .unwrap()
         .iter()
         .map(|e| e["file"].as_str().unwrap().to_string())
+        // (and the shop's papers the manifest lists beside them: the note's PDF)
+        .chain(manifest["also"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().into()))
         .filter(|f| f.ends_with(".pdf"))
         .collect();
     listed.push("print-order.csv".into());
+    // The delivery sheets (issue 27), listed with the scripts, go with the print files.
+    let also = manifest["also"].as_array().unwrap().iter().filter_map(|f| f.as_str());
+    listed.extend(also.filter(|f| f.starts_with("giao-nhan/")).map(String::from));
     listed.sort();
     assert_eq!(names, listed, "the zip is the print order and the listed documents");
     let order = fs::read_to_string(out.join("print-order.csv")).unwrap();

@@ -1,7 +1,7 @@
 //! The library is the API: `check` and `build` called as functions, no
 //! binary, as the web page and a province run call them.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use canhbao::BuildOptions;
 
@@ -26,15 +26,23 @@ fn check_and_build_run_through_the_library() {
         villages: vec!["Đông Hải".into()],
         ..BuildOptions::default()
     };
-    let ticks = std::sync::atomic::AtomicUsize::new(0);
-    let tick = |_: &canhbao::plan::Job, _: &canhbao::batch::Outcome| {
-        ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    };
-    let built =
-        canhbao::build(&example, &opts, &tick, &|n| assert_eq!(n, 1), &AtomicBool::new(false))
-            .unwrap_or_else(|e| panic!("{e:?}"));
+    /// Counts the documents it hears of, and checks the plan.
+    struct Count(AtomicUsize, AtomicBool);
+    impl canhbao::Reporter for Count {
+        fn planned(&self, n: usize) {
+            assert_eq!(n, 1);
+        }
+        fn document_done(&self, _: &canhbao::plan::Job, _: &canhbao::batch::Outcome) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+        fn stop(&self) -> &AtomicBool {
+            &self.1
+        }
+    }
+    let count = Count(AtomicUsize::new(0), AtomicBool::new(false));
+    let built = canhbao::build(&example, &opts, &count).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!((built.report.written, built.report.failed.len(), built.jobs), (1, 0, 1));
-    assert_eq!(ticks.into_inner(), 1);
+    assert_eq!(count.0.into_inner(), 1);
     let pdf = out.path().join("o/leaflet-a5/thon-dong-hai.pdf");
     assert!(pdf_text(&pdf).contains("Đông Hải"), "{}", pdf.display());
 }

@@ -1,7 +1,9 @@
 //! Integration tests: run the `canhbao` binary and inspect what it writes.
 
+mod architecture;
 mod batch;
 mod custom;
+mod elderly;
 mod formats;
 mod icons;
 mod input;
@@ -15,6 +17,7 @@ mod province;
 mod province_proof;
 mod readable;
 mod readme;
+mod report; // issue 27
 mod sandbox;
 mod units;
 mod util;

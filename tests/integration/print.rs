@@ -512,7 +512,8 @@ fn print_order_has_a_row_for_every_printable_file_of_print() {
     let listed: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let files = print_files(&out);
     assert!(files.len() >= 32, "{files:?}");
-    for f in &files {
+    // (The shop note and the scaled proofs are papers for the shop, no job.)
+    for f in files.iter().filter(|f| !canhbao::order::is_paper(f)) {
         assert!(listed.contains(&f.as_str()), "{f} is in print/ but not in print-order.csv");
     }
     for f in &listed {
@@ -663,6 +664,110 @@ fn the_banner_is_ordered_once() {
     assert_eq!(banners[0]["số bản"], "1", "{banners:?}");
     assert!(out.join(&banners[0]["tệp"]).is_file(), "{banners:?}");
     assert!(!out.join("print/banner-all.pdf").exists(), "a 5 m proof ordered as a print");
+    // Its proof is a scaled one, on a sheet an office printer takes, and
+    // says so; it is no line of the order, and the manifest lists it.
+    let proof = out.join("print/banner-proof.pdf");
+    assert!(proof.is_file(), "no scaled proof of the banner");
+    assert!(!rows.iter().any(|r| r["tệp"].contains("proof")), "the proof is ordered: {rows:?}");
+    let doc = Document::load(&proof).unwrap();
+    assert_eq!(doc.get_pages().len(), 1);
+    let (w, h) = box_mm(&doc, 1, b"MediaBox");
+    assert!(w.max(h) <= 421.0, "proof {w:.0} × {h:.0} mm");
+    let text = pdf_text(&proof);
+    assert!(text.contains("BẢN DUYỆT THU NHỎ") && text.contains("KHÔNG IN KHỔ NÀY"), "{text}");
+    assert!(text.contains("tỉ lệ 1:15") && text.contains("5000 × 800 mm"), "{text}");
+    // The out folder holds exactly what the manifest lists.
+    let manifest = canhbao::output::Manifest::read(&out.join("manifest.json")).owned();
+    for f in all_files(&out) {
+        let rel = f.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+        if rel != "manifest.json" {
+            assert!(manifest.contains(&rel), "{rel} is not in the manifest");
+        }
+    }
+}
+
+#[test]
+fn the_shop_note_pdf_lists_every_job_with_its_paper_and_finishing() {
+    let args = [
+        "--layout",
+        "leaflet-a5",
+        "--layout",
+        "poster-a4",
+        "--layout",
+        "card-sheet",
+        "--layout",
+        "banner",
+    ];
+    let (_dir, out) = build_small(3, &args);
+    let pdf = out.join("print/GHI-CHU-NHA-IN.pdf");
+    assert!(pdf.is_file(), "no shop note PDF");
+    let doc = Document::load(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 1, "one page");
+    let (w, h) = box_mm(&doc, 1, b"MediaBox");
+    assert!((w - 210.0).abs() < 0.5 && (h - 297.0).abs() < 0.5, "A4: {w} × {h}");
+    let note = pdf_text(&pdf);
+    // `-layout` interleaves the lines of a table's wrapped cells; `-raw`
+    // reads each cell whole, in the order it was set: its words.
+    let raw = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw.stdout).replace('\u{a0}', " ");
+    let words: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("GHI CHÚ CHO NHÀ IN"), "{note}");
+    let rows = order_table(&out);
+    let jobs: Vec<_> = rows.iter().filter(|r| !r["tệp"].is_empty()).collect();
+    assert!(jobs.len() >= 11, "{rows:?}");
+    for r in &jobs {
+        let file = &r["tệp"];
+        let stem = file.rsplit('/').next().unwrap().trim_end_matches(".pdf");
+        let folder = file.rsplit_once('/').map_or("", |(d, _)| d);
+        // A village's file: its row of the villages' table carries its
+        // copies; a single file (proof set, banner): its path.
+        let listed = note.lines().any(|l| {
+            l.split_whitespace().next() == Some(stem)
+                && l.split_whitespace().any(|w| w == r["số bản"])
+        }) || words.contains(file.as_str());
+        assert!(listed, "{file} ({} bản) not in the note:\n{note}", r["số bản"]);
+        assert!(words.contains(folder), "{folder} not in the note");
+        for key in ["giấy (khổ mua)", "màu in", "gia công"] {
+            let value: String = r[key].split_whitespace().collect::<Vec<_>>().join(" ");
+            // (A long cell wraps: its first words suffice to find it.)
+            let head: String = value.split(' ').take(3).collect::<Vec<_>>().join(" ");
+            assert!(words.contains(&head), "{key} of {file}: {value}\n{note}");
+        }
+    }
+    let sheets: u64 = jobs.iter().map(|r| r["số bản"].parse::<u64>().unwrap()).sum();
+    assert!(words.contains(&format!("{} tệp, {sheets} bản", jobs.len())), "{note}");
+    assert!(words.contains("lật cạnh ngắn") && words.contains("đã cộng 5 %"), "{note}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("print/GHI-CHU-NHA-IN.pdf"), "not in the manifest");
+}
+
+#[test]
+fn the_provinces_order_has_the_communes_columns_in_vietnamese() {
+    let dir = fixture("province-small");
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("out/tinh-thanh-hoa");
+    let mut r = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let mut want = vec!["xã, phường".to_string()];
+    want.extend(canhbao::order::ORDER_HEADER.iter().map(|h| h.to_string()));
+    assert_eq!(headers, want);
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert!(rows.len() >= 9, "{rows:?}");
+    for row in &rows {
+        assert!(out.join(&row[1]).is_file(), "{row:?}");
+        for (i, h) in headers.iter().enumerate().skip(9) {
+            assert!(!row[i].is_empty(), "{h} empty: {row:?}");
+        }
+    }
+    let sheet = rows.iter().find(|r| r[1].contains("-2up-")).expect("a 2-up row");
+    assert_eq!(&sheet[9], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{sheet:?}");
+    assert_eq!(&sheet[11], "4 màu hai mặt, lật cạnh ngắn", "{sheet:?}");
 }
 
 #[test]

@@ -140,8 +140,8 @@ fn every_leaflet_carries_its_own_communes_hotline_and_issuer_only() {
     // The province's print order: every leaflet's village once, with its commune.
     let mut order = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
     let headers = order.headers().unwrap().clone();
-    assert_eq!(&headers[0], "commune");
-    assert_eq!(&headers[3], "village");
+    assert_eq!(&headers[0], "xã, phường");
+    assert_eq!(&headers[3], "thôn");
     let sheets = order.records().map(|r| r.unwrap()).filter(|r| &r[4] == "sra4").count();
     assert_eq!(sheets, leaflets, "one 2-up row per village");
     let summary = text(&out.join("tong-hop.pdf"));
@@ -335,4 +335,133 @@ fn a_cell_that_looks_like_toml_is_a_name_not_a_key() {
     assert!(err.contains("communes.csv:3: lỗi: [Tên xã]"), "{err}");
     assert!(err.contains("không có trong danh sách xã, phường của Thanh Hóa"), "{err}");
     assert!(!err.contains("TOML"), "the cell stayed a value: {err}");
+}
+
+/// Ctrl-C (SIGINT) during a province build stops it as it stops a
+/// commune's: exit 130, no half-written file, the province's manifest lists
+/// exactly the documents on disk, and the same command again makes only
+/// the rest.
+#[test]
+fn ctrl_c_stops_a_province_build_cleanly_and_a_rerun_makes_the_rest() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let dir = province_copy();
+    let out = dir.path().join("o");
+    let root = out.join("tinh-thanh-hoa");
+    // Every document on disk, relative to the province's folder.
+    let on_disk = || -> Vec<String> {
+        let mut names: Vec<String> = crate::util::all_files(&root)
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .filter(|p| !p.contains("/giao-nhan/"))
+            .collect();
+        names.sort();
+        names
+    };
+    // The delivery sheets on disk (issue 27), relative to the province's folder.
+    let sheets = || -> Vec<String> {
+        crate::util::all_files(&root)
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
+            .filter(|p| p.contains("/giao-nhan/"))
+            .collect()
+    };
+    let build = || {
+        let mut cmd = canhbao();
+        cmd.arg("build").arg(dir.path()).arg("--no-package").arg("--out").arg(&out);
+        cmd
+    };
+    let child = build().stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = Instant::now();
+    while on_disk().len() < 8 && start.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let done = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{err}");
+    assert!(err.contains("Đã dừng theo yêu cầu"), "{err}");
+    let landed = on_disk();
+    let temp: Vec<PathBuf> = crate::util::all_files(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".canhbao-tmp"))
+        .collect();
+    assert!(temp.is_empty(), "half-written files left: {temp:?}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(root.join("manifest.json")).unwrap()).unwrap();
+    let mut listed: Vec<String> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, landed, "the manifest and the disk disagree");
+    // The delivery sheets of the communes finished before the stop are side
+    // files: each one on disk is listed under `also`.
+    let also: Vec<&str> =
+        manifest["also"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    for sheet in sheets() {
+        assert!(also.contains(&sheet.as_str()), "{sheet} is on disk, not in the manifest");
+    }
+    assert!(!root.join("tong-hop.pdf").exists(), "no summary is made from a part");
+
+    let (code, _, err) = run(&mut build());
+    assert_eq!(code, 0, "{err}");
+    // `xã Tiên Trang: 3 tệp mới, 0 tệp không đổi, 0 lỗi`, one line per commune.
+    let (mut new, mut same) = (0, 0);
+    for line in err.lines().filter(|l| l.contains(" tệp mới, ")) {
+        let n: Vec<usize> = line
+            .split([':', ','])
+            .filter_map(|p| p.split_whitespace().next()?.parse().ok())
+            .collect();
+        new += n[0];
+        same += n[1];
+    }
+    let all = on_disk();
+    assert!(landed.len() < all.len(), "the build finished before it could be stopped");
+    assert_eq!((new, same), (all.len() - landed.len(), landed.len()), "{err}");
+}
+
+/// One run tells every problem: a misspelt province does not hide a
+/// misspelt commune of the table (each with its file, line and the nearest
+/// official name).
+#[test]
+fn a_misspelt_province_and_a_misspelt_commune_are_told_in_one_run() {
+    let dir = small_province(3);
+    let csv = fs::read_to_string(dir.path().join("communes.csv")).unwrap();
+    fs::write(dir.path().join("communes.csv"), csv.replace("Quang Chiểu,", "Quang Chiễu,"))
+        .unwrap();
+    let villages = fs::read_to_string(dir.path().join("villages.csv")).unwrap();
+    fs::write(dir.path().join("villages.csv"), villages.replace("Quang Chiểu,", "Quang Chiễu,"))
+        .unwrap();
+    let toml = fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    let line = toml.lines().position(|l| l.starts_with("province =")).unwrap() + 1;
+    fs::write(dir.path().join("campaign.toml"), toml.replace("\"Thanh Hóa\"", "\"Thanh Hòa\""))
+        .unwrap();
+    let check = run(canhbao().arg("check").arg(dir.path()).arg("--no-proof"));
+    let build = run(canhbao().arg("build").arg(dir.path()));
+    for (verb, (code, _, err)) in [("check", check), ("build", build)] {
+        assert_eq!(code, 2, "{verb}: {err}");
+        assert!(err.contains(&format!("campaign.toml:{line}: lỗi")), "{verb}: {err}");
+        assert!(err.contains("có phải ý bạn là “Thanh Hóa”?"), "{verb}: {err}");
+        assert!(err.contains("communes.csv:3: lỗi: [Tên xã]"), "{verb}: {err}");
+        assert!(err.contains("có phải ý bạn là xã “Quang Chiểu”?"), "{verb}: {err}");
+    }
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+/// `preview` takes one commune's folder: given a province's, it says so
+/// and where a province is built, not that the key `communes` is unknown.
+#[test]
+fn preview_of_a_province_folder_says_it_is_a_province() {
+    let dir = province_copy();
+    let (code, _, err) =
+        run(canhbao().arg("preview").arg(dir.path()).args(["--layout", "leaflet-a5"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("đây là chiến dịch cấp tỉnh (tỉnh Thanh Hóa)"), "{err}");
+    assert!(err.contains("canhbao build"), "{err}");
+    assert!(!err.contains("communes” không có"), "{err}");
 }

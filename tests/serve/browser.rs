@@ -341,7 +341,11 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
                  return r.bottom <= innerHeight && r.top >= 0";
     assert_eq!(d.script(below), json!(true), "the print download is on screen");
     d.screenshot(&shots.join("4-build.png"));
-    let href = d.script("return document.querySelector('#dl-print').getAttribute('href')");
+    // The summary may be drawn once more by the last poll: read the link when it is there.
+    let href = d.wait(
+        "const a = document.querySelector('#dl-print'); return a && a.getAttribute('href')",
+        |v| v.is_string(),
+    );
     assert_eq!(href, "/download/print.zip");
     let b64 = d.cmd(
         "POST",
@@ -840,4 +844,91 @@ fn a_commune_typed_without_marks_is_offered_from_the_list() {
     d.click("#s-name-suggest button");
     assert_eq!(d.script("return document.querySelector('#s-province').value"), json!("Nghệ An"));
     assert_eq!(d.script("return document.querySelector('#s-name').value"), json!("Hữu Kiệm"));
+}
+
+// ---- issue 27: the fourth step -------------------------------------------
+
+#[path = "../common/theo_doi.rs"]
+mod theo_doi;
+
+#[test]
+fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report() {
+    if browser().is_none() {
+        return;
+    }
+    let (dir, d, _profile) = open("nam-gia-nghia");
+    d.click("#tab-build");
+    d.click("#build");
+    built(&d);
+    let book = dir.path().join("theo-doi.xlsx");
+    assert!(book.is_file(), "the build wrote the tracking workbook");
+    // The villages fill it (a copy elsewhere, as an officer's download).
+    let desk = tempfile::tempdir().unwrap();
+    let filled = desk.path().join("theo-doi.xlsx");
+    std::fs::copy(&book, &filled).unwrap();
+    let g = theo_doi::grid(&filled, "Theo dõi");
+    let (h, head) = theo_doi::header(&g, "Thôn");
+    let col = |name: &str| head.iter().position(|c| c == name).unwrap();
+    let data = &g[h + 1..];
+    let (mut reached, mut households) = (0u64, 0u64);
+    let mut set = Vec::new();
+    for (i, row) in data.iter().enumerate() {
+        let n: u64 = row[col("Số hộ")].parse().unwrap();
+        let r = n * (i as u64 % 4 + 1) / 4;
+        households += n;
+        reached += r;
+        set.push((h + 1 + i, "Số hộ đã nhận", theo_doi::Value::Number(r as f64)));
+        set.push((h + 1 + i, "Số tờ rơi đã phát", theo_doi::Value::Number(r as f64)));
+        set.push((h + 1 + i, "Ngày nhận", theo_doi::Value::Date(2026, 3, 20)));
+    }
+    theo_doi::fill(&filled, &set, &[((2026, 4, 1), true, true)]);
+    d.click("#tab-report");
+    let id = d.find("#report-file");
+    d.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        Some(json!({ "text": filled.display().to_string() })),
+    );
+    let dots = theo_doi::dots;
+    d.wait_text("#report-totals", &format!("{} / {} hộ đã nhận", dots(reached), dots(households)));
+    // A bar per village: households reached of households.
+    let bars = d.script("return [...document.querySelectorAll('#progress-list progress')].map(p => [p.value, p.max])");
+    let want: Vec<Value> = data
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let n: u64 = row[col("Số hộ")].parse().unwrap();
+            json!([n * (i as u64 % 4 + 1) / 4, n])
+        })
+        .collect();
+    assert_eq!(bars, json!(want));
+    // Nothing wider than a phone.
+    d.viewport(390, 844);
+    let v = d.script(OVERFLOW);
+    assert!(v["scroll"].as_u64() <= v["width"].as_u64() && v["out"] == json!([]), "{v}");
+    d.full_screenshot(&shots().join("review/390-report.png"), 390, 844);
+    d.viewport(1366, 768);
+    d.full_screenshot(&shots().join("review/1366-report.png"), 1366, 768);
+    d.click("#report-make");
+    d.wait_text("#report-status", "Tải báo cáo (.docx");
+    let href = d.script("return document.querySelector('#report-docx').getAttribute('href')");
+    assert_eq!(href, json!("/file/bao-cao/bao-cao-2026.docx"));
+    assert!(dir.path().join("out/bao-cao/bao-cao-2026.docx").is_file());
+    assert!(dir.path().join("out/bao-cao/bao-cao-2026.pdf").is_file());
+    d.full_screenshot(&shots().join("review/1366-report-made.png"), 1366, 768);
+    // Impossible figures: refused, with the file and the cell.
+    theo_doi::fill(&filled, &[(h + 1, "Số hộ đã nhận", theo_doi::Value::Number(1_000_000.0))], &[]);
+    let id = d.find("#report-file");
+    d.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        Some(json!({ "text": filled.display().to_string() })),
+    );
+    let cell = format!("{}{}", (b'A' + col("Số hộ đã nhận") as u8) as char, h + 2);
+    d.wait_text(
+        "#report-issues",
+        &format!("theo-doi.xlsx:{}: lỗi: [Số hộ đã nhận] ô {cell}", h + 2),
+    );
+    d.viewport(390, 844);
+    d.full_screenshot(&shots().join("review/390-report-refused.png"), 390, 844);
 }

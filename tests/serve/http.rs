@@ -416,8 +416,14 @@ fn a_build_reports_progress_then_every_download_holds_its_files() {
     assert_eq!(loa.len(), 12);
     assert!(loa.iter().all(|n| n.starts_with("loa/") && n.ends_with(".txt")), "{loa:?}");
     let (_, social) = names("social.zip");
-    assert_eq!(social.len(), 6, "{social:?}");
-    assert!(social.iter().all(|n| n.starts_with("social/") && n.ends_with(".png")));
+    // Each image with its caption to post beside it (issue 27).
+    assert_eq!(social.len(), 12, "{social:?}");
+    assert!(social.iter().all(|n| n.starts_with("social/")));
+    let images: Vec<&String> = social.iter().filter(|n| n.ends_with(".png")).collect();
+    assert_eq!(images.len(), 6, "{social:?}");
+    for png in images {
+        assert!(social.contains(&png.replace(".png", ".txt")), "no caption beside {png}");
+    }
     assert_eq!(get(&app, "/download/secrets.zip").status, StatusCode::NOT_FOUND);
     let order = get(&app, "/file/print-order.csv");
     assert_eq!(order.status, StatusCode::OK);

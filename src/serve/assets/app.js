@@ -333,9 +333,9 @@ function render() {
   if (!shown.some((v) => v.index === view.village)) view.village = shown.length ? shown[0].index : 0;
   const rows = new Set((S.table ? S.table.rows : []).map((r) => r.line));
   const here = S.issues.filter((i) => issueTab(i) === tab && !(tab === "villages" && rows.has(i.line)));
-  const content = tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : buildPane();
+  const content = tab === "form" ? campaignForm() : tab === "villages" ? villagesPane() : tab === "report" ? reportPane() : buildPane();
   const pane = el("div", { class: "pane", id: "pane" }, tab === "form" ? staleBox() : null,
-    tab === "build" ? null : issuesList(here), content);
+    tab === "build" || tab === "report" ? null : issuesList(here), content);
   // On a wide screen the column scrolls on its own: a line under it says
   // when more is below, so a table cut at the edge is not taken for its end.
   const more = el("p", { class: "more", id: "more", text: T.more, hidden: true,
@@ -390,9 +390,9 @@ function issuesList(issues) {
 function tabs() {
   const errors = (id) => S.issues.filter((i) => !i.warning && issueTab(i) === id).length;
   const b = (id, label) => el("button", { id: "tab-" + id, "aria-selected": String(tab === id),
-    text: label + (id !== "build" && errors(id) ? " " + T.tab_errors(errors(id)) : "") + (id === "form" && stash && !stash.loaded ? " " + T.tab_unsaved : ""),
+    text: label + (id !== "build" && id !== "report" && errors(id) ? " " + T.tab_errors(errors(id)) : "") + (id === "form" && stash && !stash.loaded ? " " + T.tab_unsaved : ""),
     onclick: () => { tab = id; render(); } });
-  return el("nav", { class: "tabs" }, b("form", T.tab_form), b("villages", T.tab_villages), b("build", T.tab_build));
+  return el("nav", { class: "tabs" }, b("form", T.tab_form), b("villages", T.tab_villages), b("build", T.tab_build), b("report", RW().tab)); // report: issue 27, report.js
 }
 
 // ---- start ---------------------------------------------------------------

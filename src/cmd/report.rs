@@ -1,0 +1,50 @@
+//! `canhbao report`: the 6-month or annual report from the filled
+//! tracking workbook (issue 27; the work is in `canhbao::report`).
+
+use crate::cli::ReportArgs;
+use canhbao::report::figures::{num, share};
+
+use super::Outcome;
+
+/// Reads the workbook, writes the report, prints the totals and where the
+/// files went.
+pub fn run(args: ReportArgs) -> Outcome {
+    match canhbao::report::report(&args.campaign, &args.period, args.out.as_deref()) {
+        Ok(done) => {
+            let t = &done.totals;
+            println!("Báo cáo {}:", args.period.words());
+            if done.communes.len() > 1 {
+                for (name, f) in &done.communes {
+                    let c = f.totals();
+                    println!(
+                        "  {name}: {} / {} hộ đã nhận ({}%), {} tờ rơi",
+                        num(c.reached),
+                        num(c.households),
+                        c.share(),
+                        num(c.leaflets)
+                    );
+                }
+            }
+            println!(
+                "  {} thôn ({} đã báo cáo), {} / {} hộ đã nhận tài liệu ({}%)",
+                num(t.villages),
+                num(t.reported),
+                num(t.reached),
+                num(t.households),
+                share(t.reached, t.households)
+            );
+            println!(
+                "  {} tờ rơi, {} áp phích, {} thẻ đã phát; {} buổi phát loa",
+                num(t.leaflets),
+                num(t.posters),
+                num(t.cards),
+                num(t.broadcasts)
+            );
+            for f in &done.files {
+                println!("{}", f.display());
+            }
+            Outcome::Done
+        }
+        Err(e) => super::report(&e),
+    }
+}

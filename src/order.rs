@@ -1,0 +1,603 @@
+//! The print order and the papers that go with it, in a print shop's words:
+//! `print-order.csv` (one row per file to print, the commune's and the
+//! province's with the same Vietnamese columns), the one-page shop note
+//! (`print/GHI-CHU-NHA-IN.pdf`, and the same words as plain text), and the
+//! scaled proof of a document larger than a press sheet (the 5 m banner:
+//! `print/banner-proof.pdf`, a proof to sign off, never an order line).
+//!
+//! The package's imposition (2-up sheets, combined files) lives in
+//! [`crate::package`]; this module only names, counts and describes what it
+//! made.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+use typst::foundations::Bytes;
+
+use crate::campaign::Campaign;
+use crate::layouts::{Copies, Layout};
+use crate::output;
+use crate::render::{self, PdfSettings};
+use crate::world::{Base, file_id};
+
+/// One line of the print order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderLine {
+    /// File relative to the output folder.
+    pub file: String,
+    /// Layout id.
+    pub layout: String,
+    /// Village (or commune).
+    pub village: String,
+    /// Paper (`a5`, `sra4`, `5000x800mm`…).
+    pub paper: String,
+    /// 1 or 2 printed sides.
+    pub sides: usize,
+    /// Copies to print (sheets, for an imposed file).
+    pub copies: u64,
+}
+
+/// Copies of one document of `layout` for a village.
+pub fn copies(layout: &Layout, c: &Campaign, village: Option<usize>) -> u64 {
+    let spare = |n: u64| (n as f64 * (1.0 + c.print.spare_percent / 100.0)).ceil() as u64;
+    let n = match (layout.copies, village.map(|i| &c.villages[i])) {
+        (Copies::None, _) => 0,
+        (Copies::One, _) => 1,
+        // Spares on every item: a poster torn while it is put up is
+        // replaced from the same print run.
+        (Copies::Places, Some(v)) => spare(u64::from(v.shops + v.public_places)),
+        (Copies::Households, Some(v)) => spare(u64::from(v.households)),
+        (Copies::Households | Copies::Places, None) => 1,
+    };
+    n.div_ceil(u64::from(layout.per_sheet.max(1)))
+}
+
+/// `a5`, or `5000x800mm` for custom sizes.
+pub fn paper_name(l: &Layout) -> String {
+    if l.paper == "custom" { format!("{}x{}mm", l.width_mm, l.height_mm) } else { l.paper.clone() }
+}
+
+/// A document of the run that was not written (refused by the preflight,
+/// too long for its box): listed in the order, with no file, so the shop
+/// and the officer see what is missing from the package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// Village (or commune).
+    pub village: String,
+    /// Layout id.
+    pub layout: String,
+    /// The pages concerned (`1, 2`), empty when the reason names none.
+    pub pages: String,
+    /// Why, on one line.
+    pub why: String,
+}
+
+impl Refused {
+    /// From a failed job of the run: (village, layout, reason).
+    pub fn of((village, layout, why): &(String, String, String)) -> Refused {
+        let mut pages: Vec<&str> = Vec::new();
+        for line in why.lines() {
+            let line = line.trim_start().trim_start_matches("- ");
+            if let Some(rest) = line.strip_prefix("trang ")
+                && let Some(n) = rest.split([',', ' ']).next().filter(|n| !n.is_empty())
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && !pages.contains(&n)
+            {
+                pages.push(n);
+            }
+        }
+        let why = why.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>();
+        Refused {
+            village: village.clone(),
+            layout: layout.clone(),
+            pages: pages.join(", "),
+            why: why.join(" "),
+        }
+    }
+}
+
+/// The columns of `print-order.csv`, in Vietnamese: the shop's words.
+/// `khổ giấy` keeps the machine value (`sra4`, `a4`, `5000x800mm`) that the
+/// page's summary and the province order read; `giấy (khổ mua)` names the
+/// sheet as the shop buys it, with the trim size.
+pub const ORDER_HEADER: [&str; 12] = [
+    "tệp",
+    "mẫu",
+    "thôn",
+    "khổ giấy",
+    "số mặt",
+    "số bản",
+    "trang",
+    "lý do không in",
+    "giấy (khổ mua)",
+    "loại giấy",
+    "màu in",
+    "gia công",
+];
+
+/// How a shop names a job: (sheet bought, stock, colours and duplex edge,
+/// finishing). Full-bleed A4/A3 need the SR sheet (SRA4/SRA3) and trimming.
+pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
+    let Some(l) = layout else { return Default::default() };
+    let trim = format!("{} × {} mm", mm(l.width_mm), mm(l.height_mm));
+    let two_up = line.paper == "sra4" || line.paper == "sra3";
+    let iso = l.paper.to_uppercase();
+    let cut = l.preflight.cut.as_ref();
+    let paper = if two_up {
+        format!("{} (2 bản, xén còn {trim})", line.paper.to_uppercase())
+    } else if l.paper == "custom" {
+        trim.clone()
+    } else if cut.is_some() {
+        format!("{iso} ({trim})")
+    } else {
+        let sr = if l.paper == "a3" { "SRA3" } else { "SRA4" };
+        format!("{sr} (xén còn {iso} {trim})")
+    };
+    let stock = if cut.is_some() {
+        "couché 300 g/m²"
+    } else if l.paper == "custom" && l.width_mm.max(l.height_mm) > 1000.0 {
+        "bạt hiflex"
+    } else {
+        "couché 150 g/m²"
+    };
+    // The back is mirrored for a turn about the sheet's vertical axis: the
+    // short edge of a landscape sheet (2-up SRA4, trifold), the long edge of
+    // a portrait one (card sheet).
+    let colours = match (line.sides, two_up || l.width_mm > l.height_mm) {
+        (1, _) => "4 màu một mặt".to_string(),
+        (_, true) => "4 màu hai mặt, lật cạnh ngắn".to_string(),
+        (_, false) => "4 màu hai mặt, lật cạnh dài".to_string(),
+    };
+    let mut finishing = Vec::new();
+    if two_up {
+        finishing.push("cắt đôi".to_string());
+    }
+    match cut {
+        Some(c) => finishing.push(format!(
+            "cắt {} thẻ {} × {} mm",
+            c.cols * c.rows,
+            mm(c.width_mm),
+            mm(c.height_mm)
+        )),
+        None if l.paper == "custom" && stock == "bạt hiflex" => {
+            finishing.push("viền mép, đóng khoen".into())
+        }
+        None => finishing.push("xén".into()),
+    }
+    if let Some(folds) = l.preflight.folds_mm.first().filter(|f| !f.is_empty()) {
+        finishing.push(format!("gấp {}", folds.len() + 1));
+    }
+    [paper, stock.into(), colours, finishing.join(", ")]
+}
+
+/// One row of `print-order.csv` ([`ORDER_HEADER`]'s columns) for a job.
+fn job_record(l: &OrderLine, layouts: &[Layout]) -> [String; 12] {
+    let [paper, stock, colours, finishing] =
+        shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
+    [
+        l.file.clone(),
+        l.layout.clone(),
+        l.village.clone(),
+        l.paper.clone(),
+        l.sides.to_string(),
+        l.copies.to_string(),
+        String::new(),
+        String::new(),
+        paper,
+        stock,
+        colours,
+        finishing,
+    ]
+}
+
+/// One row of `print-order.csv` for a refused document: no file, 0 copies,
+/// the pages and why.
+fn refused_record(r: &Refused) -> [String; 12] {
+    let mut row: [String; 12] = Default::default();
+    row[1] = r.layout.clone();
+    row[2] = r.village.clone();
+    row[5] = "0".into();
+    row[6] = r.pages.clone();
+    row[7] = r.why.clone();
+    row
+}
+
+/// Writes `print-order.csv`: the jobs, then the refused documents (no file,
+/// 0 copies, the pages and why).
+pub fn write_order(
+    out: &Path,
+    lines: &[OrderLine],
+    refused: &[Refused],
+    layouts: &[Layout],
+) -> Result<(), String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(ORDER_HEADER).map_err(|e| e.to_string())?;
+    for l in lines {
+        w.write_record(job_record(l, layouts)).map_err(|e| e.to_string())?;
+    }
+    for r in refused {
+        w.write_record(refused_record(r)).map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    Ok(output::write_atomic(&out.join(crate::output::ORDER), &bytes)?)
+}
+
+/// One commune's part of a province's order.
+pub struct CommuneOrder<'a> {
+    /// `xã Tiên Trang`.
+    pub full: &'a str,
+    /// Its folder under the province's.
+    pub slug: &'a str,
+    /// Its print order.
+    pub lines: &'a [OrderLine],
+    /// Its refused documents.
+    pub refused: Vec<Refused>,
+    /// The layouts of its run.
+    pub layouts: &'a [Layout],
+}
+
+/// The province's `print-order.csv`: every commune's order with the
+/// commune's columns ([`ORDER_HEADER`]) after a first column naming the
+/// commune, its files relative to the province folder.
+pub fn write_province_order(path: &Path, communes: &[CommuneOrder]) -> Result<(), String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["xã, phường"];
+    header.extend(ORDER_HEADER);
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for c in communes {
+        let rows = c.lines.iter().map(|l| {
+            let mut row = job_record(l, c.layouts);
+            row[0] = format!("{}/{}", c.slug, row[0]);
+            row
+        });
+        for row in rows.chain(c.refused.iter().map(refused_record)) {
+            let mut record = vec![c.full.to_string()];
+            record.extend(row);
+            w.write_record(&record).map_err(|e| e.to_string())?;
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    Ok(output::write_atomic(path, &bytes)?)
+}
+
+/// The one-page note for the print shop, in Vietnamese, beside the order.
+pub const SHOP_NOTE: &str = "print/GHI-CHU-NHA-IN.txt";
+
+/// Writes [`SHOP_NOTE`]: every job of the order with its copies, paper,
+/// stock, colours and duplex edge, and finishing; the refused documents;
+/// the totals by sheet bought (copies as in `số bản`: sheets of an imposed
+/// file, whole files of a proof set).
+pub fn write_note(
+    out: &Path,
+    commune: &str,
+    lines: &[OrderLine],
+    refused: &[Refused],
+    layouts: &[Layout],
+) -> Result<(), String> {
+    let mut t = format!("GHI CHÚ CHO NHÀ IN — {commune}\n\n");
+    t.push_str(
+        "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
+                tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
+                mặt và số tờ: xén bỏ.\n\n",
+    );
+    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        let [paper, stock, colours, finishing] =
+            shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
+        t.push_str(&format!(
+            "{}. {} — {} ({}): {} bản, giấy {paper}, {stock}, {colours}; gia công: {finishing}.\n",
+            i + 1,
+            l.file,
+            l.village,
+            l.layout,
+            l.copies
+        ));
+        *by_sheet.entry(paper.split(" (").next().unwrap_or("").to_string()).or_default() +=
+            l.copies;
+    }
+    if !refused.is_empty() {
+        t.push_str("\nKHÔNG IN (chưa đạt, xem cột “lý do không in”):\n");
+        for r in refused {
+            t.push_str(&format!("- {} ({})\n", r.village, r.layout));
+        }
+    }
+    let sheets: u64 = lines.iter().map(|l| l.copies).sum();
+    let parts: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n} bản")).collect();
+    t.push_str(&format!(
+        "\nTổng cộng: {} việc in, {sheets} bản ({}).\n",
+        lines.len(),
+        parts.join("; ")
+    ));
+    Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
+}
+
+/// The shop note as a one-page A4 PDF, beside its plain-text twin.
+pub const SHOP_NOTE_PDF: &str = "print/GHI-CHU-NHA-IN.pdf";
+
+/// Villages listed one per row in the note's table at most: beyond, the
+/// page would not hold them, and the note sends the shop to the order.
+const NOTE_ROWS: usize = 64;
+
+/// Largest side (mm) a document is printed at as its own proof: an A3
+/// sheet. A larger document (the 5 m banner) gets a scaled proof instead.
+const PROOF_MAX_MM: f64 = 420.0;
+
+/// Scales a scaled proof may take (1 : n), the largest first chosen that
+/// fits: round numbers a reader can multiply.
+const PROOF_SCALES: [u32; 9] = [2, 4, 5, 10, 15, 20, 25, 50, 100];
+
+/// Writes the order's papers: `print-order.csv`, the shop note (text and
+/// PDF) and a scaled proof of each document larger than [`PROOF_MAX_MM`].
+/// Returns the files written under `print/` (the manifest's `also` list,
+/// beside the order itself).
+pub fn write_all(
+    base: &Base,
+    c: &Campaign,
+    layouts: &[Layout],
+    out: &Path,
+    order: &[OrderLine],
+    refused: &[Refused],
+    settings: &PdfSettings,
+) -> Result<Vec<String>, String> {
+    write_order(out, order, refused, layouts)?;
+    let commune = crate::text::capitalize(&c.commune.full());
+    write_note(out, &commune, order, refused, layouts)?;
+    let mut written = vec![SHOP_NOTE.to_string()];
+    let proofs = scaled_proofs(base, c, layouts, out, order, settings)?;
+    let data = note_data(c, &commune, order, refused, layouts, &proofs);
+    render_with(base, "shop-note.typ", &data, Vec::new(), &settings.ident, c, out, SHOP_NOTE_PDF)?;
+    written.push(SHOP_NOTE_PDF.to_string());
+    written.extend(proofs.into_iter().map(|p| p.0));
+    Ok(written)
+}
+
+/// The `also` list of a manifest after [`write_all`]: the order's papers of
+/// an earlier run that this run did not write again go (a proof of a banner
+/// taken off the campaign is not left for the shop), the new ones are added.
+pub fn papers_listed(out: &Path, also: Vec<String>, papers: Vec<String>) -> Vec<String> {
+    let (old, mut kept): (Vec<String>, Vec<String>) =
+        also.into_iter().partition(|f| is_paper(f) && !papers.contains(f));
+    output::remove_stale(out, old.iter());
+    kept.extend(papers);
+    kept
+}
+
+/// Whether `file` is one of the papers [`write_all`] writes under `print/`.
+pub fn is_paper(file: &str) -> bool {
+    file == SHOP_NOTE
+        || file == SHOP_NOTE_PDF
+        || file
+            .strip_prefix("print/")
+            .is_some_and(|f| f.ends_with("-proof.pdf") && !f.contains('/'))
+}
+
+/// Compiles `layout` (one page) with `data` (and `extra` files it reads)
+/// and writes it to `file`.
+#[allow(clippy::too_many_arguments)] // two callers, each names what it gives
+fn render_with(
+    base: &Base,
+    layout: &str,
+    data: &Value,
+    extra: Vec<(typst::syntax::FileId, Bytes)>,
+    ident: &str,
+    c: &Campaign,
+    out: &Path,
+    file: &str,
+) -> Result<(), String> {
+    let bytes = serde_json::to_vec(data).map_err(|e| e.to_string())?;
+    let world = base.job_with(layout, bytes, extra);
+    let compiled = render::compile(&world, 1).map_err(|e| format!("{file}: {e}"))?;
+    let settings = PdfSettings { ident: format!("{ident}/{file}"), date: c.date };
+    let pdf = render::pdf(&compiled.doc, &settings).map_err(|e| format!("{file}: {e}"))?;
+    Ok(output::write_atomic(&output::place(out, file)?, &pdf)?)
+}
+
+/// Sizes in mm with a decimal comma: `5000`, `127,5`.
+fn mm(v: f64) -> String {
+    format!("{}", (v * 10.0).round() / 10.0).replace('.', ",")
+}
+
+/// The scaled proof of every ordered document larger than an A3 sheet
+/// (`print/<layout>-proof.pdf`, on A3 landscape): the whole at 1 : n and,
+/// larger, in two halves, so that the commune reads and signs off every
+/// word before the shop prints it full size. Returns (file, scale, source).
+fn scaled_proofs(
+    base: &Base,
+    c: &Campaign,
+    layouts: &[Layout],
+    out: &Path,
+    order: &[OrderLine],
+    settings: &PdfSettings,
+) -> Result<Vec<(String, u32, String)>, String> {
+    // The room on an A3 landscape sheet inside 15 mm margins.
+    const WIDTH: f64 = 390.0;
+    let mut made = Vec::new();
+    for line in order {
+        let Some(l) = layouts.iter().find(|l| l.id == line.layout) else { continue };
+        if l.width_mm.max(l.height_mm) <= PROOF_MAX_MM {
+            continue;
+        }
+        let fits =
+            |n: u32| l.width_mm / f64::from(n) <= WIDTH && l.height_mm / f64::from(n) <= 80.0;
+        let whole = PROOF_SCALES.into_iter().find(|&n| fits(n)).unwrap_or(1000);
+        // The halves twice as large as the whole, if they fit the width.
+        let half = PROOF_SCALES
+            .into_iter()
+            .find(|&n| {
+                l.width_mm / 2.0 / f64::from(n) <= WIDTH && l.height_mm / f64::from(n) <= 110.0
+            })
+            .unwrap_or(whole);
+        let file = format!("print/{}-proof.pdf", l.id);
+        let pdf = std::fs::read(out.join(&line.file))
+            .map_err(|e| format!("không đọc được `{}` ({e})", out.join(&line.file).display()))?;
+        let data = json!({
+            "title": format!("BẢN DUYỆT THU NHỎ — {} — KHÔNG IN KHỔ NÀY", l.title),
+            "lines": [
+                format!("{} · tệp in khổ thật: {} ({} × {} mm, {} bản theo print-order.csv).",
+                    crate::text::capitalize(&c.commune.full()), line.file, mm(l.width_mm),
+                    mm(l.height_mm), line.copies),
+                "Xã đọc kỹ từng chữ, từng số trên bản này, ký duyệt, rồi nhà in mới in khổ thật.".to_string(),
+            ],
+            "whole": { "scale": whole, "label": format!("Toàn bộ, tỉ lệ 1:{whole}") },
+            "halves": if half < whole {
+                json!({ "scale": half, "labels": [
+                    format!("Nửa trái, tỉ lệ 1:{half}"), format!("Nửa phải, tỉ lệ 1:{half}")] })
+            } else { Value::Null },
+            "w_mm": l.width_mm,
+            "h_mm": l.height_mm,
+            "signature": "Người duyệt (ký, ghi rõ họ tên, ngày):",
+        });
+        let extra = vec![(file_id("/print/0.pdf"), Bytes::new(pdf))];
+        render_with(base, "scaled-proof.typ", &data, extra, &settings.ident, c, out, &file)?;
+        made.push((file, whole, line.file.clone()));
+    }
+    Ok(made)
+}
+
+/// The shop note's data for `shop-note.typ`: the jobs, one per layout (its
+/// village files, or the commune's one file), each with the paper as the
+/// shop buys it, stock, colours and duplex edge, finishing, spares and
+/// total; every village's copies in one table; the proof sets, one line
+/// each; the refused documents; the totals by sheet bought.
+fn note_data(
+    c: &Campaign,
+    commune: &str,
+    order: &[OrderLine],
+    refused: &[Refused],
+    layouts: &[Layout],
+    proofs: &[(String, u32, String)],
+) -> Value {
+    let layout_of = |l: &OrderLine| layouts.iter().find(|x| x.id == l.layout);
+    let is_proof = |l: &OrderLine| l.file.starts_with(&format!("print/{}-all", l.layout));
+    // The layout's name as a shop says it: its title without the audience.
+    let name = |l: &OrderLine| {
+        layout_of(l).map_or_else(
+            || l.layout.clone(),
+            |x| x.title.split(" cho ").next().unwrap_or(&x.title).to_string(),
+        )
+    };
+    let mut jobs: Vec<(String, Vec<&OrderLine>)> = Vec::new();
+    for l in order.iter().filter(|l| !is_proof(l)) {
+        match jobs.iter_mut().find(|j| j.0 == l.layout) {
+            Some(j) => j.1.push(l),
+            None => jobs.push((l.layout.clone(), vec![l])),
+        }
+    }
+    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
+    let mut count = |terms: &[String; 4], n: u64| {
+        *by_sheet.entry(terms[0].split(" (").next().unwrap_or("").to_string()).or_default() += n;
+    };
+    let mut rows = Vec::new();
+    let mut columns = Vec::new();
+    for (n, (_, lines)) in jobs.iter().enumerate() {
+        let first = lines[0];
+        let layout = layout_of(first);
+        let terms = shop_terms(first, layout);
+        let total: u64 = lines.iter().map(|l| l.copies).sum();
+        count(&terms, total);
+        let unit = if first.paper == "sra4" || layout.is_some_and(|l| l.per_sheet > 1) {
+            "tờ"
+        } else {
+            "bản"
+        };
+        let files = if is_commune(first, layouts) {
+            lines.iter().map(|l| l.file.clone()).collect::<Vec<_>>().join(", ")
+        } else {
+            columns.push((n + 1, lines.clone()));
+            let folder = first.file.rsplit_once('/').map_or("", |(d, _)| d);
+            format!("{folder}/ ({} tệp, số {unit}: bảng dưới)", lines.len())
+        };
+        let spares = match layout.map(|l| l.copies) {
+            Some(Copies::Households | Copies::Places) => {
+                format!("đã cộng {} %", mm(c.print.spare_percent))
+            }
+            _ => "không".to_string(),
+        };
+        let mut what = name(first);
+        if let Some(p) = proofs.iter().find(|p| p.2 == first.file) {
+            what = format!("{what} (bản duyệt thu nhỏ 1:{}: {})", p.1, p.0);
+        }
+        let [paper, stock, colours, finishing] = terms;
+        rows.push(json!({
+            "no": n + 1, "what": what, "files": files, "paper": paper, "stock": stock,
+            "colours": colours, "finishing": finishing, "spares": spares,
+            "total": format!("{total} {unit}"),
+        }));
+    }
+    // The proof sets: printed first, one copy each, as their layout's job.
+    let proof_lines: Vec<String> = order
+        .iter()
+        .filter(|l| is_proof(l))
+        .map(|l| {
+            let terms = shop_terms(l, layout_of(l));
+            count(&terms, l.copies);
+            let [paper, stock, colours, finishing] = terms;
+            format!(
+                "{} — {}: {} bản, {paper}, {stock}, {colours}, {finishing}",
+                l.file,
+                name(l),
+                l.copies
+            )
+        })
+        .collect();
+    // One row per village: its files' copies, one column per job of village files.
+    let mut villages: Vec<(String, Vec<String>)> = Vec::new();
+    for (i, (_, lines)) in columns.iter().enumerate() {
+        for l in lines {
+            let stem = l.file.rsplit('/').next().unwrap_or(&l.file).trim_end_matches(".pdf");
+            let at = match villages.iter().position(|v| v.0 == stem) {
+                Some(at) => at,
+                None => {
+                    villages.push((stem.to_string(), vec![String::new(); columns.len()]));
+                    villages.len() - 1
+                }
+            };
+            villages[at].1[i] = l.copies.to_string();
+        }
+    }
+    let listed = villages.len() <= NOTE_ROWS;
+    let sheets: u64 = order.iter().map(|l| l.copies).sum();
+    let totals: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    json!({
+        "title": format!("GHI CHÚ CHO NHÀ IN — {commune}"),
+        "example": c.example,
+        "intro": [
+            "Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
+             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, số tờ) để phân biệt các chồng giấy: xén bỏ.",
+            "In bản duyệt trước; xã ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
+        ],
+        "jobs_title": "Các việc in",
+        "heads": ["", "Việc in, tệp", "Giấy (khổ mua)", "Loại giấy", "Màu in, lật mặt", "Gia công", "Dự phòng", "Số lượng"],
+        "jobs": rows,
+        "proofs_title": "Bản duyệt: in trước, mỗi tệp 1 bản (mỗi thôn một trang)",
+        "proofs": proof_lines,
+        "villages_title": if listed {
+            "Số tờ, số bản từng thôn (tên tệp .pdf, theo việc in)"
+        } else {
+            "Số tờ, số bản từng thôn: xem cột “số bản” trong print-order.csv"
+        },
+        "village_heads": columns.iter().map(|(n, _)| format!("Việc {n}")).collect::<Vec<_>>(),
+        "villages": if listed {
+            villages.iter().map(|(s, v)| json!([s, v])).collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        },
+        "refused_title": "KHÔNG IN (chưa đạt, xem cột “lý do không in” của print-order.csv)",
+        "refused": refused.iter().map(|r| format!("{} — {}", r.village, r.layout)).collect::<Vec<_>>(),
+        "totals": format!(
+            "Tổng cộng: {} việc in, {} tệp, {sheets} bản ({}).",
+            jobs.len(),
+            order.len(),
+            totals.join("; ")
+        ),
+    })
+}
+
+/// Whether the line is a commune's one document (the banner).
+fn is_commune(l: &OrderLine, layouts: &[Layout]) -> bool {
+    layouts
+        .iter()
+        .find(|x| x.id == l.layout)
+        .is_some_and(|x| x.scope == crate::layouts::Scope::Commune)
+}
