@@ -441,7 +441,11 @@ mod tests {
             assert!(!tactic("account_rental", key).to_lowercase().contains("sim"), "{key}");
         }
         // The post-merger calls, power-company staff; VNeID updates itself.
-        assert_eq!(tactic("fake_staff_apps", "title"), "Giả ngân hàng, điện, nhà mạng, cán bộ xã");
+        // The unit's own word: a ward's households are not "cán bộ xã" (issue 23).
+        assert_eq!(
+            tactic("fake_staff_apps", "title"),
+            "Giả ngân hàng, điện lực, cán bộ {commune_kind}"
+        );
         let staff = tactic("fake_staff_apps", "body");
         assert!(staff.starts_with("Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”"));
         assert!(staff.ends_with("VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo."), "{staff}");

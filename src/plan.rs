@@ -619,6 +619,7 @@ pub const FIXED: &[&str] = &[
     "yêu cầu",
     "tài khoản",
     "ngân hàng",
+    "điện lực",
     "điện thoại",
     "lừa đảo",
     "ứng dụng",

@@ -392,7 +392,12 @@ fn titles() -> (Titles, Titles) {
         .as_table()
         .unwrap()
         .iter()
-        .map(|(id, t)| (id.clone(), t["title"].as_str().unwrap().to_string()))
+        // Up to its first name (a unit kind is filled in), spaces as
+        // pdftotext reads them.
+        .map(|(id, t)| {
+            let raw = t["title"].as_str().unwrap().split('{').next().unwrap();
+            (id.clone(), raw.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
         .collect();
     let slogan = &pack["text"]["slogan"];
     let items: Vec<String> = ["no", "must"]

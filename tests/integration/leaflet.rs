@@ -167,7 +167,11 @@ fn raw_text(pdf: &std::path::Path, page: Option<usize>) -> String {
 fn tactic_titles() -> Vec<(String, String)> {
     let pack = canhbao::content::Pack::builtin("vi").unwrap();
     let tactics = pack.table["tactics"].as_table().unwrap();
-    tactics.iter().map(|(id, t)| (id.clone(), flat(t["title"].as_str().unwrap()))).collect()
+    // Up to its first name: the unit's kind is filled in.
+    tactics
+        .iter()
+        .map(|(id, t)| (id.clone(), flat(t["title"].as_str().unwrap().split('{').next().unwrap())))
+        .collect()
 }
 
 #[test]
@@ -373,4 +377,28 @@ fn no_leaflet_page_shows_an_empty_band_over_20_mm() {
     }
     assert!(pages >= 4 * 2 * 2, "{pages} pages");
     assert!(worst.0 <= 20.0, "an empty band of {:.1} mm: {}", worst.0, worst.1);
+}
+
+#[test]
+fn a_phuong_campaigns_leaflets_name_the_phuong_never_the_xa() {
+    // A ward's households read "cán bộ xã" as a sign the leaflet is not
+    // theirs (issue 23): every word for the unit follows its kind.
+    for (name, out, ..) in communes() {
+        if !["hac-thanh", "long-data"].contains(&name.as_str()) {
+            continue;
+        }
+        let mut read = 0;
+        for id in ["leaflet-a5", "leaflet-a4-trifold"] {
+            for pdf in files(&out.join(id), "pdf") {
+                let text = raw_text(&pdf, None).to_lowercase();
+                for wrong in ["cán bộ xã", "công an xã", "ubnd xã", "ủy ban nhân dân xã"]
+                {
+                    assert!(!text.contains(wrong), "{name} {}: “{wrong}”\n{text}", pdf.display());
+                }
+                assert!(text.contains("phường"), "{name} {}: {text}", pdf.display());
+                read += 1;
+            }
+        }
+        assert!(read >= 4, "{name}: {read} leaflets read");
+    }
 }

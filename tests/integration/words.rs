@@ -191,7 +191,9 @@ fn the_slogan_reads_the_same_on_every_format() {
 /// Tactic titles, by id, from the built-in Vietnamese pack.
 fn title(id: &str) -> String {
     let pack = canhbao::content::Pack::builtin("vi").unwrap();
-    pack.table["tactics"][id]["title"].as_str().unwrap().to_string()
+    let raw = pack.table["tactics"][id]["title"].as_str().unwrap();
+    // Up to its first name (a unit kind is filled in), spaces as pdftotext reads them.
+    raw.split('{').next().unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// What each audience's A5 prints (issue 24): its own leading tactics, in
@@ -213,7 +215,7 @@ const AUDIENCES: &[AudienceCase] = &[
         says: &[
             "Giả Công an, Viện kiểm sát, Tòa án",
             "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook; không bắt chuyển tiền.",
-            "Giả ngân hàng, điện, nhà mạng, cán bộ xã",
+            "Giả ngân hàng, điện lực, cán bộ xã",
             "Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”.",
             "VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo.",
             "Giả Công an bắt các em thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc. \
@@ -222,7 +224,7 @@ const AUDIENCES: &[AudienceCase] = &[
         ],
         trifold_says: &[
             "Kẻ gian chiếm Zalo, Facebook của người quen để hỏi vay tiền",
-            "Để không mất tiền, cả nhà cùng nhớ:",
+            "Để không mất tiền, bà con cùng nhớ:",
         ],
         absent: &["fake_qr", "free_trip", "fake_transfer"],
     },
@@ -367,7 +369,7 @@ fn each_audience_prints_its_own_tactics() {
                 assert!(!text.contains(TILL_QR), "{audience}: {text}");
             }
             if audience == "schools" {
-                assert!(!text.contains("cả nhà cùng nhớ"), "{text}");
+                assert!(!text.contains("bà con cùng nhớ"), "{text}");
             }
         }
         // The fixture lists tinnhiemmang.vn as its own, confirmed channel:
@@ -430,7 +432,16 @@ fn vi_and_en_print_the_same_tactics_for_each_audience() {
                 .tactic_ids()
                 .into_iter()
                 .filter_map(|id| {
-                    let title = pack.table["tactics"][&id]["title"].as_str().unwrap().to_string();
+                    // Up to its first name (a unit kind is filled in) and
+                    // with its spaces as pdftotext reads them.
+                    let raw = pack.table["tactics"][&id]["title"].as_str().unwrap();
+                    let title = raw
+                        .split('{')
+                        .next()
+                        .unwrap()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     leaflet.find(&title).map(|at| (at, id))
                 })
                 .collect();
