@@ -284,7 +284,7 @@ pub fn write_note(
     t.push_str(
         "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
                 tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
-                mặt và số tờ: xén bỏ.\n\n",
+                mặt và thứ tự thôn: xén bỏ.\n\n",
     );
     let mut by_sheet: BTreeMap<(String, &str), u64> = BTreeMap::new();
     for (i, l) in lines.iter().enumerate() {
@@ -598,7 +598,7 @@ fn note_data(
         "example": c.example,
         "intro": [
             "Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
-             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, số tờ) để phân biệt các chồng giấy: xén bỏ.",
+             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, thứ tự thôn “thôn 3/12”) để phân biệt các chồng giấy: xén bỏ.",
             format!(
                 "In bản duyệt trước; {} ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
                 c.commune.kind
