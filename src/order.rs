@@ -134,20 +134,25 @@ pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
         let sr = if l.paper == "a3" { "SRA3" } else { "SRA4" };
         format!("{sr} (xén còn {iso} {trim})")
     };
-    let stock = if cut.is_some() {
-        "couché 300 g/m²"
+    // A card and its sheet on one stock: the card (a small custom size)
+    // is proofed on what the sheet is printed on.
+    let card = l.paper == "custom" && l.width_mm.max(l.height_mm) <= 150.0;
+    let stock = if cut.is_some() || card {
+        "couché 300 g/m², cán màng mờ hai mặt"
     } else if l.paper == "custom" && l.width_mm.max(l.height_mm) > 1000.0 {
         "bạt hiflex"
     } else {
         "couché 150 g/m²"
     };
-    // The back is mirrored for a turn about the sheet's vertical axis: the
-    // short edge of a landscape sheet (2-up SRA4, trifold), the long edge of
-    // a portrait one (card sheet).
+    // The back is set for a turn about the page's vertical axis (left to
+    // right) on every job and proof: the short edge of a landscape sheet
+    // (2-up SRA4, trifold, card), the long edge of a portrait one (card
+    // sheet, A5 page). The edge differs with the sheet, the turn does not:
+    // said in the same words everywhere.
     let colours = match (line.sides, two_up || l.width_mm > l.height_mm) {
         (1, _) => "4 màu một mặt".to_string(),
-        (_, true) => "4 màu hai mặt, lật cạnh ngắn".to_string(),
-        (_, false) => "4 màu hai mặt, lật cạnh dài".to_string(),
+        (_, true) => "4 màu hai mặt, lật cạnh ngắn (trái sang phải)".to_string(),
+        (_, false) => "4 màu hai mặt, lật cạnh dài (trái sang phải)".to_string(),
     };
     let mut finishing = Vec::new();
     if two_up {
@@ -279,21 +284,22 @@ pub fn write_note(
     t.push_str(
         "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
                 tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
-                mặt và số tờ: xén bỏ.\n\n",
+                mặt và thứ tự thôn: xén bỏ.\n\n",
     );
-    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_sheet: BTreeMap<(String, &str), u64> = BTreeMap::new();
     for (i, l) in lines.iter().enumerate() {
-        let [paper, stock, colours, finishing] =
-            shop_terms(l, layouts.iter().find(|x| x.id == l.layout));
+        let layout = layouts.iter().find(|x| x.id == l.layout);
+        let [paper, stock, colours, finishing] = shop_terms(l, layout);
+        let unit = unit_of(l, layout);
         t.push_str(&format!(
-            "{}. {} — {} ({}): {} bản, giấy {paper}, {stock}, {colours}; gia công: {finishing}.\n",
+            "{}. {} — {} ({}): {} {unit}, giấy {paper}, {stock}, {colours}; gia công: {finishing}.\n",
             i + 1,
             l.file,
             l.village,
             l.layout,
             l.copies
         ));
-        *by_sheet.entry(paper.split(" (").next().unwrap_or("").to_string()).or_default() +=
+        *by_sheet.entry((paper.split(" (").next().unwrap_or("").to_string(), unit)).or_default() +=
             l.copies;
     }
     if !refused.is_empty() {
@@ -302,14 +308,38 @@ pub fn write_note(
             t.push_str(&format!("- {} ({})\n", r.village, r.layout));
         }
     }
-    let sheets: u64 = lines.iter().map(|l| l.copies).sum();
-    let parts: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n} bản")).collect();
+    let parts: Vec<String> =
+        by_sheet.iter().map(|((k, unit), n)| format!("{k}: {n} {unit}")).collect();
     t.push_str(&format!(
-        "\nTổng cộng: {} việc in, {sheets} bản ({}).\n",
+        "\nTổng cộng: {} việc in, {} ({}).\n",
         lines.len(),
+        units_total(&by_sheet),
         parts.join("; ")
     ));
     Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
+}
+
+/// What a line's copies count: sheets (“tờ”) of an imposed file (2-up,
+/// card sheet), copies (“bản”) of anything else, proof sets included.
+fn unit_of(l: &OrderLine, layout: Option<&Layout>) -> &'static str {
+    let proof = l.file.starts_with(&format!("print/{}-all", l.layout));
+    if !proof && (l.paper == "sra4" || layout.is_some_and(|x| x.per_sheet > 1)) {
+        "tờ"
+    } else {
+        "bản"
+    }
+}
+
+/// The totals by unit, never added together: “1391 tờ và 40 bản”.
+fn units_total(by: &BTreeMap<(String, &str), u64>) -> String {
+    let mut counted = Vec::new();
+    for unit in ["tờ", "bản"] {
+        let n: u64 = by.iter().filter(|((_, u), _)| *u == unit).map(|(_, n)| n).sum();
+        if n > 0 {
+            counted.push(format!("{n} {unit}"));
+        }
+    }
+    counted.join(" và ")
 }
 
 /// The shop note as a one-page A4 PDF, beside its plain-text twin.
@@ -437,7 +467,11 @@ fn scaled_proofs(
                 format!("{} · tệp in khổ thật: {} ({} × {} mm, {} bản theo print-order.csv).",
                     crate::text::capitalize(&c.commune.full()), line.file, mm(l.width_mm),
                     mm(l.height_mm), line.copies),
-                "Xã đọc kỹ từng chữ, từng số trên bản này, ký duyệt, rồi nhà in mới in khổ thật.".to_string(),
+                "Bản duyệt: in khổ A3, tỉ lệ 100% (không thu phóng, không chọn “vừa trang”).".to_string(),
+                format!(
+                    "{} đọc kỹ từng chữ, từng số trên bản này, ký duyệt, rồi nhà in mới in khổ thật.",
+                    crate::text::capitalize(&c.commune.kind)
+                ),
             ],
             "whole": { "scale": whole, "label": format!("Toàn bộ, tỉ lệ 1:{whole}") },
             "halves": if half < whole {
@@ -484,9 +518,12 @@ fn note_data(
             None => jobs.push((l.layout.clone(), vec![l])),
         }
     }
-    let mut by_sheet: BTreeMap<String, u64> = BTreeMap::new();
-    let mut count = |terms: &[String; 4], n: u64| {
-        *by_sheet.entry(terms[0].split(" (").next().unwrap_or("").to_string()).or_default() += n;
+    // Per paper and unit: sheets (“tờ”, imposed) and copies (“bản”) are
+    // never added together.
+    let mut by_sheet: BTreeMap<(String, &str), u64> = BTreeMap::new();
+    let mut count = |terms: &[String; 4], n: u64, unit: &'static str| {
+        let paper = terms[0].split(" (").next().unwrap_or("").to_string();
+        *by_sheet.entry((paper, unit)).or_default() += n;
     };
     let mut rows = Vec::new();
     let mut columns = Vec::new();
@@ -495,12 +532,8 @@ fn note_data(
         let layout = layout_of(first);
         let terms = shop_terms(first, layout);
         let total: u64 = lines.iter().map(|l| l.copies).sum();
-        count(&terms, total);
-        let unit = if first.paper == "sra4" || layout.is_some_and(|l| l.per_sheet > 1) {
-            "tờ"
-        } else {
-            "bản"
-        };
+        let unit = unit_of(first, layout);
+        count(&terms, total, unit);
         let files = if is_commune(first, layouts) {
             lines.iter().map(|l| l.file.clone()).collect::<Vec<_>>().join(", ")
         } else {
@@ -531,7 +564,7 @@ fn note_data(
         .filter(|l| is_proof(l))
         .map(|l| {
             let terms = shop_terms(l, layout_of(l));
-            count(&terms, l.copies);
+            count(&terms, l.copies, "bản");
             let [paper, stock, colours, finishing] = terms;
             format!(
                 "{} — {}: {} bản, {paper}, {stock}, {colours}, {finishing}",
@@ -557,15 +590,19 @@ fn note_data(
         }
     }
     let listed = villages.len() <= NOTE_ROWS;
-    let sheets: u64 = order.iter().map(|l| l.copies).sum();
-    let totals: Vec<String> = by_sheet.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    let counted = units_total(&by_sheet);
+    let totals: Vec<String> =
+        by_sheet.iter().map(|((k, unit), n)| format!("{k}: {n} {unit}")).collect();
     json!({
         "title": format!("GHI CHÚ CHO NHÀ IN — {commune}"),
         "example": c.example,
         "intro": [
             "Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
-             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, số tờ) để phân biệt các chồng giấy: xén bỏ.",
-            "In bản duyệt trước; xã ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
+             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, thứ tự thôn “thôn 3/12”) để phân biệt các chồng giấy: xén bỏ.",
+            format!(
+                "In bản duyệt trước; {} ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
+                c.commune.kind
+            ),
         ],
         "jobs_title": "Các việc in",
         "heads": ["", "Việc in, tệp", "Giấy (khổ mua)", "Loại giấy", "Màu in, lật mặt", "Gia công", "Dự phòng", "Số lượng"],
@@ -586,9 +623,10 @@ fn note_data(
         "refused_title": "KHÔNG IN (chưa đạt, xem cột “lý do không in” của print-order.csv)",
         "refused": refused.iter().map(|r| format!("{} — {}", r.village, r.layout)).collect::<Vec<_>>(),
         "totals": format!(
-            "Tổng cộng: {} việc in, {} tệp, {sheets} bản ({}).",
+            "Tổng cộng: {} việc in, {} tệp, {} ({}).",
             jobs.len(),
             order.len(),
+            counted,
             totals.join("; ")
         ),
     })

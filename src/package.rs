@@ -113,7 +113,19 @@ pub fn make(
         } else {
             combined_all(layout, &docs, &settings, out, &by_file)?
         };
-        for (i, doc) in docs.iter().enumerate() {
+        // A card that a sheet of this run imposes (the card sheet cuts
+        // cards of its size) is printed from that sheet: its own files are
+        // the reference, ordered once as the proof set below, never as a
+        // second run of the same cards.
+        let imposed = layouts.iter().any(|o| {
+            o.id != layout.id
+                && jobs.iter().any(|j| j.layout.id == o.id)
+                && o.preflight.cut.as_ref().is_some_and(|cut| {
+                    (cut.width_mm - layout.width_mm).abs() < 0.5
+                        && (cut.height_mm - layout.height_mm).abs() < 0.5
+                })
+        });
+        for (i, doc) in docs.iter().enumerate().filter(|_| !imposed) {
             let n = copies(layout, c, doc.village);
             order.push(match sheets.get(i) {
                 Some((sheet, _)) => OrderLine {
@@ -211,14 +223,16 @@ fn two_up_data(l: &Layout, bleed: f64) -> Value {
 }
 
 /// The slug of each side of a village's imposed sheet (printed outside the
-/// trim): commune, village, layout, side, and which of the layout's `n`
-/// sheet files this is (`k`).
+/// trim): commune, village, the layout's name as the shop says it (its
+/// title without the audience), side, and the village's place among the
+/// layout's `n` villages (`k`: “thôn 11/12”, not a count of sheets).
 fn slugs(commune: &str, village: &str, layout: &Layout, k: usize, n: usize) -> Vec<String> {
     let sides = ["mặt trước", "mặt sau"];
+    let name = layout.title.split(" cho ").next().unwrap_or(&layout.title);
     (0..layout.pages)
         .map(|p| {
             let side = sides.get(p).map_or_else(|| format!("trang {}", p + 1), |s| s.to_string());
-            format!("{commune} · {village} · {} · {side} · tờ {k}/{n}", layout.id)
+            format!("{commune} · {village} · {name} · {side} · thôn {k}/{n}")
         })
         .collect()
 }

@@ -222,12 +222,8 @@ fn every_poster_carries_the_slogan_the_fake_qr_box_its_tactics_audience_and_issu
                     .filter(|(id, t)| id != "fake_qr" && text.contains(t.as_str()))
                     .map(|(id, _)| id.as_str())
                     .collect();
-                // The long fixture's posters keep the fake-QR box but not
-                // always the tactics beside it yet (A3: none of its four):
-                // said in the report of issue 23, to be fitted.
-                if name != "long-data" {
-                    assert!(shown.len() >= 2, "{at}: shop tactics {shown:?}\n{text}");
-                }
+                // The long fixture's too: fitted, never dropped.
+                assert!(shown.len() >= 2, "{at}: shop tactics {shown:?}\n{text}");
                 posters += 1;
             }
         }

@@ -589,6 +589,10 @@ fn two_up_sheet_is_one_village_twice_on_sra4_with_bleed_and_crop_marks() {
         assert!((tw - 302.0).abs() < 0.05 && (th - 210.0).abs() < 0.05, "{name}: {tw}×{th}");
         let t = trim_box(&doc);
         assert!((t[0] - (mw - tw) / 2.0).abs() < 0.05, "{name}: trim not centred {t:?}");
+        // The village's name on the front of both copies; its officer on
+        // both copies, on whichever side the leaflet prints them.
+        let both = format!("{}{}", page_text(&pdf, 1), page_text(&pdf, 2));
+        assert!(both.matches(officer.as_str()).count() >= 2, "{name}: {officer}\n{both}");
         for page in 1..=2 {
             let text = page_text(&pdf, page);
             // The back names no village since issue 23 (the same tactics for
@@ -641,8 +645,11 @@ fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
                 .map(|w| w.2)
                 .collect();
             let slug = below.join(" ");
-            let want =
-                format!("Xã Tiên Trang · {} · leaflet-a5 · {side} · tờ {}/3", v.full(), k + 1);
+            let want = format!(
+                "Xã Tiên Trang · {} · Tờ rơi A5 hai mặt · {side} · thôn {}/3",
+                v.full(),
+                k + 1
+            );
             assert_eq!(slug, want, "{} p{page}", v.name);
         }
     }
@@ -739,8 +746,19 @@ fn the_shop_note_pdf_lists_every_job_with_its_paper_and_finishing() {
             assert!(words.contains(&head), "{key} of {file}: {value}\n{note}");
         }
     }
-    let sheets: u64 = jobs.iter().map(|r| r["số bản"].parse::<u64>().unwrap()).sum();
-    assert!(words.contains(&format!("{} tệp, {sheets} bản", jobs.len())), "{note}");
+    // Sheets of an imposed file (“tờ”) and copies (“bản”) are totalled
+    // apart, never added together.
+    let sheet_of = |r: &&BTreeMap<String, String>| {
+        !r["tệp"].contains("-all") && (r["khổ giấy"] == "sra4" || r["mẫu"] == "card-sheet")
+    };
+    let sum = |sheets: bool| -> u64 {
+        jobs.iter()
+            .filter(|r| sheet_of(r) == sheets)
+            .map(|r| r["số bản"].parse::<u64>().unwrap())
+            .sum()
+    };
+    let total = format!("{} tệp, {} tờ và {} bản", jobs.len(), sum(true), sum(false));
+    assert!(words.contains(&total), "{total} not in\n{note}");
     assert!(words.contains("lật cạnh ngắn") && words.contains("đã cộng 5 %"), "{note}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("print/GHI-CHU-NHA-IN.pdf"), "not in the manifest");
@@ -767,7 +785,7 @@ fn the_provinces_order_has_the_communes_columns_in_vietnamese() {
     }
     let sheet = rows.iter().find(|r| r[1].contains("-2up-")).expect("a 2-up row");
     assert_eq!(&sheet[9], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{sheet:?}");
-    assert_eq!(&sheet[11], "4 màu hai mặt, lật cạnh ngắn", "{sheet:?}");
+    assert_eq!(&sheet[11], "4 màu hai mặt, lật cạnh ngắn (trái sang phải)", "{sheet:?}");
 }
 
 #[test]
@@ -1038,7 +1056,7 @@ fn every_side_of_a_card_sheet_carries_its_slug_off_the_cards() {
                 .map(|w| w.2)
                 .collect();
             let want =
-                format!("Xã Tiên Trang · {} · card-sheet · {side} · tờ {}/3", v.full(), k + 1);
+                format!("Xã Tiên Trang · {} · tờ in thẻ ví · {side} · thôn {}/3", v.full(), k + 1);
             assert_eq!(below.join(" "), want, "{} p{page}", v.name);
         }
     }
@@ -1092,7 +1110,7 @@ fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
     // The machine value stays; the shop's words are beside it.
     assert_eq!(a5["khổ giấy"], "sra4", "{a5:?}");
     assert_eq!(a5["giấy (khổ mua)"], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{a5:?}");
-    assert_eq!(a5["màu in"], "4 màu hai mặt, lật cạnh ngắn", "{a5:?}");
+    assert_eq!(a5["màu in"], "4 màu hai mặt, lật cạnh ngắn (trái sang phải)", "{a5:?}");
     assert_eq!(a5["gia công"], "cắt đôi, xén", "{a5:?}");
     assert!(a5["loại giấy"].contains("g/m²"), "{a5:?}");
     let poster = row("poster-a4");
@@ -1104,7 +1122,7 @@ fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
     assert_eq!(trifold["gia công"], "xén, gấp 3", "{trifold:?}");
     let cards = row("card-sheet");
     assert_eq!(cards["giấy (khổ mua)"], "A4 (210 × 297 mm)", "{cards:?}");
-    assert_eq!(cards["màu in"], "4 màu hai mặt, lật cạnh dài", "{cards:?}");
+    assert_eq!(cards["màu in"], "4 màu hai mặt, lật cạnh dài (trái sang phải)", "{cards:?}");
     assert_eq!(cards["gia công"], "cắt 8 thẻ 85 × 55 mm", "{cards:?}");
     assert!(cards["loại giấy"].contains("300 g/m²"), "{cards:?}");
 }
@@ -1124,8 +1142,71 @@ fn the_shop_note_lists_every_job_of_the_order_and_the_totals() {
             assert!(line.contains(r[key].as_str()), "{key} of {}: {line}", r["tệp"]);
         }
     }
-    let sheets: u64 = jobs.iter().map(|r| r["số bản"].parse::<u64>().unwrap()).sum();
-    assert!(note.contains(&format!("Tổng cộng: {} việc in, {sheets} bản", jobs.len())), "{note}");
+    // Sheets (“tờ”: 2-up, card sheet) and copies (“bản”) totalled apart.
+    let sum = |sheets: bool| -> u64 {
+        jobs.iter()
+            .filter(|r| {
+                let sheet = !r["tệp"].contains("-all")
+                    && (r["khổ giấy"] == "sra4" || r["mẫu"] == "card-sheet");
+                sheet == sheets
+            })
+            .map(|r| r["số bản"].parse::<u64>().unwrap())
+            .sum()
+    };
+    let total =
+        format!("Tổng cộng: {} việc in, {} tờ và {} bản", jobs.len(), sum(true), sum(false));
+    assert!(note.contains(&total), "{total}\n{note}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("print/GHI-CHU-NHA-IN.txt"), "not in the manifest");
+}
+
+#[test]
+fn cards_printed_from_their_sheet_are_ordered_once() {
+    // The card and its sheet in one run: the shop prints the cards from
+    // the sheet; the single card is the reference, a proof of 1 copy.
+    let args = ["--layout", "card", "--layout", "card-sheet"];
+    let (_dir, out) = build_small(2, &args);
+    let rows = order_table(&out);
+    let count = |layout: &str, proof: bool| -> Vec<u64> {
+        rows.iter()
+            .filter(|r| r["mẫu"] == layout && r["tệp"].contains("-all") == proof)
+            .map(|r| r["số bản"].parse::<u64>().unwrap())
+            .collect()
+    };
+    let sheets = count("card-sheet", false);
+    assert_eq!(sheets.len(), 2, "one sheet file a village: {rows:?}");
+    assert!(count("card", false).is_empty(), "cards ordered beside their sheets: {rows:?}");
+    assert_eq!(count("card", true), vec![1], "the card's proof set, once: {rows:?}");
+    // The shop note: the cards' job once, in sheets; the card only among
+    // the proofs; the totals count sheets and copies apart.
+    let raw = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(out.join("print/GHI-CHU-NHA-IN.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let words: String = String::from_utf8_lossy(&raw.stdout)
+        .replace('\u{a0}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sheet_total: u64 = sheets.iter().sum();
+    assert!(words.contains(&format!("{sheet_total} tờ")), "{sheet_total} tờ:\n{words}");
+    assert_eq!(words.matches("Thẻ ví / nhãn dán").count(), 1, "card named once:\n{words}");
+    assert!(words.contains("print/card-all.pdf"), "the card's proof:\n{words}");
+    let files = rows.iter().filter(|r| !r["tệp"].is_empty()).count();
+    let proofs: u64 = rows
+        .iter()
+        .filter(|r| r["tệp"].contains("-all"))
+        .map(|r| r["số bản"].parse::<u64>().unwrap())
+        .sum();
+    let total = format!("{files} tệp, {sheet_total} tờ và {proofs} bản");
+    assert!(words.contains(&total), "{total}:\n{words}");
+    // The same stock and the same turn for the card and its sheet.
+    let sheet = rows.iter().find(|r| r["mẫu"] == "card-sheet").unwrap();
+    let card = rows.iter().find(|r| r["mẫu"] == "card").unwrap();
+    assert_eq!(sheet["loại giấy"], card["loại giấy"], "{sheet:?} {card:?}");
+    assert!(sheet["loại giấy"].contains("cán màng mờ"), "{sheet:?}");
+    assert!(card["màu in"].ends_with("(trái sang phải)"), "{card:?}");
+    assert!(sheet["màu in"].ends_with("(trái sang phải)"), "{sheet:?}");
 }
