@@ -287,9 +287,11 @@ impl fmt::Display for Issues {
             let warnings = rest.iter().filter(|i| i.warning).count();
             let errors = rest.len() - warnings;
             let what = match (errors, warnings) {
-                (e, 0) => format!("{} lỗi", thousands(e)),
-                (0, w) => format!("{} cảnh báo", thousands(w)),
-                (e, w) => format!("{} lỗi và {} cảnh báo", thousands(e), thousands(w)),
+                (e, 0) => format!("{} lỗi", thousands(e as u64)),
+                (0, w) => format!("{} cảnh báo", thousands(w as u64)),
+                (e, w) => {
+                    format!("{} lỗi và {} cảnh báo", thousands(e as u64), thousands(w as u64))
+                }
             };
             write!(
                 f,
@@ -300,8 +302,9 @@ impl fmt::Display for Issues {
     }
 }
 
-/// A count with Vietnamese thousands dots: 99950 → `99.950`.
-fn thousands(n: usize) -> String {
+/// A count with Vietnamese thousands dots: 99950 → `99.950` (also the
+/// report's figures).
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

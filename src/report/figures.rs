@@ -193,17 +193,7 @@ pub fn share(reached: u64, of: u64) -> String {
 }
 
 /// `12.345`, as Vietnamese writes thousands.
-pub fn num(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::diag::thousands as num;
 
 /// A commune's workbook, read and checked.
 #[derive(Debug, Clone, Default)]
