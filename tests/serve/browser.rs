@@ -872,7 +872,9 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
     let data = &g[h + 1..];
     let (mut reached, mut households) = (0u64, 0u64);
     let mut set = Vec::new();
-    for (i, row) in data.iter().enumerate() {
+    // The last village has not reported: its bar says so, with no "0 /".
+    let silent = data.len() - 1;
+    for (i, row) in data.iter().enumerate().take(silent) {
         let n: u64 = row[col("Số hộ")].parse().unwrap();
         let r = n * (i as u64 % 4 + 1) / 4;
         households += n;
@@ -909,10 +911,22 @@ fn the_fourth_step_reads_the_filled_workbook_shows_progress_and_makes_the_report
         .enumerate()
         .map(|(i, row)| {
             let n: u64 = row[col("Số hộ")].parse().unwrap();
-            json!([n * (i as u64 % 4 + 1) / 4, n])
+            let r = if i == silent { 0 } else { n * (i as u64 % 4 + 1) / 4 };
+            json!([r, n])
         })
         .collect();
     assert_eq!(bars, json!(want));
+    let last = d.script(
+        "return [...document.querySelectorAll('#progress-list .vcount')].pop().textContent",
+    );
+    let n: u64 = data[silent][col("Số hộ")].parse().unwrap();
+    assert_eq!(last, json!(format!("{} hộ — chưa báo cáo", dots(n))));
+    // The campaign is a phường: its own words, not "Cả xã" and "thôn".
+    d.wait_text("#report-totals", "Cả phường: ");
+    d.wait_text(
+        "#report-totals",
+        &format!("{}/{} tổ dân phố đã báo cáo", data.len() - 1, data.len()),
+    );
     // The bars come before the button that makes the report from them.
     let order = d.script("return document.querySelector('#progress-list').compareDocumentPosition(document.querySelector('#report-make'))");
     assert_eq!(order.as_u64().map(|o| o & 4), Some(4), "the button is below the bars");

@@ -25,9 +25,10 @@ const REPORT_WORDS = {
     made_status: (words) => `Đã lập báo cáo ${words}: tải về ở mục 4. Báo cáo.`,
     progress_title: "Tiến độ từng thôn: số hộ đã nhận tài liệu",
     none: "Chưa có số liệu: tải sổ theo dõi đã điền lên.",
-    row: (r) => `${num(r.reached)} / ${num(r.households)} hộ (${r.share}%)` + (r.filled ? "" : " — chưa báo cáo"),
+    // A village that has not reported has no figure: not "0 / 412 hộ".
+    row: (r) => r.filled ? `${num(r.reached)} / ${num(r.households)} hộ (${r.share}%)` : `${num(r.households)} hộ — chưa báo cáo`,
     // Posters or cards nobody counted are "no figure", not 0.
-    totals: (t) => `Cả xã: ${num(t.reached)} / ${num(t.reported_households)} hộ đã nhận (${t.share}%, trên các thôn đã báo cáo); ${num(t.leaflets)} tờ rơi, ${t.posters_given ? num(t.posters) + " áp phích" : "áp phích: chưa có số liệu"}, ${t.cards_given ? num(t.cards) + " thẻ" : "thẻ: chưa có số liệu"}; ${num(t.broadcasts)} buổi phát loa. ${num(t.reported)}/${num(t.villages)} thôn đã báo cáo.`,
+    totals: (t) => `Cả ${unitKind()}: ${num(t.reached)} / ${num(t.reported_households)} hộ đã nhận (${t.share}%, trên các ${vw()} đã báo cáo); ${num(t.leaflets)} tờ rơi, ${t.posters_given ? num(t.posters) + " áp phích" : "áp phích: chưa có số liệu"}, ${t.cards_given ? num(t.cards) + " thẻ" : "thẻ: chưa có số liệu"}; ${num(t.broadcasts)} buổi phát loa. ${num(t.reported)}/${num(t.villages)} ${vw()} đã báo cáo.`,
   },
   en: {
     tab: "4. Report",
@@ -48,10 +49,12 @@ const REPORT_WORDS = {
     made_status: (words) => `Report made (${words}): download it in step 4.`,
     progress_title: "Progress per village: households reached",
     none: "No figures yet: upload the filled workbook.",
-    row: (r) => `${num(r.reached)} / ${num(r.households)} households (${r.share}%)` + (r.filled ? "" : " — not reported"),
+    row: (r) => r.filled ? `${num(r.reached)} / ${num(r.households)} households (${r.share}%)` : `${num(r.households)} households — not reported`,
     totals: (t) => `Commune: ${num(t.reached)} / ${num(t.reported_households)} households (${t.share}%, of the villages that reported); ${num(t.leaflets)} leaflets, ${t.posters_given ? num(t.posters) + " posters" : "posters: no figure yet"}, ${t.cards_given ? num(t.cards) + " cards" : "cards: no figure yet"}; ${num(t.broadcasts)} broadcasts.`,
   },
 };
+// "xã", "phường" or "đặc khu": the totals line names the commune's own kind.
+function unitKind() { return (S && S.form && S.form.commune && S.form.commune.kind) || "xã"; }
 function RW() { return T === WORDS.en ? REPORT_WORDS.en : REPORT_WORDS.vi; }
 
 // The half-year just ended or running: H1 before 1 July, else H2; the
