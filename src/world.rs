@@ -149,7 +149,7 @@ impl Base {
         } else {
             None
         };
-        let digest = disk.map(|bytes| crate::output::sha256(&bytes));
+        let digest = disk.map(|bytes| crate::sha256::hex(&bytes));
         self.digests.lock().expect("digest cache lock").insert(id, digest.clone());
         digest
     }
