@@ -270,7 +270,7 @@ pub fn build_project(
     let after = match scripts {
         true => report::after_build(
             base,
-            dir,
+            &report::workbook_path(dir, &project),
             c,
             &project.pack,
             &layouts,

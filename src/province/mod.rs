@@ -127,17 +127,6 @@ pub fn is_province(text: &str) -> bool {
     toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("communes"))
 }
 
-/// Whether the folder `dir` holds a province campaign, for the after-print
-/// files that live beside `campaign.toml` (`theo-doi/` of a province): a
-/// folder whose `campaign.toml` cannot be read is not one.
-pub fn is_province_dir(dir: &Path) -> bool {
-    let path = dir.join("campaign.toml");
-    let Ok(bytes) = villages::read_capped(&path, crate::campaign::MAX_TOML_BYTES, &path) else {
-        return false;
-    };
-    crate::campaign::encoding::decode_toml(&bytes, &path).is_ok_and(|text| is_province(&text))
-}
-
 /// A loaded province campaign: the shared parts checked, each commune
 /// loaded or failed on its own.
 pub struct Province {
@@ -598,6 +587,7 @@ impl Ctx<'_> {
         )
         .and_then(|c| {
             let mut p = crate::project::from_campaign(c);
+            p.in_province = true;
             crate::validate::validate(&mut p, self.opts)?;
             Ok(p)
         });

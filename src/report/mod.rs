@@ -104,10 +104,11 @@ pub fn handed(c: &Campaign, layouts: &[Layout], i: usize) -> Handed {
 }
 
 /// Where the tracking workbook of a campaign goes: `theo-doi.xlsx` in its
-/// folder; in a province folder, one per commune under `theo-doi/`.
-pub fn workbook_path(dir: &Path, c: &Campaign) -> PathBuf {
-    if crate::province::is_province_dir(dir) {
-        let slug = crate::text::file_slug(&c.commune.full());
+/// folder `dir`; in a province folder, one per commune under `theo-doi/`
+/// (as [`crate::open`] found it: the folder is not read again).
+pub fn workbook_path(dir: &Path, p: &crate::Project) -> PathBuf {
+    if p.in_province {
+        let slug = crate::text::file_slug(&p.campaign.commune.full());
         dir.join("theo-doi").join(format!("{slug}.xlsx"))
     } else {
         dir.join(workbook::FILE)
@@ -136,7 +137,7 @@ pub fn expected(c: &Campaign) -> Vec<String> {
 #[allow(clippy::too_many_arguments)]
 pub fn after_build(
     base: &crate::world::Base,
-    dir: &Path,
+    workbook: &Path,
     c: &Campaign,
     pack: &Pack,
     layouts: &[Layout],
@@ -167,8 +168,7 @@ pub fn after_build(
     written.written.extend(sheets.into_iter().flatten());
     written.written.extend(caption::write_all(c, pack, jobs, out)?);
     if whole && !stop.load(Ordering::Relaxed) {
-        let path = workbook_path(dir, c);
-        workbook::ensure(&path, c, &printed)?;
+        workbook::ensure(workbook, c, &printed)?;
     }
     Ok(written)
 }
@@ -190,10 +190,12 @@ pub struct Reported {
 /// `out/bao-cao/bao-cao-<period>.docx` and `.pdf`. A province folder sums
 /// its communes' workbooks (`theo-doi/<commune>.xlsx`).
 pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reported, BuildError> {
-    if crate::province::is_province_dir(dir) {
-        return province_report(dir, period, out);
-    }
-    let (project, figures) = read(dir, period)?;
+    let project = match crate::open(dir, &crate::BuildOptions::default()) {
+        Ok(crate::Campaign::Province(p)) => return province_report(dir, p, period, out),
+        Ok(crate::Campaign::Commune(project)) => project,
+        Err(issues) => return Err(BuildError::Input(issues)),
+    };
+    let figures = figures_of(dir, &project, period)?;
     let c = &project.campaign;
     let out = out.map_or_else(|| dir.join("out"), Path::to_path_buf);
     let base = project.base(&[]).map_err(BuildError::other)?;
@@ -208,15 +210,19 @@ pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reporte
 /// progress, and what [`report`] writes).
 pub fn read(dir: &Path, period: &Period) -> Result<(crate::Project, Figures), BuildError> {
     let project = crate::load(dir).map_err(BuildError::Input)?;
-    let c = &project.campaign;
-    let source = tracking_file(dir, c)?;
-    let figures = read_figures(&source, dir, c, &project.layouts, period)?;
+    let figures = figures_of(dir, &project, period)?;
     Ok((project, figures))
 }
 
+/// The figures of the commune `p` of the folder `dir` for `period`.
+fn figures_of(dir: &Path, p: &crate::Project, period: &Period) -> Result<Figures, BuildError> {
+    let source = tracking_file(dir, p)?;
+    read_figures(&source, dir, &p.campaign, &p.layouts, period)
+}
+
 /// The workbook of a commune: `.xlsx` first, else a CSV saved from it.
-fn tracking_file(dir: &Path, c: &Campaign) -> Result<PathBuf, BuildError> {
-    let xlsx = workbook_path(dir, c);
+fn tracking_file(dir: &Path, p: &crate::Project) -> Result<PathBuf, BuildError> {
+    let xlsx = workbook_path(dir, p);
     if xlsx.is_file() {
         return Ok(xlsx);
     }
@@ -247,27 +253,17 @@ fn read_figures(
 /// A province folder: every commune's workbook, summed per commune.
 fn province_report(
     dir: &Path,
+    province: crate::province::Province,
     period: &Period,
     out: Option<&Path>,
 ) -> Result<Reported, BuildError> {
-    let opts = crate::BuildOptions::default();
-    let province = match crate::open(dir, &opts).map_err(BuildError::Input)? {
-        crate::Campaign::Province(p) => p,
-        // `report` asked: it is a province folder, read once more here.
-        crate::Campaign::Commune(_) => {
-            let shown = dir.join("campaign.toml");
-            let why =
-                Issue::error(&shown, "không phải chiến dịch cấp tỉnh (không có khóa “communes”)");
-            return Err(BuildError::Input(Issues(vec![why])));
-        }
-    };
     let mut communes = Vec::new();
     let mut issues = Vec::new();
     let mut base = None;
     let mut any: Option<Campaign> = None;
     for (_, project) in province.ready() {
         let c = &project.campaign;
-        let found = match tracking_file(dir, c) {
+        let found = match tracking_file(dir, project) {
             Ok(p) => p,
             Err(BuildError::Input(i)) => {
                 issues.extend(i.0.into_iter().map(|mut i| {

@@ -210,7 +210,7 @@ async fn upload(State(s): S, Query(q): Query<UploadQuery>, body: Bytes) -> Respo
     let result = blocking(move || -> Result<Value, String> {
         let period = period_of(&root, &PeriodQuery { period: q.period.clone() })?;
         let project = crate::load(&root).map_err(|i| i.to_string())?;
-        let target = crate::report::workbook_path(&root, &project.campaign).with_extension(&ext);
+        let target = crate::report::workbook_path(&root, &project).with_extension(&ext);
         let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
         let shown = Path::new(crate::report::workbook::FILE).with_extension(&ext);
         let checked = std::fs::write(&stage, &body)
