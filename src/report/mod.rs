@@ -184,18 +184,18 @@ pub struct Reported {
     pub totals: Totals,
 }
 
-/// `canhbao report DIR --period P`: reads the filled tracking workbook
-/// (`theo-doi.xlsx`, or `theo-doi.csv` when there is no workbook), refuses
-/// impossible figures naming the file and the cell, and writes
-/// `out/bao-cao/bao-cao-<period>.docx` and `.pdf`. A province folder sums
-/// its communes' workbooks (`theo-doi/<commune>.xlsx`).
-pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reported, BuildError> {
-    let project = match crate::open(dir, &crate::BuildOptions::default()) {
-        Ok(crate::Campaign::Province(p)) => return province_report(dir, p, period, out),
-        Ok(crate::Campaign::Commune(project)) => project,
-        Err(issues) => return Err(BuildError::Input(issues)),
-    };
-    let figures = figures_of(dir, &project, period)?;
+/// The report of the commune `project` of the folder `dir` (`canhbao
+/// report`, opened by [`crate::report()`]): reads its filled tracking
+/// workbook (`theo-doi.xlsx`, or `theo-doi.csv` when there is no workbook),
+/// refuses impossible figures naming the file and the cell, and writes
+/// `out/bao-cao/bao-cao-<period>.docx` and `.pdf`.
+pub fn commune(
+    dir: &Path,
+    project: &crate::Project,
+    period: &Period,
+    out: Option<&Path>,
+) -> Result<Reported, BuildError> {
+    let figures = figures_of(dir, project, period)?;
     let c = &project.campaign;
     let out = out.map_or_else(|| dir.join("out"), Path::to_path_buf);
     let base = project.base(&[]).map_err(BuildError::other)?;
@@ -205,17 +205,10 @@ pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reporte
     Ok(Reported { files, communes: vec![(c.commune.full(), figures)], totals })
 }
 
-/// Reads and checks the filled workbook of the commune folder `dir` for
-/// `period`: the campaign and its figures (what the page shows as
-/// progress, and what [`report`] writes).
-pub fn read(dir: &Path, period: &Period) -> Result<(crate::Project, Figures), BuildError> {
-    let project = crate::load(dir).map_err(BuildError::Input)?;
-    let figures = figures_of(dir, &project, period)?;
-    Ok((project, figures))
-}
-
-/// The figures of the commune `p` of the folder `dir` for `period`.
-fn figures_of(dir: &Path, p: &crate::Project, period: &Period) -> Result<Figures, BuildError> {
+/// Reads and checks the filled workbook of the commune `p` of the folder
+/// `dir` for `period`: its figures (what the page shows as progress, and
+/// what [`commune`] writes).
+pub fn figures_of(dir: &Path, p: &crate::Project, period: &Period) -> Result<Figures, BuildError> {
     let source = tracking_file(dir, p)?;
     read_figures(&source, dir, &p.campaign, &p.layouts, period)
 }
@@ -250,8 +243,10 @@ fn read_figures(
     workbook::read(path, &shown, c, &handed, period).map_err(|i| BuildError::Input(Issues(i)))
 }
 
-/// A province folder: every commune's workbook, summed per commune.
-fn province_report(
+/// The report of a province folder (`canhbao report`, opened by
+/// [`crate::report()`]): every commune's workbook (`theo-doi/<commune>.xlsx`),
+/// summed per commune.
+pub fn province(
     dir: &Path,
     province: crate::province::Province,
     period: &Period,

@@ -71,8 +71,9 @@ fn period_of(root: &Path, q: &PeriodQuery) -> Result<Period, String> {
 /// Every village's progress, or the problems of the workbook, as JSON.
 fn progress_json(root: &Path, period: &Period) -> Value {
     let files = reports_on_disk(root, period);
-    match crate::report::read(root, period) {
-        Ok((_, f)) => {
+    let read = crate::load(root).map_err(BuildError::Input);
+    match read.and_then(|p| crate::report::figures_of(root, &p, period)) {
+        Ok(f) => {
             let t = f.totals();
             let rows: Vec<Value> = f
                 .rows
@@ -260,7 +261,7 @@ async fn make(State(s): S, Query(q): Query<PeriodQuery>) -> Response {
     let result = blocking(move || -> Result<Value, (StatusCode, Value)> {
         let period =
             period_of(&root, &q).map_err(|e| (StatusCode::BAD_REQUEST, json!({ "error": e })))?;
-        match crate::report::report(&root, &period, None) {
+        match crate::report(&root, &period, None) {
             Ok(_) => Ok(progress_json(&root, &period)),
             Err(e) => {
                 let (list, errors) = issues(&e);
