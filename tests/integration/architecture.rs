@@ -24,7 +24,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The module path of a file of `src/` (`campaign/rows.rs` → `campaign::rows`,
-/// `serve/mod.rs` → `serve`); `None` for the crate roots.
+/// `serve/mod.rs` → `serve`); the library's root is `lib` (the door and the
+/// pipeline: a module that calls back into it is in a circle with it too);
+/// `None` for the binary's root.
 fn module_of(src: &Path, file: &Path) -> Option<String> {
     let rel = file.strip_prefix(src).unwrap().with_extension("");
     let mut parts: Vec<String> =
@@ -33,7 +35,7 @@ fn module_of(src: &Path, file: &Path) -> Option<String> {
         parts.pop();
     }
     match parts.as_slice() {
-        [one] if one == "lib" || one == "main" => None,
+        [one] if one == "main" => None,
         _ => Some(parts.join("::")),
     }
 }
@@ -272,16 +274,51 @@ fn use_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut graph = BTreeMap::new();
     for (module, file) in &files {
         let code = code(&std::fs::read_to_string(file).unwrap());
-        graph.insert(module.clone(), edges(module, &code, &modules, &root));
+        let mut found = edges(module, &code, &modules, &root);
+        if module == "lib" {
+            // The root names its modules without `crate::` (`report::after_build`).
+            found.extend(bare_modules(&code, &modules));
+        }
+        graph.insert(module.clone(), found);
     }
     graph
 }
 
-/// What the crate root brings in by its `use` declarations (`pub use
-/// reporter::{Quiet, Reporter}`), by name: `crate::Reporter` depends on
-/// `reporter`, not on nothing.
+/// The top-level modules of `modules` that `code` names by a path with no
+/// `crate::` before it (`plan::plan(…)`, `use diag::Issues`): how the
+/// crate root names them.
+fn bare_modules(code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (i, _) in code.match_indices("::") {
+        let before = &code[..i];
+        let name: String = before.chars().rev().take_while(|c| is_ident(*c)).collect();
+        let name: String = name.chars().rev().collect();
+        let prev = before[..before.len() - name.len()].chars().next_back();
+        if !name.is_empty() && prev != Some(':') && modules.contains(&name) && name != "lib" {
+            found.insert(name);
+        }
+    }
+    found
+}
+
+/// The names the crate root holds, and the module each is from: those it
+/// brings in by its `use` declarations (`pub use reporter::{Quiet,
+/// Reporter}`: `crate::Reporter` depends on `reporter`, not on nothing), and
+/// its own items (`crate::open` depends on `lib`).
 fn root_names(lib: &str, modules: &BTreeSet<String>) -> BTreeMap<String, String> {
     let mut root = BTreeMap::new();
+    for keyword in ["fn", "struct", "enum", "const", "static", "type", "trait"] {
+        for (i, _) in lib.match_indices(&format!("{keyword} ")) {
+            if lib[..i].chars().next_back().is_some_and(is_ident) {
+                continue;
+            }
+            let name: String =
+                lib[i + keyword.len() + 1..].chars().take_while(|c| is_ident(*c)).collect();
+            if !name.is_empty() {
+                root.insert(name, "lib".to_string());
+            }
+        }
+    }
     let mut rest = lib;
     while let Some(i) = rest.find("use ") {
         let before = rest[..i].chars().last();
@@ -371,6 +408,9 @@ fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
 fn no_module_imports_another_that_imports_it_back() {
     let graph = use_graph(&repo().join("src"));
     assert!(graph.len() > 40, "the modules of src/ were found: {}", graph.len());
+    // The crate root is read too: it names its stages without `crate::`.
+    let root = &graph["lib"];
+    assert!(root.contains("province") && root.contains("report"), "{root:?}");
     // The reader can fail: a two-module circle is found.
     let mut sample = BTreeMap::new();
     sample.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
@@ -393,7 +433,7 @@ fn f(b: &[u8]) -> String {
 }
 #[cfg(test)]
 const ROWS: [&str; 1] = ["x"];
-fn g<'a>(x: &'a str) -> &'a str { crate::Reporter::quiet(); super::super::text::slug(x) }
+fn g<'a>(x: &'a str) -> &'a str { crate::Reporter::quiet(); crate::open(x); super::super::text::slug(x) }
 #[cfg(test)]
 mod tests { use crate::layouts; }
 "##;
@@ -401,6 +441,7 @@ mod tests { use crate::layouts; }
         "batch",
         "diag",
         "layouts",
+        "lib",
         "output",
         "package",
         "plan",
@@ -414,12 +455,12 @@ mod tests { use crate::layouts; }
     ]
     .map(String::from)
     .into();
-    let root = BTreeMap::from([("Reporter".to_string(), "reporter".to_string())]);
+    let root = root_names("pub use reporter::{Quiet, Reporter};\npub fn open() {}", &modules);
     let found: Vec<String> =
         edges("stage::part", &code(sample), &modules, &root).into_iter().collect();
     assert_eq!(
         found,
-        ["diag", "output", "reporter", "sha256", "stage::sibling", "text", "world"]
+        ["diag", "lib", "output", "reporter", "sha256", "stage::sibling", "text", "world"]
             .map(String::from)
     );
     if let Some(found) = circle(&graph) {
