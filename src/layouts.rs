@@ -227,6 +227,19 @@ fn default_dpi() -> f32 {
 /// The built-in registry text.
 pub const BUILTIN_REGISTRY: &str = include_str!("../layouts/layouts.toml");
 
+/// Virtual folder of the layouts in the Typst world ([`crate::world`]).
+pub const LAYOUTS_DIR: &str = "/layouts";
+
+/// Whether `file` (a layout registry's `file`) names a file inside the
+/// layouts folder that the world can serve. The registry is checked with
+/// this when it is loaded, so the world never meets a bad path. Here, not
+/// in `world`: the world serves the registry's files, the registry does
+/// not lean on the world.
+pub fn layout_file_ok(file: &str) -> bool {
+    crate::sandbox::check_text(file).is_ok()
+        && typst::syntax::VirtualPath::new(format!("{LAYOUTS_DIR}/{file}")).is_ok()
+}
+
 /// The built-in layout files, served to Typst from memory.
 pub const BUILTIN_FILES: &[(&str, &[u8])] = &[
     ("kit.typ", include_bytes!("../layouts/kit.typ")),
@@ -349,7 +362,7 @@ fn problems(l: &Layout, file: &str) -> Vec<(Option<&'static str>, String, &'stat
     if let Err(msg) = paper_ok(l) {
         out.push((Some("paper"), msg, "ghi paper = \"a5\", \"a4\", \"a3\"… đúng kích thước width_mm × height_mm, hoặc paper = \"custom\" cho khổ riêng"));
     }
-    if !crate::world::layout_file_ok(&l.file) {
+    if !layout_file_ok(&l.file) {
         out.push((
             Some("file"),
             format!("tệp “{file}” phải là đường dẫn tính từ thư mục mẫu, không có “..”"),

@@ -31,6 +31,7 @@ pub mod render;
 pub mod report; // issue 27: delivery sheets, tracking workbook, captions, `report`
 pub mod reporter;
 pub mod rerun;
+pub mod run;
 pub mod sandbox;
 pub mod select;
 pub mod serve;
@@ -42,70 +43,16 @@ pub mod validate;
 pub mod world;
 
 use diag::Issues;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use diag::BuildError;
 
 pub use preview::{PreviewOptions, Previewed};
 pub use project::Project;
 pub use reporter::{Quiet, Reporter};
+pub use run::{BuildOptions, Built};
 pub use select::{select, shard_of};
 pub use validate::logo_warnings;
-
-/// What to build.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// Output folder (default: `<campaign>/out`).
-    pub out: Option<PathBuf>,
-    /// Layouts to build (default: those in campaign.toml).
-    pub layouts: Vec<String>,
-    /// Only these villages (by name, full name or slug).
-    pub villages: Vec<String>,
-    /// `(k, n)`: build only the k-th of n deterministic shares of the villages.
-    pub shard: Option<(usize, usize)>,
-    /// Re-render unchanged files.
-    pub force: bool,
-    /// Write into an `out` folder that holds other files (no canhbao manifest).
-    pub allow_nonempty_out: bool,
-    /// Write each job's JSON data next to its PDF.
-    pub emit_data: bool,
-    /// Also write PNG pages at this resolution.
-    pub png_dpi: Option<f32>,
-    /// Extra font folders (system fonts are never used otherwise).
-    pub font_dirs: Vec<PathBuf>,
-    /// Skip the print-shop package (combined files, print order).
-    pub no_package: bool,
-    /// Crop marks (overrides campaign.toml when set).
-    pub marks: bool,
-    /// Bleed in mm (overrides campaign.toml).
-    pub bleed_mm: Option<f64>,
-    /// `--pdf-standard` was given: refused (see [`validate::NO_PDF_A`]).
-    pub pdf_a: bool,
-    /// Week number for the loudspeaker script's tactic (1-based; 0 = 1).
-    pub week: u32,
-    /// What the preflight's findings do (`--preflight`).
-    pub preflight: preflight::Mode,
-}
-
-/// The result of a build.
-pub struct Built {
-    /// The project that was built.
-    pub project: Project,
-    /// Where files went.
-    pub out: PathBuf,
-    /// What happened.
-    pub report: batch::BatchReport,
-    /// Jobs planned.
-    pub jobs: usize,
-    /// The print order (empty when no package was made).
-    pub order: Vec<package::OrderLine>,
-    /// Package files written (not unchanged).
-    pub package_written: usize,
-    /// Loudspeaker scripts written.
-    pub loa_files: usize,
-    /// The run was stopped (Ctrl-C) before every document was made.
-    pub stopped: bool,
-}
 
 /// A campaign folder, opened: one commune's campaign, or a province's
 /// (every commune of its table, each loaded or failed on its own).
@@ -168,6 +115,20 @@ pub fn load(dir: &Path) -> Result<Project, Issues> {
 pub fn preview(dir: &Path, opts: &PreviewOptions) -> Result<Previewed, BuildError> {
     let project = load(dir).map_err(BuildError::Input)?;
     preview::write(&project, opts)
+}
+
+/// `canhbao report DIR --period P`: the 6-month or annual report from the
+/// filled tracking workbook of a commune ([`report::commune`]) or of every
+/// commune of a province ([`report::province`]).
+pub fn report(
+    dir: &Path,
+    period: &report::Period,
+    out: Option<&Path>,
+) -> Result<report::Reported, BuildError> {
+    match open(dir, &BuildOptions::default()).map_err(BuildError::Input)? {
+        Campaign::Commune(project) => report::commune(dir, &project, period, out),
+        Campaign::Province(p) => report::province(dir, p, period, out),
+    }
 }
 
 /// Loads, plans, renders and writes. Progress goes to `reporter`; its
@@ -270,7 +231,7 @@ pub fn build_project(
     let after = match scripts {
         true => report::after_build(
             base,
-            dir,
+            &report::workbook_path(dir, &project),
             c,
             &project.pack,
             &layouts,

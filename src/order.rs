@@ -17,7 +17,7 @@ use typst::foundations::Bytes;
 
 use crate::campaign::Campaign;
 use crate::layouts::{Copies, Layout};
-use crate::output;
+use crate::output::{self, SHOP_NOTE, SHOP_NOTE_PDF, is_paper};
 use crate::render::{self, PdfSettings};
 use crate::world::{Base, file_id};
 
@@ -266,9 +266,6 @@ pub fn write_province_order(path: &Path, communes: &[CommuneOrder]) -> Result<()
     Ok(output::write_atomic(path, &bytes)?)
 }
 
-/// The one-page note for the print shop, in Vietnamese, beside the order.
-pub const SHOP_NOTE: &str = "print/GHI-CHU-NHA-IN.txt";
-
 /// Writes [`SHOP_NOTE`]: every job of the order with its copies, paper,
 /// stock, colours and duplex edge, and finishing; the refused documents;
 /// the totals by sheet bought (copies as in `số bản`: sheets of an imposed
@@ -342,9 +339,6 @@ fn units_total(by: &BTreeMap<(String, &str), u64>) -> String {
     counted.join(" và ")
 }
 
-/// The shop note as a one-page A4 PDF, beside its plain-text twin.
-pub const SHOP_NOTE_PDF: &str = "print/GHI-CHU-NHA-IN.pdf";
-
 /// Villages listed one per row in the note's table at most: beyond, the
 /// page would not hold them, and the note sends the shop to the order.
 const NOTE_ROWS: usize = 64;
@@ -391,15 +385,6 @@ pub fn papers_listed(out: &Path, also: Vec<String>, papers: Vec<String>) -> Vec<
     output::remove_stale(out, old.iter());
     kept.extend(papers);
     kept
-}
-
-/// Whether `file` is one of the papers [`write_all`] writes under `print/`.
-pub fn is_paper(file: &str) -> bool {
-    file == SHOP_NOTE
-        || file == SHOP_NOTE_PDF
-        || file
-            .strip_prefix("print/")
-            .is_some_and(|f| f.ends_with("-proof.pdf") && !f.contains('/'))
 }
 
 /// Compiles `layout` (one page) with `data` (and `extra` files it reads)

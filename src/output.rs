@@ -378,6 +378,23 @@ pub struct Keep {
 /// The print order's file name.
 pub const ORDER: &str = "print-order.csv";
 
+/// The one-page note for the print shop, in Vietnamese, beside the order.
+pub const SHOP_NOTE: &str = "print/GHI-CHU-NHA-IN.txt";
+
+/// The shop note as a one-page A4 PDF, beside its plain-text twin.
+pub const SHOP_NOTE_PDF: &str = "print/GHI-CHU-NHA-IN.pdf";
+
+/// Whether `file` is one of the papers `order::write_all` writes under
+/// `print/`. The out folder's names are this module's (like [`ORDER`]):
+/// [`settle`] keeps or drops them, and names nothing above it to do so.
+pub fn is_paper(file: &str) -> bool {
+    file == SHOP_NOTE
+        || file == SHOP_NOTE_PDF
+        || file
+            .strip_prefix("print/")
+            .is_some_and(|f| f.ends_with("-proof.pdf") && !f.contains('/'))
+}
+
 /// Ends a run in `out`: the manifest at `path` keeps only what the
 /// campaign still makes (`keep`), every file canhbao listed before
 /// (`before`, read when the run began) or during the run and lists no
@@ -418,10 +435,10 @@ pub fn settle(out: &Path, path: &Path, before: &Manifest, keep: &Keep) -> Result
     also.extend(keep.written.iter().cloned());
     if keep.package.is_some() {
         also.push(ORDER.to_string());
-        also.push(crate::package::SHOP_NOTE.to_string());
+        also.push(SHOP_NOTE.to_string());
     }
     also.retain(|f| {
-        let valid = if f == ORDER || crate::order::is_paper(f) {
+        let valid = if f == ORDER || is_paper(f) {
             keep.package.is_some() || !removed
         } else if f.starts_with("loa/") || f.starts_with("giao-nhan/") {
             // Scripts and delivery sheets (issue 27): one per village of the table.

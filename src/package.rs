@@ -33,7 +33,7 @@ use crate::diag::Fault;
 use crate::layouts::{Copies, Impose, Layout};
 // The order's types and writers live in `order`; re-exported here, where
 // the package's callers have always found them.
-pub use crate::order::{OrderLine, Refused, SHOP_NOTE, copies, paper_name};
+pub use crate::order::{OrderLine, Refused, copies, paper_name};
 use crate::output::{self, Entry, Manifest};
 use crate::plan::Job;
 use crate::render::{self, PdfSettings};

@@ -16,6 +16,9 @@ pub struct Project {
     pub layouts: Vec<Layout>,
     /// Its locale pack.
     pub pack: Pack,
+    /// Loaded as one commune of a province's folder (`crate::province`):
+    /// its tracking workbook is the province folder's, one per commune.
+    pub in_province: bool,
 }
 
 /// What a campaign may name: the built-in layouts, locales, tactics, audiences.
@@ -38,7 +41,7 @@ pub fn from_campaign(campaign: Campaign) -> Project {
         layouts.extend(custom.iter().cloned());
     }
     let pack = Pack::builtin(&campaign.locale).expect("locale checked against the built-in packs");
-    Project { campaign, layouts, pack }
+    Project { campaign, layouts, pack, in_province: false }
 }
 
 impl Project {

@@ -22,12 +22,10 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::diag::Fault;
+use crate::layouts::LAYOUTS_DIR;
 
 /// Where each job's data is served. Layouts read `sys.inputs.data`.
 pub const DATA_PATH: &str = "/job/data.json";
-
-/// Virtual folder of the layouts.
-pub const LAYOUTS_DIR: &str = "/layouts";
 
 /// Virtual folder mapped to the campaign folder.
 pub const CAMPAIGN_DIR: &str = "/campaign";
@@ -116,7 +114,7 @@ impl Base {
     ) -> JobWorld<'a> {
         JobWorld {
             base: self,
-            // Registries are checked with `layout_file_ok` on load.
+            // Registries are checked with `layouts::layout_file_ok` on load.
             main: file_id(&format!("{LAYOUTS_DIR}/{main}")),
             data: Bytes::new(data),
             extra,
@@ -149,7 +147,7 @@ impl Base {
         } else {
             None
         };
-        let digest = disk.map(|bytes| crate::output::sha256(&bytes));
+        let digest = disk.map(|bytes| crate::sha256::hex(&bytes));
         self.digests.lock().expect("digest cache lock").insert(id, digest.clone());
         digest
     }
@@ -286,14 +284,6 @@ fn denied(path: &str) -> FileError {
         )
         .into(),
     ))
-}
-
-/// Whether `file` (a layout registry's `file`) names a file inside the
-/// layouts folder that the world can serve. The registry is checked with
-/// this when it is loaded, so [`Base::job`] never meets a bad path.
-pub fn layout_file_ok(file: &str) -> bool {
-    crate::sandbox::check_text(file).is_ok()
-        && VirtualPath::new(format!("{LAYOUTS_DIR}/{file}")).is_ok()
 }
 
 /// Interns a project path. Paths are fixed strings, so ids are reused.

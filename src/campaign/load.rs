@@ -2,12 +2,16 @@
 //! then TOML syntax with serde's errors said for an officer, then the
 //! checks of [`super::validate`] and [`super::rows`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::DeTable;
 
 use crate::diag::{Issue, Issues, line_col, toml_message};
 
 use super::raw::RawCampaign;
-use super::validate::Ctx;
+use super::validate::{ADDED, Ctx, Place, place};
 use super::{Campaign, Known, MAX_TOML_BYTES, encoding, villages};
 
 /// Loads and validates the campaign in `dir`. Nothing is written.
@@ -24,26 +28,61 @@ pub fn load(dir: &Path, known: &Known) -> Result<Campaign, Issues> {
     load_text(dir, toml_path, text, known, None)
 }
 
-/// [`load`] from the text of `campaign.toml` at `toml_path`. A province run
-/// (`crate::province`) loads each commune this way, from the shared file
-/// with the commune's own keys added around it; `rows` is then the
-/// commune's part of a shared village table, read once for the province
-/// (its rows keep their line numbers), and the `villages` key is not read.
+/// [`load`] from the text of `campaign.toml` at `toml_path`; `rows`, when
+/// given, is the village table already read (see [`load_values`]).
 pub fn load_text(
     dir: &Path,
-    toml_path: std::path::PathBuf,
+    toml_path: PathBuf,
     text: String,
     known: &Known,
     rows: Option<villages::Table>,
 ) -> Result<Campaign, Issues> {
     let one = |i: Issue| Issues(vec![i]);
-    if let Some((at, c)) = text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
-        let (line, col) = line_col(&text, at);
-        return Err(one(villages::refused(&toml_path, c).line(line).column(col)));
+    refuse_hidden(&text, &toml_path).map_err(one)?;
+    let raw: RawCampaign =
+        toml::from_str(&text).map_err(|e| one(toml_issue(&e, &text, &toml_path, &[])))?;
+    check(dir, raw, Ctx::new(toml_path, text, rows, Vec::new()), known)
+}
+
+/// [`load`] from the values of a campaign instead of its text: a province
+/// run (`crate::province`) parses its shared `campaign.toml` once and gives
+/// each commune that table with the commune's own values merged in. Values
+/// of the file keep their spans in `text`, so problems are told at its
+/// lines; each value added has a span from [`ADDED`] on, told at its
+/// `added` place. `rows` is then the commune's part of a shared village
+/// table, read once for the province (its rows keep their line numbers),
+/// and the `villages` key is not read.
+pub fn load_values(
+    dir: &Path,
+    toml_path: PathBuf,
+    text: String,
+    values: Spanned<DeTable<'_>>,
+    added: Vec<Place>,
+    known: &Known,
+    rows: Option<villages::Table>,
+) -> Result<Campaign, Issues> {
+    let one = |i: Issue| Issues(vec![i]);
+    refuse_hidden(&text, &toml_path).map_err(one)?;
+    let raw = RawCampaign::deserialize(toml::de::Deserializer::from(values))
+        .map_err(|e| one(toml_issue(&e, &text, &toml_path, &added)))?;
+    check(dir, raw, Ctx::new(toml_path, text, rows, added), known)
+}
+
+/// A hidden or control character anywhere in the file is refused before
+/// TOML reads it, at its line and column.
+fn refuse_hidden(text: &str, file: &Path) -> Result<(), Issue> {
+    match text.char_indices().find(|(_, c)| crate::text::is_refused(*c)) {
+        Some((at, c)) => {
+            let (line, col) = line_col(text, at);
+            Err(villages::refused(file, c).line(line).column(col))
+        }
+        None => Ok(()),
     }
-    let raw: RawCampaign = parse_toml(&text, &toml_path).map_err(one)?;
-    let example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
-    let mut ctx = Ctx { file: toml_path, text, issues: Issues::default(), example, given: rows };
+}
+
+/// Checks every value of `raw` (see [`super::validate`]).
+fn check(dir: &Path, raw: RawCampaign, mut ctx: Ctx, known: &Known) -> Result<Campaign, Issues> {
+    ctx.example = raw.example.as_ref().is_some_and(|e| *e.get_ref());
     let campaign = ctx.campaign(raw, dir, known);
     if ctx.issues.has_errors() {
         return Err(ctx.issues);
@@ -53,22 +92,22 @@ pub fn load_text(
     Ok(campaign)
 }
 
-/// Parses TOML, turning serde's error into an issue at line:column.
-fn parse_toml(text: &str, file: &Path) -> Result<RawCampaign, Issue> {
-    toml::from_str(text).map_err(|e| {
-        let mut issue = Issue::error(file, toml_message(e.message(), "campaign.toml"));
-        if let Some(span) = e.span() {
+/// serde's error said for an officer, at its line and column.
+fn toml_issue(e: &toml::de::Error, text: &str, file: &Path, added: &[Place]) -> Issue {
+    let mut issue = Issue::error(file, toml_message(e.message(), "campaign.toml"));
+    if let Some(span) = e.span() {
+        issue = place(issue, text, added, span.start);
+        if span.start < ADDED {
             let (line, col) = line_col(text, span.start);
             let whole = text.lines().nth(line - 1).unwrap_or("");
             let snippet = crate::text::excerpt(whole, col - 1, 80);
-            issue = issue.line(line).column(col);
             issue.message = format!("{} (ở “{snippet}”)", issue.message);
         }
-        if let Some(hint) = did_you_mean(e.message()) {
-            issue = issue.hint(hint);
-        }
-        issue
-    })
+    }
+    if let Some(hint) = did_you_mean(e.message()) {
+        issue = issue.hint(hint);
+    }
+    issue
 }
 
 /// For an unknown key, the closest expected key.

@@ -16,7 +16,8 @@ pub mod validate;
 pub mod villages;
 
 pub use crate::sandbox::inside;
-pub use load::{load, load_text};
+pub use load::{load, load_text, load_values};
 pub use model::*;
 pub use rows::{MAX_COUNT, parse_count};
+pub use validate::{ADDED, Place};
 pub use validate::{check_url, parse_date};

@@ -13,6 +13,39 @@ use crate::text::clean;
 use super::raw::{self, RawCampaign};
 use super::*;
 
+/// Where a value of a campaign came from when it is not written in the
+/// text of its `campaign.toml`: a province's commune gets its name, kind,
+/// issuer and duty phone from its row of the communes table.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The file, as the user named it.
+    pub file: PathBuf,
+    /// Its line (the commune's row).
+    pub line: usize,
+    /// Its column header, when it has one.
+    pub field: Option<String>,
+}
+
+/// Spans from here on are not in the text: the value whose span starts at
+/// `ADDED + k` came from the `k`-th [`Place`] given to [`super::load_values`].
+pub const ADDED: usize = usize::MAX / 2;
+
+/// `issue` told where the value at offset `start` is: a line and column of
+/// `text`, or the place of an added value (see [`ADDED`]).
+pub(super) fn place(mut issue: Issue, text: &str, added: &[Place], start: usize) -> Issue {
+    if let Some(p) = start.checked_sub(ADDED).and_then(|k| added.get(k)) {
+        issue.file = p.file.clone();
+        issue.line = Some(p.line);
+        issue.column = None;
+        if p.field.is_some() {
+            issue.field = p.field.clone();
+        }
+        return issue;
+    }
+    let (line, col) = line_col(text, start);
+    issue.line(line).column(col)
+}
+
 /// Validation state: the TOML text (for line numbers) and the issues so far.
 pub(super) struct Ctx {
     pub(super) file: PathBuf,
@@ -21,15 +54,31 @@ pub(super) struct Ctx {
     /// `example = true`: invented phone numbers are allowed.
     pub(super) example: bool,
     /// The village table, already read: a commune's rows of a province's
-    /// shared table ([`super::load_text`]).
+    /// shared table ([`super::load_values`]).
     pub(super) given: Option<villages::Table>,
+    /// Where the values that are not in `text` came from ([`ADDED`]).
+    added: Vec<Place>,
 }
 
 impl Ctx {
+    pub(super) fn new(
+        file: PathBuf,
+        text: String,
+        given: Option<villages::Table>,
+        added: Vec<Place>,
+    ) -> Ctx {
+        Ctx { file, text, issues: Issues::default(), example: false, given, added }
+    }
+
+    /// `issue` at the value whose span starts at `start`: its line and
+    /// column in the text, or the place it was added from.
+    fn at(&self, issue: Issue, start: usize) -> Issue {
+        place(issue, &self.text, &self.added, start)
+    }
+
     /// An error at the start of a TOML span.
     pub(super) fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>, hint: Option<&str>) {
-        let (line, col) = line_col(&self.text, at.span().start);
-        let mut issue = Issue::error(&self.file, msg).line(line).column(col);
+        let mut issue = self.at(Issue::error(&self.file, msg), at.span().start);
         if let Some(h) = hint {
             issue = issue.hint(h);
         }
@@ -55,8 +104,9 @@ impl Ctx {
             return None;
         }
         if let Some(c) = crate::text::refused_char(s.get_ref()) {
-            let (line, col) = line_col(&self.text, s.span().start);
-            self.issues.push(villages::refused(&self.file, c).line(line).column(col).field(what));
+            let issue = villages::refused(&self.file, c).field(what);
+            let issue = self.at(issue, s.span().start);
+            self.issues.push(issue);
             return None;
         }
         Some(clean(s.get_ref()))
@@ -268,8 +318,9 @@ impl Ctx {
                     if let Some(w) =
                         crate::units::area_code_warning(phone.digits(), &shown, &province)
                     {
-                        let (line, col) = line_col(&self.text, c.get_ref().phone.span().start);
-                        self.issues.push(Issue::warning(&self.file, w).line(line).column(col));
+                        let issue = Issue::warning(&self.file, w);
+                        let issue = self.at(issue, c.get_ref().phone.span().start);
+                        self.issues.push(issue);
                     }
                     if c.get_ref().hotline && hotline_at.is_none() {
                         hotline_at = Some(all.len());
@@ -423,13 +474,10 @@ impl Ctx {
             if ok {
                 slot.copy_from_slice(v.get_ref());
             } else {
-                let (line, col) = line_col(&self.text, v.span().start);
-                self.issues.push(
-                    Issue::error(&self.file, "màu phải là 4 số CMYK từ 0 đến 100")
-                        .line(line)
-                        .column(col)
-                        .hint("ví dụ primary = [0, 100, 100, 10] (đỏ)"),
-                );
+                let issue = Issue::error(&self.file, "màu phải là 4 số CMYK từ 0 đến 100")
+                    .hint("ví dụ primary = [0, 100, 100, 10] (đỏ)");
+                let issue = self.at(issue, v.span().start);
+                self.issues.push(issue);
             }
         }
         theme

@@ -1,5 +1,5 @@
 //! `canhbao report`: the 6-month or annual report from the filled
-//! tracking workbook (issue 27; the work is in `canhbao::report`).
+//! tracking workbook (issue 27; the work is in `canhbao::report()`).
 
 use crate::cli::ReportArgs;
 use canhbao::report::figures::{num, share};
@@ -9,7 +9,7 @@ use super::Outcome;
 /// Reads the workbook, writes the report, prints the totals and where the
 /// files went.
 pub fn run(args: ReportArgs) -> Outcome {
-    match canhbao::report::report(&args.campaign, &args.period, args.out.as_deref()) {
+    match canhbao::report(&args.campaign, &args.period, args.out.as_deref()) {
         Ok(done) => {
             let t = &done.totals;
             println!("Báo cáo {}:", args.period.words());

@@ -104,10 +104,11 @@ pub fn handed(c: &Campaign, layouts: &[Layout], i: usize) -> Handed {
 }
 
 /// Where the tracking workbook of a campaign goes: `theo-doi.xlsx` in its
-/// folder; in a province folder, one per commune under `theo-doi/`.
-pub fn workbook_path(dir: &Path, c: &Campaign) -> PathBuf {
-    if crate::province::is_province_dir(dir) {
-        let slug = crate::text::file_slug(&c.commune.full());
+/// folder `dir`; in a province folder, one per commune under `theo-doi/`
+/// (as [`crate::open`] found it: the folder is not read again).
+pub fn workbook_path(dir: &Path, p: &crate::Project) -> PathBuf {
+    if p.in_province {
+        let slug = crate::text::file_slug(&p.campaign.commune.full());
         dir.join("theo-doi").join(format!("{slug}.xlsx"))
     } else {
         dir.join(workbook::FILE)
@@ -136,7 +137,7 @@ pub fn expected(c: &Campaign) -> Vec<String> {
 #[allow(clippy::too_many_arguments)]
 pub fn after_build(
     base: &crate::world::Base,
-    dir: &Path,
+    workbook: &Path,
     c: &Campaign,
     pack: &Pack,
     layouts: &[Layout],
@@ -167,8 +168,7 @@ pub fn after_build(
     written.written.extend(sheets.into_iter().flatten());
     written.written.extend(caption::write_all(c, pack, jobs, out)?);
     if whole && !stop.load(Ordering::Relaxed) {
-        let path = workbook_path(dir, c);
-        workbook::ensure(&path, c, &printed)?;
+        workbook::ensure(workbook, c, &printed)?;
     }
     Ok(written)
 }
@@ -184,16 +184,18 @@ pub struct Reported {
     pub totals: Totals,
 }
 
-/// `canhbao report DIR --period P`: reads the filled tracking workbook
-/// (`theo-doi.xlsx`, or `theo-doi.csv` when there is no workbook), refuses
-/// impossible figures naming the file and the cell, and writes
-/// `out/bao-cao/bao-cao-<period>.docx` and `.pdf`. A province folder sums
-/// its communes' workbooks (`theo-doi/<commune>.xlsx`).
-pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reported, BuildError> {
-    if crate::province::is_province_dir(dir) {
-        return province_report(dir, period, out);
-    }
-    let (project, figures) = read(dir, period)?;
+/// The report of the commune `project` of the folder `dir` (`canhbao
+/// report`, opened by [`crate::report()`]): reads its filled tracking
+/// workbook (`theo-doi.xlsx`, or `theo-doi.csv` when there is no workbook),
+/// refuses impossible figures naming the file and the cell, and writes
+/// `out/bao-cao/bao-cao-<period>.docx` and `.pdf`.
+pub fn commune(
+    dir: &Path,
+    project: &crate::Project,
+    period: &Period,
+    out: Option<&Path>,
+) -> Result<Reported, BuildError> {
+    let figures = figures_of(dir, project, period)?;
     let c = &project.campaign;
     let out = out.map_or_else(|| dir.join("out"), Path::to_path_buf);
     let base = project.base(&[]).map_err(BuildError::other)?;
@@ -203,20 +205,17 @@ pub fn report(dir: &Path, period: &Period, out: Option<&Path>) -> Result<Reporte
     Ok(Reported { files, communes: vec![(c.commune.full(), figures)], totals })
 }
 
-/// Reads and checks the filled workbook of the commune folder `dir` for
-/// `period`: the campaign and its figures (what the page shows as
-/// progress, and what [`report`] writes).
-pub fn read(dir: &Path, period: &Period) -> Result<(crate::Project, Figures), BuildError> {
-    let project = crate::load(dir).map_err(BuildError::Input)?;
-    let c = &project.campaign;
-    let source = tracking_file(dir, c)?;
-    let figures = read_figures(&source, dir, c, &project.layouts, period)?;
-    Ok((project, figures))
+/// Reads and checks the filled workbook of the commune `p` of the folder
+/// `dir` for `period`: its figures (what the page shows as progress, and
+/// what [`commune`] writes).
+pub fn figures_of(dir: &Path, p: &crate::Project, period: &Period) -> Result<Figures, BuildError> {
+    let source = tracking_file(dir, p)?;
+    read_figures(&source, dir, &p.campaign, &p.layouts, period)
 }
 
 /// The workbook of a commune: `.xlsx` first, else a CSV saved from it.
-fn tracking_file(dir: &Path, c: &Campaign) -> Result<PathBuf, BuildError> {
-    let xlsx = workbook_path(dir, c);
+fn tracking_file(dir: &Path, p: &crate::Project) -> Result<PathBuf, BuildError> {
+    let xlsx = workbook_path(dir, p);
     if xlsx.is_file() {
         return Ok(xlsx);
     }
@@ -244,30 +243,22 @@ fn read_figures(
     workbook::read(path, &shown, c, &handed, period).map_err(|i| BuildError::Input(Issues(i)))
 }
 
-/// A province folder: every commune's workbook, summed per commune.
-fn province_report(
+/// The report of a province folder (`canhbao report`, opened by
+/// [`crate::report()`]): every commune's workbook (`theo-doi/<commune>.xlsx`),
+/// summed per commune.
+pub fn province(
     dir: &Path,
+    province: crate::province::Province,
     period: &Period,
     out: Option<&Path>,
 ) -> Result<Reported, BuildError> {
-    let opts = crate::BuildOptions::default();
-    let province = match crate::open(dir, &opts).map_err(BuildError::Input)? {
-        crate::Campaign::Province(p) => p,
-        // `report` asked: it is a province folder, read once more here.
-        crate::Campaign::Commune(_) => {
-            let shown = dir.join("campaign.toml");
-            let why =
-                Issue::error(&shown, "không phải chiến dịch cấp tỉnh (không có khóa “communes”)");
-            return Err(BuildError::Input(Issues(vec![why])));
-        }
-    };
     let mut communes = Vec::new();
     let mut issues = Vec::new();
     let mut base = None;
     let mut any: Option<Campaign> = None;
     for (_, project) in province.ready() {
         let c = &project.campaign;
-        let found = match tracking_file(dir, c) {
+        let found = match tracking_file(dir, project) {
             Ok(p) => p,
             Err(BuildError::Input(i)) => {
                 issues.extend(i.0.into_iter().map(|mut i| {

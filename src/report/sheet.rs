@@ -113,7 +113,7 @@ pub fn write(
 /// The key of a sheet made from `value`: the tool's version, the data,
 /// and the layout (the built-in one, or the campaign's own `giao-nhan.typ`).
 fn key(base: &crate::world::Base, value: &serde_json::Value) -> String {
-    let own = base.digest(&format!("{}/giao-nhan.typ", crate::world::LAYOUTS_DIR));
+    let own = base.digest(&format!("{}/giao-nhan.typ", crate::layouts::LAYOUTS_DIR));
     let builtin = crate::layouts::BUILTIN_FILES.iter().find(|f| f.0 == "giao-nhan.typ");
     let layout = own.unwrap_or_else(|| crate::output::sha256(builtin.map_or(&[][..], |f| f.1)));
     let seed = format!("{}\n{layout}\n{value}", env!("CARGO_PKG_VERSION"));

@@ -71,8 +71,9 @@ fn period_of(root: &Path, q: &PeriodQuery) -> Result<Period, String> {
 /// Every village's progress, or the problems of the workbook, as JSON.
 fn progress_json(root: &Path, period: &Period) -> Value {
     let files = reports_on_disk(root, period);
-    match crate::report::read(root, period) {
-        Ok((_, f)) => {
+    let read = crate::load(root).map_err(BuildError::Input);
+    match read.and_then(|p| crate::report::figures_of(root, &p, period)) {
+        Ok(f) => {
             let t = f.totals();
             let rows: Vec<Value> = f
                 .rows
@@ -210,7 +211,7 @@ async fn upload(State(s): S, Query(q): Query<UploadQuery>, body: Bytes) -> Respo
     let result = blocking(move || -> Result<Value, String> {
         let period = period_of(&root, &PeriodQuery { period: q.period.clone() })?;
         let project = crate::load(&root).map_err(|i| i.to_string())?;
-        let target = crate::report::workbook_path(&root, &project.campaign).with_extension(&ext);
+        let target = crate::report::workbook_path(&root, &project).with_extension(&ext);
         let stage = root.join(format!(".canhbao-upload-{}.{ext}", std::process::id()));
         let shown = Path::new(crate::report::workbook::FILE).with_extension(&ext);
         let checked = std::fs::write(&stage, &body)
@@ -260,7 +261,7 @@ async fn make(State(s): S, Query(q): Query<PeriodQuery>) -> Response {
     let result = blocking(move || -> Result<Value, (StatusCode, Value)> {
         let period =
             period_of(&root, &q).map_err(|e| (StatusCode::BAD_REQUEST, json!({ "error": e })))?;
-        match crate::report::report(&root, &period, None) {
+        match crate::report(&root, &period, None) {
             Ok(_) => Ok(progress_json(&root, &period)),
             Err(e) => {
                 let (list, errors) = issues(&e);

@@ -513,7 +513,7 @@ fn print_order_has_a_row_for_every_printable_file_of_print() {
     let files = print_files(&out);
     assert!(files.len() >= 32, "{files:?}");
     // (The shop note and the scaled proofs are papers for the shop, no job.)
-    for f in files.iter().filter(|f| !canhbao::order::is_paper(f)) {
+    for f in files.iter().filter(|f| !canhbao::output::is_paper(f)) {
         assert!(listed.contains(&f.as_str()), "{f} is in print/ but not in print-order.csv");
     }
     for f in &listed {

@@ -465,3 +465,59 @@ fn preview_of_a_province_folder_says_it_is_a_province() {
     assert!(err.contains("canhbao build"), "{err}");
     assert!(!err.contains("communes” không có"), "{err}");
 }
+
+/// `tests/fixtures/province-small`, copied into a temp folder, with
+/// `campaign.toml` changed by `edit` (which must change it).
+fn small_fixture(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/province-small"), dir.path());
+    let path = dir.path().join("campaign.toml");
+    let toml = fs::read_to_string(&path).unwrap();
+    let edited = edit(&toml);
+    assert_ne!(edited, toml, "the edit changed campaign.toml");
+    fs::write(&path, edited).unwrap();
+    dir
+}
+
+/// The shared numbers written as a TOML inline list: each commune's duty
+/// phone is added to that list as a value. (Added as text after the file,
+/// it made TOML refuse every commune, blaming its duty-phone column.)
+#[test]
+fn shared_contacts_written_inline_keep_every_communes_duty_phone() {
+    let dir = small_fixture(|t| {
+        t.replace(
+            "[[contacts]]\nlabel = \"Cảnh sát khẩn cấp\"\nphone = \"113\"\n",
+            "contacts = [{ label = \"Cảnh sát khẩn cấp\", phone = \"113\" }]\n",
+        )
+    });
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--no-package"));
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("out/tinh-thanh-hoa");
+    let all = communes(dir.path());
+    assert_eq!(all.len(), 3);
+    for (slug, (full, hotline, _)) in &all {
+        let files = pdfs(&out.join(slug).join("leaflet-a5"));
+        assert!(!files.is_empty(), "{full}: leaflets made");
+        for f in files {
+            let t = text(&f);
+            assert!(t.contains(hotline.as_str()), "{}: no duty phone {hotline}", f.display());
+            assert!(t.contains("113"), "{}: no shared 113", f.display());
+        }
+    }
+}
+
+/// A commune's name set in the shared file by a dotted key is refused at
+/// its own line, as `[commune]` is: the table's row gives each commune's.
+#[test]
+fn a_commune_table_in_the_shared_file_is_refused_at_its_line() {
+    let dir = small_fixture(|t| {
+        t.replace("locale = \"vi\"\n", "locale = \"vi\"\ncommune.name = \"Hàm Rồng\"\n")
+    });
+    let toml = fs::read_to_string(dir.path().join("campaign.toml")).unwrap();
+    let line = toml.lines().position(|l| l.starts_with("commune.name")).unwrap() + 1;
+    let (code, _, err) = run(canhbao().arg("check").arg(dir.path()).arg("--no-proof"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("campaign.toml:{line}: lỗi")), "{err}");
+    assert!(err.contains("không ghi [commune]"), "{err}");
+    assert!(!err.contains("hai lần"), "told as what it is: {err}");
+}
