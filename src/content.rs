@@ -458,7 +458,8 @@ mod tests {
         assert!(
             hijacked.starts_with("Kẻ gian chiếm Zalo, Facebook của người quen để hỏi vay tiền")
         );
-        // Each audience is spoken to as it is: pupils, a shop.
+        // Each audience is spoken to as it is: the pupils on social images,
+        // their parents on the leaflets (as the front's “Gửi bà con”), a shop.
         let own = |a: &str, path: &[&str]| {
             let mut v = &pack.table["audiences"][a]["text"];
             for k in path {
@@ -469,7 +470,7 @@ mod tests {
         assert_eq!(own("schools", &["social", "greeting"]), "Các em học sinh lưu ý:");
         assert_eq!(
             own("schools", &["trifold", "slogan_intro"]),
-            "Để không bị lừa, các em cùng nhớ:"
+            "Để con em không bị lừa, bà con cùng nhớ:"
         );
         assert!(!own("shops", &["trifold", "slogan_intro"]).contains("cả nhà"));
         let till = own("shops", &["back", "fake_qr_warning"]);
