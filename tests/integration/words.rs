@@ -218,7 +218,7 @@ const AUDIENCES: &[AudienceCase] = &[
             "Giả ngân hàng, điện lực, cán bộ xã",
             "Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”.",
             "VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo.",
-            "Giả Công an bắt học sinh thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc. \
+            "Giả Công an bắt học sinh thuê phòng ở một mình, đòi cha mẹ tiền chuộc. \
              Không cơ quan nào bắt con giữ bí mật.",
             "Chỉ trả khi nhận đúng hàng",
         ],
@@ -264,7 +264,7 @@ const AUDIENCES: &[AudienceCase] = &[
             "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook;",
             "sau đó bắt nạp thêm tiền rồi chiếm luôn.",
         ],
-        trifold_says: &["bắt học sinh thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc."],
+        trifold_says: &["bắt học sinh thuê phòng ở một mình, đòi cha mẹ tiền chuộc."],
         absent: &["free_trip", "fake_transfer"],
     },
     AudienceCase {
