@@ -398,3 +398,51 @@ fn a_phuong_campaigns_leaflets_name_the_phuong_never_the_xa() {
         assert!(read >= 4, "{name}: {read} leaflets read");
     }
 }
+
+/// A PDF's text in content order, a line of print to a line, each flattened.
+fn raw_lines(pdf: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).lines().map(flat).collect()
+}
+
+#[test]
+fn fixed_phrases_and_the_greeting_never_break_over_lines() {
+    // The designer read “Viện kiểm / sát”, “Bắt cóc / online” and
+    // “Gửi bà con /” (issue 23 review): a phrase is whole on its line as
+    // often as the text holds it, and the greeting's first words go on
+    // with the village's name.
+    let phrases = ["Viện kiểm sát", "Bắt cóc online", "Tòa án", "tài khoản", "ngân hàng"];
+    let mut read = 0;
+    for (name, out, ..) in communes() {
+        for id in ["leaflet-a5", "leaflet-a4-trifold"] {
+            for pdf in files(&out.join(id), "pdf") {
+                let lines = raw_lines(&pdf);
+                let whole = flat(&lines.join(" "));
+                for p in phrases {
+                    let on_lines: usize = lines.iter().map(|l| l.matches(p).count()).sum();
+                    assert_eq!(
+                        whole.matches(p).count(),
+                        on_lines,
+                        "{name} {}: “{p}” broken over lines\n{}",
+                        pdf.display(),
+                        lines.join("\n")
+                    );
+                }
+                for l in &lines {
+                    assert!(
+                        !l.trim_end().ends_with("Gửi bà con"),
+                        "{name} {}: “{l}”",
+                        pdf.display()
+                    );
+                }
+                read += 1;
+            }
+        }
+    }
+    assert!(read >= 8, "{read} leaflets read");
+}

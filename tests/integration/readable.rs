@@ -880,3 +880,52 @@ fn qr_codes_print_at_least_20_mm_on_leaflets() {
     }
     problems.check("QR codes smaller than 20 mm");
 }
+
+#[test]
+fn the_trifold_inside_sets_one_body_size_on_its_three_panels() {
+    // The designer's ★3.5: 10–11 pt on the slogan's panel beside 14 pt on
+    // the tactics'. Each panel's body size (the size most of its sentence
+    // glyphs are set at) is the same on all three.
+    let mut problems = Problems::default();
+    let mut read = 0;
+    for case in CASES {
+        let out = built(case);
+        let rows = rows(case);
+        for (pdf, _) in documents(case, out, "leaflet-a4-trifold", &rows) {
+            let doc = Document::load(&pdf).unwrap();
+            let page = doc.get_pages()[&2];
+            let left = sheet_left(&doc, 2);
+            // Per panel: glyphs by size (in hundredths of a point).
+            let mut panels: Vec<HashMap<i64, usize>> = vec![HashMap::new(); 3];
+            for (size, glyphs, x, _) in placed_runs(&doc, page) {
+                if glyphs < BODY_GLYPHS {
+                    continue;
+                }
+                let k = (((x - left) / MM_PT) / 100.0).floor().clamp(0.0, 2.0) as usize;
+                *panels[k].entry((size * 100.0).round() as i64).or_default() += glyphs;
+            }
+            let body: Vec<f64> = panels
+                .iter()
+                .map(|m| m.iter().max_by_key(|(_, n)| **n).map_or(0.0, |(s, _)| *s as f64 / 100.0))
+                .collect();
+            if body.iter().any(|b| (b - body[0]).abs() > 0.05 || *b == 0.0) {
+                problems.add(format!(
+                    "{}/{}: body sizes by panel {body:?}",
+                    case.dir,
+                    pdf.file_name().unwrap().to_string_lossy()
+                ));
+            }
+            read += 1;
+        }
+    }
+    assert!(read >= 8, "{read} trifolds read");
+    problems.check("trifold insides whose panels differ in body size");
+}
+
+/// The left edge of a page's trim, in pt from the MediaBox's left.
+fn sheet_left(doc: &Document, page: u32) -> f64 {
+    let dict = doc.get_dictionary(doc.get_pages()[&page]).unwrap();
+    let key: &[u8] = if dict.has(b"TrimBox") { b"TrimBox" } else { b"MediaBox" };
+    let b: Vec<f64> = dict.get(key).unwrap().as_array().unwrap().iter().map(num).collect();
+    b[0]
+}

@@ -218,7 +218,7 @@ const AUDIENCES: &[AudienceCase] = &[
             "Giả ngân hàng, điện lực, cán bộ xã",
             "Kẻ gian đòi cài ứng dụng lạ để “cập nhật sau sáp nhập”.",
             "VNeID tự cập nhật; ai bảo cập nhật hộ là lừa đảo.",
-            "Giả Công an bắt các em thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc. \
+            "Giả Công an bắt học sinh thuê phòng ở một mình, đòi cha mẹ tiền chuộc. \
              Không cơ quan nào bắt con giữ bí mật.",
             "Chỉ trả khi nhận đúng hàng",
         ],
@@ -248,9 +248,9 @@ const AUDIENCES: &[AudienceCase] = &[
             "phạt 100–200 triệu,",
             "có thể bị truy cứu trách nhiệm hình sự.",
             "sau đó bắt nạp thêm tiền rồi chiếm luôn.",
-            "Không cơ quan nào bắt em giữ bí mật, thuê phòng ở một mình. Gặp vậy, gọi ngay bố mẹ, thầy cô, Công an.",
+            "Không cơ quan nào bắt học sinh giữ bí mật, ở một mình. Dặn con: gặp vậy, gọi ngay bố mẹ, thầy cô, Công an.",
         ],
-        trifold_says: &["Để không bị lừa, các em cùng nhớ:"],
+        trifold_says: &["Để con em không bị lừa, bà con cùng nhớ:"],
         absent: &["free_trip", "fake_qr"],
     },
     AudienceCase {
@@ -264,7 +264,7 @@ const AUDIENCES: &[AudienceCase] = &[
             "Công an không gửi giấy triệu tập, lệnh bắt qua Zalo, Facebook;",
             "sau đó bắt nạp thêm tiền rồi chiếm luôn.",
         ],
-        trifold_says: &["bắt các em thuê phòng ở một mình rồi đòi cha mẹ tiền chuộc."],
+        trifold_says: &["bắt học sinh thuê phòng ở một mình, đòi cha mẹ tiền chuộc."],
         absent: &["free_trip", "fake_transfer"],
     },
     AudienceCase {
@@ -368,9 +368,10 @@ fn each_audience_prints_its_own_tactics() {
             if audience != "shops" {
                 assert!(!text.contains(TILL_QR), "{audience}: {text}");
             }
-            if audience == "schools" {
-                assert!(!text.contains("bà con cùng nhớ"), "{text}");
-            }
+            // One form of address on every panel: the leaflets go to every
+            // household, whose front greets “bà con” (issue 23 review: “các
+            // em” on one panel, “bà con” on the others).
+            assert!(!text.contains("các em"), "{audience}: {text}");
         }
         // The fixture lists tinnhiemmang.vn as its own, confirmed channel:
         // it says what the page does.
