@@ -98,8 +98,11 @@ mod tests {
             for job in plan(&c, &crate::layouts::builtin(), &[0], &pack) {
                 let blocks = planner.blocks(&job);
                 let rules = &job.layout.preflight;
+                let raised = raise(&c, &job.layout) > 1.0;
+                // (No tactic is wanted where the count is 0: the elderly's posters.)
+                let none = rules.tactics_raised.filter(|_| raised).unwrap_or(rules.tactics) == 0;
                 for (page, names) in rules.blocks.iter().enumerate() {
-                    for name in names {
+                    for name in names.iter().filter(|n| !(none && *n == "tactics")) {
                         let key = if name == "tactics" {
                             "tactics.".into()
                         } else {
@@ -118,12 +121,7 @@ mod tests {
                 if job.layout.id == "leaflet-a5" {
                     // Four tactic titles on the back, three in the elderly's one column.
                     let n = blocks.iter().filter(|b| b.key.starts_with("tactics.")).count();
-                    assert_eq!(
-                        n,
-                        if raise(&c, &job.layout) > 1.0 { 3 } else { 4 },
-                        "{}",
-                        dir.display()
-                    );
+                    assert_eq!(n, if raised { 3 } else { 4 }, "{}", dir.display());
                     assert!(blocks.iter().all(|b| !b.words.contains('{')), "{blocks:?}");
                 }
             }
