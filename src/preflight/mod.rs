@@ -264,9 +264,7 @@ impl Expect {
             }),
         }
     }
-}
 
-impl Expect {
     /// The blocks the document must carry (rule 6):
     /// [`crate::plan::Planner::blocks`] of its job.
     pub fn carrying(mut self, blocks: Vec<crate::content::Block>) -> Expect {
