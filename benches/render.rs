@@ -52,7 +52,8 @@ fn main() {
             let doc = canhbao::render::compile(&world, job.layout.pages).expect("compiles").doc;
             let t1 = Instant::now();
             let village = job.village.map(|i| &project.campaign.villages[i]);
-            let expect = canhbao::preflight::Expect::new(&project.campaign, &job.layout, village);
+            let expect = canhbao::preflight::Expect::new(&project.campaign, &job.layout, village)
+                .carrying(planner.blocks(job));
             if preflight {
                 std::hint::black_box(canhbao::preflight::check(&doc, &expect));
             }

@@ -382,7 +382,8 @@ fn one(
         return Outcome::Skipped((*prev).clone());
     }
     let village = job.village.map(|i| &planner.campaign().villages[i]);
-    let expect = preflight::Expect::new(planner.campaign(), &job.layout, village);
+    let expect = preflight::Expect::new(planner.campaign(), &job.layout, village)
+        .carrying(planner.blocks(job));
     match render_one(base, job, data, &expect, opts, file, inputs, save) {
         Ok(outcome) => outcome,
         Err(f) => Outcome::Failed(f),

@@ -167,7 +167,8 @@ pub struct PreviewArgs {
     #[arg(long, short, value_name = "THƯ_MỤC")]
     pub out: Option<PathBuf>,
     /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
-    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
+    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ,
+    /// khoảng trống chỗ bỏ mất khối, thiếu khối mà các thôn khác đều có),
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]
@@ -273,7 +274,8 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "THƯ_MỤC")]
     pub font_dirs: Vec<PathBuf>,
     /// Kiểm tra bản in trên từng tệp: `strict` bỏ tệp vi phạm (số bị tách
-    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ),
+    /// hoặc dính chữ, chữ sát lề xén hoặc vắt qua nếp gấp, chữ quá nhỏ,
+    /// khoảng trống chỗ bỏ mất khối, thiếu khối mà các thôn khác đều có),
     /// `warn` chỉ cảnh báo (cho người thiết kế đang sửa mẫu), `off` bỏ qua
     /// [mặc định: strict].
     #[arg(long, value_name = "CHẾ_ĐỘ")]

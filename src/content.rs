@@ -178,6 +178,74 @@ impl Words {
     }
 }
 
+/// One block a layout carries on every document of a campaign, as the
+/// preflight looks for it ([`crate::layouts::Rules::blocks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The page it is on, from 1.
+    pub page: usize,
+    /// Where its words come from (`text.poster.fake_qr_title`, `tactics.2`).
+    pub key: String,
+    /// Its words as printed (placeholders filled), case aside.
+    pub words: String,
+}
+
+impl Words {
+    /// The blocks `pages` names (per page: a path into `text`, or
+    /// `tactics`: the first `tactics` titles of the list, or only the
+    /// tactic `only` of a per-tactic layout), their words filled for
+    /// `village`. A path the pack does not have names no block (a
+    /// campaign's own layout may declare what a built-in pack lacks). Only
+    /// the named strings are filled: this runs once per document.
+    pub fn blocks(
+        &self,
+        campaign: &Campaign,
+        village: Option<&Village>,
+        pages: &[Vec<String>],
+        tactics: usize,
+        only: Option<usize>,
+    ) -> Vec<Block> {
+        if pages.is_empty() {
+            return Vec::new();
+        }
+        let vars = placeholders(campaign, village);
+        let filled = |s: &str| crate::text::fill(s, &vars);
+        let mut out = Vec::new();
+        for (i, names) in pages.iter().enumerate() {
+            let mut push = |key: String, words: String| {
+                if !words.trim().is_empty() {
+                    out.push(Block { page: i + 1, key, words });
+                }
+            };
+            for name in names {
+                if name == "tactics" {
+                    let chosen: Vec<(usize, &Tactic)> = match only {
+                        Some(k) => self.tactics.get(k).map(|t| (k, t)).into_iter().collect(),
+                        None => self.tactics.iter().enumerate().take(tactics).collect(),
+                    };
+                    for (k, t) in chosen {
+                        push(format!("tactics.{k}"), filled(&t.title));
+                    }
+                    continue;
+                }
+                let at = name.split('.').try_fold(&self.text, |v, k| v.get(k));
+                match at {
+                    Some(Value::String(s)) => push(format!("text.{name}"), filled(s)),
+                    // A list of items ("4 không": `slogan.no`): each item's title.
+                    Some(Value::Array(items)) => {
+                        for (k, item) in items.iter().enumerate() {
+                            let words = item.get("title").or(Some(item)).and_then(Value::as_str);
+                            push(format!("text.{name}.{k}"), words.map(filled).unwrap_or_default());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The tactics a job prints, in order, placeholders filled: the campaign's
 /// own list wins; then its audience; then the layout's.
 pub fn tactics(

@@ -155,6 +155,21 @@ pub struct Rules {
     /// show, in millimetres; 0: not checked.
     #[serde(default)]
     pub empty_band_mm: f64,
+    /// What every document of the layout carries, per page (issue 23:
+    /// "a block missing that the campaign's other villages have"): each a
+    /// path into the locale pack's `text` (`poster.fake_qr_title`; a list
+    /// of items, `slogan.no`, is a block per item title), or `tactics`: the
+    /// titles of the job's first [`Rules::tactics`] tactics.
+    #[serde(default)]
+    pub blocks: Vec<Vec<String>>,
+    /// How many of the job's tactics (the first ones) the `tactics` block
+    /// holds; all of them when the list is shorter.
+    #[serde(default)]
+    pub tactics: usize,
+    /// [`Rules::tactics`] for type raised for elderly readers, when fewer
+    /// fit (the A5 back sets them in one column).
+    #[serde(default)]
+    pub tactics_raised: Option<usize>,
 }
 
 impl Default for Rules {
@@ -166,6 +181,9 @@ impl Default for Rules {
             folds_mm: Vec::new(),
             cut: None,
             empty_band_mm: 0.0,
+            blocks: Vec::new(),
+            tactics: 0,
+            tactics_raised: None,
         }
     }
 }

@@ -111,6 +111,23 @@ impl<'a> Planner<'a> {
             .map_err(|e| Fault::Other(format!("dữ liệu của “{}”: {e}", job.stem)))
     }
 
+    /// The blocks every document of `job`'s layout carries for this
+    /// campaign ([`crate::layouts::Rules::blocks`]), the preflight's rule 6.
+    /// They depend on the campaign, the layout and its audience only (a
+    /// village's own words fill a placeholder, never choose a block):
+    /// what one village's document must carry, every other's carries too.
+    pub fn blocks(&self, job: &Job) -> Vec<content::Block> {
+        let rules = &job.layout.preflight;
+        if rules.blocks.is_empty() {
+            return Vec::new();
+        }
+        let raised = raise(self.campaign, &job.layout) > 1.0;
+        let tactics = rules.tactics_raised.filter(|_| raised).unwrap_or(rules.tactics);
+        let village = job.village.map(|i| &self.campaign.villages[i]);
+        let words = self.words(job.layout.audience.as_deref());
+        words.blocks(self.campaign, village, &rules.blocks, tactics, job.tactic)
+    }
+
     fn words(&self, audience: Option<&str>) -> Arc<Words> {
         let mut words = self.words.lock().unwrap_or_else(|e| e.into_inner());
         let entry = words.entry(audience.map(String::from));

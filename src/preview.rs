@@ -114,11 +114,15 @@ impl Project {
         mode: preflight::Mode,
     ) -> Result<(Vec<Vec<u8>>, Vec<String>), Fault> {
         let mut doc = self.document(base, planner, layout, village)?;
+        // The blocks of the very job `document` lays out (its first).
+        let villages: Vec<usize> = village.into_iter().collect();
+        let jobs = plan::plan(&self.campaign, std::slice::from_ref(layout), &villages, &self.pack);
         let expect = preflight::Expect::new(
             &self.campaign,
             layout,
             village.map(|i| &self.campaign.villages[i]),
-        );
+        )
+        .carrying(jobs.first().map(|j| planner.blocks(j)).unwrap_or_default());
         let warnings = preflight::apply(&doc, &expect, mode)?;
         let keep = pages.min(doc.pages().len());
         let pages: Vec<_> = doc.pages()[..keep].to_vec();

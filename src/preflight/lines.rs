@@ -1,4 +1,4 @@
-//! Rules 4 and 6 (type sizes; runts and broken phrases, warnings): lines rebuilt from
+//! Rules 4 and 7 (type sizes; runts and broken phrases, warnings): lines rebuilt from
 //! the runs, and paragraphs from the lines.
 
 use super::text::{Break, NONE, Stream, find_all};
@@ -50,7 +50,7 @@ fn continues(a: &Line, b: &Line) -> bool {
         && a.x0 < b.x1
 }
 
-/// Rules 4 and 5: type sizes, runts, broken phrases.
+/// Rules 4 and 7: type sizes, runts, broken phrases.
 pub(super) fn lines(s: &Stream, runs: &[Run], e: &Expect, out: &mut Vec<Problem>) {
     let lines = split_lines(s, runs);
     let mut start = 0;

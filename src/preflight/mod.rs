@@ -25,14 +25,23 @@
 //! 5. **No hole** ([`bands`]): no empty band taller than `empty_band_mm`
 //!    across a page, or across a panel of a folded leaflet, where a block
 //!    was dropped or set apart from the rest.
-//! 6. **Warnings only:** a runt (the last line of a paragraph holding one
+//! 6. **No block missing** ([`blocks`]): every block the layout declares
+//!    (`blocks`, per page: the "4 không, 2 phải" items, the fake-QR box,
+//!    the first `tactics` tactic titles …) is on its page, found by its
+//!    words on the rebuilt lines. What a page carries is chosen once per
+//!    campaign, so a block one village's document lacks is one that the
+//!    campaign's other villages have: "thiếu khối “…” mà các thôn khác
+//!    trong xã đều có", in the campaign's own unit words.
+//! 7. **Warnings only:** a runt (the last line of a paragraph holding one
 //!    short word), and a line break inside a fixed phrase ("xã Tiên
 //!    Trang", "Công an xã", "trực ban", the village's full name) unless
 //!    the phrase is wider than its paragraph at the minimum size.
 //!
 //! Cost: one walk over the frames; glyph outline boxes are read only for
 //! runs whose coarse box (the font's global box) comes near a margin, fold
-//! or cut; the values' characters are prepared once per document.
+//! or cut; the values' characters are prepared once per document; the
+//! blocks are searched in the document's text put in lower case once
+//! (measured in [`blocks`]: under 1 ms per A5 leaflet).
 
 use std::fmt::Write as _;
 
@@ -45,6 +54,7 @@ use crate::layouts::Layout;
 use crate::render::Failure;
 
 mod bands;
+mod blocks;
 mod geometry;
 mod lines;
 mod text;
@@ -161,6 +171,11 @@ pub struct Expect {
     cards: Option<Rect>,
     /// The tallest empty band allowed (pt; 0: not checked).
     band_max: f64,
+    /// The blocks every document of the campaign's layout carries (rule 6).
+    blocks: Vec<blocks::Wanted>,
+    /// Who else has them, in the campaign's unit words: "các thôn khác
+    /// trong xã đều có".
+    others: String,
 }
 
 /// The sample band's words: the campaign's own `[text.example] band`, else
@@ -235,6 +250,11 @@ impl Expect {
                 .unwrap_or_default(),
             band: band_of(c),
             band_max: r.empty_band_mm * MM,
+            blocks: Vec::new(),
+            others: match village {
+                Some(v) => format!("các {} khác trong {} đều có", v.kind, c.commune.kind),
+                None => format!("mẫu này luôn in cho {}", c.commune.full()),
+            },
             cards: r.cut.as_ref().map(|cut| {
                 let cells = cells(cut, c.print.bleed_mm, (layout.width_mm, layout.height_mm));
                 let b = c.print.bleed_mm * MM;
@@ -243,6 +263,13 @@ impl Expect {
                 })
             }),
         }
+    }
+
+    /// The blocks the document must carry (rule 6):
+    /// [`crate::plan::Planner::blocks`] of its job.
+    pub fn carrying(mut self, blocks: Vec<crate::content::Block>) -> Expect {
+        self.blocks = blocks.into_iter().map(blocks::Wanted::new).collect();
+        self
     }
 }
 
@@ -346,6 +373,7 @@ pub fn check(doc: &PagedDocument, expect: &Expect) -> Vec<Problem> {
     }
     lines(&stream, &runs, expect, &mut out);
     bands::check(doc, expect, &mut out);
+    blocks::check(&stream, &runs, expect, &mut out);
     out.sort_by_key(|p| p.page);
     // A card sheet repeats one card eight times: say each finding once.
     let mut seen = std::collections::HashSet::new();

@@ -44,7 +44,7 @@ impl Stream {
     }
 
     /// The run at or after position `i` (for the page of a finding).
-    fn run_near(&self, i: usize) -> usize {
+    pub(super) fn run_near(&self, i: usize) -> usize {
         self.run[i.min(self.run.len().saturating_sub(1))..]
             .iter()
             .chain(self.run[..i.min(self.run.len())].iter().rev())

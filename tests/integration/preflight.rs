@@ -200,3 +200,63 @@ fn an_empty_band_where_a_block_is_missing_fails() {
         &["trang 1, cả trang: khoảng trống cao", "quá 20,0 mm: có khối bị bỏ"],
     );
 }
+
+#[test]
+fn a_line_running_to_the_trim_fails() {
+    // Issue 23's trifold greeting: one unbreakable line, pushed past the
+    // right trim by the village's name.
+    // (Its words are glued by no-break spaces: the excerpt shows them.)
+    fails_then_warns(
+        "pf-trim",
+        &["chữ “Gửi\u{a0}bà\u{a0}con", "”: cách mép xén 0,0 mm, phải cách"],
+    );
+}
+
+#[test]
+fn a_block_the_other_villages_have_missing_fails_that_document_only() {
+    // The campaign's own layout leaves the fake-QR box out for its one long
+    // tổ dân phố only (tests/fixtures/block-missing).
+    let dir = fixture("block-missing");
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao().arg("build").arg(dir.path()).arg("--out").arg(&out));
+    assert_eq!(code, 1, "a document was refused: the exit code says so\n{err}");
+    let long = "tổ dân phố Xóm Đồng Muối Hải Hòa Đông Bắc";
+    let line = err.lines().find(|l| l.starts_with("không tạo được")).unwrap_or_default();
+    assert!(line.contains(long) && line.contains("pf-drop"), "{err}");
+    // The page, the block by its printed words, and who has it, in the
+    // campaign's unit words (tổ dân phố, phường), not "thôn" and "xã".
+    let box_title = "Cẩn thận mã QR giả dán đè!";
+    let why = format!(
+        "trang 1, text.poster.fake_qr_title: thiếu khối “{box_title}” mà các tổ dân phố khác trong phường đều có"
+    );
+    assert!(err.contains(&why), "{err}");
+    assert!(!out.join("pf-drop/to-dan-pho-xom-dong-muoi-hai-hoa-dong-bac.pdf").exists());
+    // The others are written, with the box, and make the print package.
+    for slug in ["to-dan-pho-to-1", "to-dan-pho-song-hien"] {
+        let pdf = out.join(format!("pf-drop/{slug}.pdf"));
+        assert!(pdf.is_file(), "{slug}: not written\n{err}");
+        assert!(pdf_text(&pdf).contains(box_title), "{slug}: no box");
+    }
+    let all = pdf_text(&out.join("print/pf-drop-all.pdf"));
+    assert!(all.contains("Tổ 1") && all.contains("Sông Hiến"), "{all}");
+    assert!(!all.contains("Xóm Đồng Muối"), "{all}");
+    let mut order = csv::Reader::from_path(out.join("print-order.csv")).unwrap();
+    let headers = order.headers().unwrap().clone();
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let (file, place) = (col("tệp"), col("thôn"));
+    let rows: Vec<csv::StringRecord> = order.records().map(Result::unwrap).collect();
+    for name in ["tổ dân phố Tổ 1", "tổ dân phố Sông Hiến"] {
+        assert!(rows.iter().any(|r| r[place] == *name && !r[file].is_empty()), "{name}: {rows:?}");
+    }
+    // The refused one is named in the order, with no file.
+    assert!(rows.iter().any(|r| r[place] == *long && r[file].is_empty()), "{rows:?}");
+    // In warn mode the same finding is a warning and the file is written.
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(["--preflight", "warn", "--force", "--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&why[why.find("thiếu khối").unwrap()..]), "{err}");
+    assert!(out.join("pf-drop/to-dan-pho-xom-dong-muoi-hai-hoa-dong-bac.pdf").is_file());
+}
