@@ -416,7 +416,8 @@ fn minimums(layout: &str) -> (f64, f64) {
         "leaflet-a5" | "leaflet-a4-trifold" => (9.0, 11.0),
         "poster-a4" => (12.0, 16.0),
         "poster-a3" => (16.0, 24.0),
-        "card" | "card-sheet" => (7.0, 7.0),
+        // Issue 23: the card 8 pt at least, both faces.
+        "card" | "card-sheet" => (8.0, 8.0),
         "banner" => (72.0, 72.0),
         _ => unreachable!(),
     }
