@@ -110,12 +110,12 @@ fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
     for l in lines {
         let layout = layouts.iter().find(|x| x.id == l.layout);
         let [paper, stock, ..] = shop_terms(l, layout);
-        let proof = l.file.starts_with(&format!("print/{}-all", l.layout));
+        let all = format!("print/{}-all", l.layout);
         // A proof set holds a page (pair) per village of its layout.
-        let per = if proof {
+        let per = if l.file.starts_with(&all) {
             lines
                 .iter()
-                .filter(|x| x.layout == l.layout && !x.file.starts_with("print/"))
+                .filter(|x| x.layout == l.layout && !x.file.starts_with(&all))
                 .count()
                 .max(1) as u64
         } else {

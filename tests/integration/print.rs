@@ -1273,7 +1273,15 @@ fn the_shop_note_reads_whole_and_names_one_duplex_rule() {
     for l in text.lines().filter(|l| l.contains("đã cộng")) {
         assert!(l.contains("đã cộng 5 %"), "“5 %” split: {l}\n{text}");
     }
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // (Read in content order: a table's cells whole.)
+    let raw = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let flat =
+        String::from_utf8_lossy(&raw.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     // The rule: one sentence “In hai mặt: …”, up to its full stop.
     assert_eq!(flat.matches("In hai mặt:").count(), 1, "{flat}");
     let at = flat.find("In hai mặt:").unwrap();
