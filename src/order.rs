@@ -107,17 +107,22 @@ pub const DUPLEX: &str = "In hai mặt: mặt sau lật từ trái sang phải, 
 /// card proof counts in pieces (“tấm”).
 fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
     let mut by: Vec<(String, u64, &str)> = Vec::new();
+    let mut named: Vec<&str> = lines
+        .iter()
+        .filter(|l| !l.file.starts_with("print/") || l.file.contains("-2up-"))
+        .filter(|l| !is_commune(l, layouts))
+        .map(|l| l.village.as_str())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let villages = named.len() as u64;
     for l in lines {
         let layout = layouts.iter().find(|x| x.id == l.layout);
         let [paper, stock, ..] = shop_terms(l, layout);
-        let all = format!("print/{}-all", l.layout);
-        // A proof set holds a page (pair) per village of its layout.
-        let per = if l.file.starts_with(&all) {
-            lines
-                .iter()
-                .filter(|x| x.layout == l.layout && !x.file.starts_with(&all))
-                .count()
-                .max(1) as u64
+        // A proof set holds a page (pair) per village of the run (the
+        // card's too, though its cards are ordered on their sheet).
+        let per = if l.file.starts_with(&format!("print/{}-all", l.layout)) {
+            villages.max(1)
         } else {
             1
         };
@@ -361,13 +366,11 @@ pub fn write_note(
             t.push_str(&format!("- {} ({})\n", r.village, r.layout));
         }
     }
-    let parts: Vec<String> =
-        by_sheet.iter().map(|((k, unit), n)| format!("{k}: {n} {unit}")).collect();
+    // (The paper per sheet and stock follows: no second list by unit.)
     t.push_str(&format!(
-        "\nTổng cộng: {} việc in, {} ({}).\n{}\n",
+        "\nTổng cộng: {} việc in, {}.\n{}\n",
         lines.len(),
         units_total(&by_sheet),
-        parts.join("; "),
         paper_totals(lines, layouts)
     ));
     Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
