@@ -1207,8 +1207,10 @@ fn cards_printed_from_their_sheet_are_ordered_once() {
     let card = rows.iter().find(|r| r["mẫu"] == "card").unwrap();
     assert_eq!(sheet["loại giấy"], card["loại giấy"], "{sheet:?} {card:?}");
     assert!(sheet["loại giấy"].contains("cán màng mờ"), "{sheet:?}");
-    assert!(card["màu in"].ends_with("(trái sang phải)"), "{card:?}");
-    assert!(sheet["màu in"].ends_with("(trái sang phải)"), "{sheet:?}");
+    // (The landscape card over its short edge, the portrait sheet over
+    // its long one: both about the vertical axis.)
+    assert!(card["màu in"].ends_with("tờ ngang: lật cạnh ngắn"), "{card:?}");
+    assert!(sheet["màu in"].ends_with("tờ dọc: lật cạnh dài"), "{sheet:?}");
 }
 
 /// The long fixture (a phường of tổ dân phố), its A5 and card sheet with
