@@ -577,8 +577,13 @@ fn type_is_at_least_the_layouts_minimum() {
                     let (foot, top) = sheet_edges(&doc, n);
                     let inset = if *layout == "poster-a4" { 7.0 * MM_PT } else { 0.0 };
                     let band = |y: f64| y < foot + margin + inset || y > top - margin - inset;
+                    // The card sheet's slug, below its last row of cards
+                    // and their bleed (card-sheet.typ: trims end 273.5 mm
+                    // down, 3 mm bleed), is the shop's, cut away with the
+                    // margin: no reader's text.
+                    let slug = |y: f64| *layout == "card-sheet" && y < top - (273.5 + 3.0) * MM_PT;
                     for (size, glyphs, y) in runs {
-                        if band(y) {
+                        if band(y) || slug(y) {
                             continue;
                         }
                         let min = if glyphs >= BODY_GLYPHS { body } else { label };
