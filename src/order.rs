@@ -126,7 +126,8 @@ fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
         } else {
             1
         };
-        let sheet = paper.split(" (").next().unwrap_or("").to_string();
+        // (A size never splits over two lines: “5000 × 800 mm” whole.)
+        let sheet = paper.split(" (").next().unwrap_or("").replace(' ', "\u{a0}");
         let custom = layout.is_some_and(|x| x.paper == "custom");
         let key = format!("{sheet}, {stock}");
         let unit = if custom { "tấm" } else { "tờ" };
