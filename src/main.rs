@@ -26,6 +26,9 @@ mod cmd;
 static GLOBAL: canhbao::render::Guarded = canhbao::render::Guarded;
 
 fn main() -> ExitCode {
+    // A compile past its memory budget ends the run from inside the
+    // allocator; the binary says why (the library prints nothing).
+    canhbao::render::on_over_budget(cmd::over_budget);
     // Opened by a double-click (no arguments, no terminal): the page.
     if std::env::args_os().len() == 1 && cmd::serve::double_clicked() {
         return cmd::serve::double_click(&cmd::stop_on_signal()).into();

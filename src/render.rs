@@ -157,17 +157,32 @@ fn charge(n: isize) {
     });
 }
 
+/// What the binary does with the message of a compile that went over its
+/// budget: says it, and ends the process. The library prints nothing, so
+/// the binary installs it once ([`on_over_budget`]); without it the process
+/// ends silently with the same exit code.
+static SAY_OVER: std::sync::OnceLock<fn(&[u8]) -> !> = std::sync::OnceLock::new();
+
+/// Installs what ends the process when a compile goes over its budget
+/// (`main` installs one that writes the message to stderr, exit code 2).
+pub fn on_over_budget(say: fn(&[u8]) -> !) {
+    let _ = SAY_OVER.set(say);
+}
+
 /// Ends the process with the message of the compile that went over.
 #[cold]
 fn over((text, len): (*const u8, usize)) -> ! {
-    use std::io::Write;
-    if !text.is_null() {
+    let text: &[u8] = match text.is_null() {
+        true => &[],
         // SAFETY: the guard that set the pointer is alive (the compile is
         // running on this thread) and owns `len` bytes at it.
-        let text = unsafe { std::slice::from_raw_parts(text, len) };
-        let _ = std::io::stderr().write_all(text);
+        false => unsafe { std::slice::from_raw_parts(text, len) },
+    };
+    // `OnceLock::get` does not allocate: safe inside the allocator.
+    match SAY_OVER.get() {
+        Some(say) => say(text),
+        None => std::process::exit(2),
     }
-    std::process::exit(2)
 }
 
 // SAFETY: every call is passed on to mimalloc unchanged; the counting

@@ -91,3 +91,13 @@ pub fn stop_on_signal() -> Arc<AtomicBool> {
     }
     stop
 }
+
+/// A compile went over its memory budget (`render::COMPILE_MEMORY`): says
+/// the message written before it began (Vietnamese, naming the layout) and
+/// ends the run with exit code 2, a bad layout. Called from inside the
+/// allocator: it writes the bytes as they are, allocating nothing.
+pub fn over_budget(message: &[u8]) -> ! {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(message);
+    std::process::exit(2)
+}
