@@ -12,6 +12,7 @@
 pub mod batch;
 pub mod campaign;
 pub mod content;
+pub mod copies;
 pub mod diag;
 pub mod init;
 pub mod layouts;
