@@ -16,7 +16,7 @@
 //! file is copied page by page into a file on disk ([`PdfCat`]), so memory
 //! does not grow with the villages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -474,42 +474,45 @@ impl PdfCat {
 
     /// Copies every page of `pdf`, in order.
     pub fn append(&mut self, pdf: &[u8]) -> Result<(), String> {
-        let doc = lopdf::Document::load_mem(pdf).map_err(|e| format!("PDF hỏng ({e})"))?;
-        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        self.append_objects(Objects::new(pdf)?)
+    }
+
+    /// Copies every page of the file `doc` reads.
+    fn append_objects(&mut self, mut doc: Objects) -> Result<(), String> {
+        let pages = doc.pages();
         // The pages as they will be written: standalone (what they inherited
         // from the source's page tree is copied onto them), no structure.
         let mut own: HashMap<ObjectId, Object> = HashMap::new();
         for &id in &pages {
-            let mut page = doc.get_object(id).map_err(|e| e.to_string())?.clone();
+            let mut page =
+                doc.get(id).ok_or_else(|| format!("PDF hỏng (thiếu trang {} {})", id.0, id.1))?;
             if let Object::Dictionary(d) = &mut page {
-                inherit(&doc, d);
+                inherit(&mut doc, d);
                 d.remove(b"StructParents");
             }
             own.insert(id, page);
         }
-        let get = |id: ObjectId| own.get(&id).or_else(|| doc.get_object(id).ok());
         // New ids, in the order objects are first reached from the pages
         // (depth first, keys sorted), so the output is reproducible.
         let mut ids: HashMap<ObjectId, u32> = HashMap::new();
-        let mut order: Vec<ObjectId> = Vec::new();
+        let mut order: Vec<(ObjectId, Object)> = Vec::new();
         for &page in &pages {
             let mut stack = vec![page];
             while let Some(id) = stack.pop() {
                 if ids.contains_key(&id) {
                     continue;
                 }
-                let Some(object) = get(id) else { continue };
+                let Some(object) = own.remove(&id).or_else(|| doc.get(id)) else { continue };
                 ids.insert(id, (self.offsets.len() + order.len() + 1) as u32);
-                order.push(id);
                 let mut refs = Vec::new();
-                references(object, &mut refs);
+                references(&object, &mut refs);
                 stack.extend(refs.into_iter().rev());
+                order.push((id, object));
             }
         }
-        for &old in &order {
-            let mut object = get(old).cloned().unwrap_or(Object::Null);
+        for (old, mut object) in order {
             renumber(&mut object, &ids);
-            if own.contains_key(&old)
+            if pages.contains(&old)
                 && let Object::Dictionary(d) = &mut object
             {
                 d.set("Parent", Object::Reference((PAGES, 0)));
@@ -599,17 +602,208 @@ impl<W: Write> Counting<W> {
     }
 }
 
+/// The objects of one finished PDF, for [`PdfCat::append`].
+///
+/// `lopdf::Document::load_mem` parses every object of a file, and most of a
+/// rendered document's objects are its structure tree (a tagged PDF: an
+/// object per paragraph, span and figure, and the parent tree) and its
+/// metadata, which a combined file never copies: that parse was 6.4 % of a
+/// three-layout build's CPU (issue 26). So a file with a plain
+/// cross-reference table (what typst-pdf writes) is read object by object,
+/// as the pages reach them, by lopdf's own parser at the offsets of the
+/// table: each object comes out as `load_mem` would have made it, and the
+/// combined file is the same to the byte. Any other file is loaded whole.
+enum Objects<'a> {
+    /// Parsed when asked for; `None` in `parsed`: not in the file.
+    Lazy {
+        reader: Box<lopdf::Reader<'a>>,
+        root: ObjectId,
+        parsed: HashMap<ObjectId, Option<Object>>,
+    },
+    Whole(Box<lopdf::Document>),
+}
+
+impl<'a> Objects<'a> {
+    fn new(pdf: &'a [u8]) -> Result<Objects<'a>, String> {
+        if let Some((table, root)) = xref_table(pdf) {
+            let mut document = lopdf::Document::new();
+            document.reference_table = table;
+            let reader = Box::new(lopdf::Reader {
+                buffer: pdf,
+                document,
+                encryption_state: None,
+                raw_objects: BTreeMap::new(),
+            });
+            return Ok(Objects::Lazy { reader, root, parsed: HashMap::new() });
+        }
+        lopdf::Document::load_mem(pdf)
+            .map(|d| Objects::Whole(Box::new(d)))
+            .map_err(|e| format!("PDF hỏng ({e})"))
+    }
+
+    /// The object `id`, references followed as `lopdf::Document::get_object`
+    /// follows them.
+    fn get(&mut self, id: ObjectId) -> Option<Object> {
+        match self {
+            Objects::Whole(doc) => doc.get_object(id).ok().cloned(),
+            Objects::Lazy { reader, parsed, .. } => {
+                let mut id = id;
+                for _ in 0..DEREF_LIMIT {
+                    let object = parsed
+                        .entry(id)
+                        .or_insert_with(|| reader.get_object(id, &mut HashSet::new()).ok())
+                        .as_ref()?;
+                    match object {
+                        Object::Reference(next) => id = *next,
+                        other => return Some(other.clone()),
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// The pages in page-tree order, as `lopdf::Document::get_pages` lists them.
+    fn pages(&mut self) -> Vec<ObjectId> {
+        let root = match self {
+            Objects::Whole(doc) => return doc.get_pages().into_values().collect(),
+            Objects::Lazy { root, .. } => *root,
+        };
+        let mut pages = Vec::new();
+        let tree =
+            self.get(root).and_then(|c| c.as_dict().ok()?.get(b"Pages").ok()?.as_reference().ok());
+        let Some(tree) = tree else { return pages };
+        // Depth first, as lopdf's PageTreeIter walks it, with its limits.
+        let mut limit = match self {
+            Objects::Lazy { reader, .. } => reader.document.reference_table.entries.len(),
+            Objects::Whole(_) => 0,
+        };
+        let mut stack: Vec<std::vec::IntoIter<Object>> = vec![self.kids(tree).into_iter()];
+        while let Some(level) = stack.last_mut() {
+            let Some(kid) = level.next() else {
+                stack.pop();
+                continue;
+            };
+            if limit == 0 {
+                break;
+            }
+            limit -= 1;
+            let Ok(id) = kid.as_reference() else { continue };
+            let kind = self.get(id).and_then(|o| Some(o.as_dict().ok()?.get_type().ok()?.to_vec()));
+            match kind.as_deref() {
+                Some(b"Page") => pages.push(id),
+                Some(b"Pages") if stack.len() <= PAGE_TREE_DEPTH_LIMIT => {
+                    let kids = self.kids(id);
+                    stack.push(kids.into_iter());
+                }
+                _ => {}
+            }
+        }
+        pages
+    }
+
+    /// The `Kids` of page tree node `id` (dereferenced).
+    fn kids(&mut self, id: ObjectId) -> Vec<Object> {
+        let kids = self.get(id).and_then(|n| n.as_dict().ok()?.get(b"Kids").ok().cloned());
+        let kids = match kids {
+            Some(Object::Reference(r)) => self.get(r),
+            other => other,
+        };
+        match kids {
+            Some(Object::Array(items)) => items,
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// How many references lopdf follows to reach an object.
+const DEREF_LIMIT: usize = 128;
+
+/// How deep lopdf walks a page tree.
+const PAGE_TREE_DEPTH_LIMIT: usize = 256;
+
+/// The cross-reference table of `pdf` and its catalog, when the file has one
+/// plain table and no update, no encryption and no cross-reference stream
+/// (else `None`: the file is loaded whole).
+fn xref_table(pdf: &[u8]) -> Option<(lopdf::xref::Xref, ObjectId)> {
+    let tail = pdf.len().saturating_sub(1024);
+    let at = tail + find_last(&pdf[tail..], b"startxref")?;
+    let mut words = Words { pdf, at: at + b"startxref".len() };
+    let start: usize = words.number()?;
+    if !pdf[start..].starts_with(b"xref") {
+        return None;
+    }
+    let mut words = Words { pdf, at: start + 4 };
+    let mut table = lopdf::xref::Xref::new(0, lopdf::xref::XrefType::CrossReferenceTable);
+    loop {
+        let word = words.word()?;
+        if word == b"trailer" {
+            break;
+        }
+        let first: u32 = std::str::from_utf8(word).ok()?.parse().ok()?;
+        let count: u32 = words.number()?;
+        for id in first..first.checked_add(count)? {
+            let offset: u32 = words.number()?;
+            let generation: u16 = words.number()?;
+            match words.word()? {
+                b"n" => table.insert(id, lopdf::xref::XrefEntry::Normal { offset, generation }),
+                b"f" => {}
+                _ => return None,
+            }
+        }
+    }
+    let trailer = &pdf[words.at..at];
+    if [&b"/Prev"[..], b"/Encrypt", b"/XRefStm"].iter().any(|k| find_last(trailer, k).is_some()) {
+        return None;
+    }
+    let mut words = Words { pdf: trailer, at: find_last(trailer, b"/Root")? + 5 };
+    let root = (words.number()?, words.number()?);
+    (words.word()? == b"R").then_some(())?;
+    table.size = table.max_id().checked_add(1)?;
+    Some((table, root))
+}
+
+/// Where `needle` last occurs in `hay`.
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The words of a cross-reference table or trailer (split at white space
+/// and at the delimiters `/`, `<`, `>`, `[`, `]`).
+struct Words<'a> {
+    pdf: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn word(&mut self) -> Option<&'a [u8]> {
+        let stop = |b: u8| b.is_ascii_whitespace() || b"/<>[]".contains(&b);
+        while self.pdf.get(self.at).is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at += 1;
+        }
+        let start = self.at;
+        while self.pdf.get(self.at).is_some_and(|&b| !stop(b)) {
+            self.at += 1;
+        }
+        (self.at > start).then(|| &self.pdf[start..self.at])
+    }
+
+    fn number<T: std::str::FromStr>(&mut self) -> Option<T> {
+        std::str::from_utf8(self.word()?).ok()?.parse().ok()
+    }
+}
+
 /// Page attributes a page may inherit from its page tree.
 const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 
 /// Copies inherited attributes onto the page itself: its new parent has none.
-fn inherit(doc: &lopdf::Document, page: &mut Dictionary) {
+fn inherit(doc: &mut Objects, page: &mut Dictionary) {
     let mut parent = page.get(b"Parent").and_then(Object::as_reference).ok();
     let mut depth = 0;
     while let Some(pid) = parent
         && depth < 64
     {
-        let Ok(Object::Dictionary(p)) = doc.get_object(pid) else { break };
+        let Some(Object::Dictionary(p)) = doc.get(pid) else { break };
         for key in INHERITED {
             if !page.has(key)
                 && let Ok(value) = p.get(key)
@@ -723,7 +917,53 @@ fn name(n: &[u8], buf: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::PdfCat;
+    use super::{Objects, PdfCat};
+
+    /// A card sheet as canhbao renders it (a tagged PDF of two pages).
+    fn rendered() -> Vec<u8> {
+        let base = crate::world::Base::new(crate::world::LayoutSource::Builtin, None, &[], None)
+            .expect("the built-in base");
+        let data = include_bytes!("../layouts/sample.json").to_vec();
+        let world = base.job("card-sheet.typ", data);
+        let compiled = crate::render::compile(&world, 2).expect("the sample card sheet");
+        let settings = crate::render::PdfSettings { ident: "x".into(), date: None };
+        crate::render::pdf(&compiled.doc, &settings).expect("its PDF")
+    }
+
+    #[test]
+    fn a_rendered_pdf_is_copied_from_its_pages_alone_and_to_the_same_bytes() {
+        let pdf = rendered();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut files = Vec::new();
+        for lazy in [true, false] {
+            let path = dir.path().join(format!("{lazy}.pdf"));
+            let mut cat = PdfCat::create(&path, "x").expect("a file");
+            let doc = if lazy {
+                let doc = Objects::new(&pdf).expect("readable");
+                assert!(matches!(doc, Objects::Lazy { .. }), "typst-pdf's file is read lazily");
+                doc
+            } else {
+                Objects::Whole(Box::new(lopdf::Document::load_mem(&pdf).expect("readable")))
+            };
+            cat.append_objects(doc).expect("copied");
+            cat.append(&pdf).expect("copied again");
+            let (pages, ..) = cat.finish().expect("written");
+            assert_eq!(pages, 4);
+            files.push(std::fs::read(&path).expect("the file"));
+        }
+        assert!(files[0] == files[1], "the lazy copy differs from the whole one");
+        // Most of the source's objects (its structure tree) were never read.
+        let mut doc = Objects::new(&pdf).expect("readable");
+        let pages = doc.pages();
+        assert_eq!(pages.len(), 2);
+        let Objects::Lazy { reader, parsed, .. } = &doc else { unreachable!() };
+        let all = reader.document.reference_table.entries.len();
+        assert!(
+            parsed.len() * 4 < all,
+            "{} of {all} objects parsed for the page tree",
+            parsed.len()
+        );
+    }
 
     #[test]
     fn a_combined_file_that_cannot_be_made_is_named_in_vietnamese() {
