@@ -20,6 +20,7 @@ pub mod loa;
 pub mod order;
 pub mod output;
 pub mod package;
+pub mod pdfread;
 pub mod phone;
 pub mod plan;
 pub mod preflight;
