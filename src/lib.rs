@@ -12,6 +12,7 @@
 pub mod batch;
 pub mod campaign;
 pub mod content;
+pub mod copies;
 pub mod diag;
 pub mod init;
 pub mod layouts;
@@ -19,6 +20,7 @@ pub mod loa;
 pub mod order;
 pub mod output;
 pub mod package;
+pub mod pdfread;
 pub mod phone;
 pub mod plan;
 pub mod preflight;

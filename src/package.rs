@@ -35,6 +35,7 @@ use crate::layouts::{Copies, Impose, Layout};
 // the package's callers have always found them.
 pub use crate::order::{OrderLine, Refused, copies, paper_name};
 use crate::output::{self, Entry, Manifest};
+use crate::pdfread::Objects;
 use crate::plan::Job;
 use crate::render::{self, PdfSettings};
 use crate::world::{Base, file_id};
@@ -498,42 +499,45 @@ impl PdfCat {
 
     /// Copies every page of `pdf`, in order.
     pub fn append(&mut self, pdf: &[u8]) -> Result<(), String> {
-        let doc = lopdf::Document::load_mem(pdf).map_err(|e| format!("PDF hỏng ({e})"))?;
-        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        self.append_objects(Objects::new(pdf)?)
+    }
+
+    /// Copies every page of the file `doc` reads.
+    fn append_objects(&mut self, mut doc: Objects) -> Result<(), String> {
+        let pages = doc.pages();
         // The pages as they will be written: standalone (what they inherited
         // from the source's page tree is copied onto them), no structure.
         let mut own: HashMap<ObjectId, Object> = HashMap::new();
         for &id in &pages {
-            let mut page = doc.get_object(id).map_err(|e| e.to_string())?.clone();
+            let mut page =
+                doc.get(id).ok_or_else(|| format!("PDF hỏng (thiếu trang {} {})", id.0, id.1))?;
             if let Object::Dictionary(d) = &mut page {
-                inherit(&doc, d);
+                inherit(&mut doc, d);
                 d.remove(b"StructParents");
             }
             own.insert(id, page);
         }
-        let get = |id: ObjectId| own.get(&id).or_else(|| doc.get_object(id).ok());
         // New ids, in the order objects are first reached from the pages
         // (depth first, keys sorted), so the output is reproducible.
         let mut ids: HashMap<ObjectId, u32> = HashMap::new();
-        let mut order: Vec<ObjectId> = Vec::new();
+        let mut order: Vec<(ObjectId, Object)> = Vec::new();
         for &page in &pages {
             let mut stack = vec![page];
             while let Some(id) = stack.pop() {
                 if ids.contains_key(&id) {
                     continue;
                 }
-                let Some(object) = get(id) else { continue };
+                let Some(object) = own.remove(&id).or_else(|| doc.get(id)) else { continue };
                 ids.insert(id, (self.offsets.len() + order.len() + 1) as u32);
-                order.push(id);
                 let mut refs = Vec::new();
-                references(object, &mut refs);
+                references(&object, &mut refs);
                 stack.extend(refs.into_iter().rev());
+                order.push((id, object));
             }
         }
-        for &old in &order {
-            let mut object = get(old).cloned().unwrap_or(Object::Null);
+        for (old, mut object) in order {
             renumber(&mut object, &ids);
-            if own.contains_key(&old)
+            if pages.contains(&old)
                 && let Object::Dictionary(d) = &mut object
             {
                 d.set("Parent", Object::Reference((PAGES, 0)));
@@ -627,13 +631,13 @@ impl<W: Write> Counting<W> {
 const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 
 /// Copies inherited attributes onto the page itself: its new parent has none.
-fn inherit(doc: &lopdf::Document, page: &mut Dictionary) {
+fn inherit(doc: &mut Objects, page: &mut Dictionary) {
     let mut parent = page.get(b"Parent").and_then(Object::as_reference).ok();
     let mut depth = 0;
     while let Some(pid) = parent
         && depth < 64
     {
-        let Ok(Object::Dictionary(p)) = doc.get_object(pid) else { break };
+        let Some(Object::Dictionary(p)) = doc.get(pid) else { break };
         for key in INHERITED {
             if !page.has(key)
                 && let Ok(value) = p.get(key)
@@ -747,7 +751,53 @@ fn name(n: &[u8], buf: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::PdfCat;
+    use super::{Objects, PdfCat};
+
+    /// A card sheet as canhbao renders it (a tagged PDF of two pages).
+    fn rendered() -> Vec<u8> {
+        let base = crate::world::Base::new(crate::world::LayoutSource::Builtin, None, &[], None)
+            .expect("the built-in base");
+        let data = include_bytes!("../layouts/sample.json").to_vec();
+        let world = base.job("card-sheet.typ", data);
+        let compiled = crate::render::compile(&world, 2).expect("the sample card sheet");
+        let settings = crate::render::PdfSettings { ident: "x".into(), date: None };
+        crate::render::pdf(&compiled.doc, &settings).expect("its PDF")
+    }
+
+    #[test]
+    fn a_rendered_pdf_is_copied_from_its_pages_alone_and_to_the_same_bytes() {
+        let pdf = rendered();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut files = Vec::new();
+        for lazy in [true, false] {
+            let path = dir.path().join(format!("{lazy}.pdf"));
+            let mut cat = PdfCat::create(&path, "x").expect("a file");
+            let doc = if lazy {
+                let doc = Objects::new(&pdf).expect("readable");
+                assert!(matches!(doc, Objects::Lazy { .. }), "typst-pdf's file is read lazily");
+                doc
+            } else {
+                Objects::Whole(Box::new(lopdf::Document::load_mem(&pdf).expect("readable")))
+            };
+            cat.append_objects(doc).expect("copied");
+            cat.append(&pdf).expect("copied again");
+            let (pages, ..) = cat.finish().expect("written");
+            assert_eq!(pages, 4);
+            files.push(std::fs::read(&path).expect("the file"));
+        }
+        assert!(files[0] == files[1], "the lazy copy differs from the whole one");
+        // Most of the source's objects (its structure tree) were never read.
+        let mut doc = Objects::new(&pdf).expect("readable");
+        let pages = doc.pages();
+        assert_eq!(pages.len(), 2);
+        let Objects::Lazy { reader, parsed, .. } = &doc else { unreachable!() };
+        let all = reader.document.reference_table.entries.len();
+        assert!(
+            parsed.len() * 4 < all,
+            "{} of {all} objects parsed for the page tree",
+            parsed.len()
+        );
+    }
 
     #[test]
     fn a_combined_file_that_cannot_be_made_is_named_in_vietnamese() {

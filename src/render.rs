@@ -43,6 +43,9 @@ pub fn compile(world: &JobWorld, pages: usize) -> Result<Compiled, Failure> {
     drop(guard);
     let warnings = warnings.iter().map(|w| format_diag(world, w)).collect();
     let doc = output.map_err(|errors| classify(world, &errors))?;
+    // The card sheet's seven other copies of each face (crate::copies).
+    let main = typst::World::main(world);
+    let doc = crate::copies::fill(doc, main.vpath().file_name().unwrap_or_default());
     let got = doc.pages().len();
     if got != pages {
         return Err(Failure::Overflow(format!(

@@ -75,6 +75,8 @@ impl Base {
     ) -> Result<Base, Fault> {
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
+        // The card sheet lays out one card a side; canhbao places the copies.
+        inputs.insert(crate::copies::INPUT.into(), crate::copies::FRAMES.into_value());
         let library = Library::builder().with_inputs(inputs).build();
         let mut fonts: Vec<Font> = builtin_fonts().to_vec();
         for dir in font_dirs {

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod batch;
+mod copies;
 mod custom;
 mod elderly;
 mod formats;

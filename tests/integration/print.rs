@@ -1076,24 +1076,7 @@ fn build_small(n: usize, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
 /// The words of a PDF page as `pdftotext -bbox` reads them: (top, foot,
 /// word), in mm from the top of the MediaBox.
 fn bbox_words(pdf: &Path, page: usize) -> Vec<(f64, f64, String)> {
-    let o = std::process::Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = String::from_utf8_lossy(&o.stdout);
-    let at = |l: &str, key: &str| -> f64 {
-        let i = l.find(key).unwrap() + key.len();
-        l[i..].split('"').next().unwrap().parse::<f64>().unwrap() * 25.4 / 72.0
-    };
-    html.lines()
-        .filter(|l| l.contains("<word"))
-        .map(|l| {
-            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
-            (at(l, "yMin=\""), at(l, "yMax=\""), word)
-        })
-        .collect()
+    word_boxes(pdf, page).into_iter().map(|(b, word)| (b[1], b[3], word)).collect()
 }
 
 #[test]

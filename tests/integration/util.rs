@@ -141,6 +141,30 @@ pub fn page_text(pdf: &Path, page: usize) -> String {
     String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
 }
 
+/// The words of a PDF page as `pdftotext -bbox` reads them: ([left, top,
+/// right, foot], word), in mm from the top left of the MediaBox.
+pub fn word_boxes(pdf: &Path, page: usize) -> Vec<([f64; 4], String)> {
+    let o = Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&o.stdout);
+    let at = |l: &str, key: &str| -> f64 {
+        let i = l.find(key).unwrap() + key.len();
+        l[i..].split('"').next().unwrap().parse::<f64>().unwrap() * 25.4 / 72.0
+    };
+    html.lines()
+        .filter(|l| l.contains("<word"))
+        .map(|l| {
+            let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+            let edges = ["xMin=\"", "yMin=\"", "xMax=\"", "yMax=\""].map(|k| at(l, k));
+            (edges, word)
+        })
+        .collect()
+}
+
 /// A box of a page, in millimetres: (width, height).
 pub fn box_mm(doc: &Document, page: u32, name: &[u8]) -> (f64, f64) {
     let pages = doc.get_pages();
