@@ -20,6 +20,7 @@ pub mod loa;
 pub mod order;
 pub mod output;
 pub mod package;
+pub mod pdfcat;
 pub mod pdfread;
 pub mod phone;
 pub mod plan;

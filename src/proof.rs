@@ -9,7 +9,7 @@
 //! framed in red with the reason.
 //!
 //! The proof is written as it goes: a wave of pages is made on the render
-//! lanes, then copied into the file ([`crate::package::PdfCat`]), so memory
+//! lanes, then copied into the file ([`crate::pdfcat::PdfCat`]), so memory
 //! does not grow with the villages. The caller gives the Typst world, so a
 //! province's `check` makes it once for all its communes, as its build does.
 
@@ -23,7 +23,8 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Sides, Size, Transform};
 use crate::Project;
 use crate::diag::Fault;
 use crate::layouts::{Format, Layout, Scope};
-use crate::package::{self, PdfCat};
+use crate::package;
+use crate::pdfcat::PdfCat;
 use crate::plan::{self, Job, Planner};
 use crate::render::{self, PdfSettings};
 use crate::world::{Base, file_id};
