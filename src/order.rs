@@ -97,6 +97,61 @@ impl Refused {
     }
 }
 
+/// How every two-sided job is turned, said once at the head of the note.
+pub const DUPLEX: &str = "In hai mặt: mặt sau lật từ trái sang phải, đầu trang hai mặt cùng một \
+     phía (tờ ngang lật cạnh ngắn, tờ dọc lật cạnh dài).";
+
+/// The paper to buy, proofs included: sheets per paper and stock, each
+/// sheet counted once (a copy of a poster is a sheet; a proof set is a
+/// sheet per village), as “SRA4, couché 150 g/m²: 757 tờ”. A banner or a
+/// card proof counts in pieces (“tấm”).
+fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
+    let mut by: Vec<(String, u64, &str)> = Vec::new();
+    let mut named: Vec<&str> = lines
+        .iter()
+        .filter(|l| !l.file.starts_with("print/") || l.file.contains("-2up-"))
+        .filter(|l| !is_commune(l, layouts))
+        .map(|l| l.village.as_str())
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let villages = named.len() as u64;
+    for l in lines {
+        let layout = layouts.iter().find(|x| x.id == l.layout);
+        let [paper, stock, ..] = shop_terms(l, layout);
+        // A proof set holds a page (pair) per village of the run (the
+        // card's too, though its cards are ordered on their sheet).
+        let per = if l.file.starts_with(&format!("print/{}-all", l.layout)) {
+            villages.max(1)
+        } else {
+            1
+        };
+        // (A size never splits over two lines: “5000 × 800 mm” whole.)
+        let sheet = paper.split(" (").next().unwrap_or("").replace(' ', "\u{a0}");
+        let custom = layout.is_some_and(|x| x.paper == "custom");
+        let key = format!("{sheet}, {stock}");
+        let unit = if custom { "tấm" } else { "tờ" };
+        match by.iter_mut().find(|b| b.0 == key) {
+            Some(b) => b.1 += l.copies * per,
+            None => by.push((key, l.copies * per, unit)),
+        }
+    }
+    let parts: Vec<String> = by.iter().map(|(k, n, u)| format!("{k}: {n}\u{a0}{u}")).collect();
+    format!("Giấy cần mua (kể cả bản duyệt): {}.", parts.join("; "))
+}
+
+/// The word a slug counts villages of `kind` in (“tổ 3/12”, “thôn 3/12”):
+/// “tổ” for a tổ dân phố (a phường's unit), the kind itself otherwise
+/// (thôn, bản, ấp, xóm, khu phố), “thôn” when none is known. (card-sheet.typ
+/// says the same in its own slug.)
+pub fn unit_word(kind: &str) -> String {
+    match crate::text::fold(kind).as_str() {
+        "todanpho" | "to" => "tổ".into(),
+        "" => "thôn".into(),
+        _ => kind.to_lowercase(),
+    }
+}
+
 /// The columns of `print-order.csv`, in Vietnamese: the shop's words.
 /// `khổ giấy` keeps the machine value (`sra4`, `a4`, `5000x800mm`) that the
 /// page's summary and the province order read; `giấy (khổ mua)` names the
@@ -145,14 +200,16 @@ pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
         "couché 150 g/m²"
     };
     // The back is set for a turn about the page's vertical axis (left to
-    // right) on every job and proof: the short edge of a landscape sheet
-    // (2-up SRA4, trifold, card), the long edge of a portrait one (card
-    // sheet, A5 page). The edge differs with the sheet, the turn does not:
-    // said in the same words everywhere.
+    // right, heads on one side) on every job and proof ([`DUPLEX`], said
+    // once in the note): the short edge of a landscape sheet (2-up SRA4:
+    // both A5 copies upright side by side, so head to head; trifold,
+    // card), the long edge of a portrait one (card sheet, A5 page). Each
+    // job names its sheet's way with its edge, so the two edges never read
+    // as two rules.
     let colours = match (line.sides, two_up || l.width_mm > l.height_mm) {
         (1, _) => "4 màu một mặt".to_string(),
-        (_, true) => "4 màu hai mặt, lật cạnh ngắn (trái sang phải)".to_string(),
-        (_, false) => "4 màu hai mặt, lật cạnh dài (trái sang phải)".to_string(),
+        (_, true) => "4 màu hai mặt, tờ ngang: lật cạnh ngắn".to_string(),
+        (_, false) => "4 màu hai mặt, tờ dọc: lật cạnh dài".to_string(),
     };
     let mut finishing = Vec::new();
     if two_up {
@@ -281,8 +338,10 @@ pub fn write_note(
     t.push_str(
         "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
                 tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
-                mặt và thứ tự thôn: xén bỏ.\n\n",
+                mặt và thứ tự thôn: xén bỏ.\n",
     );
+    t.push_str(DUPLEX);
+    t.push_str("\n\n");
     let mut by_sheet: BTreeMap<(String, &str), u64> = BTreeMap::new();
     for (i, l) in lines.iter().enumerate() {
         let layout = layouts.iter().find(|x| x.id == l.layout);
@@ -305,13 +364,12 @@ pub fn write_note(
             t.push_str(&format!("- {} ({})\n", r.village, r.layout));
         }
     }
-    let parts: Vec<String> =
-        by_sheet.iter().map(|((k, unit), n)| format!("{k}: {n} {unit}")).collect();
+    // (The paper per sheet and stock follows: no second list by unit.)
     t.push_str(&format!(
-        "\nTổng cộng: {} việc in, {} ({}).\n",
+        "\nTổng cộng: {} việc in, {}.\n{}\n",
         lines.len(),
         units_total(&by_sheet),
-        parts.join("; ")
+        paper_totals(lines, layouts)
     ));
     Ok(output::write_atomic(&out.join(SHOP_NOTE), t.as_bytes())?)
 }
@@ -528,7 +586,8 @@ fn note_data(
         };
         let spares = match layout.map(|l| l.copies) {
             Some(Copies::Households | Copies::Places) => {
-                format!("đã cộng {} %", mm(c.print.spare_percent))
+                // (“5 %” never split over two lines.)
+                format!("đã cộng {}\u{a0}%", mm(c.print.spare_percent))
             }
             _ => "không".to_string(),
         };
@@ -576,14 +635,15 @@ fn note_data(
     }
     let listed = villages.len() <= NOTE_ROWS;
     let counted = units_total(&by_sheet);
-    let totals: Vec<String> =
-        by_sheet.iter().map(|((k, unit), n)| format!("{k}: {n} {unit}")).collect();
+    // The slug's count word as the villages name themselves (“tổ 3/12”).
+    let unit = unit_word(c.villages.first().map_or("", |v| v.kind.as_str()));
     json!({
         "title": format!("GHI CHÚ CHO NHÀ IN — {commune}"),
         "example": c.example,
         "intro": [
-            "Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
-             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, thứ tự thôn “thôn 3/12”) để phân biệt các chồng giấy: xén bỏ.",
+            format!("Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
+             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, thứ tự “{unit} 3/12”) để phân biệt các chồng giấy: xén bỏ."),
+            DUPLEX.to_string(),
             format!(
                 "In bản duyệt trước; {} ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
                 c.commune.kind
@@ -608,12 +668,12 @@ fn note_data(
         "refused_title": "KHÔNG IN (chưa đạt, xem cột “lý do không in” của print-order.csv)",
         "refused": refused.iter().map(|r| format!("{} — {}", r.village, r.layout)).collect::<Vec<_>>(),
         "totals": format!(
-            "Tổng cộng: {} việc in, {} tệp, {} ({}).",
+            "Tổng cộng: {} việc in, {} tệp, {}.",
             jobs.len(),
             order.len(),
             counted,
-            totals.join("; ")
         ),
+        "paper": paper_totals(order, layouts),
     })
 }
 

@@ -446,3 +446,71 @@ fn fixed_phrases_and_the_greeting_never_break_over_lines() {
     }
     assert!(read >= 8, "{read} leaflets read");
 }
+
+/// `pdftotext -layout` lines of a PDF, each flattened.
+fn layout_lines(pdf: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).lines().map(flat).collect()
+}
+
+/// Phrases a reader takes in as one never break over two lines: the
+/// posters' “Xin dán nơi dễ thấy.” (a designer read “Xin / dán” on the long
+/// fixture's A4 and A3), and a number's label's tail after a dash never
+/// starts a line (“– 24/24 giờ” of the long fixture's hotline, alone on the
+/// card's second line).
+#[test]
+fn short_phrases_of_posters_and_cards_never_break() {
+    let issued = pack_text("text.poster.issued_by");
+    let last = issued.rsplit(". ").next().unwrap().to_string();
+    assert!(last.split(' ').count() >= 3, "{last}");
+    let mut seen = (0, 0);
+    for (name, out, ..) in communes() {
+        for id in ["poster-a4", "poster-a3", "card", "card-sheet"] {
+            for pdf in files(&out.join(id), "pdf") {
+                let at = format!("{name} {}", pdf.display());
+                let lines = layout_lines(&pdf);
+                if id.starts_with("poster") {
+                    let whole = lines.iter().filter(|l| l.contains(&last)).count();
+                    assert_eq!(whole, 1, "{at}: “{last}” broken\n{}", lines.join("\n"));
+                    seen.0 += 1;
+                }
+                for l in &lines {
+                    // (-layout puts the two cards of a sheet's row on one
+                    // line: each card's column is a part.)
+                    for part in l.split("   ").map(str::trim) {
+                        assert!(
+                            !part.starts_with("– ") && !part.starts_with("- "),
+                            "{at}: a line starts with its dash: “{part}”"
+                        );
+                    }
+                }
+                if lines.iter().any(|l| l.contains("24/24")) {
+                    seen.1 += 1;
+                }
+            }
+        }
+    }
+    assert!(seen.0 >= 100 && seen.1 >= 8, "posters and dashed labels seen: {seen:?}");
+}
+
+/// The banner says the core call of every format, “KHÔNG CHUYỂN TIỀN!”
+/// (text.front.headline_strong, CONTENT-BRIEF's key message), besides the
+/// slogan and the hotline.
+#[test]
+fn every_banner_says_the_core_call() {
+    let call = pack_text("text.front.headline_strong").to_uppercase();
+    let mut banners = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("banner"), "pdf") {
+            let text = raw_text(&pdf, None);
+            assert!(text.contains(&call), "{name} {}: no “{call}”\n{text}", pdf.display());
+            banners += 1;
+        }
+    }
+    assert_eq!(banners, 4, "one banner per commune");
+}

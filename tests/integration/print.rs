@@ -785,7 +785,7 @@ fn the_provinces_order_has_the_communes_columns_in_vietnamese() {
     }
     let sheet = rows.iter().find(|r| r[1].contains("-2up-")).expect("a 2-up row");
     assert_eq!(&sheet[9], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{sheet:?}");
-    assert_eq!(&sheet[11], "4 màu hai mặt, lật cạnh ngắn (trái sang phải)", "{sheet:?}");
+    assert_eq!(&sheet[11], "4 màu hai mặt, tờ ngang: lật cạnh ngắn", "{sheet:?}");
 }
 
 #[test]
@@ -1110,7 +1110,7 @@ fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
     // The machine value stays; the shop's words are beside it.
     assert_eq!(a5["khổ giấy"], "sra4", "{a5:?}");
     assert_eq!(a5["giấy (khổ mua)"], "SRA4 (2 bản, xén còn 148 × 210 mm)", "{a5:?}");
-    assert_eq!(a5["màu in"], "4 màu hai mặt, lật cạnh ngắn (trái sang phải)", "{a5:?}");
+    assert_eq!(a5["màu in"], "4 màu hai mặt, tờ ngang: lật cạnh ngắn", "{a5:?}");
     assert_eq!(a5["gia công"], "cắt đôi, xén", "{a5:?}");
     assert!(a5["loại giấy"].contains("g/m²"), "{a5:?}");
     let poster = row("poster-a4");
@@ -1122,7 +1122,7 @@ fn the_order_names_paper_stock_colours_and_finishing_as_a_shop_does() {
     assert_eq!(trifold["gia công"], "xén, gấp 3", "{trifold:?}");
     let cards = row("card-sheet");
     assert_eq!(cards["giấy (khổ mua)"], "A4 (210 × 297 mm)", "{cards:?}");
-    assert_eq!(cards["màu in"], "4 màu hai mặt, lật cạnh dài (trái sang phải)", "{cards:?}");
+    assert_eq!(cards["màu in"], "4 màu hai mặt, tờ dọc: lật cạnh dài", "{cards:?}");
     assert_eq!(cards["gia công"], "cắt 8 thẻ 85 × 55 mm", "{cards:?}");
     assert!(cards["loại giấy"].contains("300 g/m²"), "{cards:?}");
 }
@@ -1207,6 +1207,92 @@ fn cards_printed_from_their_sheet_are_ordered_once() {
     let card = rows.iter().find(|r| r["mẫu"] == "card").unwrap();
     assert_eq!(sheet["loại giấy"], card["loại giấy"], "{sheet:?} {card:?}");
     assert!(sheet["loại giấy"].contains("cán màng mờ"), "{sheet:?}");
-    assert!(card["màu in"].ends_with("(trái sang phải)"), "{card:?}");
-    assert!(sheet["màu in"].ends_with("(trái sang phải)"), "{sheet:?}");
+    // (The landscape card over its short edge, the portrait sheet over
+    // its long one: both about the vertical axis.)
+    assert!(card["màu in"].ends_with("tờ ngang: lật cạnh ngắn"), "{card:?}");
+    assert!(sheet["màu in"].ends_with("tờ dọc: lật cạnh dài"), "{sheet:?}");
+}
+
+/// The long fixture (a phường of tổ dân phố), its A5 and card sheet with
+/// the package: the folder and its output folder.
+fn long_phuong() -> &'static (tempfile::TempDir, PathBuf) {
+    static BUILT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = fixture("long-data");
+        let out = dir.path().join("out");
+        let (code, _, err) = run(canhbao()
+            .arg("build")
+            .arg(dir.path())
+            .args(["--layout", "leaflet-a5", "--layout", "card-sheet", "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{err}");
+        (dir, out)
+    })
+}
+
+/// A phường's sheets count its tổ dân phố as “tổ k/n” outside the trim,
+/// never “thôn k/n” (a designer read “thôn 3/4” on a phường's stacks).
+#[test]
+fn a_phuongs_slugs_count_its_to_dan_pho_not_thon() {
+    let (_, out) = long_phuong();
+    let mut seen = 0;
+    for folder in ["print/leaflet-a5-2up-sra4", "card-sheet"] {
+        let sheets = files(&out.join(folder), "pdf");
+        assert_eq!(sheets.len(), 4, "{folder}");
+        for pdf in &sheets {
+            for page in [1, 2] {
+                // The slug: the line of the sheet's foot that ends in k/n.
+                let words: Vec<String> = bbox_words(pdf, page).into_iter().map(|w| w.2).collect();
+                let text = words.join(" ");
+                let at = text.rfind(" · ").map(|i| &text[i + " · ".len()..]).unwrap_or("");
+                let count = at.split(' ').take(2).collect::<Vec<_>>();
+                assert!(count.len() == 2 && count[1].ends_with("/4"), "{}: {text}", pdf.display());
+                assert_eq!(count[0], "tổ", "{} p{page}: “{}”", pdf.display(), count.join(" "));
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 16);
+}
+
+/// The shop note, as a shop reads its PDF: the spares' “5 %” whole on one
+/// line, every two-sided job's edge named with its sheet's way (“tờ ngang:
+/// lật cạnh ngắn”, “tờ dọc: lật cạnh dài”) under one rule said once, and
+/// the paper to buy per sheet and stock.
+#[test]
+fn the_shop_note_reads_whole_and_names_one_duplex_rule() {
+    let (_, out) = long_phuong();
+    let pdf = out.join("print/GHI-CHU-NHA-IN.pdf");
+    let o = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).replace('\u{a0}', " ");
+    let spares = text.lines().filter(|l| l.contains("đã cộng")).count();
+    assert!(spares >= 2, "{text}");
+    for l in text.lines().filter(|l| l.contains("đã cộng")) {
+        assert!(l.contains("đã cộng 5 %"), "“5 %” split: {l}\n{text}");
+    }
+    // (Read in content order: a table's cells whole.)
+    let raw = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let flat =
+        String::from_utf8_lossy(&raw.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    // The rule: one sentence “In hai mặt: …”, up to its full stop.
+    assert_eq!(flat.matches("In hai mặt:").count(), 1, "{flat}");
+    let at = flat.find("In hai mặt:").unwrap();
+    let end = at + flat[at..].find(").").map_or(0, |i| i + 2);
+    assert!(end > at, "{flat}");
+    let jobs = format!("{}{}", &flat[..at], &flat[end..]);
+    let edges = jobs.matches("lật cạnh").count();
+    let named = jobs.matches("tờ ngang: lật cạnh ngắn").count()
+        + jobs.matches("tờ dọc: lật cạnh dài").count();
+    assert!(edges >= 3 && edges == named, "{edges} edges, {named} with their sheet:\n{flat}");
+    assert!(flat.contains("Giấy cần mua (kể cả bản duyệt): SRA4"), "{flat}");
 }
