@@ -43,11 +43,16 @@ struct Shared {
     channels: Vec<ChannelData>,
     contacts: Vec<ContactData>,
     fit: Option<FitData>,
+    /// The pack's compound words ([`content::Compounds`]).
+    compounds: content::Compounds,
 }
 
 impl Shared {
     /// Encodes the campaign-wide QR codes once.
-    fn new(c: &Campaign) -> Result<Shared, Fault> {
+    fn new(c: &Campaign, pack: &Pack) -> Result<Shared, Fault> {
+        // The numbers' labels are the campaign's own sentences ("Tố giác
+        // lừa đảo trên mạng"): glued like the pack's.
+        let compounds = content::Compounds::builtin(&pack.code);
         let hotline_qr = qr::matrix(&c.hotline.phone.tel())?;
         let channels = c
             .channels
@@ -56,7 +61,7 @@ impl Shared {
                 // A `tel:` channel shows a grouped number: keep it whole.
                 Ok(ChannelData {
                     display: ch.display.replace(' ', NBSP),
-                    label: ch.label.clone(),
+                    label: compounds.glue(&ch.label),
                     qr: qr::matrix(&ch.value)?,
                     value: ch.value.clone(),
                 })
@@ -67,11 +72,11 @@ impl Shared {
             .iter()
             .map(|k| ContactData {
                 display: k.phone.printed(),
-                label: k.label.clone(),
+                label: compounds.glue(&k.label),
                 tel: k.phone.tel(),
             })
             .collect();
-        Ok(Shared { hotline_qr, channels, contacts, fit: FitData::of(c) })
+        Ok(Shared { hotline_qr, channels, contacts, fit: FitData::of(c), compounds })
     }
 }
 
@@ -87,7 +92,12 @@ pub struct Planner<'a> {
 impl<'a> Planner<'a> {
     /// Encodes the campaign-wide QR codes once.
     pub fn new(campaign: &'a Campaign, pack: &'a Pack) -> Result<Self, Fault> {
-        Ok(Planner { campaign, pack, shared: Shared::new(campaign)?, words: Mutex::default() })
+        Ok(Planner {
+            campaign,
+            pack,
+            shared: Shared::new(campaign, pack)?,
+            words: Mutex::default(),
+        })
     }
 
     /// The campaign the jobs come from.
@@ -131,7 +141,12 @@ impl<'a> Planner<'a> {
     fn words(&self, audience: Option<&str>) -> Arc<Words> {
         let mut words = self.words.lock().unwrap_or_else(|e| e.into_inner());
         let entry = words.entry(audience.map(String::from));
-        entry.or_insert_with(|| Arc::new(Words::new(self.pack, self.campaign, audience))).clone()
+        entry
+            .or_insert_with(|| {
+                let words = Words::new(self.pack, self.campaign, audience);
+                Arc::new(words.glued(&self.shared.compounds))
+            })
+            .clone()
     }
 }
 
@@ -495,7 +510,7 @@ fn job_data<'a>(
         fit: shared.fit.as_ref(),
         hotline: HotlineData {
             display: c.hotline.phone.printed(),
-            label: glue.text(&c.hotline.label),
+            label: glue.text(&shared.compounds.glue(&c.hotline.label)),
             qr: &shared.hotline_qr,
             tel: c.hotline.phone.tel(),
         },
@@ -566,10 +581,10 @@ pub fn may_break(name: &str) -> bool {
 /// printed string, once, here, so that every layout (built-in or a
 /// campaign's own) keeps them whole.
 struct Glue {
-    /// (phrase, glued phrase), longest first, so that "Công an xã Tiên
+    /// The phrases, longest first, so that "Công an xã Tiên
     /// Trang" is glued as one; each also with a capital first letter, as at
     /// the start of a sentence.
-    phrases: Vec<(String, String)>,
+    phrases: Vec<String>,
 }
 
 impl Glue {
@@ -585,7 +600,6 @@ impl Glue {
             c.commune.province_full(),
             c.hotline.phone.to_string(),
         ];
-        phrases.extend(FIXED.iter().map(|p| p.to_string()));
         phrases.extend(c.contacts.iter().map(|k| k.phone.to_string()));
         let capitals: Vec<String> = phrases.iter().map(|p| crate::text::capitalize(p)).collect();
         phrases.extend(capitals);
@@ -595,23 +609,39 @@ impl Glue {
             let names = [v.full(), v.name.clone(), v.officer.clone(), v.phone.to_string()];
             let capitals = names.clone().map(|p| crate::text::capitalize(&p));
             phrases.extend(names.into_iter().chain(capitals).filter(|p| !may_break(p)));
+            // A name too long to glue still keeps its kind whole: "tổ dân
+            // phố / Làng chài …", never "tổ dân / phố Làng chài …".
+            phrases.push(v.kind.clone());
         }
         phrases.retain(|p| p.contains(' '));
         phrases.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         phrases.dedup();
-        let glued = phrases.iter().map(|p| p.replace(' ', NBSP));
-        Glue { phrases: phrases.iter().cloned().zip(glued).collect() }
+        Glue { phrases }
     }
 
-    /// `s` with the spaces inside every known phrase made no-break.
+    /// `s` with the spaces inside every known phrase made no-break. A
+    /// space of `s` already no-break (a compound of the pack, "Công\u{a0}an
+    /// xã Tiên Trang") still matches a phrase's space.
     fn text(&self, s: &str) -> String {
-        let mut out = s.to_string();
-        for (p, glued) in &self.phrases {
-            if out.contains(p.as_str()) {
-                out = out.replace(p.as_str(), glued);
+        let mut out: Vec<char> = s.chars().collect();
+        let loose: Vec<char> = out.iter().map(|&c| if c == '\u{a0}' { ' ' } else { c }).collect();
+        let mut changed = false;
+        for p in &self.phrases {
+            let p: Vec<char> = p.chars().collect();
+            let mut at = 0;
+            while at + p.len() <= loose.len() {
+                if loose[at..at + p.len()] == p[..] {
+                    out[at..at + p.len()].iter_mut().filter(|c| **c == ' ').for_each(|c| {
+                        *c = '\u{a0}';
+                        changed = true;
+                    });
+                    at += p.len();
+                } else {
+                    at += 1;
+                }
             }
         }
-        out
+        if changed { out.into_iter().collect() } else { s.to_string() }
     }
 
     /// Every string in `v`.
@@ -624,37 +654,6 @@ impl Glue {
         }
     }
 }
-
-/// Phrases of the locale packs that read wrong when broken across lines,
-/// and the two-syllable words a reader reads as one ("yêu / cầu" at a line
-/// end reads as two words). Each short: any column holds it.
-pub const FIXED: &[&str] = &[
-    "Công an",
-    "bà con",
-    "cán bộ",
-    "phụ trách",
-    "yêu cầu",
-    "tài khoản",
-    "ngân hàng",
-    "điện lực",
-    "điện thoại",
-    "lừa đảo",
-    "ứng dụng",
-    "đường dẫn",
-    "cảnh giác",
-    "tố giác",
-    "kẻ gian",
-    "trúng thưởng",
-    "người lạ",
-    "trực ban",
-    "Cảnh sát khẩn cấp",
-    "4 không",
-    "2 phải",
-    "mã QR",
-    "mã OTP",
-    "việc nhẹ lương cao",
-    "nước ngoài",
-];
 
 #[cfg(test)]
 mod tests {
@@ -746,9 +745,13 @@ mod tests {
     fn two_syllable_words_and_short_names_are_glued() {
         let c = campaign("examples/tien-trang");
         let g = Glue::new(&c, Some(&c.villages[0]));
-        assert_eq!(g.text("Không làm theo yêu cầu lạ"), "Không làm theo yêu\u{a0}cầu lạ");
+        // The pack's compounds first (as `Words::glued`), then the names: a
+        // name still glues over a compound's no-break space.
+        let words = content::Compounds::builtin("vi");
+        let g = |s: &str| g.text(&words.glue(s));
+        assert_eq!(g("Không làm theo yêu cầu lạ"), "Không làm theo yêu\u{a0}cầu lạ");
         assert_eq!(
-            g.text("Báo ngay Công an xã Tiên Trang."),
+            g("Báo ngay Công an xã Tiên Trang."),
             "Báo ngay Công\u{a0}an\u{a0}xã\u{a0}Tiên\u{a0}Trang."
         );
     }
@@ -761,11 +764,15 @@ mod tests {
         // "Khu tập thể Cơ khí Mai Động" (27): one line; "tổ dân phố Khu …"
         // (38): may break between the kind and the name only.
         assert!(!may_break(&v.name) && may_break(&v.full()));
-        assert_eq!(g.text(&v.full()), format!("tổ dân phố {}", v.name.replace(' ', NBSP)));
+        // The kind itself whole ("tổ dân / phố" read as two words).
+        assert_eq!(
+            g.text(&v.full()),
+            format!("tổ\u{a0}dân\u{a0}phố {}", v.name.replace(' ', NBSP))
+        );
         // "Công an phường Hoàng Văn Thụ" (28) breaks after "Công an".
         assert!(!glued("Công an phường Hoàng Văn Thụ"));
         assert_eq!(
-            g.text("Báo Công an phường Hoàng Văn Thụ"),
+            g.text(&content::Compounds::builtin("vi").glue("Báo Công an phường Hoàng Văn Thụ")),
             "Báo Công\u{a0}an phường\u{a0}Hoàng\u{a0}Văn\u{a0}Thụ"
         );
     }

@@ -219,7 +219,8 @@ impl Expect {
         // a longer one ("Công an phường Nam Gia Nghĩa") breaks after "Công
         // an" by design, keeping "phường Nam Gia Nghĩa" whole.
         let mut phrases = vec![c.commune.full()];
-        phrases.extend(crate::plan::FIXED.iter().map(|p| p.to_string()));
+        // The locale's compound words ([`crate::content::Compounds`]).
+        phrases.extend(crate::content::Compounds::builtin(&c.locale).phrases());
         if crate::plan::glued(&format!("Công an {}", c.commune.full())) {
             phrases.push(format!("Công an {}", c.commune.kind));
         }

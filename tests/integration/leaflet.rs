@@ -413,17 +413,26 @@ fn raw_lines(pdf: &std::path::Path) -> Vec<String> {
 #[test]
 fn fixed_phrases_and_the_greeting_never_break_over_lines() {
     // The designer read “Viện kiểm / sát”, “Bắt cóc / online” and
-    // “Gửi bà con /” (issue 23 review): a phrase is whole on its line as
-    // often as the text holds it, and the greeting's first words go on
-    // with the village's name.
-    let phrases = ["Viện kiểm sát", "Bắt cóc online", "Tòa án", "tài khoản", "ngân hàng"];
+    // “Gửi bà con /” (issue 23 review), then “cập / nhật”, “dừng / lại”,
+    // “không chuyển / tiền”, “trách nhiệm / hình sự” on every format: a
+    // compound of the pack's list (layouts/locales/vi-glue.txt) is whole on
+    // its line as often as the text holds it, on every leaflet and poster,
+    // and the greeting's first words go on with the village's name.
+    let mut phrases: Vec<String> =
+        ["Viện kiểm sát", "Bắt cóc online", "Tòa án"].map(String::from).to_vec();
+    phrases.extend(canhbao::content::Compounds::builtin("vi").phrases());
+    for must in ["cập nhật", "dừng lại", "không chuyển tiền", "trách nhiệm hình sự", "vụ án"]
+    {
+        assert!(phrases.iter().any(|p| p == must), "{must} not in the list");
+    }
     let mut read = 0;
     for (name, out, ..) in communes() {
-        for id in ["leaflet-a5", "leaflet-a4-trifold"] {
+        for id in ["leaflet-a5", "leaflet-a4-trifold", "poster-a4", "poster-a3"] {
             for pdf in files(&out.join(id), "pdf") {
                 let lines = raw_lines(&pdf);
                 let whole = flat(&lines.join(" "));
-                for p in phrases {
+                for p in &phrases {
+                    let p = p.as_str();
                     let on_lines: usize = lines.iter().map(|l| l.matches(p).count()).sum();
                     assert_eq!(
                         whole.matches(p).count(),
@@ -444,7 +453,7 @@ fn fixed_phrases_and_the_greeting_never_break_over_lines() {
             }
         }
     }
-    assert!(read >= 8, "{read} leaflets read");
+    assert!(read >= 16, "{read} leaflets and posters read");
 }
 
 /// `pdftotext -layout` lines of a PDF, each flattened.
