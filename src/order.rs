@@ -148,18 +148,6 @@ fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
     format!("Giấy cần mua (kể cả bản duyệt): {}.", parts.join("; "))
 }
 
-/// The word a slug counts villages of `kind` in (“tổ 3/12”, “thôn 3/12”):
-/// “tổ” for a tổ dân phố (a phường's unit), the kind itself otherwise
-/// (thôn, bản, ấp, xóm, khu phố), “thôn” when none is known. (card-sheet.typ
-/// says the same in its own slug.)
-pub fn unit_word(kind: &str) -> String {
-    match crate::text::fold(kind).as_str() {
-        "todanpho" | "to" => "tổ".into(),
-        "" => "thôn".into(),
-        _ => kind.to_lowercase(),
-    }
-}
-
 /// The columns of `print-order.csv`, in Vietnamese: the shop's words.
 /// `khổ giấy` keeps the machine value (`sra4`, `a4`, `5000x800mm`) that the
 /// page's summary and the province order read; `giấy (khổ mua)` names the
