@@ -128,28 +128,24 @@ fn paper_totals(lines: &[OrderLine], layouts: &[Layout]) -> String {
         };
         // (A size never splits over two lines: “5000 × 800 mm” whole.)
         let sheet = paper.split(" (").next().unwrap_or("").replace(' ', "\u{a0}");
-        let custom = layout.is_some_and(|x| x.paper == "custom");
+        // (A custom size is a piece, “tấm”: its sheet is its size.)
+        let custom = sheet.starts_with(|c: char| c.is_ascii_digit());
         let key = format!("{sheet}, {stock}");
         let unit = if custom { "tấm" } else { "tờ" };
-        match by.iter_mut().find(|b| b.0 == key) {
-            Some(b) => b.1 += l.copies * per,
-            None => by.push((key, l.copies * per, unit)),
+        // A document larger than an A3 sheet has its scaled proof, one A3.
+        let scaled = layout.is_some_and(|x| x.width_mm.max(x.height_mm) > PROOF_MAX_MM);
+        let mut add =
+            |key: String, n: u64, unit: &'static str| match by.iter_mut().find(|b| b.0 == key) {
+                Some(b) => b.1 += n,
+                None => by.push((key, n, unit)),
+            };
+        add(key, l.copies * per, unit);
+        if scaled {
+            add(format!("A3, {PROOF_STOCK}"), 1, "tờ");
         }
     }
     let parts: Vec<String> = by.iter().map(|(k, n, u)| format!("{k}: {n}\u{a0}{u}")).collect();
     format!("Giấy cần mua (kể cả bản duyệt): {}.", parts.join("; "))
-}
-
-/// The word a slug counts villages of `kind` in (“tổ 3/12”, “thôn 3/12”):
-/// “tổ” for a tổ dân phố (a phường's unit), the kind itself otherwise
-/// (thôn, bản, ấp, xóm, khu phố), “thôn” when none is known. (card-sheet.typ
-/// says the same in its own slug.)
-pub fn unit_word(kind: &str) -> String {
-    match crate::text::fold(kind).as_str() {
-        "todanpho" | "to" => "tổ".into(),
-        "" => "thôn".into(),
-        _ => kind.to_lowercase(),
-    }
 }
 
 /// The columns of `print-order.csv`, in Vietnamese: the shop's words.
@@ -179,8 +175,15 @@ pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
     let two_up = line.paper == "sra4" || line.paper == "sra3";
     let iso = l.paper.to_uppercase();
     let cut = l.preflight.cut.as_ref();
+    // A card's proof set (a page per village at the card's size) is
+    // printed at 100 % on A4: no shop sells 85 × 55 mm sheets.
+    let card_proof = l.paper == "custom"
+        && l.width_mm.max(l.height_mm) <= 150.0
+        && line.file.starts_with(&format!("print/{}-all", l.id));
     let paper = if two_up {
         format!("{} (2 bản, xén còn {trim})", line.paper.to_uppercase())
+    } else if card_proof {
+        format!("A4 (in tỉ lệ 100 %, thẻ {trim} giữa tờ)")
     } else if l.paper == "custom" {
         trim.clone()
     } else if cut.is_some() {
@@ -222,9 +225,11 @@ pub fn shop_terms(line: &OrderLine, layout: Option<&Layout>) -> [String; 4] {
             mm(c.width_mm),
             mm(c.height_mm)
         )),
-        None if l.paper == "custom" && stock == "bạt hiflex" => {
-            finishing.push("viền mép, đóng khoen".into())
-        }
+        // The hem folds inside the layout's safe margin (no words there),
+        // so the size ordered is the size hung.
+        // (The whole hem and eyelet spec under the note's table.)
+        None if l.paper == "custom" && stock == "bạt hiflex" => finishing
+            .push(format!("may viền {} mm, đóng khoen cách 50 cm", mm(l.preflight.safe_mm))),
         None => finishing.push("xén".into()),
     }
     if let Some(folds) = l.preflight.folds_mm.first().filter(|f| !f.is_empty()) {
@@ -337,8 +342,8 @@ pub fn write_note(
     let mut t = format!("GHI CHÚ CHO NHÀ IN — {commune}\n\n");
     t.push_str(
         "Mỗi dòng là một việc in (số liệu như trong print-order.csv). Mọi tệp đã có \
-                tràn lề; dấu cắt in màu chồng (cả 4 màu). Chữ in nhỏ ngoài dấu cắt ghi thôn, \
-                mặt và thứ tự thôn: xén bỏ.\n",
+                tràn lề; dấu cắt (tờ in 2 bản, tờ in thẻ) in màu chồng (cả 4 màu). Chữ in nhỏ \
+                ngoài khổ ghi nơi nhận, mặt và số thứ tự bộ: xén bỏ.\n",
     );
     t.push_str(DUPLEX);
     t.push_str("\n\n");
@@ -400,6 +405,9 @@ fn units_total(by: &BTreeMap<(String, &str), u64>) -> String {
 /// Villages listed one per row in the note's table at most: beyond, the
 /// page would not hold them, and the note sends the shop to the order.
 const NOTE_ROWS: usize = 64;
+
+/// The stock a scaled proof (A3) is printed on.
+const PROOF_STOCK: &str = "couché 150 g/m²";
 
 /// Largest side (mm) a document is printed at as its own proof: an A3
 /// sheet. A larger document (the 5 m banner) gets a scaled proof instead.
@@ -570,6 +578,10 @@ fn note_data(
     };
     let mut rows = Vec::new();
     let mut columns = Vec::new();
+    // The files that carry crop marks: imposed sheets and card sheets
+    // always; every file when the campaign asks for marks.
+    let mut marked: Vec<String> = Vec::new();
+    let mut hems: Vec<String> = Vec::new();
     for (n, (_, lines)) in jobs.iter().enumerate() {
         let first = lines[0];
         let layout = layout_of(first);
@@ -577,13 +589,17 @@ fn note_data(
         let total: u64 = lines.iter().map(|l| l.copies).sum();
         let unit = unit_of(first, layout);
         count(&terms, total, unit);
+        let folder = first.file.rsplit_once('/').map_or("", |(d, _)| d);
         let files = if is_commune(first, layouts) {
             lines.iter().map(|l| l.file.clone()).collect::<Vec<_>>().join(", ")
         } else {
             columns.push((n + 1, lines.clone()));
-            let folder = first.file.rsplit_once('/').map_or("", |(d, _)| d);
             format!("{folder}/ ({} tệp, số {unit}: bảng dưới)", lines.len())
         };
+        let cut = layout.and_then(|l| l.preflight.cut.as_ref());
+        if first.paper == "sra4" || first.paper == "sra3" || cut.is_some() {
+            marked.push(format!("{folder}/"));
+        }
         let spares = match layout.map(|l| l.copies) {
             Some(Copies::Households | Copies::Places) => {
                 // (“5 %” never split over two lines.)
@@ -591,33 +607,56 @@ fn note_data(
             }
             _ => "không".to_string(),
         };
-        let mut what = name(first);
-        if let Some(p) = proofs.iter().find(|p| p.2 == first.file) {
-            what = format!("{what} (bản duyệt thu nhỏ 1:{}: {})", p.1, p.0);
+        // What the sheets make, so that “tờ” is never read as leaflets.
+        let pieces = match cut {
+            Some(cut) => format!("= {} thẻ", total * u64::from(cut.cols * cut.rows)),
+            None if unit == "tờ" => format!("= {} tờ rơi", total * 2),
+            None => String::new(),
+        };
+        if let Some(l) = layout.filter(|_| terms[1] == "bạt hiflex") {
+            hems.push(glue(&format!(
+                "{} (việc {}): {} × {} mm là khổ thành phẩm, đã gồm viền: gập mép {} mm vào \
+                 trong (phần lề không có chữ) may viền bốn cạnh; khoen ở 4 góc và cách nhau \
+                 50 cm dọc cạnh trên, cạnh dưới.",
+                name(first),
+                n + 1,
+                mm(l.width_mm),
+                mm(l.height_mm),
+                mm(l.preflight.safe_mm)
+            )));
         }
         let [paper, stock, colours, finishing] = terms;
         rows.push(json!({
-            "no": n + 1, "what": what, "files": files, "paper": paper, "stock": stock,
-            "colours": colours, "finishing": finishing, "spares": spares,
-            "total": format!("{total} {unit}"),
+            "no": n + 1, "what": name(first), "files": files, "paper": glue(&paper),
+            "stock": stock, "colours": colours, "finishing": glue(&finishing), "spares": spares,
+            "total": format!("{total} {unit}"), "pieces": pieces,
         }));
     }
-    // The proof sets: printed first, one copy each, as their layout's job.
-    let proof_lines: Vec<String> = order
+    // The proof sets: printed first, one copy each, as their layout's job;
+    // then the scaled proofs of what is larger than an A3 sheet.
+    let mut proof_lines: Vec<String> = order
         .iter()
         .filter(|l| is_proof(l))
         .map(|l| {
-            let terms = shop_terms(l, layout_of(l));
-            count(&terms, l.copies, "bản");
-            let [paper, stock, colours, finishing] = terms;
-            format!(
+            let [paper, stock, colours, finishing] = shop_terms(l, layout_of(l));
+            glue(&format!(
                 "{} — {}: {} bản, {paper}, {stock}, {colours}, {finishing}",
                 l.file,
                 name(l),
                 l.copies
-            )
+            ))
         })
         .collect();
+    for (file, scale, source) in proofs {
+        let of = order.iter().find(|l| &l.file == source).map_or_else(String::new, &name);
+        proof_lines.push(glue(&format!(
+            "{file} — {of}, bản duyệt thu nhỏ 1:{scale}: 1 bản, A3 (297 × 420 mm) in tỉ lệ \
+             100 %, {PROOF_STOCK}, 4 màu một mặt"
+        )));
+    }
+    if c.print.marks {
+        marked = vec!["mọi tệp".to_string()];
+    }
     // One row per village: its files' copies, one column per job of village files.
     let mut villages: Vec<(String, Vec<String>)> = Vec::new();
     for (i, (_, lines)) in columns.iter().enumerate() {
@@ -635,29 +674,48 @@ fn note_data(
     }
     let listed = villages.len() <= NOTE_ROWS;
     let counted = units_total(&by_sheet);
-    // The slug's count word as the villages name themselves (“tổ 3/12”).
-    let unit = unit_word(c.villages.first().map_or("", |v| v.kind.as_str()));
+    // The villages and the commune in their own words: a phường's note
+    // says “tổ dân phố”, never “thôn”.
+    let village = c
+        .villages
+        .first()
+        .map(|v| v.kind.to_lowercase())
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| "thôn".into());
+    let commune_kind = c.commune.kind.to_lowercase();
+    let proof_files = order.iter().filter(|l| is_proof(l)).count() + proofs.len();
+    let marks = if marked.is_empty() {
+        "Không tệp nào có dấu cắt: xén theo khổ thành phẩm.".to_string()
+    } else if c.print.marks {
+        "Mọi tệp có dấu cắt (in màu chồng, cả 4 màu).".to_string()
+    } else {
+        format!(
+            "Có dấu cắt (in màu chồng, cả 4 màu): {}. Các tệp khác không có dấu cắt: xén theo khổ thành phẩm.",
+            marked.join(", ")
+        )
+    };
     json!({
         "title": format!("GHI CHÚ CHO NHÀ IN — {commune}"),
         "example": c.example,
         "intro": [
-            format!("Mọi tệp đã có tràn lề 3 mm quanh khổ thành phẩm; dấu cắt in màu chồng (cả 4 màu). \
-             Dòng chữ nhỏ ngoài dấu cắt (xã, thôn, mẫu, mặt, thứ tự “{unit} 3/12”) để phân biệt các chồng giấy: xén bỏ."),
+            format!("Mọi tệp đã có tràn lề 3\u{a0}mm quanh khổ thành phẩm. {marks} \
+             Dòng chữ nhỏ ngoài khổ ({commune_kind}, {village}, mẫu, mặt, số thứ tự “bộ 3/12”) \
+             để phân biệt các chồng giấy: xén bỏ."),
             DUPLEX.to_string(),
             format!(
-                "In bản duyệt trước; {} ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv.",
-                c.commune.kind
+                "In bản duyệt trước; {commune_kind} ký duyệt rồi mới in số lượng. Số liệu đầy đủ: print-order.csv."
             ),
         ],
         "jobs_title": "Các việc in",
         "heads": ["", "Việc in, tệp", "Giấy (khổ mua)", "Loại giấy", "Màu in, lật mặt", "Gia công", "Dự phòng", "Số lượng"],
         "jobs": rows,
-        "proofs_title": "Bản duyệt: in trước, mỗi tệp 1 bản (mỗi thôn một trang)",
+        "after_jobs": hems,
+        "proofs_title": format!("Bản duyệt: in trước, mỗi tệp 1 bản (mỗi {village} một trang)"),
         "proofs": proof_lines,
         "villages_title": if listed {
-            "Số tờ, số bản từng thôn (tên tệp .pdf, theo việc in)"
+            format!("Số tờ, số bản từng {village} (tên tệp .pdf, theo việc in)")
         } else {
-            "Số tờ, số bản từng thôn: xem cột “số bản” trong print-order.csv"
+            format!("Số tờ, số bản từng {village}: xem cột “số bản” trong print-order.csv")
         },
         "village_heads": columns.iter().map(|(n, _)| format!("Việc {n}")).collect::<Vec<_>>(),
         "villages": if listed {
@@ -668,13 +726,26 @@ fn note_data(
         "refused_title": "KHÔNG IN (chưa đạt, xem cột “lý do không in” của print-order.csv)",
         "refused": refused.iter().map(|r| format!("{} — {}", r.village, r.layout)).collect::<Vec<_>>(),
         "totals": format!(
-            "Tổng cộng: {} việc in, {} tệp, {}.",
+            "Tổng cộng, không kể bản duyệt: {} việc in, {} tệp, {}. Bản duyệt: {proof_files} tệp, mỗi tệp 1 bản.",
             jobs.len(),
-            order.len(),
+            order.len() - order.iter().filter(|l| is_proof(l)).count(),
             counted,
         ),
-        "paper": paper_totals(order, layouts),
+        "paper": glue(&paper_totals(order, layouts)),
+        "contact": [
+            "Người đặt in, điện thoại:",
+            "Ngày giao, nơi giao:",
+        ],
     })
+}
+
+/// A size, a percentage or a weight never split over two lines in the
+/// note: no-break spaces around “×” and before “mm”, “%”, “g/m²”.
+fn glue(s: &str) -> String {
+    s.replace(" × ", "\u{a0}×\u{a0}")
+        .replace(" mm", "\u{a0}mm")
+        .replace(" %", "\u{a0}%")
+        .replace(" g/m²", "\u{a0}g/m²")
 }
 
 /// Whether the line is a commune's one document (the banner).

@@ -98,22 +98,7 @@ pub fn make(
             .collect();
         let sheets = if layout.impose == Some(Impose::TwoUpA4) {
             let commune = crate::text::capitalize(&c.commune.full());
-            // The word the slug counts the villages in (“tổ 3/12” in a
-            // phường): each one's own kind.
-            let units: Vec<String> = docs
-                .iter()
-                .map(|d| crate::order::unit_word(d.village.map_or("", |v| &c.villages[v].kind)))
-                .collect();
-            two_up_all(
-                base,
-                (&commune, &units),
-                layout,
-                &docs,
-                c.print.bleed_mm,
-                &settings,
-                out,
-                &by_file,
-            )?
+            two_up_all(base, &commune, layout, &docs, c.print.bleed_mm, &settings, out, &by_file)?
         } else {
             Vec::new()
         };
@@ -236,22 +221,16 @@ fn two_up_data(l: &Layout, bleed: f64) -> Value {
 /// The slug of each side of a village's imposed sheet (printed outside the
 /// trim): commune, village, the layout's name as the shop says it (its
 /// title without the audience), side, and the village's place among the
-/// layout's `n` villages (`k`: “thôn 11/12”, not a count of sheets), counted
-/// in the village's `unit` (“tổ 11/12” for a tổ dân phố).
-fn slugs(
-    commune: &str,
-    village: &str,
-    unit: &str,
-    layout: &Layout,
-    k: usize,
-    n: usize,
-) -> Vec<String> {
+/// layout's `n` villages (`k`: “bộ 11/12”, not a count of sheets). “bộ”, a
+/// set, never “tổ” or “thôn”: a designer read “tổ 8/10” beside “tổ dân
+/// phố 8” as the neighbourhood's number.
+fn slugs(commune: &str, village: &str, layout: &Layout, k: usize, n: usize) -> Vec<String> {
     let sides = ["mặt trước", "mặt sau"];
     let name = layout.title.split(" cho ").next().unwrap_or(&layout.title);
     (0..layout.pages)
         .map(|p| {
             let side = sides.get(p).map_or_else(|| format!("trang {}", p + 1), |s| s.to_string());
-            format!("{commune} · {village} · {name} · {side} · {unit} {k}/{n}")
+            format!("{commune} · {village} · {name} · {side} · bộ {k}/{n}")
         })
         .collect()
 }
@@ -266,7 +245,7 @@ fn src_path(d: usize) -> String {
 #[allow(clippy::too_many_arguments)] // one call site; the campaign's parts it reads
 fn two_up_all(
     base: &Base,
-    (commune, units): (&str, &[String]),
+    commune: &str,
     layout: &Layout,
     docs: &[Doc],
     bleed: f64,
@@ -280,8 +259,7 @@ fn two_up_all(
     let one = |i: usize| -> Result<(Entry, bool), String> {
         let doc = docs[i].entry;
         let mut data = data.clone();
-        let unit = units.get(i).map_or("thôn", String::as_str);
-        data["slugs"] = json!(slugs(commune, &doc.village, unit, layout, i + 1, docs.len()));
+        data["slugs"] = json!(slugs(commune, &doc.village, layout, i + 1, docs.len()));
         let data_bytes = serde_json::to_vec(&data).map_err(|e| e.to_string())?;
         let name = doc.file.rsplit('/').next().unwrap_or(&doc.file);
         let file = format!("print/{}-2up-sra4/{name}", layout.id);

@@ -646,7 +646,7 @@ fn every_side_of_a_2up_sheet_carries_its_slug_outside_the_trim() {
                 .collect();
             let slug = below.join(" ");
             let want = format!(
-                "Xã Tiên Trang · {} · Tờ rơi A5 hai mặt · {side} · thôn {}/3",
+                "Xã Tiên Trang · {} · Tờ rơi A5 hai mặt · {side} · bộ {}/3",
                 v.full(),
                 k + 1
             );
@@ -747,17 +747,23 @@ fn the_shop_note_pdf_lists_every_job_with_its_paper_and_finishing() {
         }
     }
     // Sheets of an imposed file (“tờ”) and copies (“bản”) are totalled
-    // apart, never added together.
-    let sheet_of = |r: &&BTreeMap<String, String>| {
-        !r["tệp"].contains("-all") && (r["khổ giấy"] == "sra4" || r["mẫu"] == "card-sheet")
-    };
+    // apart, never added together; the proofs left out of both, and the
+    // line says so (a designer added 526 + 526 + 1 and read 1058).
+    let proof = |r: &&&BTreeMap<String, String>| r["tệp"].contains("-all");
+    let sheet_of =
+        |r: &&BTreeMap<String, String>| r["khổ giấy"] == "sra4" || r["mẫu"] == "card-sheet";
     let sum = |sheets: bool| -> u64 {
         jobs.iter()
-            .filter(|r| sheet_of(r) == sheets)
+            .filter(|r| !proof(r) && sheet_of(r) == sheets)
             .map(|r| r["số bản"].parse::<u64>().unwrap())
             .sum()
     };
-    let total = format!("{} tệp, {} tờ và {} bản", jobs.len(), sum(true), sum(false));
+    let files = jobs.iter().filter(|r| !proof(r)).count();
+    let total = format!(
+        "không kể bản duyệt: 4 việc in, {files} tệp, {} tờ và {} bản",
+        sum(true),
+        sum(false)
+    );
     assert!(words.contains(&total), "{total} not in\n{note}");
     assert!(words.contains("lật cạnh ngắn") && words.contains("đã cộng 5 %"), "{note}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
@@ -1056,7 +1062,7 @@ fn every_side_of_a_card_sheet_carries_its_slug_off_the_cards() {
                 .map(|w| w.2)
                 .collect();
             let want =
-                format!("Xã Tiên Trang · {} · tờ in thẻ ví · {side} · thôn {}/3", v.full(), k + 1);
+                format!("Xã Tiên Trang · {} · tờ in thẻ ví · {side} · bộ {}/3", v.full(), k + 1);
             assert_eq!(below.join(" "), want, "{} p{page}", v.name);
         }
     }
@@ -1177,13 +1183,13 @@ fn cards_printed_from_their_sheet_are_ordered_once() {
     assert!(words.contains(&format!("{sheet_total} tờ")), "{sheet_total} tờ:\n{words}");
     assert_eq!(words.matches("Thẻ ví / nhãn dán").count(), 1, "card named once:\n{words}");
     assert!(words.contains("print/card-all.pdf"), "the card's proof:\n{words}");
-    let files = rows.iter().filter(|r| !r["tệp"].is_empty()).count();
-    let proofs: u64 = rows
-        .iter()
-        .filter(|r| r["tệp"].contains("-all"))
-        .map(|r| r["số bản"].parse::<u64>().unwrap())
-        .sum();
-    let total = format!("{files} tệp, {sheet_total} tờ và {proofs} bản");
+    // The totals leave the proofs out, and say so; the proofs counted apart.
+    let files = rows.iter().filter(|r| !r["tệp"].is_empty() && !r["tệp"].contains("-all")).count();
+    let proofs = rows.iter().filter(|r| r["tệp"].contains("-all")).count();
+    let total = format!(
+        "Tổng cộng, không kể bản duyệt: 1 việc in, {files} tệp, {sheet_total} tờ. \
+         Bản duyệt: {proofs} tệp, mỗi tệp 1 bản."
+    );
     assert!(words.contains(&total), "{total}:\n{words}");
     // The same stock and the same turn for the card and its sheet.
     let sheet = rows.iter().find(|r| r["mẫu"] == "card-sheet").unwrap();
@@ -1206,17 +1212,20 @@ fn long_phuong() -> &'static (tempfile::TempDir, PathBuf) {
         let (code, _, err) = run(canhbao()
             .arg("build")
             .arg(dir.path())
-            .args(["--layout", "leaflet-a5", "--layout", "card-sheet", "--out"])
+            .args(["--layout", "leaflet-a5", "--layout", "card-sheet", "--layout", "card"])
+            .args(["--layout", "banner", "--out"])
             .arg(&out));
         assert_eq!(code, 0, "{err}");
         (dir, out)
     })
 }
 
-/// A phường's sheets count its tổ dân phố as “tổ k/n” outside the trim,
-/// never “thôn k/n” (a designer read “thôn 3/4” on a phường's stacks).
+/// A phường's sheets count their sets as “bộ k/n” outside the trim, never
+/// “tổ k/n” (a designer read “tổ 8/10” beside “tổ dân phố 8” as the
+/// neighbourhood's number) nor “thôn k/n”; the 2-up's slug on white paper,
+/// 3.5 mm at least under the trim (it was 1.9 mm, on the bleed's colour).
 #[test]
-fn a_phuongs_slugs_count_its_to_dan_pho_not_thon() {
+fn a_phuongs_slugs_count_sets_not_to_dan_pho_clear_of_the_bleed() {
     let (_, out) = long_phuong();
     let mut seen = 0;
     for folder in ["print/leaflet-a5-2up-sra4", "card-sheet"] {
@@ -1225,17 +1234,60 @@ fn a_phuongs_slugs_count_its_to_dan_pho_not_thon() {
         for pdf in &sheets {
             for page in [1, 2] {
                 // The slug: the line of the sheet's foot that ends in k/n.
-                let words: Vec<String> = bbox_words(pdf, page).into_iter().map(|w| w.2).collect();
-                let text = words.join(" ");
+                let words = bbox_words(pdf, page);
+                let text = words.iter().map(|w| w.2.as_str()).collect::<Vec<_>>().join(" ");
                 let at = text.rfind(" · ").map(|i| &text[i + " · ".len()..]).unwrap_or("");
                 let count = at.split(' ').take(2).collect::<Vec<_>>();
                 assert!(count.len() == 2 && count[1].ends_with("/4"), "{}: {text}", pdf.display());
-                assert_eq!(count[0], "tổ", "{} p{page}: “{}”", pdf.display(), count.join(" "));
+                assert_eq!(count[0], "bộ", "{} p{page}: “{}”", pdf.display(), count.join(" "));
+                if folder.ends_with("2up-sra4") {
+                    let doc = Document::load(pdf).unwrap();
+                    let (_, page_h) = box_mm(&doc, 1, b"MediaBox");
+                    let trim_foot = page_h - trim_box(&doc)[1];
+                    let slug = words
+                        .windows(2)
+                        .find(|w| w[0].2 == "bộ" && w[1].2.ends_with("/4"))
+                        .map(|w| &w[0])
+                        .unwrap();
+                    let below = slug.0 - trim_foot;
+                    assert!(below >= 3.5, "{}: slug {below:.1} mm under the trim", pdf.display());
+                }
                 seen += 1;
             }
         }
     }
     assert_eq!(seen, 16);
+}
+
+/// The shop note a designer found unusable: card proofs on 85 × 55 mm
+/// paper no shop sells, sizes and file names split over lines, a phường
+/// told in a xã's words (“mỗi thôn”), the banner without its hem and
+/// eyelets, no line for who orders and when.
+#[test]
+fn the_shop_note_buys_real_paper_and_splits_nothing_a_shop_types() {
+    let (_, out) = long_phuong();
+    let text = pdf_raw_text(&out.join("print/GHI-CHU-NHA-IN.pdf"));
+    for line in text.lines().map(str::trim) {
+        // (A size split at “×” or before “mm”; a file name at a hyphen.)
+        let split = line.ends_with('×')
+            || line.starts_with('×')
+            || line.starts_with("mm")
+            || line.ends_with('-');
+        assert!(!split, "split: “{line}”\n{text}");
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> =
+        flat.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    assert!(!words.contains(&"thôn"), "a phường's note says thôn:\n{flat}");
+    assert!(flat.contains("mỗi tổ dân phố một trang"), "{flat}");
+    let buy = &flat[flat.find("Giấy cần mua").expect("the paper to buy")..];
+    assert!(!buy.contains("85 × 55"), "card-size paper to buy: {buy}");
+    assert!(buy.contains("A4, couché 300 g/m²"), "{buy}");
+    // The banner's proof listed and its A3 sheet bought.
+    assert!(flat.contains("print/banner-proof.pdf —"), "{flat}");
+    assert!(buy.contains("A3, couché 150 g/m²: 1 tờ"), "{buy}");
+    assert!(flat.contains("là khổ thành phẩm, đã gồm viền") && flat.contains("khoen"), "{flat}");
+    assert!(flat.contains("Ngày giao"), "{flat}");
 }
 
 /// The shop note, as a shop reads its PDF: the spares' “5 %” whole on one

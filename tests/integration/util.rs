@@ -120,8 +120,18 @@ pub fn all_files(dir: &Path) -> Vec<PathBuf> {
 /// Text of a PDF via poppler's pdftotext (installed by .ci/run). Numbers
 /// and names print with no-break spaces: they read here as plain spaces.
 pub fn pdf_text(pdf: &Path) -> String {
+    pdftotext(pdf, "-layout")
+}
+
+/// A PDF's text in the order it was set (`pdftotext -raw`): a table's
+/// cells whole, each on its lines; no-break spaces read as spaces.
+pub fn pdf_raw_text(pdf: &Path) -> String {
+    pdftotext(pdf, "-raw")
+}
+
+fn pdftotext(pdf: &Path, mode: &str) -> String {
     let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
+        .args([mode, "-enc", "UTF-8"])
         .arg(pdf)
         .arg("-")
         .output()
