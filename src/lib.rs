@@ -14,6 +14,7 @@ pub mod campaign;
 pub mod content;
 pub mod copies;
 pub mod diag;
+pub mod glue;
 pub mod init;
 pub mod layouts;
 pub mod loa;

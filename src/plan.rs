@@ -43,8 +43,8 @@ struct Shared {
     channels: Vec<ChannelData>,
     contacts: Vec<ContactData>,
     fit: Option<FitData>,
-    /// The pack's compound words ([`content::Compounds`]).
-    compounds: content::Compounds,
+    /// The pack's compound words ([`crate::glue::Compounds`]).
+    compounds: crate::glue::Compounds,
 }
 
 impl Shared {
@@ -52,7 +52,7 @@ impl Shared {
     fn new(c: &Campaign, pack: &Pack) -> Result<Shared, Fault> {
         // The numbers' labels are the campaign's own sentences ("Tố giác
         // lừa đảo trên mạng"): glued like the pack's.
-        let compounds = content::Compounds::builtin(&pack.code);
+        let compounds = crate::glue::Compounds::builtin(&pack.code);
         let hotline_qr = qr::matrix(&c.hotline.phone.tel())?;
         let channels = c
             .channels
@@ -747,7 +747,7 @@ mod tests {
         let g = Glue::new(&c, Some(&c.villages[0]));
         // The pack's compounds first (as `Words::glued`), then the names: a
         // name still glues over a compound's no-break space.
-        let words = content::Compounds::builtin("vi");
+        let words = crate::glue::Compounds::builtin("vi");
         let g = |s: &str| g.text(&words.glue(s));
         assert_eq!(g("Không làm theo yêu cầu lạ"), "Không làm theo yêu\u{a0}cầu lạ");
         assert_eq!(
@@ -772,7 +772,7 @@ mod tests {
         // "Công an phường Hoàng Văn Thụ" (28) breaks after "Công an".
         assert!(!glued("Công an phường Hoàng Văn Thụ"));
         assert_eq!(
-            g.text(&content::Compounds::builtin("vi").glue("Báo Công an phường Hoàng Văn Thụ")),
+            g.text(&crate::glue::Compounds::builtin("vi").glue("Báo Công an phường Hoàng Văn Thụ")),
             "Báo Công\u{a0}an phường\u{a0}Hoàng\u{a0}Văn\u{a0}Thụ"
         );
     }

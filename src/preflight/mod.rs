@@ -219,8 +219,8 @@ impl Expect {
         // a longer one ("Công an phường Nam Gia Nghĩa") breaks after "Công
         // an" by design, keeping "phường Nam Gia Nghĩa" whole.
         let mut phrases = vec![c.commune.full()];
-        // The locale's compound words ([`crate::content::Compounds`]).
-        phrases.extend(crate::content::Compounds::builtin(&c.locale).phrases());
+        // The locale's compound words ([`crate::glue::Compounds`]).
+        phrases.extend(crate::glue::Compounds::builtin(&c.locale).phrases());
         if crate::plan::glued(&format!("Công an {}", c.commune.full())) {
             phrases.push(format!("Công an {}", c.commune.kind));
         }

@@ -420,7 +420,7 @@ fn fixed_phrases_and_the_greeting_never_break_over_lines() {
     // and the greeting's first words go on with the village's name.
     let mut phrases: Vec<String> =
         ["Viện kiểm sát", "Bắt cóc online", "Tòa án"].map(String::from).to_vec();
-    phrases.extend(canhbao::content::Compounds::builtin("vi").phrases());
+    phrases.extend(canhbao::glue::Compounds::builtin("vi").phrases());
     for must in ["cập nhật", "dừng lại", "không chuyển tiền", "trách nhiệm hình sự", "vụ án"]
     {
         assert!(phrases.iter().any(|p| p == must), "{must} not in the list");

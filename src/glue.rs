@@ -1,0 +1,118 @@
+//! Compound words a printed line never breaks inside: each locale pack's
+//! list (`layouts/locales/<lang>-glue.txt`), applied to the pack's
+//! sentences before any placeholder is filled.
+
+/// Each pack's compound words: `layouts/locales/<lang>-glue.txt` (see
+/// [`Compounds`]). A pack without a list glues nothing.
+pub const BUILTIN_GLUE: &[(&str, &str)] = &[("vi", include_str!("../layouts/locales/vi-glue.txt"))];
+
+/// Compound words a line never breaks inside ("cập nhật", "không chuyển
+/// tiền"): a Vietnamese word is written as syllables separated by spaces,
+/// and a line ending between two of them reads as two unrelated words.
+/// Their spaces become no-break spaces (U+00A0) in the printed sentences.
+#[derive(Debug, Clone, Default)]
+pub struct Compounds {
+    /// Each compound's words, most words first, then longest first, so that
+    /// "trách nhiệm hình sự" wins over "trách nhiệm".
+    list: Vec<Vec<String>>,
+}
+
+impl Compounds {
+    /// The list of a pack's language (empty when it has none).
+    pub fn builtin(code: &str) -> Compounds {
+        BUILTIN_GLUE
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or_else(Compounds::default, |(_, t)| Compounds::parse(t))
+    }
+
+    /// Parses a list: one compound a line, `#` starts a comment.
+    pub fn parse(text: &str) -> Compounds {
+        let mut list: Vec<Vec<String>> = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| l.contains(' '))
+            .map(|l| crate::text::nfc(l).split_whitespace().map(String::from).collect())
+            .collect();
+        list.sort_by(|a: &Vec<String>, b| {
+            let chars = |w: &Vec<String>| w.iter().map(|x| x.chars().count()).sum::<usize>();
+            b.len().cmp(&a.len()).then(chars(b).cmp(&chars(a))).then(a.cmp(b))
+        });
+        list.dedup();
+        Compounds { list }
+    }
+
+    /// The compounds, as written in the list.
+    pub fn phrases(&self) -> Vec<String> {
+        self.list.iter().map(|w| w.join(" ")).collect()
+    }
+
+    /// `s` with the spaces inside every listed compound made no-break.
+    /// Whole words only ("bị ép" never glues inside "bị éptừ"), the
+    /// longest compound at each word; the first word
+    /// may carry a capital (a sentence's start) or an opening quote, the
+    /// last a closing mark (“vụ án”?). A placeholder (`{village}`) is no
+    /// word of the list, so the names filled in later are never touched.
+    pub fn glue(&self, s: &str) -> String {
+        if self.list.is_empty() || !s.contains(' ') {
+            return s.to_string();
+        }
+        // Words and the single space or no-break space after each.
+        let words: Vec<&str> = s.split([' ', '\u{a0}']).collect();
+        let mut seps: Vec<char> = s.chars().filter(|c| matches!(c, ' ' | '\u{a0}')).collect();
+        // Compounds may overlap ("bị lừa" + "lừa đảo"): both glued, else
+        // "bị lừa đảo" could still end a line after "lừa".
+        for i in 0..words.len() {
+            let n = self.list.iter().find(|c| fits(&words[i..], c)).map_or(1, Vec::len);
+            seps[i..i + n - 1].iter_mut().for_each(|c| *c = '\u{a0}');
+        }
+        let mut out = String::with_capacity(s.len() + 8);
+        for (k, w) in words.iter().enumerate() {
+            out.push_str(w);
+            if let Some(c) = seps.get(k) {
+                out.push(*c);
+            }
+        }
+        out
+    }
+}
+
+/// Whether `words` start with the compound `c` (see [`Compounds::glue`]).
+fn fits(words: &[&str], c: &[String]) -> bool {
+    let n = c.len();
+    if words.len() < n {
+        return false;
+    }
+    let mark = |s: &str| s.chars().all(|ch| !ch.is_alphanumeric());
+    let first = &c[0];
+    let head = [first.clone(), crate::text::capitalize(first)]
+        .into_iter()
+        .any(|f| words[0].strip_suffix(f.as_str()).is_some_and(mark));
+    let tail = words[n - 1].strip_prefix(c[n - 1].as_str()).is_some_and(mark);
+    head && tail && (1..n - 1).all(|k| words[k] == c[k])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Compounds;
+
+    #[test]
+    fn compounds_glue_whole_words_longest_first_never_a_placeholder() {
+        let c = Compounds::parse("# why\nbị lừa\ntrách nhiệm\ntrách nhiệm hình sự\nCông an\n");
+        let g = |s: &str| c.glue(s).replace('\u{a0}', "_");
+        assert_eq!(g("Bị lừa, báo Công an {commune_kind}."), "Bị_lừa, báo Công_an {commune_kind}.");
+        assert_eq!(g("bị truy cứu trách nhiệm hình sự."), "bị truy cứu trách_nhiệm_hình_sự.");
+        assert_eq!(g("“trách nhiệm” rõ"), "“trách_nhiệm” rõ");
+        // Whole words: no syllable inside a longer one.
+        assert_eq!(g("bị lừaa; xbị lừa"), "bị lừaa; xbị lừa");
+        let c = Compounds::parse("bị lừa\nlừa đảo");
+        assert_eq!(c.glue("bị lừa đảo rồi").replace('\u{a0}', "_"), "bị_lừa_đảo rồi");
+        assert_eq!(g("{bị} lừa"), "{bị} lừa");
+        // The built-in list is NFC, short enough for the narrowest column.
+        for p in Compounds::builtin("vi").phrases() {
+            assert_eq!(crate::text::nfc(&p), p);
+            assert!(p.chars().count() <= 24, "{p}");
+        }
+        assert!(Compounds::builtin("vi").phrases().contains(&"không chuyển tiền".to_string()));
+    }
+}
