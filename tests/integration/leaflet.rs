@@ -401,13 +401,7 @@ fn a_phuong_campaigns_leaflets_name_the_phuong_never_the_xa() {
 
 /// A PDF's text in content order, a line of print to a line, each flattened.
 fn raw_lines(pdf: &std::path::Path) -> Vec<String> {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    String::from_utf8_lossy(&out.stdout).lines().map(flat).collect()
+    pdf_raw_text(pdf).lines().map(flat).collect()
 }
 
 #[test]
@@ -458,13 +452,7 @@ fn fixed_phrases_and_the_greeting_never_break_over_lines() {
 
 /// `pdftotext -layout` lines of a PDF, each flattened.
 fn layout_lines(pdf: &std::path::Path) -> Vec<String> {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    String::from_utf8_lossy(&out.stdout).lines().map(flat).collect()
+    pdf_text(pdf).lines().map(flat).collect()
 }
 
 /// Phrases a reader takes in as one never break over two lines: the

@@ -715,13 +715,7 @@ fn the_shop_note_pdf_lists_every_job_with_its_paper_and_finishing() {
     let note = pdf_text(&pdf);
     // `-layout` interleaves the lines of a table's wrapped cells; `-raw`
     // reads each cell whole, in the order it was set: its words.
-    let raw = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let raw = String::from_utf8_lossy(&raw.stdout).replace('\u{a0}', " ");
+    let raw = pdf_raw_text(&pdf);
     let words: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(words.contains("GHI CHÚ CHO NHÀ IN"), "{note}");
     let rows = order_table(&out);
@@ -1168,14 +1162,7 @@ fn cards_printed_from_their_sheet_are_ordered_once() {
     assert_eq!(count("card", true), vec![1], "the card's proof set, once: {rows:?}");
     // The shop note: the cards' job once, in sheets; the card only among
     // the proofs; the totals count sheets and copies apart.
-    let raw = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(out.join("print/GHI-CHU-NHA-IN.pdf"))
-        .arg("-")
-        .output()
-        .unwrap();
-    let words: String = String::from_utf8_lossy(&raw.stdout)
-        .replace('\u{a0}', " ")
+    let words: String = pdf_raw_text(&out.join("print/GHI-CHU-NHA-IN.pdf"))
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -1298,27 +1285,15 @@ fn the_shop_note_buys_real_paper_and_splits_nothing_a_shop_types() {
 fn the_shop_note_reads_whole_and_names_one_duplex_rule() {
     let (_, out) = long_phuong();
     let pdf = out.join("print/GHI-CHU-NHA-IN.pdf");
-    let o = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&o.stdout).replace('\u{a0}', " ");
+    let text = pdf_text(&pdf);
     let spares = text.lines().filter(|l| l.contains("đã cộng")).count();
     assert!(spares >= 2, "{text}");
     for l in text.lines().filter(|l| l.contains("đã cộng")) {
         assert!(l.contains("đã cộng 5 %"), "“5 %” split: {l}\n{text}");
     }
     // (Read in content order: a table's cells whole.)
-    let raw = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let flat =
-        String::from_utf8_lossy(&raw.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    // (`split_whitespace` splits at no-break spaces too.)
+    let flat = pdf_raw_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
     // The rule: one sentence “In hai mặt: …”, up to its full stop.
     assert_eq!(flat.matches("In hai mặt:").count(), 1, "{flat}");
     let at = flat.find("In hai mặt:").unwrap();
