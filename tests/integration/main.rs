@@ -4,6 +4,7 @@ mod architecture;
 mod batch;
 mod copies;
 mod custom;
+mod designer;
 mod elderly;
 mod formats;
 mod icons;
