@@ -49,6 +49,9 @@ const SRA3: (f64, f64) = (450.0, 320.0);
 /// Shortest crop mark (mm) the sheet must leave room for beyond the bleed.
 const MARK_MIN: f64 = 3.0;
 
+/// Nothing printed nearer the paper's edge (mm): presses leave it blank.
+const EDGE_CLEAR: f64 = 3.0;
+
 /// `village` column of the combined files' rows.
 const ALL_VILLAGES: &str = "tất cả các thôn, mỗi thôn 1 bản (bản duyệt)";
 
@@ -186,22 +189,35 @@ fn sheet_for(w: f64, h: f64, bleed: f64) -> (f64, f64) {
 /// Imposition data for one village's 2-up sheet: the same page twice, side
 /// by side with a gutter of two bleeds (each copy keeps its own bleed), on
 /// SRA4 landscape, turned over the short edge for the back. Crop marks sit
-/// in the margin, at every trim line, outside every bleed.
+/// in the margin, at every trim line, outside every bleed and `EDGE_CLEAR`
+/// inside the paper's edge (a press prints nothing nearer). The foot margin
+/// holds the marks and the slug; the head's, when the sheet leaves no room
+/// for marks there too (SRA4: 15 mm for both), only the bleed.
 fn two_up_data(l: &Layout, bleed: f64) -> Value {
     let (w, h) = (l.width_mm, l.height_mm);
     let gutter = 2.0 * bleed;
     let (bw, bh) = (2.0 * w + gutter, h);
     let (sw, sh) = sheet_for(w, h, bleed);
-    let (mx, my) = ((sw - bw) / 2.0, (sh - bh) / 2.0);
     let start = bleed.max(2.0);
+    // (The foot: the marks, MARK_MIN long at least, and the slug beside
+    // them, 3.5 mm under the trim, 6.5 mm at its foot; 0.5 mm to spare.)
+    let foot = (start + MARK_MIN + EDGE_CLEAR).max(3.5 + 3.0 + EDGE_CLEAR) + 0.5;
+    let mx = (sw - bw) / 2.0;
+    let (top, bottom) = if (sh - bh) / 2.0 >= foot {
+        ((sh - bh) / 2.0, (sh - bh) / 2.0)
+    } else {
+        (sh - bh - foot, foot)
+    };
     let mut marks = Vec::new();
     for x in [0.0, w, w + gutter, bw] {
-        marks.push(json!([x, -start, x, -(my - 1.0)]));
-        marks.push(json!([x, bh + start, x, bh + my - 1.0]));
+        if top - EDGE_CLEAR >= start + MARK_MIN {
+            marks.push(json!([x, -start, x, -(top - EDGE_CLEAR)]));
+        }
+        marks.push(json!([x, bh + start, x, bh + bottom - EDGE_CLEAR]));
     }
     for y in [0.0, bh] {
-        marks.push(json!([-start, y, -(mx - 1.0), y]));
-        marks.push(json!([bw + start, y, bw + mx - 1.0, y]));
+        marks.push(json!([-start, y, -(mx - EDGE_CLEAR), y]));
+        marks.push(json!([bw + start, y, bw + mx - EDGE_CLEAR, y]));
     }
     // Both copies are the same village, so front and back line up however
     // the sheet is turned; the back is still mirrored for a short-edge turn.
@@ -212,7 +228,8 @@ fn two_up_data(l: &Layout, bleed: f64) -> Value {
     let sides: Vec<Value> =
         (1..=l.pages).map(|p| json!([slot(p, 0.0), slot(p, w + gutter)])).collect();
     json!({
-        "sheet": {"width_mm": bw, "height_mm": bh, "margin_x_mm": mx, "margin_y_mm": my},
+        "sheet": {"width_mm": bw, "height_mm": bh, "margin_x_mm": mx, "margin_top_mm": top,
+                  "margin_bottom_mm": bottom},
         "marks": marks,
         "sides": sides,
     })

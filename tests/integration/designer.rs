@@ -74,3 +74,92 @@ fn the_a4_posters_answer_spans_the_measure() {
         }
     }
 }
+
+/// Page `page` of `pdf` rendered in grey at `dpi`.
+fn render(pdf: &Path, page: usize, dpi: u32) -> image::GrayImage {
+    let dir = tempfile::tempdir().unwrap();
+    let p = page.to_string();
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-f", &p, "-l", &p, "-gray", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(dir.path().join("p"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "pdftoppm {}", pdf.display());
+    image::open(dir.path().join("p.png")).unwrap().to_luma8()
+}
+
+/// The imposed sheets (2-up SRA4, card sheet): no crop mark, slug or other
+/// ink within 3 mm of the paper's edge, beyond the copies' bleed (presses
+/// print nothing there: the marks and slug ran out 1–1.3 mm from it), and
+/// the 2-up's slug 3.5 mm at least under the trim.
+#[test]
+fn imposed_sheets_print_nothing_within_3_mm_of_the_paper_edge() {
+    const DPI: f64 = 150.0;
+    let mut seen = 0;
+    for (c, out) in built() {
+        let mut sheets = pdfs(out, "print/leaflet-a5-2up-sra4");
+        sheets.truncate(2);
+        sheets.extend(pdfs(out, "card-sheet").into_iter().take(2));
+        for pdf in &sheets {
+            let doc = Document::load(pdf).unwrap();
+            let (mw, mh) = box_mm(&doc, 1, b"MediaBox");
+            let dict = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+            let get = |k: &[u8]| -> Vec<f64> {
+                let v = dict.get(k).unwrap().as_array().unwrap();
+                v.iter().map(num).map(|pt| pt * 25.4 / 72.0).collect()
+            };
+            let m = get(b"MediaBox");
+            let t = if dict.has(b"TrimBox") { get(b"TrimBox") } else { m.clone() };
+            // The trim block and its bleed, from the sheet's top-left corner
+            // (no TrimBox inside the sheet: the card sheet, whose cards
+            // keep 12 mm and more from its edges).
+            let bled = if (t[2] - t[0] - mw).abs() < 0.1 {
+                [f64::MAX, f64::MAX, f64::MIN, f64::MIN]
+            } else {
+                [t[0] - m[0] - 3.0, m[3] - t[3] - 3.0, t[2] - m[0] + 3.0, m[3] - t[1] + 3.0]
+            };
+            for page in [1, 2] {
+                let words = word_boxes(pdf, page);
+                // (The examples' “MẪU — KHÔNG PHÁT” band lies on the edge on
+                // purpose: a file never to print.)
+                let band: Vec<[f64; 4]> = words
+                    .iter()
+                    .filter(|w| ["MẪU", "—", "KHÔNG", "PHÁT"].contains(&w.1.as_str()))
+                    .map(|w| [w.0[0] - 1.0, w.0[1] - 1.0, w.0[2] + 1.0, w.0[3] + 1.0])
+                    .collect();
+                let png = render(pdf, page, DPI as u32);
+                let mm = |px: u32| (px as f64 + 0.5) * 25.4 / DPI;
+                let mut near = Vec::new();
+                for (x, y, p) in png.enumerate_pixels() {
+                    let (x, y) = (mm(x), mm(y));
+                    let edge = x.min(y).min(mw - x).min(mh - y);
+                    let inside = |r: &[f64; 4]| x > r[0] && x < r[2] && y > r[1] && y < r[3];
+                    if p.0[0] < 160 && edge < 3.0 && !inside(&bled) && !band.iter().any(inside) {
+                        near.push((x, y));
+                    }
+                }
+                assert!(
+                    near.is_empty(),
+                    "{c} {} p{page}: {} dark pixels within 3 mm of the edge, first at {:?}",
+                    pdf.display(),
+                    near.len(),
+                    near.first()
+                );
+                // The 2-up's slug (“… · bộ k/n”): 3.5 mm under the trim.
+                if bled[0] != f64::MAX {
+                    let slug = words
+                        .windows(2)
+                        .find(|w| w[0].1 == "bộ" && w[1].1.contains('/'))
+                        .map(|w| &w[0])
+                        .expect("a slug");
+                    let under = slug.0[1] - (m[3] - t[1]);
+                    assert!(under >= 3.5, "{c} {} p{page}: slug {under:.1} mm", pdf.display());
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 4 * 4 * 2);
+}

@@ -604,13 +604,15 @@ fn two_up_sheet_is_one_village_twice_on_sra4_with_bleed_and_crop_marks() {
                 assert!(!text.contains(&other.officer), "{name}: {} too", other.officer);
             }
         }
-        // Crop marks: dark hairlines in the margin above the trim, at the four
-        // trim lines (0, 148, 154, 302 mm), and nowhere else there.
+        // Crop marks: dark hairlines in the margin under the trim (SRA4
+        // leaves 15 mm for the head's and the foot's margins: marks 3 mm
+        // inside the paper's edge fit in the foot's only), at the four trim
+        // lines (0, 148, 154, 302 mm), and nowhere above the trim.
         let png = render_page(&pdf, 1, 300);
-        let (left, top) = ((mw - tw) / 2.0, (mh - th) / 2.0);
+        let (left, top) = ((mw - tw) / 2.0, mh - t[3]);
         for x in [0.0, 148.0, 154.0, 302.0] {
             let x = left + x;
-            let d = dark_in(&png, 300.0, (x - 0.5, x + 0.5), (1.2, top - 3.2));
+            let d = dark_in(&png, 300.0, (x - 0.5, x + 0.5), (top + th + 3.2, mh - 3.0));
             assert!(d > 0, "{name}: no crop mark at x = {x:.1} mm");
         }
         assert_eq!(dark_in(&png, 300.0, (left + 20.0, left + 120.0), (0.0, top - 3.2)), 0);
