@@ -23,7 +23,8 @@ const LAYOUTS: &[&str] = &["poster-a4", "poster-a3", "leaflet-a5", "card", "card
 /// Every campaign built once per test process (every village, the print
 /// package too): (campaign, output folder).
 fn built() -> &'static Vec<(String, PathBuf)> {
-    static BUILT: OnceLock<(Vec<tempfile::TempDir>, Vec<(String, PathBuf)>)> = OnceLock::new();
+    type Builds = (Vec<tempfile::TempDir>, Vec<(String, PathBuf)>);
+    static BUILT: OnceLock<Builds> = OnceLock::new();
     &BUILT
         .get_or_init(|| {
             let handles: Vec<_> = CAMPAIGNS
