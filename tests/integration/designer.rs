@@ -164,3 +164,94 @@ fn imposed_sheets_print_nothing_within_3_mm_of_the_paper_edge() {
     }
     assert_eq!(seen, 4 * 4 * 2);
 }
+
+/// The trim's top-left corner on page 1 of `doc`, in mm from the MediaBox's
+/// top-left corner.
+fn trim_corner(doc: &Document) -> (f64, f64) {
+    let dict = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+    let get = |k: &[u8]| -> Vec<f64> {
+        let v = dict.get(k).unwrap().as_array().unwrap();
+        v.iter().map(num).map(|pt| pt * 25.4 / 72.0).collect()
+    };
+    let m = get(b"MediaBox");
+    let t = if dict.has(b"TrimBox") { get(b"TrimBox") } else { m.clone() };
+    (t[0] - m[0], m[3] - t[3])
+}
+
+/// The wallet card says the key message “KHÔNG CHUYỂN TIỀN!” (the back's
+/// band: it was on no face); its bands' titles sit 2.4 mm at least over
+/// the band's foot (1.9 mm, with 6 mm of empty red over them); the back's
+/// QR symbol, its number and its caption on one axis (the symbol was
+/// 2.4 mm off it).
+#[test]
+fn the_card_says_dont_send_money_and_centres_its_qr_over_its_number() {
+    const DPI: f64 = 300.0;
+    for (c, out) in built() {
+        for pdf in pdfs(out, "card").iter().take(3) {
+            let doc = Document::load(pdf).unwrap();
+            let (tx, ty) = trim_corner(&doc);
+            let back = word_boxes(pdf, 2);
+            let text = back.iter().map(|w| w.1.as_str()).collect::<Vec<_>>().join(" ");
+            assert!(text.contains("KHÔNG CHUYỂN TIỀN!"), "{c} {}: {text}", pdf.display());
+            for page in [1, 2] {
+                let words = word_boxes(pdf, page);
+                // The band's title: the first words under the sample strip.
+                let title = words
+                    .iter()
+                    .find(|w| w.0[1] - ty > 4.0 && w.0[3] - ty < 10.5)
+                    .unwrap_or_else(|| panic!("{c} {} p{page}: no title", pdf.display()));
+                let (y0, y1) = (title.0[1], title.0[3]);
+                let baseline = y1 - (y1 - y0) * 0.265 / 1.265 - ty;
+                assert!(
+                    10.5 - baseline >= 2.4,
+                    "{c} {} p{page}: “{}” {:.1} mm over the band's foot",
+                    pdf.display(),
+                    title.1,
+                    10.5 - baseline
+                );
+            }
+            // The number under the symbol, and the caption's first line.
+            let number = back
+                .windows(3)
+                .find(|w| w.iter().all(|x| x.1.chars().all(|ch| ch.is_ascii_digit())))
+                .unwrap_or_else(|| panic!("{c}: no number on the back: {text}"));
+            let mid = |a: &[f64; 4], b: &[f64; 4]| (a[0] + b[2]) / 2.0;
+            let number_mid = mid(&number[0].0, &number[2].0);
+            let caption = back
+                .iter()
+                .position(|w| w.1 == "Quét")
+                .unwrap_or_else(|| panic!("{c}: no caption: {text}"));
+            let line: Vec<_> = back[caption..]
+                .iter()
+                .take_while(|w| (w.0[3] - back[caption].0[3]).abs() < 0.3)
+                .collect();
+            let caption_mid = mid(&line[0].0, &line.last().unwrap().0);
+            // The symbol: the dark pixels between the band and the number,
+            // right of the slogan's column.
+            let png = render(pdf, 2, DPI as u32);
+            let mm = |px: u32| (px as f64 + 0.5) * 25.4 / DPI;
+            let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+            for (x, y, p) in png.enumerate_pixels() {
+                let (x, y) = (mm(x), mm(y));
+                if p.0[0] < 128
+                    && y > ty + 12.0
+                    && y < number[0].0[1] - 0.5
+                    && x > number[0].0[0] - 2.0
+                {
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+            }
+            let qr_mid = (lo + hi) / 2.0;
+            for (what, at) in [("number", number_mid), ("caption", caption_mid)] {
+                assert!(
+                    (at - qr_mid).abs() <= 0.4,
+                    "{c} {}: QR centre {:.1} mm, {what} {:.1} mm",
+                    pdf.display(),
+                    qr_mid - tx,
+                    at - tx
+                );
+            }
+        }
+    }
+}
