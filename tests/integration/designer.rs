@@ -255,3 +255,40 @@ fn the_card_says_dont_send_money_and_centres_its_qr_over_its_number() {
         }
     }
 }
+
+/// The banner: the core call's capitals 150 mm high at least (97 mm), the
+/// call to phone's about 60 mm (87 mm: louder than the call it leads to),
+/// and no empty top corner (a centred block left 1.65 m × 0.28 m of empty
+/// red each side): words in its top third within 10 % of both its ends.
+#[test]
+fn the_banner_fills_its_corners_and_keeps_its_hierarchy() {
+    for (c, out) in built() {
+        for pdf in pdfs(out, "banner") {
+            let doc = Document::load(&pdf).unwrap();
+            let (tx, ty) = trim_corner(&doc);
+            let (w, h) = box_mm(&doc, 1, b"TrimBox");
+            let words = word_boxes(&pdf, 1);
+            // (A word box spans 1.265 em; a capital is 0.7 em.)
+            let cap = |word: &str| {
+                let b = words.iter().find(|x| x.1 == word).unwrap_or_else(|| panic!("{c}: {word}"));
+                (b.0[3] - b.0[1]) / 1.265 * 0.7
+            };
+            let (call, lead) = (cap("CHUYỂN"), cap("Nghi"));
+            assert!(call >= 150.0, "{c}: the call's capitals {call:.0} mm");
+            assert!((45.0..=75.0).contains(&lead), "{c}: the lead-in's capitals {lead:.0} mm");
+            let top: Vec<_> = words
+                .iter()
+                .filter(|x| {
+                    !["MẪU", "—", "KHÔNG", "PHÁT"].contains(&x.1.as_str()) || x.0[1] - ty > 5.0
+                })
+                .filter(|x| x.0[1] - ty < h / 3.0)
+                .collect();
+            let left = top.iter().map(|x| x.0[0] - tx).fold(f64::MAX, f64::min);
+            let right = top.iter().map(|x| x.0[2] - tx).fold(f64::MIN, f64::max);
+            assert!(
+                left <= 0.1 * w && right >= 0.9 * w,
+                "{c}: top third from {left:.0} to {right:.0} mm of {w:.0}"
+            );
+        }
+    }
+}
