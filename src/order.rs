@@ -479,6 +479,13 @@ fn mm(v: f64) -> String {
     format!("{}", (v * 10.0).round() / 10.0).replace('.', ",")
 }
 
+/// Where the banner's scaled proof cuts it in two, of its width: the edge of
+/// its red column (banner.typ `B.left`), where no word is.
+const BANNER_SPLIT: f64 = 0.6;
+
+/// The banner's eyelets apart (mm), along its top and foot edges.
+const EYELET_MM: f64 = 500.0;
+
 /// The scaled proof of every ordered document larger than an A3 sheet
 /// (`print/<layout>-proof.pdf`, on A3 landscape): the whole at 1 : n and,
 /// larger, in two halves, so that the commune reads and signs off every
@@ -502,11 +509,16 @@ fn scaled_proofs(
         let fits =
             |n: u32| l.width_mm / f64::from(n) <= WIDTH && l.height_mm / f64::from(n) <= 80.0;
         let whole = PROOF_SCALES.into_iter().find(|&n| fits(n)).unwrap_or(1000);
-        // The halves twice as large as the whole, if they fit the width.
+        // The two parts larger than the whole, if the larger fits the width.
+        // They meet where the banner's red column meets its yellow panel
+        // (banner.typ `B.left`): no word is cut there (cut at the middle,
+        // the proof cut through the hotline's digits).
+        let split = l.width_mm * BANNER_SPLIT;
         let half = PROOF_SCALES
             .into_iter()
             .find(|&n| {
-                l.width_mm / 2.0 / f64::from(n) <= WIDTH && l.height_mm / f64::from(n) <= 110.0
+                split.max(l.width_mm - split) / f64::from(n) <= WIDTH
+                    && l.height_mm / f64::from(n) <= 110.0
             })
             .unwrap_or(whole);
         let file = format!("print/{}-proof.pdf", l.id);
@@ -526,9 +538,17 @@ fn scaled_proofs(
             ],
             "whole": { "scale": whole, "label": format!("Toàn bộ, tỉ lệ 1:{whole}") },
             "halves": if half < whole {
-                json!({ "scale": half, "labels": [
-                    format!("Nửa trái, tỉ lệ 1:{half}"), format!("Nửa phải, tỉ lệ 1:{half}")] })
+                json!({ "scale": half, "split_mm": split, "labels": [
+                    format!("Phần trái (0–{} mm), tỉ lệ 1:{half}", mm(split)),
+                    format!("Phần phải ({}–{} mm), tỉ lệ 1:{half}", mm(split), mm(l.width_mm))] })
             } else { Value::Null },
+            // The hem and eyelets as the shop note states them (`hems`).
+            "hem_mm": l.preflight.safe_mm,
+            "eyelet_mm": EYELET_MM,
+            "legend": format!(
+                "Nét đứt: mép gập may viền {} mm · chấm tròn: khoen ở 4 góc và cách nhau {} cm \
+                 dọc cạnh trên, cạnh dưới",
+                mm(l.preflight.safe_mm), mm(EYELET_MM / 10.0)),
             "w_mm": l.width_mm,
             "h_mm": l.height_mm,
             "signature": "Người duyệt (ký, ghi rõ họ tên, ngày):",
@@ -617,12 +637,13 @@ fn note_data(
             hems.push(glue(&format!(
                 "{} (việc {}): {} × {} mm là khổ thành phẩm, đã gồm viền: gập mép {} mm vào \
                  trong (phần lề không có chữ) may viền bốn cạnh; khoen ở 4 góc và cách nhau \
-                 50 cm dọc cạnh trên, cạnh dưới.",
+                 {} cm dọc cạnh trên, cạnh dưới.",
                 name(first),
                 n + 1,
                 mm(l.width_mm),
                 mm(l.height_mm),
-                mm(l.preflight.safe_mm)
+                mm(l.preflight.safe_mm),
+                mm(EYELET_MM / 10.0)
             )));
         }
         let [paper, stock, colours, finishing] = terms;

@@ -292,3 +292,32 @@ fn the_banner_fills_its_corners_and_keeps_its_hierarchy() {
         }
     }
 }
+
+/// The banner's scaled proof cuts it where no word is (its two halves were
+/// cut through the hotline's digits), draws its 5000 mm dimension and says
+/// how its hem and eyelets are drawn (as the shop note states them).
+#[test]
+fn the_banner_proof_cuts_through_no_word_and_shows_hem_and_eyelets() {
+    for (c, out) in built() {
+        let proof = pdf_raw_text(&out.join("print/banner-proof.pdf"));
+        let flat = proof.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("5000 mm"), "{c}: no dimension: {flat}");
+        assert!(flat.contains("mép gập may viền 30 mm") && flat.contains("khoen"), "{c}: {flat}");
+        let at = flat.find("Phần trái (0–").unwrap_or_else(|| panic!("{c}: {flat}"));
+        let cut: f64 = flat[at + "Phần trái (0–".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .replace(',', ".")
+            .parse()
+            .unwrap();
+        for pdf in pdfs(out, "banner") {
+            let doc = Document::load(&pdf).unwrap();
+            let (tx, _) = trim_corner(&doc);
+            for (b, word) in word_boxes(&pdf, 1) {
+                let (x0, x1) = (b[0] - tx, b[2] - tx);
+                assert!(x1 < cut - 20.0 || x0 > cut + 20.0, "{c}: “{word}” cut at {cut} mm");
+            }
+        }
+    }
+}
