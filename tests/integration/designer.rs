@@ -321,3 +321,70 @@ fn the_banner_proof_cuts_through_no_word_and_shows_hem_and_eyelets() {
         }
     }
 }
+
+/// The A3 poster's numbers: 2 mm clear at least between one line's accents
+/// and descenders and the next line (the dot of “ọ” in “Bùi Ngọc Sang” was
+/// 0.3 mm over the digits of his number; “Cảnh sát khẩn cấp” 1.7 mm under
+/// the officer's), measured as the blank rows between the lines of ink of
+/// the yellow band's numbers column (its call to phone and the rule aside).
+#[test]
+fn the_a3_posters_numbers_keep_2_mm_between_their_lines() {
+    const DPI: f64 = 150.0;
+    for (c, out) in built() {
+        for pdf in pdfs(out, "poster-a3").iter().take(4) {
+            let png = render(pdf, 1, DPI as u32);
+            let px = |mm: f64| (mm / 25.4 * DPI) as u32;
+            let mm = |px: u32| px as f64 * 25.4 / DPI;
+            // The yellow band: the longest run of rows yellow at the page's
+            // left edge (grey ~200; white paper is 255, red ~90).
+            let yellow = |y: u32| (150..=235).contains(&png.get_pixel(px(1.0), y).0[0]);
+            let (mut best, mut run) = ((0, 0), None);
+            for y in 0..png.height() {
+                match (yellow(y), run) {
+                    (true, None) => run = Some(y),
+                    (false, Some(s)) => {
+                        if y - s > best.1 - best.0 {
+                            best = (s, y);
+                        }
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+            // Lines of ink in the numbers column (left of the QR's box).
+            let ink = |y: u32| (px(19.0)..px(200.0)).any(|x| png.get_pixel(x, y).0[0] < 100);
+            let mut lines: Vec<(u32, u32)> = Vec::new();
+            let mut start = None;
+            for y in best.0..best.1 {
+                match (ink(y), start) {
+                    (true, None) => start = Some(y),
+                    (false, Some(s)) => {
+                        // (The dots under “ị”, “ọ”: a thin run just under
+                        // its line, part of it.)
+                        match lines.last_mut() {
+                            Some(last) if mm(y - s) < 2.5 && mm(s - last.1) < 1.2 => last.1 = y,
+                            _ => lines.push((s, y)),
+                        }
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            let rule = |l: &(u32, u32)| mm(l.1 - l.0) < 1.0;
+            for (i, w) in lines.windows(2).enumerate().skip(1) {
+                if rule(&w[0]) || rule(&w[1]) {
+                    continue;
+                }
+                let gap = mm(w[1].0 - w[0].1);
+                assert!(
+                    gap >= 2.0,
+                    "{c} {}: {gap:.1} mm between lines {i} and {} of the numbers ({:.0} mm down)",
+                    pdf.display(),
+                    i + 1,
+                    mm(w[1].0)
+                );
+            }
+            assert!(lines.len() >= 5, "{c} {}: {} lines in the band", pdf.display(), lines.len());
+        }
+    }
+}
