@@ -321,3 +321,17 @@ fn the_banner_proof_cuts_through_no_word_and_shows_hem_and_eyelets() {
         }
     }
 }
+
+/// The shop note breaks no file or folder name at its hyphens, in its
+/// table or its running text (it read “card- / sheet/”).
+#[test]
+fn the_shop_note_breaks_no_file_name() {
+    for (c, out) in built() {
+        let text = pdf_raw_text(&out.join("print/GHI-CHU-NHA-IN.pdf"));
+        for line in text.lines().map(str::trim) {
+            let split = line.ends_with('-')
+                && line.chars().rev().nth(1).is_some_and(|ch| ch.is_ascii_alphanumeric());
+            assert!(!split, "{c}: “{line}”\n{text}");
+        }
+    }
+}
