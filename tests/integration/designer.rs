@@ -335,3 +335,17 @@ fn the_shop_note_breaks_no_file_name() {
         }
     }
 }
+
+/// Every social image says the core call “KHÔNG CHUYỂN TIỀN!” (it was on
+/// none: read from the image's PDF twin, as icons.rs builds it).
+#[test]
+fn every_social_image_says_dont_send_money() {
+    for name in ["tien-trang", "hac-thanh", "nam-gia-nghia"] {
+        let (_dir, out) = crate::icons::build_example(name);
+        let images = pdfs(&out, "social-pdf");
+        for pdf in &images {
+            let text = pdf_raw_text(pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains("KHÔNG CHUYỂN TIỀN!"), "{name} {}: {text}", pdf.display());
+        }
+    }
+}

@@ -417,7 +417,7 @@ const SOCIAL_PDF: &str = "[social-pdf]\nfile = \"social-pdf.typ\"\ntitle = \"Ả
 
 /// An example campaign built with every layout that lists tactics or the
 /// slogan's items, for its first village; returns (dir, out).
-fn build_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn build_example(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("examples").join(name), dir.path());
     let mine = dir.path().join("mau");
