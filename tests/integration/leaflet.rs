@@ -511,3 +511,20 @@ fn every_banner_says_the_core_call() {
     }
     assert_eq!(banners, 4, "one banner per commune");
 }
+
+#[test]
+fn every_village_of_every_commune_keeps_the_keep_it_line_on_its_a5_front() {
+    // “Giữ tờ này cạnh điện thoại…” printed on 2 of hac-thanh's 12 villages:
+    // a two-line greeting dropped it (issue 23, second review). Every
+    // village of the examples and the long fixture carries it, whole.
+    let keep = pack_text("text.front.keep");
+    let mut read = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("leaflet-a5"), "pdf") {
+            let text = raw_text(&pdf, Some(1));
+            assert!(text.contains(&keep), "{name} {}: no “{keep}”\n{text}", pdf.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 50, "{read} A5 fronts read");
+}
