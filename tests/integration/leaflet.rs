@@ -611,3 +611,39 @@ fn the_a5_backs_row_rules_keep_2_5_mm_of_white_above_and_under() {
     }
     assert!(rules >= 12, "{rules} rule rows checked");
 }
+
+#[test]
+fn the_trifold_insides_closing_box_prints_the_hotline_larger_than_the_body_at_the_right_foot() {
+    // “Thấy lạ, gọi ngay 0237 3868 113” at the body size read as small
+    // print, under the middle panel on one commune and the right one on
+    // another (issue 23, second review): the hotline's digits 1.4 times the
+    // body's height at least, in the right panel's lower half, everywhere.
+    let mut read = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("leaflet-a4-trifold"), "pdf").iter().take(3) {
+            let words = word_boxes(pdf, 2);
+            let mut heights: Vec<f64> = words.iter().map(|(b, _)| b[3] - b[1]).collect();
+            heights.sort_by(f64::total_cmp);
+            let body = heights[heights.len() / 2];
+            // The hotline's first digit group: four digits, the words after
+            // it digits too (“113.” on the same line).
+            let hot = words.iter().enumerate().find(|(i, (_, w))| {
+                w.len() == 4
+                    && w.chars().all(|c| c.is_ascii_digit())
+                    && words.get(i + 1).is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
+            });
+            let Some((_, (b, w))) = hot else {
+                panic!("{name} {}: no hotline on the inside", pdf.display())
+            };
+            let h = b[3] - b[1];
+            assert!(
+                h >= 1.4 * body,
+                "{name} {}: “{w}” {h:.2} mm, body {body:.2} mm",
+                pdf.display()
+            );
+            assert!(b[0] > 200.0 && b[1] > 105.0, "{name} {}: hotline at {b:?}", pdf.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 10, "{read} trifolds read");
+}
