@@ -942,15 +942,7 @@ fn the_elderly_trifolds_inside_and_flap_are_set_at_13_5_pt_at_least() {
     // against 12 pt, issue 23): its inside and its flap set every paragraph
     // at 13.5 pt at least, fewer tactics and shorter words paying for it,
     // the slogan's six items and the hotline still there.
-    let dir = fixture("audience-elderly");
-    let out = dir.path().join("out");
-    let (code, _, err) = run(canhbao()
-        .arg("build")
-        .arg(dir.path())
-        .args(["--out"])
-        .arg(&out)
-        .args(["--layout", "leaflet-a4-trifold", "--no-package"]));
-    assert_eq!(code, 0, "{err}");
+    let (_dir, out) = fixture_built("audience-elderly", &["--layout", "leaflet-a4-trifold"]);
     let pdfs = files(&out.join("leaflet-a4-trifold"), "pdf");
     assert!(pdfs.len() >= 10, "{pdfs:?}");
     for pdf in pdfs.iter().take(4) {
