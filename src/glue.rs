@@ -65,6 +65,11 @@ impl Compounds {
         for i in 0..words.len() {
             let n = self.list.iter().find(|c| fits(&words[i..], c)).map_or(1, Vec::len);
             seps[i..i + n - 1].iter_mut().for_each(|c| *c = '\u{a0}');
+            // A number (or a range, "100–200") stays with its unit: "phạt
+            // 100–200 / triệu" read as a fine of 100–200.
+            if i + 1 < words.len() && is_number(words[i]) && is_unit(words[i + 1]) {
+                seps[i] = '\u{a0}';
+            }
         }
         let mut out = String::with_capacity(s.len() + 8);
         for (k, w) in words.iter().enumerate() {
@@ -75,6 +80,23 @@ impl Compounds {
         }
         out
     }
+}
+
+/// Whether a word is a number or a range of numbers ("200", "100–200",
+/// "1.000", "5%"): digits and their separators only, a digit first and last.
+fn is_number(w: &str) -> bool {
+    let w = w.trim_start_matches(['(', '“']);
+    w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && w.trim_end_matches(['%']).chars().last().is_some_and(|c| c.is_ascii_digit())
+        && w.chars().all(|c| c.is_ascii_digit() || ".,–-%".contains(c))
+}
+
+/// Whether a word (its closing marks aside) is a unit a number is read
+/// with: money, time, times.
+fn is_unit(w: &str) -> bool {
+    let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+    ["triệu", "tỷ", "nghìn", "ngàn", "đồng", "năm", "tháng", "ngày", "giờ", "phút", "lần", "tuổi"]
+        .contains(&w)
 }
 
 /// Whether `words` start with the compound `c` (see [`Compounds::glue`]).
@@ -108,6 +130,9 @@ mod tests {
         let c = Compounds::parse("bị lừa\nlừa đảo");
         assert_eq!(c.glue("bị lừa đảo rồi").replace('\u{a0}', "_"), "bị_lừa_đảo rồi");
         assert_eq!(g("{bị} lừa"), "{bị} lừa");
+        // A number stays with its unit, a range too; a bare number does not.
+        assert_eq!(g("phạt 100–200 triệu, có"), "phạt 100–200_triệu, có");
+        assert_eq!(g("sau 24 giờ. Số 113 gọi"), "sau 24_giờ. Số 113 gọi");
         // The built-in list is NFC, short enough for the narrowest column.
         for p in Compounds::builtin("vi").phrases() {
             assert_eq!(crate::text::nfc(&p), p);

@@ -511,3 +511,139 @@ fn every_banner_says_the_core_call() {
     }
     assert_eq!(banners, 4, "one banner per commune");
 }
+
+#[test]
+fn every_village_of_every_commune_keeps_the_keep_it_line_on_its_a5_front() {
+    // “Giữ tờ này cạnh điện thoại…” printed on 2 of hac-thanh's 12 villages:
+    // a two-line greeting dropped it (issue 23, second review). Every
+    // village of the examples and the long fixture carries it, whole.
+    let keep = pack_text("text.front.keep");
+    let mut read = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("leaflet-a5"), "pdf") {
+            let text = raw_text(&pdf, Some(1));
+            assert!(text.contains(&keep), "{name} {}: no “{keep}”\n{text}", pdf.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 50, "{read} A5 fronts read");
+}
+
+/// A page rendered by pdftoppm at `dpi`, as (width, height, RGB bytes).
+fn page_rgb(pdf: &std::path::Path, page: usize, dpi: u32) -> (usize, usize, Vec<u8>) {
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    let d = out.stdout;
+    // P6 header: "P6\n<w> <h>\n255\n", then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while d[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !d[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&d[start..at]).to_string());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, d[at + 1..].to_vec())
+}
+
+#[test]
+fn the_a5_backs_row_rules_keep_2_5_mm_of_white_above_and_under() {
+    // The designer read “phường.” sitting on a rule and titles 1.3 mm under
+    // one (issue 23): no ink (text, pictogram) within 2.5 mm of a rule
+    // between the tactics, above or under it, along the rule's length.
+    let dpi = 300.0;
+    let px_mm = dpi / 25.4;
+    let mut rules = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("leaflet-a5"), "pdf").iter().take(3) {
+            let (w, h, d) = page_rgb(pdf, 2, dpi as u32);
+            let p = |x: usize, y: usize| {
+                let i = 3 * (y * w + x);
+                (d[i] as i32, d[i + 1] as i32, d[i + 2] as i32)
+            };
+            let is_rule =
+                |(r, g, _): (i32, i32, i32)| r > 200 && (100..240).contains(&g) && r - g > 15;
+            let is_ink =
+                |(r, g, b): (i32, i32, i32)| !is_rule((r, g, b)) && (r + g + b < 480 || g < 140);
+            // Rows holding a run of the rule's colour 40 mm long: (y, x0, x1).
+            let mut segs: Vec<(usize, usize, usize)> = Vec::new();
+            for y in 0..h {
+                let mut x = 0;
+                while x < w {
+                    if is_rule(p(x, y)) {
+                        let x0 = x;
+                        while x < w && is_rule(p(x, y)) {
+                            x += 1;
+                        }
+                        if (x - x0) as f64 > 40.0 * px_mm {
+                            segs.push((y, x0, x));
+                        }
+                    }
+                    x += 1;
+                }
+            }
+            assert!(!segs.is_empty(), "{name} {}: no rule found on the back", pdf.display());
+            let clear = (2.5 * px_mm) as usize;
+            for &(y, x0, x1) in &segs {
+                let near = (y.saturating_sub(clear)..(y + clear).min(h))
+                    .flat_map(|yy| (x0..x1).map(move |xx| (xx, yy)))
+                    .find(|&(xx, yy)| is_ink(p(xx, yy)));
+                if let Some((xx, yy)) = near {
+                    panic!(
+                        "{name} {}: ink at {:.1} mm from the rule at {:.1} mm (x {:.1} mm)",
+                        pdf.display(),
+                        (yy as f64 - y as f64).abs() / px_mm,
+                        y as f64 / px_mm,
+                        xx as f64 / px_mm
+                    );
+                }
+                rules += 1;
+            }
+        }
+    }
+    assert!(rules >= 12, "{rules} rule rows checked");
+}
+
+#[test]
+fn the_trifold_insides_closing_box_prints_the_hotline_larger_than_the_body_at_the_right_foot() {
+    // “Thấy lạ, gọi ngay 0237 3868 113” at the body size read as small
+    // print, under the middle panel on one commune and the right one on
+    // another (issue 23, second review): the hotline's digits 1.4 times the
+    // body's height at least, in the right panel's lower half, everywhere.
+    let mut read = 0;
+    for (name, out, ..) in communes() {
+        for pdf in files(&out.join("leaflet-a4-trifold"), "pdf").iter().take(3) {
+            let words = word_boxes(pdf, 2);
+            let mut heights: Vec<f64> = words.iter().map(|(b, _)| b[3] - b[1]).collect();
+            heights.sort_by(f64::total_cmp);
+            let body = heights[heights.len() / 2];
+            // The hotline's first digit group: four digits, the words after
+            // it digits too (“113.” on the same line).
+            let hot = words.iter().enumerate().find(|(i, (_, w))| {
+                w.len() == 4
+                    && w.chars().all(|c| c.is_ascii_digit())
+                    && words.get(i + 1).is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit()))
+            });
+            let Some((_, (b, w))) = hot else {
+                panic!("{name} {}: no hotline on the inside", pdf.display())
+            };
+            let h = b[3] - b[1];
+            assert!(
+                h >= 1.4 * body,
+                "{name} {}: “{w}” {h:.2} mm, body {body:.2} mm",
+                pdf.display()
+            );
+            assert!(b[0] > 200.0 && b[1] > 105.0, "{name} {}: hotline at {b:?}", pdf.display());
+            read += 1;
+        }
+    }
+    assert!(read >= 10, "{read} trifolds read");
+}

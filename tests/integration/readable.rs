@@ -935,3 +935,40 @@ fn sheet_left(doc: &Document, page: u32) -> f64 {
     let b: Vec<f64> = dict.get(key).unwrap().as_array().unwrap().iter().map(num).collect();
     b[0]
 }
+
+#[test]
+fn the_elderly_trifolds_inside_and_flap_are_set_at_13_5_pt_at_least() {
+    // The elderly trifold read no larger than the households' (12.65 pt
+    // against 12 pt, issue 23): its inside and its flap set every paragraph
+    // at 13.5 pt at least, fewer tactics and shorter words paying for it,
+    // the slogan's six items and the hotline still there.
+    let (_dir, out) = fixture_built("audience-elderly", &["--layout", "leaflet-a4-trifold"]);
+    let pdfs = files(&out.join("leaflet-a4-trifold"), "pdf");
+    assert!(pdfs.len() >= 10, "{pdfs:?}");
+    for pdf in pdfs.iter().take(4) {
+        let doc = Document::load(pdf).unwrap();
+        let pages: Vec<_> = doc.get_pages().into_iter().collect();
+        let (_, top) = sheet_edges(&doc, 1);
+        let mut bodies = 0;
+        for (n, page) in &pages {
+            for (size, glyphs, x, y) in placed_runs(&doc, *page) {
+                // Page 1: the flap only (x under 97 mm); no sample band.
+                let flap = *n == 2 || x < 97.0 * MM_PT;
+                if glyphs < BODY_GLYPHS || !flap || y > top - 10.0 * MM_PT || y < 10.0 * MM_PT {
+                    continue;
+                }
+                bodies += 1;
+                assert!(
+                    size >= 13.5 - 0.01,
+                    "{} p{n}: {glyphs} glyphs at {size:.2} pt",
+                    pdf.display()
+                );
+            }
+        }
+        assert!(bodies >= 20, "{}: {bodies} paragraphs' lines read", pdf.display());
+        let text = pdf_raw_text(pdf);
+        for must in ["Không sợ", "Phải tố giác ngay", "CHUYỂN TIỀN!"] {
+            assert!(text.contains(must), "{}: no “{must}”", pdf.display());
+        }
+    }
+}

@@ -53,6 +53,21 @@ pub fn fixture(case: &str) -> tempfile::TempDir {
     dir
 }
 
+/// A fresh copy of the fixture `case` built with `args` (no print package)
+/// into its `out/`; asserts the build succeeded. (the copy, `out`)
+pub fn fixture_built(case: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = fixture(case);
+    let out = dir.path().join("out");
+    let (code, _, err) = run(canhbao()
+        .arg("build")
+        .arg(dir.path())
+        .args(args)
+        .args(["--no-package", "--out"])
+        .arg(&out));
+    assert_eq!(code, 0, "{case}: {err}");
+    (dir, out)
+}
+
 /// Builds the village Đông Hải of the campaign in `dir` (no print package)
 /// into `dir/out`, asserts the build succeeded and returns that folder.
 pub fn build_dong_hai(dir: &Path) -> PathBuf {

@@ -392,12 +392,13 @@ fn each_audience_prints_its_own_tactics() {
         if audience == "elderly" {
             assert!(!leaflet.contains("Đọc cho ông bà"), "{leaflet}");
             assert!(!leaflet.contains("hỏi con cháu trước khi chuyển tiền"), "{leaflet}");
-            // The trifold prints every tactic: the fake "money recovery"
+            // The trifold prints the tactics up to the fake "money recovery"
             // warning and step 4 name the same two channels.
             assert!(trifold.contains("chỉ báo Công an xã hoặc qua VNeID"), "{trifold}");
             assert!(trifold.contains("(đến trụ sở hoặc qua VNeID)"), "{trifold}");
             assert!(!trifold.contains("đến thẳng"), "{trifold}");
-            assert!(trifold.contains(&title("prize")), "{trifold}");
+            // (The last, "prize", may give way: the elderly's inside is set
+            // at 13.5 pt with as many tactics as fit, issue 23.)
         }
     }
 }
