@@ -282,18 +282,24 @@ mod quick {
             self.buf.get(self.at).copied()
         }
 
-        /// White space; a comment (which lopdf also skips) is not read here.
-        fn space(&mut self) -> Option<()> {
+        /// Moves past the bytes `take` accepts; `None` at a `refuse` byte
+        /// among them (syntax left to lopdf).
+        fn scan(&mut self, refuse: u8, take: fn(u8) -> bool) -> Option<()> {
             while let Some(c) = self.peek() {
-                if c == b'%' {
+                if c == refuse {
                     return None;
                 }
-                if !white(c) {
+                if !take(c) {
                     break;
                 }
                 self.at += 1;
             }
             Some(())
+        }
+
+        /// White space; a comment (which lopdf also skips) is not read here.
+        fn space(&mut self) -> Option<()> {
+            self.scan(b'%', white)
         }
 
         fn tag(&mut self, tag: &[u8]) -> Option<()> {
@@ -397,15 +403,7 @@ mod quick {
         fn name(&mut self) -> Option<Vec<u8>> {
             self.tag(b"/")?;
             let start = self.at;
-            while let Some(c) = self.peek() {
-                if c == b'#' {
-                    return None;
-                }
-                if !regular(c) {
-                    break;
-                }
-                self.at += 1;
-            }
+            self.scan(b'#', regular)?;
             Some(self.buf[start..self.at].to_vec())
         }
 
