@@ -1,7 +1,7 @@
 //! Rules 4 and 7 (type sizes; runts and broken phrases, warnings): lines rebuilt from
 //! the runs, and paragraphs from the lines.
 
-use super::text::{Break, NONE, Stream, find_all};
+use super::text::{Break, Folded, NONE, Stream, find_folded, folded};
 use super::{Expect, Problem, RUNT_CHARS, Run, excerpt, pt};
 
 /// A rebuilt line: stream range, page, size, extent.
@@ -53,11 +53,20 @@ fn continues(a: &Line, b: &Line) -> bool {
 /// Rules 4 and 7: type sizes, runts, broken phrases.
 pub(super) fn lines(s: &Stream, runs: &[Run], e: &Expect, out: &mut Vec<Problem>) {
     let lines = split_lines(s, runs);
+    // The case-folded forms, made once for every paragraph and phrase.
+    let forms = FoldedText {
+        text: s.chars.iter().map(|&c| folded(c)).collect(),
+        phrases: e
+            .phrases
+            .iter()
+            .map(|(_, pat)| pat.iter().map(|&c| folded(c)).collect())
+            .collect(),
+    };
     let mut start = 0;
     for i in 0..lines.len() {
         let last = i + 1 == lines.len() || !continues(&lines[i], &lines[i + 1]);
         if last {
-            paragraph(s, &lines[start..=i], e, out);
+            paragraph(s, &forms, &lines[start..=i], e, out);
             start = i + 1;
         }
     }
@@ -77,8 +86,14 @@ pub(super) fn lines(s: &Stream, runs: &[Run], e: &Expect, out: &mut Vec<Problem>
     }
 }
 
+/// The stream's characters and the phrases of [`Expect`], case-folded.
+struct FoldedText {
+    text: Vec<Folded>,
+    phrases: Vec<Vec<Folded>>,
+}
+
 /// Body size, runt and phrase checks of one paragraph.
-fn paragraph(s: &Stream, para: &[Line], e: &Expect, out: &mut Vec<Problem>) {
+fn paragraph(s: &Stream, forms: &FoldedText, para: &[Line], e: &Expect, out: &mut Vec<Problem>) {
     let first = &para[0];
     let text = |l: &Line| s.text(l.from, l.to);
     if para.len() >= 2 && first.size + 0.01 < e.body_pt {
@@ -117,8 +132,9 @@ fn paragraph(s: &Stream, para: &[Line], e: &Expect, out: &mut Vec<Problem>) {
     }
     let (from, to) = (first.from, last.to);
     let widest = para.iter().map(|l| l.x1 - l.x0).fold(0.0, f64::max);
-    for (phrase, pat) in &e.phrases {
-        for (a, b, broke) in find_all(&s.chars[from..to], pat, true) {
+    for ((phrase, pat), pat_keys) in e.phrases.iter().zip(&forms.phrases) {
+        let keys = &forms.text[from..to];
+        for (a, b, broke) in find_folded(&s.chars[from..to], keys, pat, pat_keys) {
             // Wider than the paragraph even at the minimum size: may break.
             let per_char = widest / (last.to - last.from).max(1) as f64;
             let at_min = per_char * (b - a) as f64 * e.label_pt.max(1.0) / first.size;

@@ -64,8 +64,23 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() && c != '\n'
 }
 
-fn same(a: char, b: char, fold: bool) -> bool {
-    a == b || (fold && a.to_lowercase().eq(b.to_lowercase()))
+/// A character's lowercase form, what a case-folded search compares:
+/// `char::to_lowercase` gives one to three characters, padded here with
+/// NUL (no character but NUL itself lowers to a form holding NUL, so two
+/// characters have the same `Folded` exactly when their lowercase forms are
+/// equal). Folded once per character of the stream and of each phrase, not
+/// once per comparison: the phrase search compared every character of
+/// every paragraph with every phrase's first letter through
+/// `to_lowercase`, the largest part of the preflight's cost (issue 26).
+pub(super) type Folded = [char; 3];
+
+/// The [`Folded`] form of `c`.
+pub(super) fn folded(c: char) -> Folded {
+    let mut folded = ['\0'; 3];
+    for (slot, lower) in folded.iter_mut().zip(c.to_lowercase()) {
+        *slot = lower;
+    }
+    folded
 }
 
 /// Where a match crossed a line end.
@@ -82,7 +97,14 @@ pub(super) enum Break {
 /// Matches `pat` at `i`: any run of spaces in `pat` matches one or more
 /// spaces or line ends; a word may continue over a line end (after a
 /// hyphen or not). Returns the end and where a line end was crossed.
-fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, Break)> {
+/// `same(si, pi)`: whether `s[si]` matches `pat[pi]` (as written, or
+/// case-folded).
+fn match_at(
+    s: &[char],
+    i: usize,
+    pat: &[char],
+    same: impl Fn(usize, usize) -> bool,
+) -> Option<(usize, Break)> {
     let (mut si, mut pi, mut broke) = (i, 0, Break::No);
     while pi < pat.len() {
         if is_space(pat[pi]) {
@@ -102,7 +124,7 @@ fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, Br
             continue;
         }
         let c = *s.get(si)?;
-        if same(c, pat[pi], fold) {
+        if same(si, pi) {
             si += 1;
             pi += 1;
             continue;
@@ -114,7 +136,7 @@ fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, Br
             while k < s.len() && is_space(s[k]) {
                 k += 1;
             }
-            if s.get(k).is_some_and(|&c| same(c, pat[pi], fold)) {
+            if k < s.len() && same(k, pi) {
                 broke = Break::Word;
                 si = k;
                 continue;
@@ -125,13 +147,39 @@ fn match_at(s: &[char], i: usize, pat: &[char], fold: bool) -> Option<(usize, Br
     Some((si, broke))
 }
 
-/// Every match of `pat` in the stream: (start, end, where it broke).
+/// Every match of `pat` in the stream: (start, end, where it broke);
+/// `fold`: case-folded.
 pub(super) fn find_all(s: &[char], pat: &[char], fold: bool) -> Vec<(usize, usize, Break)> {
+    if fold {
+        let keys: Vec<Folded> = s.iter().map(|&c| folded(c)).collect();
+        let pat_keys: Vec<Folded> = pat.iter().map(|&c| folded(c)).collect();
+        find_folded(s, &keys, pat, &pat_keys)
+    } else {
+        find_by(s, pat, |si, pi| s[si] == pat[pi])
+    }
+}
+
+/// [`find_all`] case-folded, with the [`Folded`] forms of `s` (`keys`) and
+/// of `pat` (`pat_keys`) made by the caller, once for many searches.
+pub(super) fn find_folded(
+    s: &[char],
+    keys: &[Folded],
+    pat: &[char],
+    pat_keys: &[Folded],
+) -> Vec<(usize, usize, Break)> {
+    find_by(s, pat, |si, pi| keys[si] == pat_keys[pi])
+}
+
+fn find_by(
+    s: &[char],
+    pat: &[char],
+    same: impl Fn(usize, usize) -> bool + Copy,
+) -> Vec<(usize, usize, Break)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
-        if same(s[i], pat[0], fold)
-            && let Some((end, broke)) = match_at(s, i, pat, fold)
+        if same(i, 0)
+            && let Some((end, broke)) = match_at(s, i, pat, same)
         {
             out.push((i, end, broke));
             i = end;
@@ -217,6 +265,24 @@ mod tests {
         assert_eq!(find_all(&s, &chars("0237 3868"), false), vec![(0, 10, Break::Word)]);
         let s = chars("Công an xã");
         assert_eq!(find_all(&s, &chars("công an xã"), true).len(), 1);
+    }
+
+    #[test]
+    fn a_folded_form_is_the_whole_lowercase_of_its_character() {
+        // Two characters match case-folded exactly when their lowercase
+        // forms are equal: the padded form must hold the whole form, and
+        // only NUL may hold NUL.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let form = folded(c);
+            let lower: Vec<char> = c.to_lowercase().collect();
+            assert!(lower.len() <= 3, "{c:?}");
+            assert_eq!(&form[..lower.len()], &lower[..], "{c:?}");
+            assert!(form[lower.len()..].iter().all(|&p| p == '\0'), "{c:?}");
+            assert!(c == '\0' || !lower.contains(&'\0'), "{c:?}");
+        }
+        let s = chars("ĐỒNG Thuận, đồng thuận");
+        assert_eq!(find_all(&s, &chars("đồng thuận"), true).len(), 2);
+        assert_eq!(find_all(&s, &chars("đồng thuận"), false).len(), 1);
     }
 
     #[test]

@@ -147,10 +147,8 @@ pub fn after_build(
     whole: bool,
     stop: &AtomicBool,
 ) -> Result<Written, Fault> {
-    use rayon::prelude::*;
     let mut written = Written::default();
     let printed: Vec<Layout> = layouts.to_vec();
-    // One sheet per village, on every core, like the loudspeaker scripts.
     // A village whose documents are not all on disk (one was refused or
     // could not be written) gets no sheet: it would sign for what was not made.
     let made = |i: usize| {
@@ -158,13 +156,22 @@ pub fn after_build(
             .filter(|j| j.village == Some(i))
             .all(|j| out.join(format!("{}.{}", j.stem, j.layout.format.ext())).is_file())
     };
-    let sheets: Vec<Option<String>> = villages
-        .par_iter()
-        .map(|&i| match stop.load(Ordering::Relaxed) || !made(i) {
+    // One sheet per village, one lane per core, as the documents are made
+    // (`package::on_lanes`). On rayon's global pool (a `par_iter`), a
+    // worker that waited inside the PDF writer's own parallel loop took
+    // further villages' sheets on its stack, so every sheet was in flight
+    // at once and none was written until the last: 300 villages peaked at
+    // 1.43 GiB (issue 26).
+    let sheets: Vec<Option<String>> = crate::package::on_lanes(villages.len(), 1, |k| {
+        let i = villages[k];
+        match stop.load(Ordering::Relaxed) || !made(i) {
             true => Ok(None),
             false => sheet::write(base, c, &printed, i, out).map(Some),
-        })
-        .collect::<Result<_, Fault>>()?;
+        }
+    })
+    .map_err(Fault::Other)?
+    .into_iter()
+    .collect::<Result<_, Fault>>()?;
     written.written.extend(sheets.into_iter().flatten());
     written.written.extend(caption::write_all(c, pack, jobs, out)?);
     if whole && !stop.load(Ordering::Relaxed) {
