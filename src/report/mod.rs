@@ -158,13 +158,23 @@ pub fn after_build(
             .filter(|j| j.village == Some(i))
             .all(|j| out.join(format!("{}.{}", j.stem, j.layout.format.ext())).is_file())
     };
-    let sheets: Vec<Option<String>> = villages
-        .par_iter()
-        .map(|&i| match stop.load(Ordering::Relaxed) || !made(i) {
-            true => Ok(None),
-            false => sheet::write(base, c, &printed, i, out).map(Some),
-        })
-        .collect::<Result<_, Fault>>()?;
+    // A chunk of villages at a time, the memo cache aged after each, as the
+    // render batch ages it: else every sheet's layout stayed cached to the
+    // end of the run (one commune of 200 villages: 1.0 GiB of peak RSS,
+    // 0.3 GiB without the sheets).
+    let (chunk, max_age) = crate::batch::eviction();
+    let mut sheets: Vec<Option<String>> = Vec::with_capacity(villages.len());
+    for part in villages.chunks(chunk) {
+        let done: Vec<Option<String>> = part
+            .par_iter()
+            .map(|&i| match stop.load(Ordering::Relaxed) || !made(i) {
+                true => Ok(None),
+                false => sheet::write(base, c, &printed, i, out).map(Some),
+            })
+            .collect::<Result<_, Fault>>()?;
+        sheets.extend(done);
+        comemo::evict(max_age);
+    }
     written.written.extend(sheets.into_iter().flatten());
     written.written.extend(caption::write_all(c, pack, jobs, out)?);
     if whole && !stop.load(Ordering::Relaxed) {
