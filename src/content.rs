@@ -122,7 +122,7 @@ fn walk_overrides(
 /// the campaign's overrides merged in, and the tactics for one audience.
 /// Made once per audience; [`Words::fill`] then costs a copy per village
 /// (a national run fills tens of thousands).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Words {
     text: Value,
     tactics: Vec<Tactic>,

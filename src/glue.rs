@@ -10,11 +10,16 @@ pub const BUILTIN_GLUE: &[(&str, &str)] = &[("vi", include_str!("../layouts/loca
 /// tiền"): a Vietnamese word is written as syllables separated by spaces,
 /// and a line ending between two of them reads as two unrelated words.
 /// Their spaces become no-break spaces (U+00A0) in the printed sentences.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Compounds {
     /// Each compound's words, most words first, then longest first, so that
     /// "trách nhiệm hình sự" wins over "trách nhiệm".
     list: Vec<Vec<String>>,
+    /// The first word of each compound of `list` with a capital, made once
+    /// here: [`Compounds::glue`] tries every compound at every word of a
+    /// pack's sentences, and capitalising there was most of a province
+    /// run's cost per commune (cachegrind, bench/RESULTS.md).
+    capitals: Vec<String>,
 }
 
 impl Compounds {
@@ -39,7 +44,8 @@ impl Compounds {
             b.len().cmp(&a.len()).then(chars(b).cmp(&chars(a))).then(a.cmp(b))
         });
         list.dedup();
-        Compounds { list }
+        let capitals = list.iter().map(|c| crate::text::capitalize(&c[0])).collect();
+        Compounds { list, capitals }
     }
 
     /// The compounds, as written in the list.
@@ -63,7 +69,9 @@ impl Compounds {
         // Compounds may overlap ("bị lừa" + "lừa đảo"): both glued, else
         // "bị lừa đảo" could still end a line after "lừa".
         for i in 0..words.len() {
-            let n = self.list.iter().find(|c| fits(&words[i..], c)).map_or(1, Vec::len);
+            let n = (self.list.iter().zip(&self.capitals))
+                .find(|(c, cap)| fits(&words[i..], c, cap))
+                .map_or(1, |(c, _)| c.len());
             seps[i..i + n - 1].iter_mut().for_each(|c| *c = '\u{a0}');
             // A number (or a range, "100–200") stays with its unit: "phạt
             // 100–200 / triệu" read as a fine of 100–200.
@@ -99,17 +107,15 @@ fn is_unit(w: &str) -> bool {
         .contains(&w)
 }
 
-/// Whether `words` start with the compound `c` (see [`Compounds::glue`]).
-fn fits(words: &[&str], c: &[String]) -> bool {
+/// Whether `words` start with the compound `c`, whose first word with a
+/// capital is `cap` (see [`Compounds::glue`]).
+fn fits(words: &[&str], c: &[String], cap: &str) -> bool {
     let n = c.len();
     if words.len() < n {
         return false;
     }
     let mark = |s: &str| s.chars().all(|ch| !ch.is_alphanumeric());
-    let first = &c[0];
-    let head = [first.clone(), crate::text::capitalize(first)]
-        .into_iter()
-        .any(|f| words[0].strip_suffix(f.as_str()).is_some_and(mark));
+    let head = [c[0].as_str(), cap].into_iter().any(|f| words[0].strip_suffix(f).is_some_and(mark));
     let tail = words[n - 1].strip_prefix(c[n - 1].as_str()).is_some_and(mark);
     head && tail && (1..n - 1).all(|k| words[k] == c[k])
 }
