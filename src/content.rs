@@ -582,7 +582,9 @@ mod tests {
             tactic("fake_transfer", "body")
                 .contains("Xem trong ứng dụng ngân hàng, không tin ảnh chụp màn hình")
         );
-        let steps = pack.table["text"]["back"]["scammed_steps"].to_string();
+        // Read as a reader reads it: the pack's hand-placed no-break spaces
+        // ("(đến\u{a0}trụ sở") are spaces to the eye.
+        let steps = pack.table["text"]["back"]["scammed_steps"].to_string().replace('\u{a0}', " ");
         assert!(steps.contains("Gọi ngay ngân hàng theo số in trên thẻ"), "{steps}");
         assert!(steps.contains("(dùng máy khác nếu đã tắt máy)"), "{steps}");
         assert!(steps.contains("đề nghị ngân hàng phong tỏa tài khoản nhận tiền"), "{steps}");

@@ -20,6 +20,10 @@ pub struct Compounds {
     /// pack's sentences, and capitalising there was most of a province
     /// run's cost per commune (cachegrind, bench/RESULTS.md).
     capitals: Vec<String>,
+    /// Words always kept with the word after them (`không *`): a line
+    /// ending on “không” leaves the next one reading as an order (“không /
+    /// bắt chuyển tiền”).
+    before: Vec<String>,
 }
 
 impl Compounds {
@@ -31,12 +35,18 @@ impl Compounds {
             .map_or_else(Compounds::default, |(_, t)| Compounds::parse(t))
     }
 
-    /// Parses a list: one compound a line, `#` starts a comment.
+    /// Parses a list: one compound a line, `#` starts a comment; `word *`
+    /// keeps that word with whatever word follows it.
     pub fn parse(text: &str) -> Compounds {
-        let mut list: Vec<Vec<String>> = text
-            .lines()
-            .map(|l| l.split('#').next().unwrap_or("").trim())
-            .filter(|l| l.contains(' '))
+        let entries = text.lines().map(|l| l.split('#').next().unwrap_or("").trim());
+        let before: Vec<String> = entries
+            .clone()
+            .filter_map(|l| l.strip_suffix(" *"))
+            .map(|w| crate::text::nfc(w.trim()))
+            .filter(|w| !w.is_empty() && !w.contains(' '))
+            .collect();
+        let mut list: Vec<Vec<String>> = entries
+            .filter(|l| l.contains(' ') && !l.ends_with(" *"))
             .map(|l| crate::text::nfc(l).split_whitespace().map(String::from).collect())
             .collect();
         list.sort_by(|a: &Vec<String>, b| {
@@ -45,7 +55,7 @@ impl Compounds {
         });
         list.dedup();
         let capitals = list.iter().map(|c| crate::text::capitalize(&c[0])).collect();
-        Compounds { list, capitals }
+        Compounds { list, capitals, before }
     }
 
     /// The compounds, as written in the list.
@@ -60,7 +70,7 @@ impl Compounds {
     /// last a closing mark (“vụ án”?). A placeholder (`{village}`) is no
     /// word of the list, so the names filled in later are never touched.
     pub fn glue(&self, s: &str) -> String {
-        if self.list.is_empty() || !s.contains(' ') {
+        if (self.list.is_empty() && self.before.is_empty()) || !s.contains(' ') {
             return s.to_string();
         }
         // Words and the single space or no-break space after each.
@@ -76,6 +86,15 @@ impl Compounds {
             // A number (or a range, "100–200") stays with its unit: "phạt
             // 100–200 / triệu" read as a fine of 100–200.
             if i + 1 < words.len() && is_number(words[i]) && is_unit(words[i + 1]) {
+                seps[i] = '\u{a0}';
+            }
+            // “không” with the word it negates, unless its phrase ends on it
+            // (“… lừa đảo không?”) or a placeholder follows (a name).
+            if i + 1 < words.len()
+                && !words[i + 1].is_empty()
+                && !words[i + 1].starts_with('{')
+                && self.before.iter().any(|b| negates(words[i], b))
+            {
                 seps[i] = '\u{a0}';
             }
         }
@@ -105,6 +124,13 @@ fn is_unit(w: &str) -> bool {
     let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
     ["triệu", "tỷ", "nghìn", "ngàn", "đồng", "năm", "tháng", "ngày", "giờ", "phút", "lần", "tuổi"]
         .contains(&w)
+}
+
+/// Whether `w` is the word `b` (a capital first, an opening mark before
+/// it allowed) with nothing after it: “không?” ends its phrase.
+fn negates(w: &str, b: &str) -> bool {
+    let w = w.trim_start_matches(['(', '“', '"']);
+    w == b || w == crate::text::capitalize(b)
 }
 
 /// Whether `words` start with the compound `c`, whose first word with a
@@ -145,5 +171,14 @@ mod tests {
             assert!(p.chars().count() <= 24, "{p}");
         }
         assert!(Compounds::builtin("vi").phrases().contains(&"không chuyển tiền".to_string()));
+        // “không *”: kept with the next word, never with a placeholder,
+        // never when its phrase ends on it.
+        let c = Compounds::parse("không *\ncả nhà");
+        let g = |s: &str| c.glue(s).replace('\u{a0}', "_");
+        assert_eq!(g("Không vượt biên, không đưa cả nhà."), "Không_vượt biên, không_đưa cả_nhà.");
+        assert_eq!(g("lừa đảo không? Gọi"), "lừa đảo không? Gọi");
+        assert_eq!(g("lừa đảo không. Gọi"), "lừa đảo không. Gọi");
+        assert_eq!(g("không {village}"), "không {village}");
+        assert!(c.phrases() == vec!["cả nhà".to_string()]);
     }
 }

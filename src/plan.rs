@@ -773,10 +773,12 @@ mod tests {
         // name still glues over a compound's no-break space.
         let words = crate::glue::Compounds::builtin("vi");
         let g = |s: &str| g.text(&words.glue(s));
-        assert_eq!(g("Không làm theo yêu cầu lạ"), "Không làm theo yêu\u{a0}cầu lạ");
+        // (“Không” with the word it negates, `không *`.)
+        assert_eq!(g("Không làm theo yêu cầu lạ"), "Không\u{a0}làm theo yêu\u{a0}cầu lạ");
         assert_eq!(
             g("Báo ngay Công an xã Tiên Trang."),
-            "Báo ngay Công\u{a0}an\u{a0}xã\u{a0}Tiên\u{a0}Trang."
+            // (“báo ngay” is a compound of the list.)
+            "Báo\u{a0}ngay Công\u{a0}an\u{a0}xã\u{a0}Tiên\u{a0}Trang."
         );
     }
 

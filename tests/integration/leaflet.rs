@@ -443,11 +443,46 @@ fn fixed_phrases_and_the_greeting_never_break_over_lines() {
                         pdf.display()
                     );
                 }
+                // “không / bắt chuyển tiền”, “Không / vượt biên” (designer,
+                // review pa3): a line ending on “không” when its phrase
+                // goes on leaves the next line reading as an order.
+                for w in lines.windows(2) {
+                    assert!(
+                        !ends_on_khong_mid_phrase(&w[0], &w[1]),
+                        "{name} {}: “{}” / “{}”",
+                        pdf.display(),
+                        w[0],
+                        w[1]
+                    );
+                }
                 read += 1;
             }
         }
     }
     assert!(read >= 16, "{read} leaflets and posters read");
+}
+
+/// Whether `line` ends on the word “không” while the next line goes on
+/// with the same phrase: a lower-case word (a question's “… không” before
+/// a web address, or before a new sentence, is no phrase going on).
+fn ends_on_khong_mid_phrase(line: &str, next: &str) -> bool {
+    let last = line.trim_end().rsplit([' ', '\u{a0}']).next().unwrap_or("");
+    let first = next.trim_start().split([' ', '\u{a0}']).next().unwrap_or("");
+    let word = first.chars().next().is_some_and(char::is_lowercase)
+        && first
+            .trim_end_matches([',', '.', ';', ':', '!', '?', '”', ')'])
+            .chars()
+            .all(char::is_alphabetic);
+    matches!(last.trim_start_matches(['(', '“']), "không" | "Không") && word
+}
+
+#[test]
+fn the_khong_rule_reads_a_phrase_going_on_not_a_question_or_an_address() {
+    assert!(ends_on_khong_mid_phrase("Facebook; không", "bắt chuyển tiền."));
+    assert!(ends_on_khong_mid_phrase("Không", "vượt biên"));
+    assert!(!ends_on_khong_mid_phrase("có phải lừa đảo không", "tinnhiemmang.vn"));
+    assert!(!ends_on_khong_mid_phrase("đúng chữ in cạnh mã không.", "mã"));
+    assert!(!ends_on_khong_mid_phrase("lừa đảo không", "Quét mã"));
 }
 
 /// `pdftotext -layout` lines of a PDF, each flattened.
