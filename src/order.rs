@@ -731,12 +731,13 @@ fn note_data(
         "heads": ["", "Việc in, tệp", "Giấy (khổ mua)", "Loại giấy", "Màu in, lật mặt", "Gia công", "Dự phòng", "Số lượng"],
         "jobs": rows,
         "after_jobs": hems,
-        "proofs_title": format!("Bản duyệt: in trước, mỗi tệp 1 bản (mỗi {village} một trang)"),
+        // (“địa bàn”: one commune's rows mix thôn, khu phố, buôn…)
+        "proofs_title": "Bản duyệt: in trước, mỗi tệp 1 bản (mỗi địa bàn một trang)",
         "proofs": proof_lines,
         "villages_title": if listed {
-            format!("Số tờ, số bản từng {village} (tên tệp .pdf, theo việc in)")
+            "Số tờ, số bản từng địa bàn (tên tệp .pdf, theo việc in)".to_string()
         } else {
-            format!("Số tờ, số bản từng {village}: xem cột “số bản” trong print-order.csv")
+            "Số tờ, số bản từng địa bàn: xem cột “số bản” trong print-order.csv".to_string()
         },
         "village_heads": columns.iter().map(|(n, _)| format!("Việc {n}")).collect::<Vec<_>>(),
         "villages": if listed {

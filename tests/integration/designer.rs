@@ -349,3 +349,101 @@ fn every_social_image_says_dont_send_money() {
         }
     }
 }
+
+/// The first group of digits of the campaign's hotline (campaign.toml: the
+/// `phone` of the contact marked `hotline = true`).
+fn hotline_group(campaign: &str) -> String {
+    let toml = std::fs::read_to_string(repo().join(campaign).join("campaign.toml")).unwrap();
+    let mut phone = None;
+    for line in toml.lines().map(str::trim) {
+        if let Some(p) = line.strip_prefix("phone = \"") {
+            phone = p.split('"').next().map(String::from);
+        }
+        if line.starts_with("hotline = true") {
+            return phone.unwrap().split_whitespace().next().unwrap().to_string();
+        }
+    }
+    panic!("{campaign}: no hotline");
+}
+
+/// Every village officer of the campaign: (name, first group of digits).
+fn officers(campaign: &str) -> Vec<(String, String)> {
+    let csv = std::fs::read_to_string(repo().join(campaign).join("villages.csv")).unwrap();
+    csv.lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2].to_string(), f[3].split_whitespace().next().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// The type size (pt, as printed) of the words of page `page` that start a
+/// run: each word's left edge and the run's start within 0.3 mm, the run's
+/// baseline inside the word's box. (word, size)
+fn word_sizes(pdf: &Path, page: usize) -> Vec<(String, f64)> {
+    let doc = Document::load(pdf).unwrap();
+    let (_, h) = box_mm(&doc, page as u32, b"MediaBox");
+    let id = doc.get_pages()[&(page as u32)];
+    let mm = |pt: f64| pt * 25.4 / 72.0;
+    let runs = crate::readable::placed_runs(&doc, id);
+    word_boxes(pdf, page)
+        .into_iter()
+        .filter_map(|(b, w)| {
+            let size = runs
+                .iter()
+                .filter(|r| (mm(r.2) - b[0]).abs() < 0.3 && (b[1]..=b[3]).contains(&(h - mm(r.3))))
+                .map(|r| r.0)
+                .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))))?;
+            Some((w, size))
+        })
+        .collect()
+}
+
+/// The hotline dominates the posters' and the card's numbers: its digits
+/// at least 1.6 × the officer's name and number (a designer saw the
+/// officer's mobile at 0.75–0.9 of the duty line, the name as large), and
+/// at one size on every commune (42 pt on the A4, 62 pt on the A3, 22 pt
+/// on the card: labels give way, never the hotline).
+#[test]
+fn the_hotline_dominates_the_officer_on_posters_and_cards() {
+    let want = [("poster-a4", 42.0), ("poster-a3", 62.0), ("card", 22.0), ("card-sheet", 22.0)];
+    let mut problems = Vec::new();
+    for (c, out) in built() {
+        let hotline = hotline_group(c);
+        let officers = officers(c);
+        for (folder, size) in want {
+            for pdf in pdfs(out, folder) {
+                let words = word_sizes(&pdf, 1);
+                let at = |w: &str| -> Vec<f64> {
+                    words.iter().filter(|x| x.0 == w).map(|x| x.1).collect()
+                };
+                let Some(hot) = at(&hotline).into_iter().reduce(f64::max) else {
+                    problems.push(format!("{c} {}: no hotline", pdf.display()));
+                    continue;
+                };
+                // The officer: the first word of the name and of the number
+                // (the numbers block sets each in a run of its own).
+                let officer = officers
+                    .iter()
+                    .flat_map(|(name, phone)| {
+                        [at(name.split_whitespace().next().unwrap()), at(phone)].concat()
+                    })
+                    .reduce(f64::max);
+                let Some(officer) = officer else {
+                    problems.push(format!("{c} {}: no officer", pdf.display()));
+                    continue;
+                };
+                if hot / officer < 1.6 || (hot - size).abs() > 0.5 {
+                    problems.push(format!(
+                        "{c} {}: hotline {hot:.1} pt (want {size}), officer {officer:.1} pt ({:.2})",
+                        pdf.display(),
+                        hot / officer
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

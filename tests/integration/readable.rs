@@ -452,7 +452,7 @@ fn text_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64)> {
 }
 
 /// Like `text_runs`, with each run's start: (size, glyphs, x, y) in pt.
-fn placed_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64, f64)> {
+pub(crate) fn placed_runs(doc: &Document, page: lopdf::ObjectId) -> Vec<(f64, usize, f64, f64)> {
     let mut out = Vec::new();
     let content = doc.get_page_content(page).unwrap();
     let res = doc.get_page_resources(page).unwrap().0.cloned();
