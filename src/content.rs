@@ -118,6 +118,10 @@ fn walk_overrides(
     }
 }
 
+/// Glued words kept by [`Words::glued_shared`]: a province's communes share
+/// their sentences, and a few audiences at most differ between them.
+const GLUED_KEPT: usize = 8;
+
 /// A job's words before its placeholders are filled: the pack's text with
 /// the campaign's overrides merged in, and the tactics for one audience.
 /// Made once per audience; [`Words::fill`] then costs a copy per village
@@ -178,6 +182,28 @@ impl Words {
             t.map_strings(|s| compounds.glue(s));
         }
         self
+    }
+
+    /// [`Words::glued`], shared by every planner of the process: a province
+    /// run makes a planner per commune, and its communes' words are the same
+    /// (the shared campaign.toml's text, the same pack) unless a commune's
+    /// audience differs. Gluing tries every compound at every word of the
+    /// pack: made once, not once per commune. Found by comparing the unglued
+    /// words, so a commune whose words differ gets its own.
+    pub fn glued_shared(self, compounds: &Compounds) -> std::sync::Arc<Words> {
+        use std::sync::{Arc, Mutex};
+        type Seen = Vec<(Compounds, Words, Arc<Words>)>;
+        static SEEN: Mutex<Seen> = Mutex::new(Vec::new());
+        let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, g)) = seen.iter().find(|(c, w, _)| c == compounds && *w == self) {
+            return g.clone();
+        }
+        let g = Arc::new(self.clone().glued(compounds));
+        if seen.len() == GLUED_KEPT {
+            seen.remove(0);
+        }
+        seen.push((compounds.clone(), self, g.clone()));
+        g
     }
 
     /// The `text` and `tactics` for one job, placeholders filled.

@@ -143,35 +143,10 @@ impl<'a> Planner<'a> {
         let entry = words.entry(audience.map(String::from));
         entry
             .or_insert_with(|| {
-                glued_once(Words::new(self.pack, self.campaign, audience), &self.shared.compounds)
+                Words::new(self.pack, self.campaign, audience).glued_shared(&self.shared.compounds)
             })
             .clone()
     }
-}
-
-/// Glued words kept by [`glued_once`]: a province's communes share their
-/// sentences, and a few audiences at most differ between them.
-const GLUED_KEPT: usize = 8;
-
-/// `words` with `compounds` glued, shared by every planner of the process:
-/// a province run makes a planner per commune, and its communes' words are
-/// the same (the shared campaign.toml's text, the same pack) unless a
-/// commune's audience differs. Gluing tries every compound at every word of
-/// the pack: made once, not once per commune. Found by comparing the
-/// unglued words, so a commune whose words differ gets its own.
-fn glued_once(words: Words, compounds: &crate::glue::Compounds) -> Arc<Words> {
-    type Seen = Vec<(crate::glue::Compounds, Words, Arc<Words>)>;
-    static SEEN: Mutex<Seen> = Mutex::new(Vec::new());
-    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, g)) = seen.iter().find(|(c, w, _)| c == compounds && *w == words) {
-        return g.clone();
-    }
-    let g = Arc::new(words.clone().glued(compounds));
-    if seen.len() == GLUED_KEPT {
-        seen.remove(0);
-    }
-    seen.push((compounds.clone(), words, g.clone()));
-    g
 }
 
 /// Plans every job: `layouts` × villages (in file order).
