@@ -86,9 +86,18 @@ function reportPane() {
   return pane;
 }
 
+// Each request for the report's state takes a number; only the latest
+// request's answer is shown. A period changed just before an upload sends
+// two requests, and the older one, answered last, showed the state from
+// before the upload (empty bars) over the uploaded workbook's.
+let reportAsked = 0;
+
 async function loadReport() {
-  try { showReport(await api("/api/report?period=" + reportQuery())); }
-  catch (e) { setStatus(T.error + e.message); }
+  const asked = ++reportAsked;
+  try {
+    const p = await api("/api/report?period=" + reportQuery());
+    if (asked === reportAsked) showReport(p);
+  } catch (e) { setStatus(T.error + e.message); }
 }
 
 // A refusal: one line saying it, then the problems; no downloads, no
@@ -104,8 +113,10 @@ function showRefusal(line, issues) {
 async function uploadWorkbook(f) {
   const w = RW();
   try {
+    const asked = ++reportAsked;
     const r = await send(`/api/report/upload?name=${encodeURIComponent(f.name)}&period=${reportQuery()}`, { method: "POST", body: f });
     const body = await r.json();
+    if (asked !== reportAsked) return;
     if (!r.ok) { showRefusal(w.refused(1), [body.error]); return; }
     if (!body.issues.length) setStatus(w.uploaded);
     showReport(body);
@@ -119,8 +130,10 @@ async function makeReport() {
   btn.disabled = true;
   btn.textContent = w.making;
   try {
+    const asked = ++reportAsked;
     const r = await send("/api/report/make?period=" + reportQuery(), { method: "POST" });
     const body = await r.json();
+    if (asked !== reportAsked) return;
     if (!r.ok) {
       const list = body.issues || [body.error];
       showRefusal(w.not_made(body.errors || list.length), list);
