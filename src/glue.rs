@@ -23,7 +23,8 @@ pub struct Compounds {
     /// Words always kept with the word after them (`không *`): a line
     /// ending on “không” leaves the next one reading as an order (“không /
     /// bắt chuyển tiền”).
-    before: Vec<String>,
+    /// Each with its capital first, made once here as `capitals` are.
+    before: Vec<[String; 2]>,
 }
 
 impl Compounds {
@@ -39,11 +40,12 @@ impl Compounds {
     /// keeps that word with whatever word follows it.
     pub fn parse(text: &str) -> Compounds {
         let entries = text.lines().map(|l| l.split('#').next().unwrap_or("").trim());
-        let before: Vec<String> = entries
+        let before: Vec<[String; 2]> = entries
             .clone()
             .filter_map(|l| l.strip_suffix(" *"))
             .map(|w| crate::text::nfc(w.trim()))
             .filter(|w| !w.is_empty() && !w.contains(' '))
+            .map(|w| [crate::text::capitalize(&w), w])
             .collect();
         let mut list: Vec<Vec<String>> = entries
             .filter(|l| l.contains(' ') && !l.ends_with(" *"))
@@ -93,7 +95,7 @@ impl Compounds {
             if i + 1 < words.len()
                 && !words[i + 1].is_empty()
                 && !words[i + 1].starts_with('{')
-                && self.before.iter().any(|b| negates(words[i], b))
+                && self.before.iter().any(|forms| negates(words[i], forms))
             {
                 seps[i] = '\u{a0}';
             }
@@ -126,11 +128,12 @@ fn is_unit(w: &str) -> bool {
         .contains(&w)
 }
 
-/// Whether `w` is the word `b` (a capital first, an opening mark before
-/// it allowed) with nothing after it: “không?” ends its phrase.
-fn negates(w: &str, b: &str) -> bool {
+/// Whether `w` is one of a word's `forms` (with and without its capital;
+/// an opening mark before it allowed) with nothing after it: “không?” ends
+/// its phrase.
+fn negates(w: &str, forms: &[String; 2]) -> bool {
     let w = w.trim_start_matches(['(', '“', '"']);
-    w == b || w == crate::text::capitalize(b)
+    forms.iter().any(|f| f == w)
 }
 
 /// Whether `words` start with the compound `c`, whose first word with a

@@ -106,13 +106,7 @@ fn imposed_sheets_print_nothing_within_3_mm_of_the_paper_edge() {
         for pdf in &sheets {
             let doc = Document::load(pdf).unwrap();
             let (mw, mh) = box_mm(&doc, 1, b"MediaBox");
-            let dict = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
-            let get = |k: &[u8]| -> Vec<f64> {
-                let v = dict.get(k).unwrap().as_array().unwrap();
-                v.iter().map(num).map(|pt| pt * 25.4 / 72.0).collect()
-            };
-            let m = get(b"MediaBox");
-            let t = if dict.has(b"TrimBox") { get(b"TrimBox") } else { m.clone() };
+            let (m, t) = media_and_trim(&doc);
             // The trim block and its bleed, from the sheet's top-left corner
             // (no TrimBox inside the sheet: the card sheet, whose cards
             // keep 12 mm and more from its edges).
@@ -168,6 +162,12 @@ fn imposed_sheets_print_nothing_within_3_mm_of_the_paper_edge() {
 /// The trim's top-left corner on page 1 of `doc`, in mm from the MediaBox's
 /// top-left corner.
 fn trim_corner(doc: &Document) -> (f64, f64) {
+    let (m, t) = media_and_trim(doc);
+    (t[0] - m[0], m[3] - t[3])
+}
+
+/// Page 1's MediaBox and TrimBox (the MediaBox when it has none), in mm.
+fn media_and_trim(doc: &Document) -> (Vec<f64>, Vec<f64>) {
     let dict = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
     let get = |k: &[u8]| -> Vec<f64> {
         let v = dict.get(k).unwrap().as_array().unwrap();
@@ -175,7 +175,7 @@ fn trim_corner(doc: &Document) -> (f64, f64) {
     };
     let m = get(b"MediaBox");
     let t = if dict.has(b"TrimBox") { get(b"TrimBox") } else { m.clone() };
-    (t[0] - m[0], m[3] - t[3])
+    (m, t)
 }
 
 /// The wallet card says the key message “KHÔNG CHUYỂN TIỀN!” (the back's
