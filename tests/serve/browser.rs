@@ -314,13 +314,17 @@ fn an_officer_edits_previews_and_builds_in_a_real_browser() {
         }
     }
     // A phường has tổ dân phố: the page says so, not "thôn".
+    // (The preview pane is drawn again after a build: its label and toggle
+    // are read once they are back, not in the instant between.)
     let text = d
-        .script(
-            "return ['#tab-villages', '#build', 'label[for=preview-village]', '#sheet-toggle', '#fresh', '#made', '.downloads + p']
-               .map(c => document.querySelector(c).textContent).join('|')",
+        .wait(
+            "const e = ['#tab-villages', '#build', 'label[for=preview-village]', '#sheet-toggle', '#fresh', '#made', '.downloads + p']
+               .map(c => document.querySelector(c));
+             return e.every(Boolean) ? e.map(x => x.textContent).join('|') : null",
+            |v| v.is_string(),
         )
         .as_str()
-        .unwrap()
+        .expect("every element of the page's words is on the page")
         .to_string();
     assert!(!text.to_lowercase().contains("thôn"), "{text}");
     assert!(text.contains("Tạo tệp in cho mọi tổ dân phố"), "{text}");
